@@ -1,0 +1,82 @@
+/* decode.h - the decode stage: from a file's bytes to valid UTF-8.
+ *
+ * Sits between source and parser. It decides the character encoding from
+ * the head of the file (BOM, then UTF-8 validity, then ICU's detector),
+ * strips a leading BOM, and streams everything else out as UTF-8:
+ *   - UTF-8 input is validated (fast path for ASCII/valid runs) and passed
+ *     through unchanged; each maximal invalid subpart (Unicode ch. 3, the
+ *     WHATWG count) is replaced by U+FFFD and counted;
+ *   - other encodings are transcoded with ICU's converters, streaming.
+ * On the way it counts the text-hygiene facts every format shares: line
+ * endings (LF, CRLF, lone CR), lines, NUL bytes, other C0/C1 controls. The
+ * first few invalid sequences are reported as defects with their location
+ * ("encoding.invalid_utf8"), the rest only counted.
+ *
+ * Invariants:
+ *   1. Output is always valid UTF-8 and never starts with a BOM.
+ *   2. Feeding the same bytes in any chunking gives the same output bytes,
+ *      the same facts and the same defects (sequences split across feeds
+ *      are carried over).
+ *   3. Memory is constant: a few fixed buffers, whatever the file size.
+ *
+ * Too little or too ambiguous text to tell is "undetermined" (confidence 0),
+ * read as UTF-8 with replacement, never a confident guess.
+ */
+#ifndef GAPSCAN_DECODE_H
+#define GAPSCAN_DECODE_H
+
+#include "gapscan/events.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct gs_decoder gs_decoder;
+
+typedef struct gs_decode_facts {
+    char encoding[40];       /* IANA name ("UTF-8", "windows-1252",
+                                "Shift_JIS", "UTF-16LE") or "undetermined";
+                                pure ASCII reads as "UTF-8" */
+    double confidence;       /* 0..1 */
+    char bom[12];            /* "" or "UTF-8", "UTF-16LE", "UTF-16BE",
+                                "UTF-32LE", "UTF-32BE" */
+    int looks_binary;        /* NULs / control bytes say: not text */
+    int ascii_only;          /* every byte < 0x80 */
+    uint64_t invalid_utf8;   /* maximal invalid subparts replaced */
+    uint64_t nul_bytes;
+    uint64_t control_chars;  /* C0 except TAB/LF/CR, DEL, and C1 */
+    uint64_t lf, crlf, cr;   /* line endings seen */
+    uint64_t lines;          /* lines, counting a last unterminated one */
+    uint64_t bytes_in;       /* bytes fed (BOM included) */
+    uint64_t bytes_out;      /* UTF-8 bytes emitted */
+} gs_decode_facts;
+
+/* Receives decoded UTF-8; nonzero stops the decoder with GS_ECANCELED. */
+typedef int (*gs_decode_out_fn)(void *ud, const char *utf8, size_t len);
+
+/* sink receives defects (may be NULL); sink and lim outlive the decoder. */
+gs_status gs_decoder_open(const gs_limits *lim, const gs_sink *sink,
+                          gs_decoder **out);
+
+/* Decide the encoding from the first bytes of the file (the caller passes
+ * up to 64 KiB, or the whole file if shorter). Must be called once, before
+ * the first feed; the same bytes are then fed normally. */
+gs_status gs_decoder_detect(gs_decoder *d, const unsigned char *head,
+                            size_t len);
+
+gs_status gs_decoder_feed(gs_decoder *d, const unsigned char *buf, size_t len,
+                          gs_decode_out_fn out, void *ud);
+/* End of input: an incomplete trailing sequence is an invalid subpart. */
+gs_status gs_decoder_finish(gs_decoder *d, gs_decode_out_fn out, void *ud);
+
+const gs_decode_facts *gs_decoder_facts(const gs_decoder *d);
+void gs_decoder_close(gs_decoder *d);  /* NULL is fine */
+
+/* Validate a whole buffer as UTF-8: returns the number of maximal invalid
+ * subparts (0 = valid). An incomplete sequence at the very end counts. */
+uint64_t gs_utf8_count_invalid(const unsigned char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,63 @@
+/* source.h - read one file's bytes, read-only, streaming, gzip transparent.
+ *
+ * The only module that opens input files. It opens with O_RDONLY|O_NOFOLLOW|
+ * O_NONBLOCK|O_CLOEXEC and O_NOATIME where permitted (retrying without it on
+ * EPERM), refuses anything fstat() does not call a regular file, and reads
+ * with read(2) in blocks (never mmap: a file truncated under us would raise
+ * SIGBUS). It reads at most the size seen at open.
+ *
+ * gzip (magic 1f 8b) is inflated with zlib's inflate() driven here, so every
+ * status is seen: concatenated members are read in turn; a truncated member,
+ * a corrupt stream or trailing garbage is a defect of the file; output past
+ * gs_limits.max_inflate_ratio x compressed size (counted once 1 MiB is out)
+ * or past max_inflated_bytes stops the file with a defect and GS_ELIMIT.
+ *
+ * Defects go to the sink given at open (codes: "gzip.truncated",
+ * "gzip.corrupt", "gzip.trailing_garbage", "gzip.ratio_exceeded",
+ * "file.changed_while_reading"), with loc.offset = offset in the file on disk.
+ */
+#ifndef GAPSCAN_SOURCE_H
+#define GAPSCAN_SOURCE_H
+
+#include "gapscan/events.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct gs_source gs_source;
+
+typedef enum gs_compression {
+    GS_COMPRESSION_NONE = 0,
+    GS_COMPRESSION_GZIP
+} gs_compression;
+
+/* Open path for reading. sink (defects only; may be NULL) and lim must
+ * outlive the source. On failure *out is NULL and err says why
+ * ("path: Permission denied"; GS_EIO/GS_ENOENT with sys_errno, or GS_EFORMAT
+ * "not a regular file"). */
+gs_status gs_source_open(const char *path, const gs_limits *lim,
+                         const gs_sink *sink, gs_source **out, gs_error *err);
+
+/* Read up to cap decompressed bytes into buf. *got == 0 with GS_OK means the
+ * end. A defect that ends the data early (truncated member) is reported to
+ * the sink and then reads as the end. GS_ELIMIT: ratio or size limit hit
+ * (defect already reported). GS_EIO: read(2) failed (err filled). */
+gs_status gs_source_read(gs_source *src, unsigned char *buf, size_t cap,
+                         size_t *got, gs_error *err);
+
+gs_compression gs_source_compression(const gs_source *src);
+uint64_t gs_source_size(const gs_source *src);    /* bytes on disk at open */
+int64_t gs_source_mtime(const gs_source *src);    /* seconds, UTC */
+uint64_t gs_source_bytes_in(const gs_source *src);  /* read from disk so far */
+uint64_t gs_source_bytes_out(const gs_source *src); /* handed out so far */
+
+void gs_source_close(gs_source *src);  /* NULL is fine */
+
+/* "gzip" or NULL. */
+const char *gs_compression_name(gs_compression c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,120 @@
+/* base.c - status text, error formatting, default limits, the allocator.
+ *
+ * The allocator hook is process-wide but written only at start-up
+ * (gs_set_allocator), then read-only: see base.h. */
+#include "gapscan/base.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static gs_alloc_fn alloc_fn;
+static void *alloc_ud;
+
+void gs_set_allocator(gs_alloc_fn fn, void *ud)
+{
+    alloc_fn = fn;
+    alloc_ud = ud;
+}
+
+void *gs_malloc(size_t size)
+{
+    if (size == 0)
+        size = 1;
+    if (alloc_fn)
+        return alloc_fn(alloc_ud, NULL, size);
+    return malloc(size);
+}
+
+void *gs_calloc(size_t n, size_t size)
+{
+    if (size != 0 && n > SIZE_MAX / size)
+        return NULL;
+    void *p = gs_malloc(n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void *gs_realloc(void *ptr, size_t size)
+{
+    if (size == 0) {
+        gs_free(ptr);
+        return NULL;
+    }
+    if (alloc_fn)
+        return alloc_fn(alloc_ud, ptr, size);
+    return realloc(ptr, size);
+}
+
+void gs_free(void *ptr)
+{
+    if (!ptr)
+        return;
+    if (alloc_fn)
+        alloc_fn(alloc_ud, ptr, 0);
+    else
+        free(ptr);
+}
+
+char *gs_strndup(const char *s, size_t n)
+{
+    char *d = gs_malloc(n + 1);
+    if (!d)
+        return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *gs_strdup(const char *s)
+{
+    return gs_strndup(s, strlen(s));
+}
+
+const char *gs_status_str(gs_status st)
+{
+    switch (st) {
+    case GS_OK: return "success";
+    case GS_ENOMEM: return "out of memory";
+    case GS_EIO: return "input/output error";
+    case GS_ELIMIT: return "limit reached";
+    case GS_ECANCELED: return "canceled";
+    case GS_EINVAL: return "invalid argument";
+    case GS_EFORMAT: return "malformed input";
+    case GS_ENOENT: return "no such file or directory";
+    case GS_EVERSION: return "unsupported version";
+    }
+    return "unknown status";
+}
+
+gs_status gs_error_set(gs_error *err, gs_status st, const char *fmt, ...)
+{
+    if (!err || err->status != GS_OK)
+        return st;
+    err->status = st;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+void gs_limits_default(gs_limits *lim)
+{
+    *lim = (gs_limits){
+        .max_field_bytes = 1u << 20,
+        .max_record_bytes = 16u << 20,
+        .max_columns = 10000,
+        .max_depth = 256,
+        .max_paths = 10000,
+        .max_examples = 5,
+        .max_top_values = 32,
+        .max_doc_defects = 100,
+        .max_value_bytes_kept = 120,
+        .max_inflate_ratio = 1000,
+        .max_inflated_bytes = (uint64_t)64 << 30,
+        .hll_lg_k = 12,
+    };
+}
