@@ -10,7 +10,8 @@
  * On the way it counts the text-hygiene facts every format shares: line
  * endings (LF, CRLF, lone CR), lines, NUL bytes, other C0/C1 controls. The
  * first few invalid sequences are reported as defects with their location
- * ("encoding.invalid_utf8"), the rest only counted.
+ * ("encoding.invalid_utf8"; "encoding.undecodable" for other encodings),
+ * the rest only counted.
  *
  * Invariants:
  *   1. Output is always valid UTF-8 and never starts with a BOM.
@@ -43,8 +44,10 @@ typedef struct gs_decode_facts {
     int looks_binary;        /* NULs / control bytes say: not text */
     int ascii_only;          /* every byte < 0x80 */
     uint64_t invalid_utf8;   /* maximal invalid subparts replaced */
+    uint64_t undecodable;    /* sequences another encoding (ICU) could not
+                                decode, replaced by U+FFFD */
     uint64_t nul_bytes;
-    uint64_t control_chars;  /* C0 except TAB/LF/CR, DEL, and C1 */
+    uint64_t control_chars;  /* C0 except NUL/TAB/LF/CR, DEL, and C1 */
     uint64_t lf, crlf, cr;   /* line endings seen */
     uint64_t lines;          /* lines, counting a last unterminated one */
     uint64_t bytes_in;       /* bytes fed (BOM included) */

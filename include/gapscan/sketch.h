@@ -30,7 +30,8 @@ typedef struct gs_hll gs_hll;
 
 gs_hll *gs_hll_new(unsigned lg_k);  /* 4 <= lg_k <= 18; NULL on ENOMEM */
 void gs_hll_free(gs_hll *h);
-/* Returns GS_ENOMEM only when a sparse sketch fails to turn dense. */
+/* Returns GS_ENOMEM only when the sparse list cannot grow or turn dense
+ * (the sparse list starts small and grows up to 2^lg_k bytes). */
 gs_status gs_hll_add(gs_hll *h, uint64_t hash);
 /* GS_EINVAL when lg_k differs. */
 gs_status gs_hll_merge(gs_hll *into, const gs_hll *from);
@@ -51,9 +52,12 @@ typedef struct gs_topk_item {
     int truncated;       /* the original value was longer */
     uint64_t count;      /* estimated count (upper bound) */
     uint64_t error;      /* count - error is a lower bound */
+    uint64_t hash;       /* gs_hash of the full value: its identity (save it
+                            to restore a truncated value exactly) */
 } gs_topk_item;
 
-/* k counters, each keeping at most max_value_bytes of its value. */
+/* k counters (k >= 1), each keeping at most max_value_bytes of its value.
+ * NULL on ENOMEM or k == 0. */
 gs_topk *gs_topk_new(size_t k, size_t max_value_bytes);
 void gs_topk_free(gs_topk *t);
 /* hash must be gs_hash(value, len) of the full value. */
@@ -66,9 +70,12 @@ size_t gs_topk_items(const gs_topk *t, gs_topk_item *items, size_t cap);
 size_t gs_topk_capacity(const gs_topk *t);
 uint64_t gs_topk_total(const gs_topk *t);  /* sum of all counts added */
 /* Restore a sketch from its items (profile loading): same as adding each
- * item with its count and error. */
+ * item with its count and error. hash is the item's saved identity
+ * (gs_topk_item.hash); for a value that was not truncated it equals
+ * gs_hash(value, len). GS_EINVAL when count == 0 or error > count. */
 gs_status gs_topk_restore(gs_topk *t, const char *value, size_t len,
-                          int truncated, uint64_t count, uint64_t error);
+                          uint64_t hash, int truncated, uint64_t count,
+                          uint64_t error);
 
 #ifdef __cplusplus
 }

@@ -14,7 +14,8 @@
  *
  * Defects go to the sink given at open (codes: "gzip.truncated",
  * "gzip.corrupt", "gzip.trailing_garbage", "gzip.ratio_exceeded",
- * "file.changed_while_reading"), with loc.offset = offset in the file on disk.
+ * "gzip.size_exceeded", "file.changed_while_reading"), with loc.offset =
+ * offset in the file on disk.
  */
 #ifndef GAPSCAN_SOURCE_H
 #define GAPSCAN_SOURCE_H

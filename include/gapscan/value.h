@@ -67,9 +67,11 @@ typedef struct gs_value_class {
 gs_value_class gs_value_classify(const char *s, size_t len,
                                  gs_value_kind kind);
 
-/* The null-token table: index 0 is "" (empty), then "NULL", "null", "N/A",
- * "NA", "n/a", "-", "None", "#N/A", "NaN", "nil", ... Stable order (indices
- * are stored in profiles). */
+/* The null-token table: index 0 is "" (empty, also whitespace only), then
+ * "NULL", "null", "Null", "N/A", "n/a", "NA", "na", "-", "--", "None",
+ * "none", "#N/A", "NaN", "nan", "nil", "(null)", "undefined", "?",
+ * "missing". Matching is exact (case-sensitive). Stable order (indices are
+ * stored in profiles): new tokens are only ever appended. */
 size_t gs_null_token_count(void);
 const char *gs_null_token_name(size_t i);
 /* "<empty>" for index 0, else the token; for display. */

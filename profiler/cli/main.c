@@ -1,3 +1,716 @@
-#include "gapscan/base.h"
+/* main.c - the gapscan command line.
+ *
+ * The only code that talks to the user: it parses options (getopt_long),
+ * calls the public libgapscan API, prints one-line errors as
+ * "gapscan: what went wrong", and maps outcomes to exit codes:
+ *   0 ready, 1 not ready, 2 usage or policy error, 3 runtime error.
+ * The locale is never changed from "C", so no parsing depends on it. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
-int main(void) { puts("gapscan " GS_VERSION); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "gapscan/compare.h"
+#include "gapscan/document.h"
+#include "gapscan/parser.h"
+#include "gapscan/policy.h"
+#include "gapscan/report.h"
+#include "gapscan/scan.h"
+
+enum { EXIT_READY = 0, EXIT_NOT_READY = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
+
+#define MAX_GLOBS 64
+
+static const char usage_main[] =
+    "usage: gapscan COMMAND [OPTIONS] ...\n"
+    "\n"
+    "Profile a clean sandbox sample and a production corpus, and report how\n"
+    "production breaks what the sandbox showed: encoding, formats, schema.\n"
+    "\n"
+    "commands:\n"
+    "  audit SANDBOX PRODUCTION   profile both trees, compare, write reports\n"
+    "  profile PATH... -o FILE    write a profile (versioned JSON) of PATHs\n"
+    "  merge FILE... -o FILE      merge saved profiles (shards) into one\n"
+    "  compare SANDBOX_PROFILE PRODUCTION_PROFILE\n"
+    "                             the audit's compare and report step\n"
+    "  inspect [--json] PATH...   one file's facts\n"
+    "  help [COMMAND]             this text, or a command's\n"
+    "\n"
+    "exit status: 0 ready, 1 not ready, 2 usage or policy error,\n"
+    "             3 runtime error (e.g. a root that cannot be read)\n"
+    "\n"
+    "Run 'gapscan COMMAND --help' for a command's options; man gapscan.\n";
+
+static const char usage_scan_opts[] =
+    "  -j, --jobs N          worker threads (default: online CPUs)\n"
+    "      --include GLOB    scan only matching files (repeatable)\n"
+    "      --exclude GLOB    skip matching files and directories (repeatable)\n"
+    "                        a GLOB with '/' matches the path below the root,\n"
+    "                        otherwise the base name (fnmatch(3))\n"
+    "      --follow-symlinks follow symbolic links (default: skip, report)\n"
+    "  -q, --quiet           no progress or summary on stderr/stdout\n";
+
+static const char usage_audit[] =
+    "usage: gapscan audit SANDBOX PRODUCTION [-o DIR] [--as-of YYYY-MM-DD]\n"
+    "                     [-j N] [--include GLOB]... [--exclude GLOB]...\n"
+    "                     [--follow-symlinks] [-q]\n"
+    "\n"
+    "Profile the sandbox and production trees, compare them, judge the result\n"
+    "under the built-in policy, and write DIR/report.json and DIR/report.md.\n"
+    "Inputs are opened read-only and never modified; gzip is read by content.\n"
+    "\n"
+    "  -o, --output DIR      report directory (default: gapscan-report)\n"
+    "      --as-of DATE      judge ages as of DATE (default: today, UTC)\n";
+
+static const char usage_profile[] =
+    "usage: gapscan profile PATH... -o FILE [-j N] [--include GLOB]...\n"
+    "                       [--exclude GLOB]... [--follow-symlinks] [-q]\n"
+    "\n"
+    "Profile every file under the PATHs and save the profile as versioned\n"
+    "JSON (docs/profile-format.md), for 'gapscan merge' and 'compare'.\n"
+    "\n"
+    "  -o, --output FILE     where to write the profile (required; '-' for\n"
+    "                        standard output)\n";
+
+static const char usage_merge[] =
+    "usage: gapscan merge FILE... -o FILE\n"
+    "\n"
+    "Merge saved profiles, in the order given, into one: counts add exactly,\n"
+    "sketches merge within their error. All inputs must use the same sketch\n"
+    "sizes.\n"
+    "\n"
+    "  -o, --output FILE     where to write the merged profile (required)\n";
+
+static const char usage_compare[] =
+    "usage: gapscan compare SANDBOX_PROFILE PRODUCTION_PROFILE [-o DIR]\n"
+    "                       [--as-of YYYY-MM-DD] [-q]\n"
+    "\n"
+    "Compare two saved profiles and write DIR/report.json and DIR/report.md,\n"
+    "exactly as 'gapscan audit' does after profiling.\n"
+    "\n"
+    "  -o, --output DIR      report directory (default: gapscan-report)\n"
+    "      --as-of DATE      judge ages as of DATE (default: today, UTC)\n"
+    "  -q, --quiet           no summary on standard output\n";
+
+static const char usage_inspect[] =
+    "usage: gapscan inspect [--json] PATH...\n"
+    "\n"
+    "Print each file's facts: format, compression, size, encoding and its\n"
+    "confidence, BOM, invalid UTF-8, line endings, mtime, records, fields,\n"
+    "and defects with their locations. Directories are walked.\n"
+    "\n"
+    "      --json            one JSON object per file per line, with keys:\n"
+    "                        path format compression bytes encoding\n"
+    "                        encoding_confidence bom invalid_utf8\n"
+    "                        line_endings{lf,crlf,cr} mtime\n"
+    "                        newest_content_date newest_content_date_source\n"
+    "                        records fields defects[{code,line,col}] facts{}\n"
+    "      --follow-symlinks follow symbolic links\n";
+
+typedef struct cli {
+    const char *cmd;
+    const char *output;
+    char as_of[11];
+    unsigned jobs;
+    const char *include[MAX_GLOBS], *exclude[MAX_GLOBS];
+    size_t n_include, n_exclude;
+    int follow, quiet, json;
+    int progress_tty;
+    struct timespec last_progress;
+} cli;
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "gapscan: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'gapscan %s%s--help'.\n", cmd ? cmd : "",
+            cmd ? " " : "");
+    return EXIT_USAGE;
+}
+
+static int valid_date(const char *s)
+{
+    int y, m, d;
+    char tail;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+        return 0;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && d == 29 && !leap);
+}
+
+static void today(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+enum { OPT_AS_OF = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_FOLLOW, OPT_JSON };
+
+/* Parse options; positional arguments are left at argv[optind..]. */
+static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
+{
+    static const struct option longs[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"include", required_argument, NULL, OPT_INCLUDE},
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
+        {"json", no_argument, NULL, OPT_JSON},
+        {NULL, 0, NULL, 0},
+    };
+    *done = 0;
+    today(c->as_of);
+    opterr = 0;
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, ":o:j:qh", longs, NULL)) != -1) {
+        switch (ch) {
+        case 'o':
+            c->output = optarg;
+            break;
+        case 'j': {
+            char *end;
+            errno = 0;
+            long n = strtol(optarg, &end, 10);
+            if (errno || *end || n < 1 || n > 256)
+                return usage_error(c->cmd, "-j wants a number of threads "
+                                   "from 1 to 256, not '%s'", optarg);
+            c->jobs = (unsigned)n;
+            break;
+        }
+        case 'q':
+            c->quiet = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            if (usage != usage_inspect && usage != usage_merge &&
+                usage != usage_compare) {
+                fputs("\nscan options:\n", stdout);
+                fputs(usage_scan_opts, stdout);
+            }
+            *done = 1;
+            return EXIT_READY;
+        case OPT_AS_OF:
+            if (!valid_date(optarg))
+                return usage_error(c->cmd, "--as-of wants a date as "
+                                   "YYYY-MM-DD, not '%s'", optarg);
+            memcpy(c->as_of, optarg, 11);
+            break;
+        case OPT_INCLUDE:
+        case OPT_EXCLUDE: {
+            size_t *n = ch == OPT_INCLUDE ? &c->n_include : &c->n_exclude;
+            if (*n == MAX_GLOBS)
+                return usage_error(c->cmd, "too many globs (at most 64): "
+                                   "'%s'", optarg);
+            (ch == OPT_INCLUDE ? c->include : c->exclude)[(*n)++] = optarg;
+            break;
+        }
+        case OPT_FOLLOW:
+            c->follow = 1;
+            break;
+        case OPT_JSON:
+            c->json = 1;
+            break;
+        case ':':
+            return usage_error(c->cmd, "option '%s' needs an argument",
+                               argv[optind - 1]);
+        default:
+            return usage_error(c->cmd, "unknown option '%s'",
+                               argv[optind - 1]);
+        }
+    }
+    return EXIT_READY;
+}
+
+/* ---- progress --------------------------------------------------------- */
+
+static int on_progress(void *ud, uint64_t files, uint64_t bytes,
+                       const char *path)
+{
+    cli *c = ud;
+    (void)path;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double dt = (double)(now.tv_sec - c->last_progress.tv_sec) +
+                (double)(now.tv_nsec - c->last_progress.tv_nsec) / 1e9;
+    if (dt < 0.2)
+        return 0;
+    c->last_progress = now;
+    fprintf(stderr, "\r  %llu files, %.1f MB", (unsigned long long)files,
+            (double)bytes / 1e6);
+    return 0;
+}
+
+static gs_status scan_tree(cli *c, const char *const *roots, size_t n,
+                           gs_profile *p, gs_error *err)
+{
+    gs_scan_opts o = {0};
+    o.walk.include = c->include;
+    o.walk.n_include = c->n_include;
+    o.walk.exclude = c->exclude;
+    o.walk.n_exclude = c->n_exclude;
+    o.walk.follow_symlinks = c->follow;
+    o.threads = c->jobs;
+    int show = c->progress_tty && !c->quiet;
+    if (show) {
+        o.progress = on_progress;
+        o.progress_ud = c;
+        clock_gettime(CLOCK_MONOTONIC, &c->last_progress);
+    }
+    gs_status st = gs_scan(roots, n, &o, p, err);
+    if (show)
+        fputs("\r\033[K", stderr);
+    return st;
+}
+
+static int runtime_error(const gs_error *err, gs_status st)
+{
+    fprintf(stderr, "gapscan: %s\n",
+            err->message[0] ? err->message : gs_status_str(st));
+    return EXIT_RUNTIME;
+}
+
+/* ---- compare and report (shared by audit and compare) ------------------ */
+
+static int judge_and_report(cli *c, const gs_profile *sb, const gs_profile *pr,
+                            const char *sb_name, const char *pr_name)
+{
+    gs_comparison *cmp = NULL;
+    gs_status st = gs_compare(sb, pr, NULL, &cmp);
+    if (st != GS_OK) {
+        fprintf(stderr, "gapscan: comparing: %s\n", gs_status_str(st));
+        return EXIT_RUNTIME;
+    }
+    gs_policy_apply(cmp);
+    int ready = gs_policy_ready(cmp);
+    gs_report_meta m = {c->as_of, sb_name, pr_name, ready};
+    const char *dir = c->output ? c->output : "gapscan-report";
+    gs_error err = {0};
+    st = gs_report_write(cmp, &m, dir, &err);
+    if (st != GS_OK) {
+        gs_comparison_free(cmp);
+        return runtime_error(&err, st);
+    }
+    if (!c->quiet) {
+        size_t counts[3] = {0};
+        for (size_t i = 0; i < gs_comparison_finding_count(cmp); i++)
+            counts[gs_comparison_finding(cmp, i)->severity]++;
+        printf("gapscan: %s — %zu fail, %zu warn, %zu info (as of %s)\n",
+               ready ? "READY" : "NOT READY", counts[GS_SEV_FAIL],
+               counts[GS_SEV_WARN], counts[GS_SEV_INFO], c->as_of);
+        printf("report: %s/report.md\n        %s/report.json\n", dir, dir);
+    }
+    gs_comparison_free(cmp);
+    return ready ? EXIT_READY : EXIT_NOT_READY;
+}
+
+/* ---- commands ----------------------------------------------------------- */
+
+static int cmd_audit(cli *c, int argc, char **argv)
+{
+    int done, rc = parse(c, argc, argv, usage_audit, &done);
+    if (rc || done)
+        return rc;
+    if (argc - optind != 2)
+        return usage_error("audit", "audit wants two paths, SANDBOX and "
+                           "PRODUCTION%s", "");
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_profile *p[2] = {gs_profile_new(&lim), gs_profile_new(&lim)};
+    rc = EXIT_RUNTIME;
+    if (!p[0] || !p[1]) {
+        fputs("gapscan: out of memory\n", stderr);
+        goto out;
+    }
+    for (int side = 0; side < 2; side++) {
+        const char *root = argv[optind + side];
+        gs_error err = {0};
+        gs_status st = scan_tree(c, &root, 1, p[side], &err);
+        if (st != GS_OK) {
+            rc = runtime_error(&err, st);
+            goto out;
+        }
+    }
+    rc = judge_and_report(c, p[0], p[1], argv[optind], argv[optind + 1]);
+out:
+    gs_profile_free(p[0]);
+    gs_profile_free(p[1]);
+    return rc;
+}
+
+static int save_profile(const gs_profile *p, const char *path)
+{
+    gs_error err = {0};
+    if (strcmp(path, "-") == 0) {
+        gs_status st = gs_profile_save(p, stdout, &err);
+        return st == GS_OK ? EXIT_READY : runtime_error(&err, st);
+    }
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        fprintf(stderr, "gapscan: %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return EXIT_RUNTIME;
+    }
+    gs_status st = gs_profile_save(p, f, &err);
+    if (fclose(f) != 0 && st == GS_OK)
+        st = gs_error_set(&err, GS_EIO, "%s: %s", path, strerror(errno));
+    if (st == GS_OK && rename(tmp, path) != 0)
+        st = gs_error_set(&err, GS_EIO, "%s: %s", path, strerror(errno));
+    if (st != GS_OK) {
+        unlink(tmp);
+        return runtime_error(&err, st);
+    }
+    return EXIT_READY;
+}
+
+static int cmd_profile(cli *c, int argc, char **argv)
+{
+    int done, rc = parse(c, argc, argv, usage_profile, &done);
+    if (rc || done)
+        return rc;
+    if (argc - optind < 1)
+        return usage_error("profile", "profile wants at least one PATH%s", "");
+    if (!c->output)
+        return usage_error("profile", "profile wants -o FILE%s", "");
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_profile *p = gs_profile_new(&lim);
+    if (!p) {
+        fputs("gapscan: out of memory\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    gs_error err = {0};
+    gs_status st = scan_tree(c, (const char *const *)argv + optind,
+                             (size_t)(argc - optind), p, &err);
+    rc = st == GS_OK ? save_profile(p, c->output) : runtime_error(&err, st);
+    gs_profile_free(p);
+    return rc;
+}
+
+static int cmd_merge(cli *c, int argc, char **argv)
+{
+    int done, rc = parse(c, argc, argv, usage_merge, &done);
+    if (rc || done)
+        return rc;
+    if (argc - optind < 1)
+        return usage_error("merge", "merge wants at least one profile%s", "");
+    if (!c->output)
+        return usage_error("merge", "merge wants -o FILE%s", "");
+    gs_profile *acc = NULL;
+    rc = EXIT_READY;
+    for (int i = optind; i < argc && rc == EXIT_READY; i++) {
+        gs_error err = {0};
+        gs_profile *p = NULL;
+        gs_status st = gs_profile_load(argv[i], &p, &err);
+        if (st != GS_OK) {
+            fprintf(stderr, "gapscan: %s\n", err.message);
+            rc = st == GS_ENOMEM || st == GS_EIO || st == GS_ENOENT
+                     ? EXIT_RUNTIME : EXIT_USAGE;
+            break;
+        }
+        if (!acc) {
+            acc = p;
+            continue;
+        }
+        st = gs_profile_merge(acc, p);
+        gs_profile_free(p);
+        if (st != GS_OK) {
+            fprintf(stderr, "gapscan: %s: %s\n", argv[i],
+                    st == GS_EINVAL ? "made with different sketch sizes; "
+                    "cannot merge" : gs_status_str(st));
+            rc = st == GS_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+        }
+    }
+    if (rc == EXIT_READY)
+        rc = save_profile(acc, c->output);
+    gs_profile_free(acc);
+    return rc;
+}
+
+static int cmd_compare(cli *c, int argc, char **argv)
+{
+    int done, rc = parse(c, argc, argv, usage_compare, &done);
+    if (rc || done)
+        return rc;
+    if (argc - optind != 2)
+        return usage_error("compare", "compare wants two profiles, SANDBOX "
+                           "and PRODUCTION%s", "");
+    gs_profile *p[2] = {NULL, NULL};
+    rc = EXIT_READY;
+    for (int side = 0; side < 2 && rc == EXIT_READY; side++) {
+        gs_error err = {0};
+        gs_status st = gs_profile_load(argv[optind + side], &p[side], &err);
+        if (st != GS_OK) {
+            fprintf(stderr, "gapscan: %s\n", err.message);
+            rc = st == GS_ENOMEM || st == GS_EIO || st == GS_ENOENT
+                     ? EXIT_RUNTIME : EXIT_USAGE;
+        }
+    }
+    if (rc == EXIT_READY)
+        rc = judge_and_report(c, p[0], p[1], argv[optind], argv[optind + 1]);
+    gs_profile_free(p[0]);
+    gs_profile_free(p[1]);
+    return rc;
+}
+
+/* ---- inspect ------------------------------------------------------------ */
+
+typedef struct inspect_state {
+    cli *c;
+    gs_document *doc;
+    gs_limits lim;
+    int failed;
+} inspect_state;
+
+static void iso_time(int64_t t, char *out, size_t cap)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void days_to_date(int32_t days, char out[11])
+{
+    iso_time((int64_t)days * 86400, out, 11);
+}
+
+static void yk(yajl_gen g, const char *k)
+{
+    yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+}
+
+static void ys(yajl_gen g, const char *k, const char *v)
+{
+    yk(g, k);
+    char *t = v ? gs_utf8_visible(v) : NULL;
+    if (t)
+        yajl_gen_string(g, (const unsigned char *)t, strlen(t));
+    else
+        yajl_gen_null(g);
+    gs_free(t);
+}
+
+static void yu(yajl_gen g, const char *k, uint64_t v)
+{
+    yk(g, k);
+    yajl_gen_integer(g, (long long)v);
+}
+
+static void inspect_json(const gs_document *d, const char *path)
+{
+    const gs_doc_facts *f = gs_document_facts(d);
+    yajl_gen g = yajl_gen_alloc(NULL);
+    if (!g)
+        return;
+    /* Paths may hold bytes that are not UTF-8: ys() shows them as \xNN;
+     * yajl escapes quotes and controls. */
+    yajl_gen_map_open(g);
+    ys(g, "path", path);
+    ys(g, "format", f->format);
+    ys(g, "compression", f->compression);
+    yu(g, "bytes", f->bytes);
+    ys(g, "encoding", f->encoding);
+    yk(g, "encoding_confidence");
+    char conf[16];
+    int n = snprintf(conf, sizeof conf, "%.2f", f->encoding_confidence);
+    yajl_gen_number(g, conf, (size_t)n);
+    yk(g, "bom");
+    yajl_gen_bool(g, f->bom && f->bom[0]);
+    yu(g, "invalid_utf8", f->invalid_utf8);
+    yk(g, "line_endings");
+    yajl_gen_map_open(g);
+    yu(g, "lf", f->lf);
+    yu(g, "crlf", f->crlf);
+    yu(g, "cr", f->cr);
+    yajl_gen_map_close(g);
+    char t[32];
+    iso_time(f->mtime, t, sizeof t);
+    ys(g, "mtime", t);
+    const char *src = NULL;
+    int32_t newest = gs_document_newest_date(d, &src);
+    char date[11];
+    if (newest)
+        days_to_date(newest, date);
+    ys(g, "newest_content_date", newest ? date : NULL);
+    ys(g, "newest_content_date_source", src);
+    yu(g, "records", f->records);
+    yu(g, "fields", f->fields);
+    yk(g, "defects");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < gs_document_defect_count(d); i++) {
+        const gs_doc_defect *x = gs_document_defect(d, i);
+        yajl_gen_map_open(g);
+        ys(g, "code", x->code);
+        yu(g, "line", x->loc.line);
+        yu(g, "col", x->loc.col);
+        ys(g, "detail", x->detail);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    yk(g, "facts");
+    yajl_gen_map_open(g);
+    for (size_t i = 0; i < gs_document_fact_count(d); i++) {
+        const char *k, *v;
+        gs_document_fact(d, i, &k, &v);
+        ys(g, k, v);
+    }
+    yajl_gen_map_close(g);
+    yajl_gen_map_close(g);
+    const unsigned char *buf;
+    size_t len;
+    if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) {
+        fwrite(buf, 1, len, stdout);
+        fputc('\n', stdout);
+    }
+    yajl_gen_free(g);
+}
+
+static void inspect_text(const gs_document *d, const char *path)
+{
+    const gs_doc_facts *f = gs_document_facts(d);
+    char t[32];
+    iso_time(f->mtime, t, sizeof t);
+    printf("%s\n", path);
+    printf("  format       %s%s\n", f->format,
+           f->compression ? " (gzip)" : "");
+    printf("  bytes        %llu on disk, %llu decoded\n",
+           (unsigned long long)f->bytes, (unsigned long long)f->bytes_decoded);
+    printf("  encoding     %s (confidence %.2f)%s%s\n", f->encoding,
+           f->encoding_confidence, f->bom && f->bom[0] ? ", BOM " : "",
+           f->bom ? f->bom : "");
+    printf("  invalid UTF-8 %llu, NUL %llu, controls %llu\n",
+           (unsigned long long)f->invalid_utf8,
+           (unsigned long long)f->nul_bytes,
+           (unsigned long long)f->control_chars);
+    printf("  lines        %llu (LF %llu, CRLF %llu, CR %llu)\n",
+           (unsigned long long)f->lines, (unsigned long long)f->lf,
+           (unsigned long long)f->crlf, (unsigned long long)f->cr);
+    printf("  mtime        %s\n", t);
+    printf("  records      %llu, fields %llu\n", (unsigned long long)f->records,
+           (unsigned long long)f->fields);
+    for (size_t i = 0; i < gs_document_fact_count(d); i++) {
+        const char *k, *v;
+        gs_document_fact(d, i, &k, &v);
+        printf("  %-12s %s\n", k, v);
+    }
+    printf("  defects      %llu\n", (unsigned long long)f->defects);
+    for (size_t i = 0; i < gs_document_defect_count(d); i++) {
+        const gs_doc_defect *x = gs_document_defect(d, i);
+        printf("    %s:%llu:%llu: %s%s%s\n", path,
+               (unsigned long long)x->loc.line, (unsigned long long)x->loc.col,
+               x->code, x->detail ? ": " : "", x->detail ? x->detail : "");
+    }
+}
+
+static int inspect_entry(void *ud, const gs_walk_entry *e)
+{
+    inspect_state *s = ud;
+    if (e->kind != GS_ENTRY_FILE) {
+        fprintf(stderr, "gapscan: %s: skipped: %s\n", e->path, e->what);
+        return 0;
+    }
+    gs_profile *p = gs_profile_new(&s->lim);
+    if (!p || gs_document_scan(s->doc, e->path, p) != GS_OK) {
+        gs_profile_free(p);
+        s->failed = 1;
+        return 1;
+    }
+    if (s->c->json)
+        inspect_json(s->doc, e->path);
+    else
+        inspect_text(s->doc, e->path);
+    gs_profile_free(p);
+    return 0;
+}
+
+static int cmd_inspect(cli *c, int argc, char **argv)
+{
+    int done, rc = parse(c, argc, argv, usage_inspect, &done);
+    if (rc || done)
+        return rc;
+    if (argc - optind < 1)
+        return usage_error("inspect", "inspect wants at least one PATH%s", "");
+    inspect_state s = {.c = c};
+    gs_limits_default(&s.lim);
+    if (!(s.doc = gs_document_new(&s.lim))) {
+        fputs("gapscan: out of memory\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    gs_walk_opts wo = {0};
+    wo.follow_symlinks = c->follow;
+    rc = EXIT_READY;
+    for (int i = optind; i < argc; i++) {
+        gs_error err = {0};
+        gs_status st = gs_walk(argv[i], &wo, inspect_entry, &s, &err);
+        if (s.failed) {
+            fputs("gapscan: out of memory\n", stderr);
+            rc = EXIT_RUNTIME;
+            break;
+        }
+        if (st != GS_OK)
+            rc = runtime_error(&err, st);
+    }
+    gs_document_free(s.doc);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        puts("gapscan " GS_VERSION);
+        return EXIT_READY;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(usage_main, stdout);
+        return EXIT_READY;
+    }
+    static const struct {
+        const char *name;
+        int (*run)(cli *, int, char **);
+        const char *usage;
+    } cmds[] = {
+        {"audit", cmd_audit, usage_audit},
+        {"profile", cmd_profile, usage_profile},
+        {"merge", cmd_merge, usage_merge},
+        {"compare", cmd_compare, usage_compare},
+        {"inspect", cmd_inspect, usage_inspect},
+    };
+    if (strcmp(cmd, "help") == 0) {
+        for (size_t i = 0; argc > 2 && i < sizeof cmds / sizeof *cmds; i++)
+            if (strcmp(argv[2], cmds[i].name) == 0) {
+                fputs(cmds[i].usage, stdout);
+                return EXIT_READY;
+            }
+        fputs(usage_main, stdout);
+        return argc > 2 ? EXIT_USAGE : EXIT_READY;
+    }
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+        if (strcmp(cmd, cmds[i].name) == 0) {
+            cli c = {.cmd = cmds[i].name};
+            c.progress_tty = isatty(STDERR_FILENO);
+            return cmds[i].run(&c, argc - 1, argv + 1);
+        }
+    return usage_error(NULL, "unknown command '%s'", cmd);
+}

@@ -1,0 +1,108 @@
+/* compare.h - sandbox profile vs production profile -> findings.
+ *
+ * The comparison is the only place statistics about the two sides are
+ * computed for a report: volumes and their ratios, distributions, and one
+ * finding per broken expectation, each with a stable check id, a scope, the
+ * measured value on both sides and evidence (file:line:col and the value).
+ * A policy (policy.h) then gives each finding its severity; renderers
+ * (report.h) only print what is here.
+ *
+ * Invariants:
+ *   1. Deterministic: findings are sorted by (severity desc, id, scope), and
+ *      nothing depends on hash or thread order.
+ *   2. Bounded: evidence per finding <= max_examples; findings per check
+ *      <= GS_COMPARE_MAX_PER_CHECK (the rest are counted in the summary).
+ *   3. A type change, an empty side or a field present on one side only
+ *      never fails the comparison: it is a finding.
+ */
+#ifndef GAPSCAN_COMPARE_H
+#define GAPSCAN_COMPARE_H
+
+#include "gapscan/profile.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GS_COMPARE_MAX_PER_CHECK 200
+
+typedef enum gs_severity {
+    GS_SEV_INFO = 0,
+    GS_SEV_WARN,
+    GS_SEV_FAIL
+} gs_severity;
+
+const char *gs_severity_name(gs_severity s);  /* "info", "warn", "fail" */
+
+typedef struct gs_evidence {
+    char *path;
+    gs_loc loc;
+    char *value;     /* may be NULL */
+    char *detail;    /* may be NULL */
+} gs_evidence;
+
+typedef struct gs_finding {
+    char *check;         /* stable id: "schema.field_missing" */
+    char *dimension;     /* "volume", "integrity", "encoding", "format",
+                            "schema", "staleness" */
+    char *scope;         /* "corpus", "collection tickets",
+                            "field tickets:status" */
+    char *message;       /* one line of English, with the numbers */
+    char *unit;          /* "files", "share", "values", "ratio", ... */
+    double sandbox;      /* measured value on each side (NAN: n/a) */
+    double production;
+    double threshold;    /* what the policy compared against (NAN: none) */
+    gs_severity severity;
+    int waived;          /* set by the policy */
+    size_t n_evidence;
+    gs_evidence *evidence;
+} gs_finding;
+
+typedef struct gs_dist_row {
+    char *key;
+    uint64_t sandbox, production;
+} gs_dist_row;
+
+typedef struct gs_side {
+    const gs_profile *profile;       /* borrowed */
+    const gs_corpus_facts *corpus;   /* borrowed from the profile */
+    uint64_t fields;
+    uint64_t collections;
+} gs_side;
+
+typedef struct gs_comparison gs_comparison;
+
+/* Thresholds the built-in checks use; gs_compare_opts_default fills them.
+ * They are printed in every report. */
+typedef struct gs_compare_opts {
+    double required_presence;   /* sandbox presence >= this: "required" */
+    double presence_drop;       /* presence drop that is a finding */
+    double new_type_share;      /* share of a type unseen in the sandbox */
+    double null_share;          /* nulls in a never-null field */
+    uint64_t enum_max_distinct; /* a small domain: at most this many values */
+    uint64_t enum_min_values;   /* ... seen at least this many times */
+    uint64_t min_values;        /* fewer sandbox values: assumption too weak */
+} gs_compare_opts;
+
+void gs_compare_opts_default(gs_compare_opts *o);
+
+/* Compare two profiles. Both must outlive the comparison. */
+gs_status gs_compare(const gs_profile *sandbox, const gs_profile *production,
+                     const gs_compare_opts *opts, gs_comparison **out);
+void gs_comparison_free(gs_comparison *c);
+
+const gs_compare_opts *gs_comparison_opts(const gs_comparison *c);
+const gs_side *gs_comparison_side(const gs_comparison *c, int production);
+/* which: "format", "encoding", "compression", "collection_files",
+ * "collection_records", "defect_files". Rows sorted by key. */
+size_t gs_comparison_dist(const gs_comparison *c, const char *which,
+                          const gs_dist_row **rows);
+size_t gs_comparison_finding_count(const gs_comparison *c);
+gs_finding *gs_comparison_finding(gs_comparison *c, size_t i);
+/* Re-sort after severities change (the policy calls this). */
+void gs_comparison_sort(gs_comparison *c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,48 @@
+/* report.h - render a judged comparison as files.
+ *
+ * Renderers print what the comparison holds and compute nothing about the
+ * data. Reports are written to a temporary file in the output directory and
+ * renamed into place, so an interrupted run never leaves a half-written
+ * report over a good one, and a symlink planted at the report's name is
+ * replaced, never written through.
+ *
+ * Deterministic: the same comparison and meta give the same bytes. Nothing
+ * time- or thread-dependent (run time, -j) goes into these files.
+ */
+#ifndef GAPSCAN_REPORT_H
+#define GAPSCAN_REPORT_H
+
+#include "gapscan/compare.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GS_REPORT_FORMAT "gapscan-report"
+#define GS_REPORT_VERSION 1
+
+typedef struct gs_report_meta {
+    const char *as_of;       /* YYYY-MM-DD */
+    const char *sandbox;     /* what the user named (root or profile) */
+    const char *production;
+    int ready;               /* the verdict */
+} gs_report_meta;
+
+/* Write DIR/report.json and DIR/report.md (DIR is created if missing). */
+gs_status gs_report_write(gs_comparison *c, const gs_report_meta *m,
+                          const char *dir, gs_error *err);
+
+/* The single renderers, to any stream (for tests and stdout). */
+gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out);
+gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
+                             FILE *out);
+
+/* A valid UTF-8 copy of s in which every byte that is not part of a valid
+ * sequence is shown as the four characters \xNN (file names may hold any
+ * bytes). Allocated with gs_malloc; NULL on ENOMEM. */
+char *gs_utf8_visible(const char *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

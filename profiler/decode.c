@@ -1,0 +1,1030 @@
+/* decode.c - the decode stage: decide a file's encoding, stream valid UTF-8.
+ *
+ * Job: turn a file's bytes into valid UTF-8 for the parsers, and count the
+ * text-hygiene facts every format shares, once, here (see decode.h).
+ *
+ * Detection (gs_decoder_detect, on the head only); the first rule that fits
+ * wins:
+ *   1. a BOM (UTF-32LE is tried before UTF-16LE: FF FE 00 00 starts both);
+ *   2. the NUL pattern of UTF-32 or UTF-16 without a BOM (ASCII-range text);
+ *   3. binary: NULs that 2 does not explain, or many C0 controls
+ *      -> looks_binary, "undetermined", read as UTF-8 with replacement;
+ *   4. valid UTF-8 (a sequence cut by the end of the head is fine);
+ *      pure ASCII is "UTF-8" too, unless it holds escapes that ICU reads
+ *      as 7-bit ISO-2022-JP/KR/CN;
+ *   5. mostly valid UTF-8: at least MOSTLY_MIN_MB multibyte sequences and
+ *      at least twice as many of them as invalid subparts;
+ *   6. ICU's detector, trusted only with DETECT_MIN_HIGH bytes >= 0x80 and a
+ *      confidence >= DETECT_MIN_CONFIDENCE; ISO-8859-x becomes windows-125x
+ *      when C1 bytes (0x80-0x9F) occur, since those are controls in 8859;
+ *   7. otherwise "undetermined", read as UTF-8 with replacement.
+ * Binary (3) is tested before valid UTF-8 (4) because NUL-rich binary headers
+ * are often valid UTF-8.
+ *
+ * Invariants:
+ *   1. Output is valid UTF-8 without a leading BOM: UTF-8 mode emits only
+ *      validated runs and U+FFFD; ICU mode re-encodes ICU's UTF-16 itself,
+ *      holding a lead surrogate back until its trail arrives.
+ *   2. Chunking changes nothing: at most 3 bytes of an unfinished UTF-8
+ *      sequence wait in `pend`; ICU converters keep their own state; a CR
+ *      that ends one piece of output waits for the next byte (CRLF or CR).
+ *   3. scan_out sees every output byte exactly once, in order, before it is
+ *      delivered; all hygiene facts and every defect location come from it,
+ *      so they are the same for every encoding.
+ *   4. Memory is constant: the output buffer, the UTF-16 pivot and the queue
+ *      of undecodable-sequence examples are sized at open/detect. ICU's own
+ *      converter and detector memory does not go through gs_malloc.
+ *
+ * Not done here: NFC, mojibake, invisible characters (the collector looks at
+ * values); the declared charset of a format (the parsers report it).
+ */
+#include "gapscan/decode.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
+#include <unicode/ucsdet.h>
+
+#define OUT_CAP (64 * 1024)      /* output buffer bytes */
+#define DIRECT_MIN 4096          /* valid runs this long skip the copy */
+#define U_CAP 8192               /* UTF-16 pivot, in UChars */
+#define U_SLICE (U_CAP / 2 - 64) /* input bytes per ucnv_toUnicode call */
+
+/* Measured on ICU 72 (see the report of the change): right answers score
+ * 17-100, noise (UTF-16 guesses on 8-bit text, random bytes) 10, wrong
+ * single-byte Cyrillic guesses 10-11. */
+#define DETECT_MIN_CONFIDENCE 20
+#define DETECT_MIN_HIGH 8
+#define MOSTLY_MIN_MB 4
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static const unsigned char REPLACEMENT[3] = {0xEF, 0xBF, 0xBD};
+
+enum mode { MODE_NONE, MODE_UTF8, MODE_ICU };
+
+/* An undecodable sequence in ICU mode, waiting to be reported at its place
+ * in the output: uidx is the index of its U+FFFD in the pivot. */
+typedef struct bad_seq {
+    size_t uidx;
+    unsigned char len;
+    unsigned char bytes[8];
+} bad_seq;
+
+struct gs_decoder {
+    gs_decode_facts f;
+    const gs_sink *sink;
+    size_t max_examples;
+    enum mode mode;
+    gs_status status;           /* sticky once a feed failed */
+    int finished;
+    gs_decode_out_fn out;       /* the current feed's callback */
+    void *out_ud;
+
+    /* input side */
+    size_t bom_left;            /* BOM bytes still to skip */
+    unsigned char pend[4];      /* unfinished UTF-8 sequence (< 4 bytes) */
+    size_t npend;
+    uint64_t pend_off;          /* input offset of pend[0] */
+    UConverter *cnv;
+    UChar *ubuf;                /* U_CAP UChars */
+    size_t ukeep;               /* 1 when ubuf[0] is a held lead surrogate */
+    bad_seq *bad;               /* max_examples entries */
+    size_t nbad;
+    size_t examples;            /* encoding defects reported so far */
+
+    /* output side */
+    unsigned char *obuf;        /* OUT_CAP bytes */
+    size_t olen;
+    uint64_t terminators;       /* line terminators seen */
+    uint64_t line_start;        /* output offset where the line starts */
+    int cr_pending, c2_pending, nul_reported;
+};
+
+/* ---- UTF-8 validation ------------------------------------------------ */
+
+static inline size_t first_high(uint64_t mask)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (size_t)__builtin_ctzll(mask) / 8;
+#else
+    (void)mask;
+    return 0;   /* the caller's byte loop finds it */
+#endif
+}
+
+/* Checks one multibyte sequence at p[0] (p[0] >= 0x80); returns its length,
+ * or 0 if it is invalid or runs past n. */
+static inline size_t utf8_seq(const unsigned char *p, size_t n)
+{
+    unsigned c = p[0];
+    if (c < 0xE0) {
+        if (c < 0xC2 || n < 2 || (p[1] & 0xC0) != 0x80)
+            return 0;
+        return 2;
+    }
+    if (c < 0xF0) {
+        if (n < 3 || (p[2] & 0xC0) != 0x80)
+            return 0;
+        unsigned c1 = p[1];
+        if (c == 0xE0 ? (c1 < 0xA0 || c1 > 0xBF)
+            : c == 0xED ? (c1 < 0x80 || c1 > 0x9F)
+            : (c1 & 0xC0) != 0x80)
+            return 0;
+        return 3;
+    }
+    if (c > 0xF4 || n < 4 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+        return 0;
+    unsigned c1 = p[1];
+    if (c == 0xF0 ? (c1 < 0x90 || c1 > 0xBF)
+        : c == 0xF4 ? (c1 < 0x80 || c1 > 0x8F)
+        : (c1 & 0xC0) != 0x80)
+        return 0;
+    return 4;
+}
+
+/* Length of the longest valid UTF-8 prefix of p[0..n) that ends on a
+ * character boundary. ASCII goes 32, then 8 bytes at a time. */
+static size_t utf8_valid_prefix(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    for (;;) {
+        uint64_t a, b, c, e;
+        while (n - i >= 32) {
+            memcpy(&a, p + i, 8);
+            memcpy(&b, p + i + 8, 8);
+            memcpy(&c, p + i + 16, 8);
+            memcpy(&e, p + i + 24, 8);
+            if ((a | b | c | e) & HIGHS)
+                break;
+            i += 32;
+        }
+        while (n - i >= 8) {
+            memcpy(&a, p + i, 8);
+            if (a & HIGHS) {
+                i += first_high(a & HIGHS);
+                break;
+            }
+            i += 8;
+        }
+        while (i < n && p[i] < 0x80)
+            i++;
+        while (i < n && p[i] >= 0x80) {
+            size_t k = utf8_seq(p + i, n - i);
+            if (k == 0)
+                return i;
+            i += k;
+        }
+        if (i >= n)
+            return n;
+    }
+}
+
+/* The maximal subpart at p[0], where utf8_valid_prefix stopped: its length
+ * (>= 1). *cut is set when it is a valid prefix that only ran out of bytes;
+ * a complete valid sequence (possible when called on pend) returns its
+ * length with *cut == 0. */
+static size_t utf8_subpart(const unsigned char *p, size_t n, int *cut)
+{
+    unsigned c = p[0], lo = 0x80, hi = 0xBF;
+    size_t need, k;
+
+    *cut = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        lo = c == 0xE0 ? 0xA0 : 0x80;
+        hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return 1;
+    }
+    for (k = 1; k <= need; k++) {
+        if (k == n) {
+            *cut = 1;
+            return k;
+        }
+        if (p[k] < lo || p[k] > hi)
+            return k;
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    return k;
+}
+
+uint64_t gs_utf8_count_invalid(const unsigned char *buf, size_t len)
+{
+    uint64_t bad = 0;
+    size_t i = 0;
+    int cut;
+
+    while (i < len) {
+        i += utf8_valid_prefix(buf + i, len - i);
+        if (i == len)
+            break;
+        i += utf8_subpart(buf + i, len - i, &cut);
+        bad++;
+    }
+    return bad;
+}
+
+/* ---- output: hygiene scan, buffer, delivery ------------------------- */
+
+static gs_status fail(gs_decoder *d, gs_status st)
+{
+    if (d->status == GS_OK)
+        d->status = st;
+    return st;
+}
+
+static void loc_at(const gs_decoder *d, uint64_t off, gs_loc *loc)
+{
+    loc->offset = off;
+    loc->line = d->terminators + 1;
+    loc->col = off - d->line_start + 1;
+    loc->record = 0;
+}
+
+static gs_status report(gs_decoder *d, const char *code, const char *detail,
+                        uint64_t off)
+{
+    gs_loc loc;
+    if (!d->sink || !d->sink->defect)
+        return GS_OK;
+    loc_at(d, off, &loc);
+    if (d->sink->defect(d->sink->ud, code, detail, &loc))
+        return fail(d, GS_ECANCELED);
+    return GS_OK;
+}
+
+static inline int has_zero(uint64_t v)
+{
+    return ((v - ONES) & ~v & HIGHS) != 0;
+}
+
+/* Nonzero when the word holds a byte scan_special must see: < 0x20, DEL,
+ * or 0xC2 (the lead byte of U+0080..U+00BF, which holds the C1 controls). */
+static inline int needs_look(uint64_t v)
+{
+    return ((v - ONES * 0x20) & ~v & HIGHS) != 0 ||
+           has_zero(v ^ (ONES * 0x7F)) || has_zero(v ^ (ONES * 0xC2));
+}
+
+/* One byte that needs a look, at p[*i]; advances *i past what it used. */
+static gs_status scan_special(gs_decoder *d, const unsigned char *p, size_t n,
+                              size_t *i, uint64_t base)
+{
+    size_t j = *i;
+    unsigned char c = p[j];
+
+    *i = j + 1;
+    switch (c) {
+    case '\n':
+        d->f.lf++;
+        d->terminators++;
+        d->line_start = base + j + 1;
+        break;
+    case '\r':
+        d->terminators++;
+        d->line_start = base + j + 1;
+        if (j + 1 == n) {
+            d->cr_pending = 1;
+        } else if (p[j + 1] == '\n') {
+            d->f.crlf++;
+            d->line_start = base + j + 2;
+            *i = j + 2;
+        } else {
+            d->f.cr++;
+        }
+        break;
+    case '\t':
+        break;
+    case 0xC2:
+        if (j + 1 == n)
+            d->c2_pending = 1;
+        else if (p[j + 1] <= 0x9F)
+            d->f.control_chars++;
+        break;
+    case 0:
+        d->f.nul_bytes++;
+        if (!d->nul_reported) {
+            d->nul_reported = 1;
+            return report(d, "encoding.nul_bytes", "NUL byte (U+0000) in text",
+                          base + j);
+        }
+        break;
+    default:    /* other C0 controls and DEL */
+        d->f.control_chars++;
+        break;
+    }
+    return GS_OK;
+}
+
+/* Counts the hygiene facts of output bytes p[0..n), which follow all output
+ * scanned so far. n may be 0. */
+static gs_status scan_out(gs_decoder *d, const unsigned char *p, size_t n)
+{
+    uint64_t base = d->f.bytes_out, acc = 0;
+    size_t i = 0;
+    gs_status st = GS_OK;
+
+    if (n == 0)
+        return GS_OK;
+    if (d->c2_pending) {
+        d->c2_pending = 0;
+        if (p[0] >= 0x80 && p[0] <= 0x9F)
+            d->f.control_chars++;
+    }
+    if (d->cr_pending) {
+        d->cr_pending = 0;
+        if (p[0] == '\n') {
+            d->f.crlf++;
+            d->line_start = base + 1;
+            i = 1;
+        } else {
+            d->f.cr++;
+        }
+    }
+    while (i < n && st == GS_OK) {
+        if (n - i >= 8) {
+            uint64_t v;
+            memcpy(&v, p + i, 8);
+            acc |= v;
+            if (!needs_look(v)) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char c = p[i];
+        acc |= c;
+        if (c >= 0x20 && c != 0x7F && c != 0xC2)
+            i++;
+        else
+            st = scan_special(d, p, n, &i, base);
+    }
+    if (acc & HIGHS)
+        d->f.ascii_only = 0;
+    d->f.bytes_out = base + n;
+    d->f.lines = d->terminators + (d->f.bytes_out > d->line_start);
+    return st;
+}
+
+static gs_status flush(gs_decoder *d)
+{
+    size_t n = d->olen;
+    d->olen = 0;
+    if (n && d->out(d->out_ud, (const char *)d->obuf, n))
+        return fail(d, GS_ECANCELED);
+    return GS_OK;
+}
+
+/* Scans and delivers output bytes: short pieces through obuf, long valid
+ * runs straight from the caller's buffer. */
+static gs_status emit(gs_decoder *d, const unsigned char *p, size_t n)
+{
+    gs_status st = scan_out(d, p, n);
+    if (st != GS_OK)
+        return st;
+    if (n >= DIRECT_MIN) {
+        st = flush(d);
+        if (st == GS_OK && d->out(d->out_ud, (const char *)p, n))
+            st = fail(d, GS_ECANCELED);
+        return st;
+    }
+    if (OUT_CAP - d->olen < n && (st = flush(d)) != GS_OK)
+        return st;
+    memcpy(d->obuf + d->olen, p, n);
+    d->olen += n;
+    return GS_OK;
+}
+
+/* ---- UTF-8 mode ------------------------------------------------------ */
+
+static gs_status utf8_invalid(gs_decoder *d, const unsigned char *bad,
+                              size_t k, uint64_t in_off, int at_end)
+{
+    d->f.invalid_utf8++;
+    if (d->examples < d->max_examples) {
+        char detail[160];
+        int w;
+        d->examples++;
+        if (k == 1)
+            w = snprintf(detail, sizeof detail, "invalid UTF-8 byte 0x%02X",
+                         bad[0]);
+        else
+            w = snprintf(detail, sizeof detail, "%s UTF-8 sequence",
+                         at_end ? "truncated" : "incomplete");
+        for (size_t j = 0; k > 1 && j < k; j++)
+            w += snprintf(detail + w, sizeof detail - (size_t)w, " 0x%02X",
+                          bad[j]);
+        snprintf(detail + w, sizeof detail - (size_t)w,
+                 at_end ? " at end of input" : " at input byte %llu",
+                 (unsigned long long)in_off);
+        gs_status st = report(d, "encoding.invalid_utf8", detail,
+                              d->f.bytes_out);
+        if (st != GS_OK)
+            return st;
+    }
+    return emit(d, REPLACEMENT, sizeof REPLACEMENT);
+}
+
+/* Completes the sequence waiting in pend with bytes from p; advances *i past
+ * the bytes it took. */
+static gs_status utf8_resume(gs_decoder *d, const unsigned char *p, size_t n,
+                             size_t *i)
+{
+    while (*i < n) {
+        int cut;
+        d->pend[d->npend++] = p[(*i)++];
+        size_t k = utf8_subpart(d->pend, d->npend, &cut);
+        if (cut)
+            continue;
+        size_t have = d->npend;
+        d->npend = 0;
+        if (k == have)
+            return emit(d, d->pend, have);
+        /* pend held a valid prefix, so the byte just added broke it: it
+         * starts the next character. */
+        assert(k == have - 1);
+        (*i)--;
+        return utf8_invalid(d, d->pend, k, d->pend_off, 0);
+    }
+    return GS_OK;
+}
+
+static gs_status utf8_feed(gs_decoder *d, const unsigned char *p, size_t n,
+                           uint64_t off)
+{
+    size_t i = 0;
+    gs_status st;
+
+    if (d->npend && (st = utf8_resume(d, p, n, &i)) != GS_OK)
+        return st;
+    while (i < n) {
+        size_t v = utf8_valid_prefix(p + i, n - i);
+        if (v) {
+            if ((st = emit(d, p + i, v)) != GS_OK)
+                return st;
+            i += v;
+            if (i == n)
+                break;
+        }
+        int cut;
+        size_t k = utf8_subpart(p + i, n - i, &cut);
+        if (cut) {
+            memcpy(d->pend, p + i, k);
+            d->npend = k;
+            d->pend_off = off + i;
+            break;
+        }
+        if ((st = utf8_invalid(d, p + i, k, off + i, 0)) != GS_OK)
+            return st;
+        i += k;
+    }
+    return GS_OK;
+}
+
+/* ---- ICU mode -------------------------------------------------------- */
+
+/* ICU calls this for bytes it cannot decode: write U+FFFD, count, and queue
+ * the first few for a defect at their place in the output. */
+static void U_CALLCONV icu_on_bad(const void *ctx, UConverterToUnicodeArgs *a,
+                                  const char *units, int32_t len,
+                                  UConverterCallbackReason why,
+                                  UErrorCode *err)
+{
+    gs_decoder *d = (gs_decoder *)ctx;
+    static const UChar fffd = 0xFFFD;
+
+    if (why > UCNV_IRREGULAR)
+        return;     /* reset, close, clone: nothing to substitute */
+    d->f.undecodable++;
+    if (d->examples + d->nbad < d->max_examples) {
+        bad_seq *b = &d->bad[d->nbad++];
+        b->uidx = (size_t)(a->target - d->ubuf);
+        b->len = (unsigned char)(len < 8 ? len : 8);
+        memcpy(b->bytes, units, b->len);
+    }
+    *err = U_ZERO_ERROR;
+    ucnv_cbToUWriteUChars(a, &fffd, 1, 0, err);
+}
+
+/* UTF-16 u[0..n) (no split surrogate pair at either end) to UTF-8 in obuf. */
+static gs_status emit_utf16(gs_decoder *d, const UChar *u, size_t n)
+{
+    size_t i = 0;
+    gs_status st;
+
+    while (i < n) {
+        if (OUT_CAP - d->olen < 4 && (st = flush(d)) != GS_OK)
+            return st;
+        unsigned char *o0 = d->obuf + d->olen, *o = o0;
+        unsigned char *end = d->obuf + OUT_CAP - 3;
+        for (; i < n && o < end; i++) {
+            uint32_t c = u[i];
+            if (c < 0x80) {
+                *o++ = (unsigned char)c;
+                continue;
+            }
+            if (c < 0x800) {
+                *o++ = (unsigned char)(0xC0 | c >> 6);
+            } else if (c >= 0xD800 && c <= 0xDFFF) {
+                if (c <= 0xDBFF && i + 1 < n && u[i + 1] >= 0xDC00 &&
+                    u[i + 1] <= 0xDFFF) {
+                    c = 0x10000 + ((c - 0xD800) << 10) + (u[++i] - 0xDC00);
+                    *o++ = (unsigned char)(0xF0 | c >> 18);
+                    *o++ = (unsigned char)(0x80 | (c >> 12 & 0x3F));
+                } else {
+                    c = 0xFFFD;     /* ICU never hands out a lone one */
+                    *o++ = 0xEF;
+                }
+                *o++ = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+            } else {
+                *o++ = (unsigned char)(0xE0 | c >> 12);
+                *o++ = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+            }
+            *o++ = (unsigned char)(0x80 | (c & 0x3F));
+        }
+        st = scan_out(d, o0, (size_t)(o - o0));
+        d->olen += (size_t)(o - o0);
+        if (st != GS_OK)
+            return st;
+    }
+    return GS_OK;
+}
+
+static gs_status icu_report(gs_decoder *d, const bad_seq *b)
+{
+    char detail[160];
+    int w = snprintf(detail, sizeof detail, "bytes");
+    for (size_t j = 0; j < b->len; j++)
+        w += snprintf(detail + w, sizeof detail - (size_t)w, " 0x%02X",
+                      b->bytes[j]);
+    snprintf(detail + w, sizeof detail - (size_t)w,
+             " cannot be decoded as %s", d->f.encoding);
+    d->examples++;
+    return report(d, "encoding.undecodable", detail, d->f.bytes_out);
+}
+
+/* Emits the pivot ubuf[0..n), reporting queued bad sequences at their
+ * U+FFFD; a trailing lead surrogate stays for the next round unless final.
+ * Queue entries past n (ICU wrote their U+FFFD to its overflow) move to
+ * the start of the next round. */
+static gs_status icu_drain(gs_decoder *d, size_t n, int final)
+{
+    size_t keep = 0, at = 0, q = 0, r = 0;
+    gs_status st;
+
+    if (!final && n > 0 && d->ubuf[n - 1] >= 0xD800 && d->ubuf[n - 1] <= 0xDBFF)
+        keep = 1;
+    for (; q < d->nbad && d->bad[q].uidx < n - keep; q++) {
+        size_t u = d->bad[q].uidx < at ? at : d->bad[q].uidx;
+        if ((st = emit_utf16(d, d->ubuf + at, u - at)) != GS_OK ||
+            (st = icu_report(d, &d->bad[q])) != GS_OK)
+            return st;
+        at = u;
+    }
+    if ((st = emit_utf16(d, d->ubuf + at, n - keep - at)) != GS_OK)
+        return st;
+    for (; q < d->nbad; q++, r++) {
+        d->bad[r] = d->bad[q];
+        d->bad[r].uidx -= n - keep;     /* >= n - keep: see the loop above */
+    }
+    d->nbad = r;
+    if (keep)
+        d->ubuf[0] = d->ubuf[n - 1];
+    d->ukeep = keep;
+    return GS_OK;
+}
+
+/* Decodes p[0..n) through the ICU converter in slices small enough that the
+ * pivot should never overflow (if it does, ICU keeps the rest and the loop
+ * goes round again). final flushes the converter's state. */
+static gs_status icu_convert(gs_decoder *d, const unsigned char *p, size_t n,
+                             int final)
+{
+    const char *src = (const char *)p, *end = src + n;
+    int more;
+
+    do {
+        const char *stop = (size_t)(end - src) > U_SLICE ? src + U_SLICE : end;
+        UChar *t = d->ubuf + d->ukeep;
+        UErrorCode err = U_ZERO_ERROR;
+        int last = final && stop == end;
+
+        ucnv_toUnicode(d->cnv, &t, d->ubuf + U_CAP, &src, stop, NULL,
+                       (UBool)last, &err);
+        more = err == U_BUFFER_OVERFLOW_ERROR;
+        if (U_FAILURE(err) && !more)
+            return fail(d, err == U_MEMORY_ALLOCATION_ERROR ? GS_ENOMEM
+                                                            : GS_EFORMAT);
+        gs_status st = icu_drain(d, (size_t)(t - d->ubuf), last && !more);
+        if (st != GS_OK)
+            return st;
+    } while (src < end || more);
+    return GS_OK;
+}
+
+/* ---- detection ------------------------------------------------------- */
+
+typedef struct head_stats {
+    size_t len;
+    size_t nul, ctrl, high, c1, esc;
+    size_t ascii16[2];      /* UTF-16 units that look like ASCII: LE, BE */
+    size_t ascii32[2];      /* the same for UTF-32 */
+    uint64_t invalid;       /* maximal invalid subparts, not counting a
+                               sequence cut by the end of the head */
+    uint64_t multibyte;     /* valid multibyte UTF-8 sequences */
+} head_stats;
+
+static int textish(unsigned c)
+{
+    return c >= 0x20 || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void head_scan(const unsigned char *p, size_t n, head_stats *s)
+{
+    size_t i;
+    int cut;
+
+    memset(s, 0, sizeof *s);
+    s->len = n;
+    for (i = 0; i < n; i++) {
+        unsigned c = p[i];
+        if (c >= 0x80)
+            s->high++, s->c1 += c <= 0x9F;
+        else if (c == 0)
+            s->nul++;
+        else if (c == 0x1B)
+            s->esc++;
+        else if (!textish(c) && c != '\f')
+            s->ctrl++;
+    }
+    for (i = 0; s->nul && i + 1 < n; i += 2) {
+        s->ascii16[0] += p[i + 1] == 0 && p[i] != 0 && textish(p[i]) && p[i] < 0x80;
+        s->ascii16[1] += p[i] == 0 && p[i + 1] != 0 && textish(p[i + 1]) && p[i + 1] < 0x80;
+    }
+    for (i = 0; s->nul && i + 3 < n; i += 4) {
+        int mid = p[i + 1] == 0 && p[i + 2] == 0;
+        s->ascii32[0] += mid && p[i + 3] == 0 && p[i] && textish(p[i]) && p[i] < 0x80;
+        s->ascii32[1] += mid && p[i] == 0 && p[i + 3] && textish(p[i + 3]) && p[i + 3] < 0x80;
+    }
+    for (i = 0; i < n;) {
+        size_t v = utf8_valid_prefix(p + i, n - i);
+        for (size_t j = i; j < i + v; j++)
+            s->multibyte += p[j] >= 0xC0;
+        i += v;
+        if (i == n)
+            break;
+        size_t k = utf8_subpart(p + i, n - i, &cut);
+        s->invalid += !cut;
+        i += k;
+    }
+}
+
+/* The encoding a NUL pattern says, with its confidence, or NULL. Text in
+ * UTF-16/32 without a BOM is only recognisable this way when a good share
+ * of it is ASCII: at least 30% of the code units. */
+static const char *nul_pattern(const head_stats *s, double *conf)
+{
+    size_t units32 = s->len / 4, units16 = s->len / 2;
+    static const char *const n32[2] = {"UTF-32LE", "UTF-32BE"};
+    static const char *const n16[2] = {"UTF-16LE", "UTF-16BE"};
+
+    for (int be = 0; be < 2; be++) {
+        if (units32 && s->ascii32[be] * 10 >= units32 * 3 &&
+            s->ascii32[!be] == 0) {
+            *conf = (double)s->ascii32[be] / (double)units32;
+            return n32[be];
+        }
+    }
+    for (int be = 0; be < 2; be++) {
+        if (units16 && s->ascii16[be] * 10 >= units16 * 3 &&
+            s->ascii16[!be] * 10 < s->ascii16[be]) {
+            *conf = (double)s->ascii16[be] / (double)units16;
+            return n16[be];
+        }
+    }
+    return NULL;
+}
+
+/* NULs at 10% of the head, or at 1% and at least 4 of them, or C0 controls
+ * (not TAB/LF/CR/FF/ESC) at 5% and at least 4: not text. A stray NUL in a
+ * text file is a hygiene fact, not a reason to call it binary. */
+static int looks_binary(const head_stats *s)
+{
+    return (s->nul && s->nul * 10 >= s->len) ||
+           (s->nul >= 4 && s->nul * 100 >= s->len) ||
+           (s->ctrl >= 4 && s->ctrl * 20 >= s->len);
+}
+
+static void set_encoding(gs_decoder *d, const char *name, double conf)
+{
+    snprintf(d->f.encoding, sizeof d->f.encoding, "%s", name);
+    d->f.confidence = conf;
+}
+
+/* ICU's 8859 names, when C1 bytes say the text is really windows-125x. */
+static const char *c1_name(const char *name)
+{
+    static const char *const map[][2] = {
+        {"ISO-8859-1", "windows-1252"}, {"ISO-8859-2", "windows-1250"},
+        {"ISO-8859-6", "windows-1256"}, {"ISO-8859-7", "windows-1253"},
+        {"ISO-8859-8", "windows-1255"}, {"ISO-8859-8-I", "windows-1255"},
+        {"ISO-8859-9", "windows-1254"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(name, map[i][0]) == 0)
+            return map[i][1];
+    return name;
+}
+
+/* Asks ICU's detector; name is left empty when it has no answer good
+ * enough. ICU's own failures (other than memory) mean "no answer". */
+static gs_status icu_guess(const unsigned char *p, size_t n,
+                           const head_stats *s, char *name, size_t cap,
+                           int *conf)
+{
+    UErrorCode err = U_ZERO_ERROR;
+    UCharsetDetector *csd = ucsdet_open(&err);
+    const UCharsetMatch *m;
+
+    name[0] = '\0';
+    *conf = 0;
+    if (U_FAILURE(err))
+        return err == U_MEMORY_ALLOCATION_ERROR ? GS_ENOMEM : GS_OK;
+    ucsdet_enableInputFilter(csd, 1);
+    ucsdet_setText(csd, (const char *)p, n > INT32_MAX ? INT32_MAX : (int32_t)n,
+                   &err);
+    m = ucsdet_detect(csd, &err);
+    if (U_SUCCESS(err) && m) {
+        const char *nm = ucsdet_getName(m, &err);
+        *conf = ucsdet_getConfidence(m, &err);
+        if (U_SUCCESS(err) && nm && *conf >= DETECT_MIN_CONFIDENCE) {
+            /* "IBM424_rtl" -> "IBM424": the direction is not a charset */
+            size_t k = strlen(nm);
+            if (k > 4 && (strcmp(nm + k - 4, "_rtl") == 0 ||
+                          strcmp(nm + k - 4, "_ltr") == 0))
+                k -= 4;
+            snprintf(name, cap, "%.*s", (int)k, s->c1 ? c1_name(nm) : nm);
+        }
+    }
+    ucsdet_close(csd);
+    if (err == U_MEMORY_ALLOCATION_ERROR)
+        return GS_ENOMEM;
+    return GS_OK;
+}
+
+/* Switches d to ICU mode for name. *known is cleared (and nothing changes)
+ * when ICU has no converter by that name. */
+static gs_status use_icu(gs_decoder *d, const char *name, int *known)
+{
+    UErrorCode err = U_ZERO_ERROR;
+    UConverterToUCallback old_cb;
+    const void *old_ctx;
+
+    *known = 1;
+    d->cnv = ucnv_open(name, &err);
+    if (U_FAILURE(err)) {
+        d->cnv = NULL;
+        *known = 0;
+        return err == U_MEMORY_ALLOCATION_ERROR ? GS_ENOMEM : GS_OK;
+    }
+    ucnv_setToUCallBack(d->cnv, icu_on_bad, d, &old_cb, &old_ctx, &err);
+    if (U_FAILURE(err))
+        goto fail_cnv;
+    d->ubuf = gs_malloc(U_CAP * sizeof *d->ubuf);
+    if (!d->ubuf)
+        goto fail_cnv;
+    if (d->max_examples) {
+        d->bad = gs_calloc(d->max_examples, sizeof *d->bad);
+        if (!d->bad)
+            goto fail_ubuf;
+    }
+    d->mode = MODE_ICU;
+    return GS_OK;
+
+fail_ubuf:
+    gs_free(d->ubuf);
+    d->ubuf = NULL;
+fail_cnv:
+    ucnv_close(d->cnv);
+    d->cnv = NULL;
+    return GS_ENOMEM;
+}
+
+/* BOM at the start of p: its encoding name and length, or NULL. */
+static const char *bom_of(const unsigned char *p, size_t n, size_t *len)
+{
+    static const struct { const char *name; unsigned char b[4]; size_t n; } boms[] = {
+        {"UTF-8", {0xEF, 0xBB, 0xBF, 0}, 3},
+        {"UTF-32LE", {0xFF, 0xFE, 0, 0}, 4},    /* before UTF-16LE */
+        {"UTF-32BE", {0, 0, 0xFE, 0xFF}, 4},
+        {"UTF-16LE", {0xFF, 0xFE, 0, 0}, 2},
+        {"UTF-16BE", {0xFE, 0xFF, 0, 0}, 2},
+    };
+    for (size_t i = 0; i < sizeof boms / sizeof boms[0]; i++) {
+        if (n >= boms[i].n && memcmp(p, boms[i].b, boms[i].n) == 0) {
+            *len = boms[i].n;
+            return boms[i].name;
+        }
+    }
+    return NULL;
+}
+
+/* Rules 2-7 of the file header, for a head without a BOM. */
+static gs_status classify(gs_decoder *d, const unsigned char *p, size_t n)
+{
+    head_stats s;
+    const char *name;
+    char guess[sizeof d->f.encoding];
+    double conf;
+    int icu_conf, known;
+    gs_status st;
+
+    head_scan(p, n, &s);
+    d->f.ascii_only = s.high == 0;
+    d->mode = MODE_UTF8;
+    if (s.nul && (name = nul_pattern(&s, &conf)) != NULL) {
+        if ((st = use_icu(d, name, &known)) != GS_OK || known) {
+            set_encoding(d, name, conf);
+            return st;
+        }
+    }
+    if (looks_binary(&s)) {
+        d->f.looks_binary = 1;
+        return GS_OK;
+    }
+    if (s.high == 0 && s.esc >= 2) {
+        /* 7-bit ISO-2022 text is only told apart by its escapes */
+        if ((st = icu_guess(p, n, &s, guess, sizeof guess, &icu_conf)) != GS_OK)
+            return st;
+        if (strncmp(guess, "ISO-2022-", 9) == 0 &&
+            (st = use_icu(d, guess, &known)) == GS_OK && known) {
+            set_encoding(d, guess, icu_conf / 100.0);
+            return GS_OK;
+        }
+        if (st != GS_OK)
+            return st;
+    }
+    if (s.invalid == 0) {
+        set_encoding(d, "UTF-8", 1.0);
+        return GS_OK;
+    }
+    if (s.multibyte >= MOSTLY_MIN_MB && s.multibyte >= 2 * s.invalid) {
+        set_encoding(d, "UTF-8", (double)s.multibyte /
+                                 (double)(s.multibyte + s.invalid));
+        return GS_OK;
+    }
+    if (s.high < DETECT_MIN_HIGH)
+        return GS_OK;
+    if ((st = icu_guess(p, n, &s, guess, sizeof guess, &icu_conf)) != GS_OK)
+        return st;
+    if (guess[0] == '\0')
+        return GS_OK;
+    if (strcmp(guess, "UTF-8") == 0) {
+        set_encoding(d, guess, icu_conf / 100.0);
+        return GS_OK;
+    }
+    if ((st = use_icu(d, guess, &known)) == GS_OK && known)
+        set_encoding(d, guess, icu_conf / 100.0);
+    return st;
+}
+
+/* ---- public API ------------------------------------------------------ */
+
+gs_status gs_decoder_open(const gs_limits *lim, const gs_sink *sink,
+                          gs_decoder **out)
+{
+    gs_limits def;
+    gs_decoder *d;
+
+    if (!out)
+        return GS_EINVAL;
+    *out = NULL;
+    if (!lim) {
+        gs_limits_default(&def);
+        lim = &def;
+    }
+    d = gs_calloc(1, sizeof *d);
+    if (!d)
+        return GS_ENOMEM;
+    d->obuf = gs_malloc(OUT_CAP);
+    if (!d->obuf)
+        goto fail_d;
+    d->sink = sink;
+    d->max_examples = lim->max_examples;
+    d->f.ascii_only = 1;
+    set_encoding(d, "undetermined", 0.0);
+    *out = d;
+    return GS_OK;
+
+fail_d:
+    gs_free(d);
+    return GS_ENOMEM;
+}
+
+gs_status gs_decoder_detect(gs_decoder *d, const unsigned char *head,
+                            size_t len)
+{
+    const char *bom;
+    int known;
+    gs_status st;
+
+    if (!d || (!head && len) || d->mode != MODE_NONE)
+        return GS_EINVAL;
+    bom = bom_of(head, len, &d->bom_left);
+    if (!bom)
+        return fail(d, classify(d, head, len));
+    snprintf(d->f.bom, sizeof d->f.bom, "%s", bom);
+    set_encoding(d, bom, 1.0);
+    d->mode = MODE_UTF8;
+    if (strcmp(bom, "UTF-8") == 0) {
+        head_stats s;
+        head_scan(head + 3, len - 3, &s);
+        d->f.ascii_only = s.high == 0;
+        return GS_OK;
+    }
+    st = use_icu(d, bom, &known);
+    assert(st != GS_OK || known);   /* ICU always has the UTF-16/32 ones */
+    return fail(d, st);
+}
+
+gs_status gs_decoder_feed(gs_decoder *d, const unsigned char *buf, size_t len,
+                          gs_decode_out_fn out, void *ud)
+{
+    uint64_t off;
+    size_t skip;
+    gs_status st;
+
+    if (!d || !out || (!buf && len) || d->mode == MODE_NONE || d->finished)
+        return GS_EINVAL;
+    if (d->status != GS_OK)
+        return d->status;
+    off = d->f.bytes_in;
+    d->f.bytes_in += len;
+    d->out = out;
+    d->out_ud = ud;
+    skip = len < d->bom_left ? len : d->bom_left;
+    d->bom_left -= skip;
+    if (d->mode == MODE_UTF8)
+        st = utf8_feed(d, buf + skip, len - skip, off + skip);
+    else
+        st = icu_convert(d, buf + skip, len - skip, 0);
+    if (st == GS_OK)
+        st = flush(d);
+    return fail(d, st);
+}
+
+gs_status gs_decoder_finish(gs_decoder *d, gs_decode_out_fn out, void *ud)
+{
+    gs_status st = GS_OK;
+
+    if (!d || !out || d->mode == MODE_NONE || d->finished)
+        return GS_EINVAL;
+    if (d->status != GS_OK)
+        return d->status;
+    d->out = out;
+    d->out_ud = ud;
+    if (d->mode == MODE_UTF8 && d->npend) {
+        size_t k = d->npend;
+        d->npend = 0;
+        st = utf8_invalid(d, d->pend, k, d->pend_off, 1);
+    } else if (d->mode == MODE_ICU) {
+        st = icu_convert(d, NULL, 0, 1);
+    }
+    if (st == GS_OK && d->cr_pending) {
+        d->cr_pending = 0;
+        d->f.cr++;
+    }
+    if (st == GS_OK)
+        st = flush(d);
+    d->finished = 1;
+    return fail(d, st);
+}
+
+const gs_decode_facts *gs_decoder_facts(const gs_decoder *d)
+{
+    return d ? &d->f : NULL;
+}
+
+void gs_decoder_close(gs_decoder *d)
+{
+    if (!d)
+        return;
+    if (d->cnv)
+        ucnv_close(d->cnv);
+    gs_free(d->bad);
+    gs_free(d->ubuf);
+    gs_free(d->obuf);
+    gs_free(d);
+}

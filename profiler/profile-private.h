@@ -1,0 +1,85 @@
+/* profile-private.h - the profile's insides, shared by profile.c (model and
+ * merge) and profile_io.c (save and load). Nothing else includes this. */
+#ifndef GAPSCAN_PROFILE_PRIVATE_H
+#define GAPSCAN_PROFILE_PRIVATE_H
+
+#include "gapscan/profile.h"
+
+/* An entry of a string-keyed table; tables hold pointers, so sorting the
+ * pointer vector for output never disturbs the hash index. */
+typedef struct gs__entry {
+    char *key;
+    size_t key_len;
+    uint64_t hash;
+} gs__entry;
+
+typedef struct gs__table {
+    gs__entry **items;   /* insertion order until sorted for output */
+    size_t n, cap;
+    gs__entry **slots;   /* open addressing, power of two */
+    size_t n_slots;
+    int sorted;          /* items currently sorted by key */
+} gs__table;
+
+typedef struct gs__count {   /* a row of a distribution */
+    gs__entry e;
+    gs_count_item row;       /* row.key aliases e.key */
+} gs__count;
+
+typedef struct gs__defect {
+    gs__entry e;
+    gs_defect_summary s;     /* s.code aliases e.key; s.examples = ex */
+    gs_example *ex;          /* max_examples slots */
+} gs__defect;
+
+struct gs_field {
+    gs__entry e;             /* key = collection NUL path */
+    const char *collection;  /* alias into e.key */
+    const char *path;        /* alias into e.key */
+    size_t max_examples;
+    uint64_t count, present;
+    uint64_t types[GS_VT__COUNT];
+    uint64_t kinds[GS_VK__COUNT];
+    uint64_t *null_tokens;   /* gs_null_token_count() */
+    uint64_t padded, leading_zero, decimal_comma, grouped, date_ambiguous;
+    uint64_t len_min, len_max, len_sum;
+    uint64_t numbers;
+    double num_min, num_max, num_mean, num_m2;
+    uint64_t dates;
+    int32_t date_min, date_max;
+    gs_hll *hll;
+    gs_topk *top;
+    gs_example type_ex[GS_VT__COUNT];
+    size_t max_value_bytes;
+};
+
+struct gs_profile {
+    gs_limits lim;
+    char **roots;
+    size_t n_roots;
+    gs_corpus_facts corpus;
+    gs__table formats, encodings, compressions, coll_files, coll_records;
+    gs__table defects;
+    gs__table fields;
+    gs_count_item *rows;     /* scratch for gs_profile_distribution */
+    size_t rows_cap;
+};
+
+/* Shared helpers (profile.c). */
+gs__entry *gs__table_find(const gs__table *t, const char *key, size_t len);
+gs_status gs__table_insert(gs__table *t, gs__entry *e);
+void gs__table_sort(gs__table *t);
+void gs__table_free(gs__table *t, void (*free_entry)(gs__entry *));
+gs_status gs__profile_count(gs__table *t, const char *key, uint64_t count,
+                            uint64_t bytes);
+gs__defect *gs__profile_defect_get(gs_profile *p, const char *code,
+                                   gs_status *st);
+gs_status gs__example_set(gs_example *ex, const char *path, const gs_loc *loc,
+                          const char *value, size_t value_len,
+                          const char *detail, size_t max_value_bytes);
+void gs__example_clear(gs_example *ex);
+gs_field *gs__field_new(const char *collection, const char *path,
+                        size_t path_len, const gs_limits *lim);
+void gs__field_free(gs_field *f);
+
+#endif

@@ -1,0 +1,924 @@
+/* profile.c - the profile model: documents, defects, fields, and merge.
+ *
+ * Tables are string-keyed open-addressing indexes over vectors of entry
+ * pointers. Output order is never insertion order: accessors sort by key
+ * first, so iteration order cannot leak thread timing into a report.
+ *
+ * Invariants (see profile.h for the contract):
+ *   1. Every count is exact and merges by addition.
+ *   2. Examples are the first ones in merge order (documents are merged in
+ *      walk order), so they are deterministic.
+ *   3. Field count is capped at lim.max_paths; values past it are counted in
+ *      corpus.paths_overflow.
+ *
+ * Saving and loading live in profile_io.c. */
+#include "profile-private.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <strings.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- string-keyed table --------------------------------------------- */
+
+static size_t slot_of(uint64_t hash, size_t n_slots)
+{
+    return (size_t)(hash & (n_slots - 1));
+}
+
+gs__entry *gs__table_find(const gs__table *t, const char *key, size_t len)
+{
+    if (t->n_slots == 0)
+        return NULL;
+    uint64_t h = gs_hash(key, len);
+    for (size_t i = slot_of(h, t->n_slots);; i = (i + 1) & (t->n_slots - 1)) {
+        gs__entry *e = t->slots[i];
+        if (!e)
+            return NULL;
+        if (e->hash == h && e->key_len == len && memcmp(e->key, key, len) == 0)
+            return e;
+    }
+}
+
+static gs_status table_grow(gs__table *t)
+{
+    size_t n_slots = t->n_slots ? t->n_slots * 2 : 16;
+    gs__entry **slots = gs_calloc(n_slots, sizeof *slots);
+    if (!slots)
+        return GS_ENOMEM;
+    for (size_t k = 0; k < t->n; k++) {
+        gs__entry *e = t->items[k];
+        size_t i = slot_of(e->hash, n_slots);
+        while (slots[i])
+            i = (i + 1) & (n_slots - 1);
+        slots[i] = e;
+    }
+    gs_free(t->slots);
+    t->slots = slots;
+    t->n_slots = n_slots;
+    return GS_OK;
+}
+
+/* e->key and e->key_len must be set; the hash is computed here. */
+gs_status gs__table_insert(gs__table *t, gs__entry *e)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 8;
+        gs__entry **items = gs_realloc(t->items, cap * sizeof *items);
+        if (!items)
+            return GS_ENOMEM;
+        t->items = items;
+        t->cap = cap;
+    }
+    if ((t->n + 1) * 2 > t->n_slots && table_grow(t) != GS_OK)
+        return GS_ENOMEM;
+    e->hash = gs_hash(e->key, e->key_len);
+    size_t i = slot_of(e->hash, t->n_slots);
+    while (t->slots[i])
+        i = (i + 1) & (t->n_slots - 1);
+    t->slots[i] = e;
+    t->items[t->n++] = e;
+    t->sorted = 0;
+    return GS_OK;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    const gs__entry *x = *(gs__entry *const *)a, *y = *(gs__entry *const *)b;
+    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+    int c = memcmp(x->key, y->key, n);
+    if (c)
+        return c;
+    return (x->key_len > y->key_len) - (x->key_len < y->key_len);
+}
+
+void gs__table_sort(gs__table *t)
+{
+    if (!t->sorted && t->n > 1)
+        qsort(t->items, t->n, sizeof *t->items, entry_cmp);
+    t->sorted = 1;
+}
+
+void gs__table_free(gs__table *t, void (*free_entry)(gs__entry *))
+{
+    for (size_t i = 0; i < t->n; i++)
+        free_entry(t->items[i]);
+    gs_free(t->items);
+    gs_free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- distributions ---------------------------------------------------- */
+
+static void count_free(gs__entry *e)
+{
+    gs_free(e->key);
+    gs_free(e);
+}
+
+gs_status gs__profile_count(gs__table *t, const char *key, uint64_t count,
+                            uint64_t bytes)
+{
+    size_t len = strlen(key);
+    gs__count *c = (gs__count *)gs__table_find(t, key, len);
+    if (!c) {
+        c = gs_calloc(1, sizeof *c);
+        if (!c)
+            return GS_ENOMEM;
+        c->e.key = gs_strndup(key, len);
+        c->e.key_len = len;
+        if (!c->e.key || gs__table_insert(t, &c->e) != GS_OK) {
+            count_free(&c->e);
+            return GS_ENOMEM;
+        }
+        c->row.key = c->e.key;
+    }
+    c->row.count += count;
+    c->row.bytes += bytes;
+    return GS_OK;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+    const gs_count_item *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->key, y->key);
+}
+
+size_t gs_profile_distribution(const gs_profile *cp, const char *which,
+                               const gs_count_item **rows)
+{
+    gs_profile *p = (gs_profile *)cp;  /* scratch only: see profile.h */
+    gs__table *t = NULL;
+    if (strcmp(which, "format") == 0)
+        t = &p->formats;
+    else if (strcmp(which, "encoding") == 0)
+        t = &p->encodings;
+    else if (strcmp(which, "compression") == 0)
+        t = &p->compressions;
+    else if (strcmp(which, "collection_files") == 0)
+        t = &p->coll_files;
+    else if (strcmp(which, "collection_records") == 0)
+        t = &p->coll_records;
+    *rows = NULL;
+    if (!t || t->n == 0)
+        return 0;
+    if (t->n > p->rows_cap) {
+        gs_count_item *r = gs_realloc(p->rows, t->n * sizeof *r);
+        if (!r)
+            return 0;
+        p->rows = r;
+        p->rows_cap = t->n;
+    }
+    for (size_t i = 0; i < t->n; i++)
+        p->rows[i] = ((gs__count *)t->items[i])->row;
+    qsort(p->rows, t->n, sizeof *p->rows, row_cmp);
+    *rows = p->rows;
+    return t->n;
+}
+
+/* ---- examples --------------------------------------------------------- */
+
+void gs__example_clear(gs_example *ex)
+{
+    gs_free(ex->path);
+    gs_free(ex->value);
+    gs_free(ex->detail);
+    memset(ex, 0, sizeof *ex);
+}
+
+/* Cut at a UTF-8 character boundary at or below max bytes. */
+static size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+gs_status gs__example_set(gs_example *ex, const char *path, const gs_loc *loc,
+                          const char *value, size_t value_len,
+                          const char *detail, size_t max_value_bytes)
+{
+    gs__example_clear(ex);
+    ex->path = gs_strdup(path ? path : "");
+    if (!ex->path)
+        goto nomem;
+    if (loc)
+        ex->loc = *loc;
+    if (value) {
+        ex->value = gs_strndup(value, utf8_cut(value, value_len,
+                                               max_value_bytes));
+        if (!ex->value)
+            goto nomem;
+    }
+    if (detail) {
+        ex->detail = gs_strndup(detail, utf8_cut(detail, strlen(detail), 200));
+        if (!ex->detail)
+            goto nomem;
+    }
+    return GS_OK;
+nomem:
+    gs__example_clear(ex);
+    return GS_ENOMEM;
+}
+
+static gs_status example_copy(gs_example *dst, const gs_example *src)
+{
+    gs__example_clear(dst);
+    if (!src->path)
+        return GS_OK;
+    dst->loc = src->loc;
+    dst->path = gs_strdup(src->path);
+    dst->value = src->value ? gs_strdup(src->value) : NULL;
+    dst->detail = src->detail ? gs_strdup(src->detail) : NULL;
+    if (!dst->path || (src->value && !dst->value) ||
+        (src->detail && !dst->detail)) {
+        gs__example_clear(dst);
+        return GS_ENOMEM;
+    }
+    return GS_OK;
+}
+
+/* ---- defects ---------------------------------------------------------- */
+
+static void defect_free(gs__entry *e)
+{
+    gs__defect *d = (gs__defect *)e;
+    for (size_t i = 0; i < d->s.n_examples; i++)
+        gs__example_clear(&d->ex[i]);
+    gs_free(d->ex);
+    gs_free(d->e.key);
+    gs_free(d);
+}
+
+gs__defect *gs__profile_defect_get(gs_profile *p, const char *code,
+                                   gs_status *st)
+{
+    size_t len = strlen(code);
+    gs__defect *d = (gs__defect *)gs__table_find(&p->defects, code, len);
+    if (d)
+        return d;
+    d = gs_calloc(1, sizeof *d);
+    if (!d)
+        goto nomem;
+    d->e.key = gs_strndup(code, len);
+    d->e.key_len = len;
+    d->ex = gs_calloc(p->lim.max_examples ? p->lim.max_examples : 1,
+                      sizeof *d->ex);
+    if (!d->e.key || !d->ex || gs__table_insert(&p->defects, &d->e) != GS_OK)
+        goto nomem;
+    d->s.code = d->e.key;
+    d->s.examples = d->ex;
+    return d;
+nomem:
+    if (d)
+        defect_free(&d->e);
+    *st = GS_ENOMEM;
+    return NULL;
+}
+
+gs_status gs_profile_add_defect(gs_profile *p, const char *path,
+                                const char *code, const char *detail,
+                                const gs_loc *loc)
+{
+    gs_status st = GS_OK;
+    gs__defect *d = gs__profile_defect_get(p, code, &st);
+    if (!d)
+        return st;
+    d->s.count++;
+    if (d->s.n_examples < p->lim.max_examples) {
+        st = gs__example_set(&d->ex[d->s.n_examples], path, loc, NULL, 0,
+                             detail, p->lim.max_value_bytes_kept);
+        if (st == GS_OK)
+            d->s.n_examples++;
+    }
+    return st;
+}
+
+void gs_profile_count_defect_file(gs_profile *p, const char *code)
+{
+    gs_status st = GS_OK;
+    gs__defect *d = gs__profile_defect_get(p, code, &st);
+    if (d)
+        d->s.files++;
+}
+
+gs_status gs_profile_add_skipped(gs_profile *p, const char *path,
+                                 const char *what, int sys_errno)
+{
+    (void)sys_errno;  /* the text in what already says it */
+    p->corpus.skipped++;
+    const char *code = "walk.unreadable";
+    if (what && strstr(what, "symlink"))
+        code = "walk.symlink_skipped";
+    else if (what && (strcmp(what, "fifo") == 0 || strcmp(what, "socket") == 0
+                      || strcmp(what, "device") == 0))
+        code = "walk.special_file";
+    gs_status st = gs_profile_add_defect(p, path, code, what, NULL);
+    gs_profile_count_defect_file(p, code);
+    return st;
+}
+
+size_t gs_profile_defect_count(const gs_profile *p)
+{
+    return p->defects.n;
+}
+
+const gs_defect_summary *gs_profile_defect(const gs_profile *cp, size_t i)
+{
+    gs_profile *p = (gs_profile *)cp;
+    gs__table_sort(&p->defects);
+    return i < p->defects.n ? &((gs__defect *)p->defects.items[i])->s : NULL;
+}
+
+const gs_defect_summary *gs_profile_defect_find(const gs_profile *p,
+                                                const char *code)
+{
+    gs__defect *d = (gs__defect *)gs__table_find(&p->defects, code,
+                                                 strlen(code));
+    return d ? &d->s : NULL;
+}
+
+/* ---- profile ---------------------------------------------------------- */
+
+gs_profile *gs_profile_new(const gs_limits *lim)
+{
+    gs_profile *p = gs_calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    if (lim)
+        p->lim = *lim;
+    else
+        gs_limits_default(&p->lim);
+    return p;
+}
+
+static void field_entry_free(gs__entry *e)
+{
+    gs__field_free((gs_field *)e);
+}
+
+static void profile_clear(gs_profile *p)
+{
+    for (size_t i = 0; i < p->n_roots; i++)
+        gs_free(p->roots[i]);
+    gs_free(p->roots);
+    p->roots = NULL;
+    p->n_roots = 0;
+    gs__table_free(&p->formats, count_free);
+    gs__table_free(&p->encodings, count_free);
+    gs__table_free(&p->compressions, count_free);
+    gs__table_free(&p->coll_files, count_free);
+    gs__table_free(&p->coll_records, count_free);
+    gs__table_free(&p->defects, defect_free);
+    gs__table_free(&p->fields, field_entry_free);
+    memset(&p->corpus, 0, sizeof p->corpus);
+}
+
+void gs_profile_free(gs_profile *p)
+{
+    if (!p)
+        return;
+    profile_clear(p);
+    gs_free(p->rows);
+    gs_free(p);
+}
+
+void gs_profile_reset(gs_profile *p)
+{
+    profile_clear(p);
+}
+
+const gs_limits *gs_profile_limits(const gs_profile *p)
+{
+    return &p->lim;
+}
+
+gs_status gs_profile_add_root(gs_profile *p, const char *root)
+{
+    for (size_t i = 0; i < p->n_roots; i++)
+        if (strcmp(p->roots[i], root) == 0)
+            return GS_OK;
+    char **r = gs_realloc(p->roots, (p->n_roots + 1) * sizeof *r);
+    if (!r)
+        return GS_ENOMEM;
+    p->roots = r;
+    if (!(r[p->n_roots] = gs_strdup(root)))
+        return GS_ENOMEM;
+    p->n_roots++;
+    return GS_OK;
+}
+
+size_t gs_profile_root_count(const gs_profile *p)
+{
+    return p->n_roots;
+}
+
+const char *gs_profile_root(const gs_profile *p, size_t i)
+{
+    return i < p->n_roots ? p->roots[i] : NULL;
+}
+
+const gs_corpus_facts *gs_profile_corpus(const gs_profile *p)
+{
+    return &p->corpus;
+}
+
+gs_status gs_profile_add_doc(gs_profile *p, const gs_doc_facts *d)
+{
+    gs_corpus_facts *c = &p->corpus;
+    if (c->files == 0 || d->mtime < c->mtime_min)
+        c->mtime_min = d->mtime;
+    if (c->files == 0 || d->mtime > c->mtime_max)
+        c->mtime_max = d->mtime;
+    c->files++;
+    c->bytes += d->bytes;
+    c->bytes_decoded += d->bytes_decoded;
+    c->records += d->records;
+    c->lines += d->lines;
+    c->files_partial += d->status != GS_OK;
+    c->files_with_bom += d->bom && d->bom[0];
+    int kinds = (d->lf > 0) + (d->crlf > 0) + (d->cr > 0);
+    if (kinds > 1)
+        c->files_mixed_eol++;
+    else if (d->lf)
+        c->files_lf_only++;
+    else if (d->crlf)
+        c->files_crlf_only++;
+    else if (d->cr)
+        c->files_cr_only++;
+    c->lf += d->lf;
+    c->crlf += d->crlf;
+    c->cr += d->cr;
+    c->invalid_utf8 += d->invalid_utf8;
+    c->files_invalid_utf8 += d->invalid_utf8 > 0;
+    c->nul_bytes += d->nul_bytes;
+    c->control_chars += d->control_chars;
+    gs_status st = gs__profile_count(&p->formats, d->format, 1, d->bytes);
+    if (st == GS_OK)
+        st = gs__profile_count(&p->encodings, d->encoding, 1, d->bytes);
+    if (st == GS_OK)
+        st = gs__profile_count(&p->compressions,
+                               d->compression ? d->compression : "none", 1,
+                               d->bytes);
+    return st;
+}
+
+static gs_status count_collection(gs_profile *p, gs__table *t,
+                                  const char *collection)
+{
+    /* Collections are capped like paths; the rest pool under "(other)". */
+    if (!gs__table_find(t, collection, strlen(collection)) &&
+        t->n >= p->lim.max_paths)
+        collection = "(other)";
+    return gs__profile_count(t, collection, 1, 0);
+}
+
+void gs_profile_count_record(gs_profile *p, const char *collection)
+{
+    (void)count_collection(p, &p->coll_records, collection);
+}
+
+void gs_profile_count_file(gs_profile *p, const char *collection)
+{
+    (void)count_collection(p, &p->coll_files, collection);
+}
+
+void gs_profile_count_overflow(gs_profile *p, uint64_t values)
+{
+    p->corpus.paths_overflow += values;
+}
+
+uint64_t gs_profile_collection_records(const gs_profile *p,
+                                       const char *collection)
+{
+    const gs__count *c = (const gs__count *)gs__table_find(
+        &p->coll_records, collection, strlen(collection));
+    return c ? c->row.count : 0;
+}
+
+/* ---- collection names -------------------------------------------------- */
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_sep(char c)
+{
+    return c == '-' || c == '_' || c == '.' || c == ' ';
+}
+
+static const char *const known_ext[] = {
+    ".gz", ".csv", ".tsv", ".tab", ".txt", ".json", ".jsonl", ".ndjson",
+    ".xml", ".html", ".htm", ".md", ".markdown", ".text",
+};
+
+static size_t strip_ext(const char *name, size_t len)
+{
+    for (int again = 1; again;) {
+        again = 0;
+        for (size_t i = 0; i < sizeof known_ext / sizeof *known_ext; i++) {
+            size_t el = strlen(known_ext[i]);
+            if (len > el && strncasecmp(name + len - el, known_ext[i], el) == 0) {
+                len -= el;
+                again = 1;
+                break;
+            }
+        }
+    }
+    return len;
+}
+
+/* Lower-case; drop tokens (between separators) that are all digits, such
+ * as dates and sequence numbers, keeping one separator between the words
+ * that remain ("tickets-2021-legacy" -> "tickets-legacy", "utf8" stays). */
+static size_t squeeze(const char *in, size_t len, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        int digits_only = 1;
+        while (j < len && !is_sep(in[j])) {
+            digits_only &= is_digit(in[j]);
+            j++;
+        }
+        if (j > i && !digits_only) {
+            if (n > 0 && n + 1 < cap)
+                out[n++] = '-';
+            for (size_t k = i; k < j && n + 1 < cap; k++) {
+                char c = in[k];
+                out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+            }
+        }
+        i = j + 1;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+void gs_collection_name(const char *path, char *out, size_t cap)
+{
+    if (cap == 0)
+        return;
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/')
+        len--;
+    size_t start = len;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    size_t stem = strip_ext(path + start, len - start);
+    if (squeeze(path + start, stem, out, cap) > 0)
+        return;
+    if (start > 1) {
+        size_t dend = start - 1, dstart = dend;
+        while (dstart > 0 && path[dstart - 1] != '/')
+            dstart--;
+        if (squeeze(path + dstart, dend - dstart, out, cap) > 0)
+            return;
+    }
+    snprintf(out, cap, "(root)");
+}
+
+/* ---- fields ----------------------------------------------------------- */
+
+gs_field *gs__field_new(const char *collection, const char *path,
+                        size_t path_len, const gs_limits *lim)
+{
+    size_t clen = strlen(collection);
+    gs_field *f = gs_calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->e.key_len = clen + 1 + path_len;
+    f->e.key = gs_malloc(f->e.key_len + 1);
+    f->null_tokens = gs_calloc(gs_null_token_count(), sizeof *f->null_tokens);
+    f->hll = gs_hll_new(lim->hll_lg_k);
+    f->top = gs_topk_new(lim->max_top_values, lim->max_value_bytes_kept);
+    if (!f->e.key || !f->null_tokens || !f->hll || !f->top) {
+        gs__field_free(f);
+        return NULL;
+    }
+    memcpy(f->e.key, collection, clen);
+    f->e.key[clen] = '\0';
+    memcpy(f->e.key + clen + 1, path, path_len);
+    f->e.key[f->e.key_len] = '\0';
+    f->collection = f->e.key;
+    f->path = f->e.key + clen + 1;
+    f->len_min = UINT64_MAX;
+    f->max_value_bytes = lim->max_value_bytes_kept;
+    return f;
+}
+
+void gs__field_free(gs_field *f)
+{
+    if (!f)
+        return;
+    for (int t = 0; t < GS_VT__COUNT; t++)
+        gs__example_clear(&f->type_ex[t]);
+    gs_hll_free(f->hll);
+    gs_topk_free(f->top);
+    gs_free(f->null_tokens);
+    gs_free(f->e.key);
+    gs_free(f);
+}
+
+gs_field *gs_profile_field(gs_profile *p, const char *collection,
+                           const char *path, size_t path_len, gs_status *st)
+{
+    char stack[256];
+    size_t clen = strlen(collection), klen = clen + 1 + path_len;
+    char *key = klen <= sizeof stack ? stack : gs_malloc(klen);
+    if (!key) {
+        if (st)
+            *st = GS_ENOMEM;
+        return NULL;
+    }
+    memcpy(key, collection, clen);
+    key[clen] = '\0';
+    memcpy(key + clen + 1, path, path_len);
+    gs_field *f = (gs_field *)gs__table_find(&p->fields, key, klen);
+    if (key != stack)
+        gs_free(key);
+    if (f)
+        return f;
+    if (p->fields.n >= p->lim.max_paths) {
+        if (st)
+            *st = GS_ELIMIT;
+        return NULL;
+    }
+    f = gs__field_new(collection, path, path_len, &p->lim);
+    if (!f || gs__table_insert(&p->fields, &f->e) != GS_OK) {
+        gs__field_free(f);
+        if (st)
+            *st = GS_ENOMEM;
+        return NULL;
+    }
+    return f;
+}
+
+gs_status gs_field_add(gs_field *f, const char *bytes, size_t len,
+                       gs_value_kind kind, const char *path,
+                       const gs_loc *loc, gs_value_class *vc_out)
+{
+    gs_value_class vc = gs_value_classify(bytes, len, kind);
+    if (vc_out)
+        *vc_out = vc;
+    f->count++;
+    f->types[vc.type]++;
+    f->kinds[kind]++;
+    if (vc.type == GS_VT_NULL && vc.null_token >= 0)
+        f->null_tokens[vc.null_token]++;
+    f->padded += (vc.flags & GS_VF_PADDED) != 0;
+    f->leading_zero += (vc.flags & GS_VF_LEADING_ZERO) != 0;
+    f->decimal_comma += (vc.flags & GS_VF_DECIMAL_COMMA) != 0;
+    f->grouped += (vc.flags & GS_VF_GROUPED) != 0;
+    f->date_ambiguous += (vc.flags & GS_VF_DATE_AMBIGUOUS) != 0;
+    if (len < f->len_min)
+        f->len_min = len;
+    if (len > f->len_max)
+        f->len_max = len;
+    f->len_sum += len;
+    if (vc.type == GS_VT_INTEGER || vc.type == GS_VT_DECIMAL) {
+        double x = vc.number;
+        if (f->numbers == 0 || x < f->num_min)
+            f->num_min = x;
+        if (f->numbers == 0 || x > f->num_max)
+            f->num_max = x;
+        f->numbers++;
+        double delta = x - f->num_mean;
+        f->num_mean += delta / (double)f->numbers;
+        f->num_m2 += delta * (x - f->num_mean);
+    } else if (vc.type == GS_VT_DATE) {
+        if (f->dates == 0 || vc.date_days < f->date_min)
+            f->date_min = vc.date_days;
+        if (f->dates == 0 || vc.date_days > f->date_max)
+            f->date_max = vc.date_days;
+        f->dates++;
+    }
+    if (vc.type != GS_VT_NULL) {
+        uint64_t h = gs_hash(bytes, len);
+        gs_status st = gs_hll_add(f->hll, h);
+        if (st != GS_OK)
+            return st;
+        gs_topk_add(f->top, bytes, len, h, 1);
+    }
+    if (!f->type_ex[vc.type].path)
+        return gs__example_set(&f->type_ex[vc.type], path, loc, bytes, len,
+                               NULL, f->max_value_bytes);
+    return GS_OK;
+}
+
+void gs_field_count_present(gs_field *f)
+{
+    f->present++;
+}
+
+size_t gs_profile_field_count(const gs_profile *p)
+{
+    return p->fields.n;
+}
+
+const gs_field *gs_profile_field_at(const gs_profile *cp, size_t i)
+{
+    gs_profile *p = (gs_profile *)cp;
+    gs__table_sort(&p->fields);
+    return i < p->fields.n ? (const gs_field *)p->fields.items[i] : NULL;
+}
+
+const gs_field *gs_profile_field_find(const gs_profile *p,
+                                      const char *collection, const char *path)
+{
+    size_t clen = strlen(collection), plen = strlen(path);
+    char *key = gs_malloc(clen + 1 + plen);
+    if (!key)
+        return NULL;
+    memcpy(key, collection, clen);
+    key[clen] = '\0';
+    memcpy(key + clen + 1, path, plen);
+    const gs__entry *e = gs__table_find(&p->fields, key, clen + 1 + plen);
+    gs_free(key);
+    return (const gs_field *)e;
+}
+
+void gs_field_stats_get(const gs_field *f, gs_field_stats *o)
+{
+    memset(o, 0, sizeof *o);
+    o->collection = f->collection;
+    o->path = f->path;
+    o->count = f->count;
+    o->present = f->present;
+    memcpy(o->types, f->types, sizeof o->types);
+    memcpy(o->kinds, f->kinds, sizeof o->kinds);
+    o->null_tokens = f->null_tokens;
+    o->padded = f->padded;
+    o->leading_zero = f->leading_zero;
+    o->decimal_comma = f->decimal_comma;
+    o->grouped = f->grouped;
+    o->date_ambiguous = f->date_ambiguous;
+    o->len_min = f->count ? f->len_min : 0;
+    o->len_max = f->len_max;
+    o->len_sum = f->len_sum;
+    o->numbers = f->numbers;
+    o->num_min = f->num_min;
+    o->num_max = f->num_max;
+    o->num_mean = f->num_mean;
+    o->num_m2 = f->num_m2;
+    o->date_min = f->date_min;
+    o->date_max = f->date_max;
+    o->distinct = gs_hll_estimate(f->hll);
+    o->top = f->top;
+    o->type_examples = f->type_ex;
+}
+
+/* ---- merge ------------------------------------------------------------ */
+
+static gs_status merge_counts(gs__table *into, const gs__table *from)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        const gs__count *c = (const gs__count *)from->items[i];
+        gs_status st = gs__profile_count(into, c->row.key, c->row.count,
+                                         c->row.bytes);
+        if (st != GS_OK)
+            return st;
+    }
+    return GS_OK;
+}
+
+static gs_status merge_field(gs_field *a, const gs_field *b)
+{
+    if (b->count && (a->count == 0 || b->len_min < a->len_min))
+        a->len_min = b->len_min;
+    if (b->len_max > a->len_max)
+        a->len_max = b->len_max;
+    a->len_sum += b->len_sum;
+    a->count += b->count;
+    a->present += b->present;
+    for (int t = 0; t < GS_VT__COUNT; t++)
+        a->types[t] += b->types[t];
+    for (int k = 0; k < GS_VK__COUNT; k++)
+        a->kinds[k] += b->kinds[k];
+    for (size_t i = 0; i < gs_null_token_count(); i++)
+        a->null_tokens[i] += b->null_tokens[i];
+    a->padded += b->padded;
+    a->leading_zero += b->leading_zero;
+    a->decimal_comma += b->decimal_comma;
+    a->grouped += b->grouped;
+    a->date_ambiguous += b->date_ambiguous;
+    if (b->numbers) {
+        if (a->numbers == 0) {
+            a->num_min = b->num_min;
+            a->num_max = b->num_max;
+            a->num_mean = b->num_mean;
+            a->num_m2 = b->num_m2;
+        } else {
+            double na = (double)a->numbers, nb = (double)b->numbers;
+            double n = na + nb, delta = b->num_mean - a->num_mean;
+            a->num_mean += delta * nb / n;
+            a->num_m2 += b->num_m2 + delta * delta * na * nb / n;
+            a->num_min = fmin(a->num_min, b->num_min);
+            a->num_max = fmax(a->num_max, b->num_max);
+        }
+        a->numbers += b->numbers;
+    }
+    if (b->dates) {
+        if (a->dates == 0 || b->date_min < a->date_min)
+            a->date_min = b->date_min;
+        if (a->dates == 0 || b->date_max > a->date_max)
+            a->date_max = b->date_max;
+        a->dates += b->dates;
+    }
+    gs_status st = gs_hll_merge(a->hll, b->hll);
+    if (st == GS_OK)
+        st = gs_topk_merge(a->top, b->top);
+    for (int t = 0; st == GS_OK && t < GS_VT__COUNT; t++)
+        if (!a->type_ex[t].path && b->type_ex[t].path)
+            st = example_copy(&a->type_ex[t], &b->type_ex[t]);
+    return st;
+}
+
+gs_status gs_profile_merge(gs_profile *into, const gs_profile *from)
+{
+    if (into->lim.hll_lg_k != from->lim.hll_lg_k ||
+        into->lim.max_top_values != from->lim.max_top_values)
+        return GS_EINVAL;
+    gs_status st = GS_OK;
+    for (size_t i = 0; st == GS_OK && i < from->n_roots; i++)
+        st = gs_profile_add_root(into, from->roots[i]);
+
+    gs_corpus_facts *a = &into->corpus;
+    const gs_corpus_facts *b = &from->corpus;
+    if (b->files) {
+        if (a->files == 0 || b->mtime_min < a->mtime_min)
+            a->mtime_min = b->mtime_min;
+        if (a->files == 0 || b->mtime_max > a->mtime_max)
+            a->mtime_max = b->mtime_max;
+    }
+    a->files += b->files;
+    a->bytes += b->bytes;
+    a->bytes_decoded += b->bytes_decoded;
+    a->records += b->records;
+    a->lines += b->lines;
+    a->files_partial += b->files_partial;
+    a->skipped += b->skipped;
+    a->files_with_bom += b->files_with_bom;
+    a->files_lf_only += b->files_lf_only;
+    a->files_crlf_only += b->files_crlf_only;
+    a->files_cr_only += b->files_cr_only;
+    a->files_mixed_eol += b->files_mixed_eol;
+    a->lf += b->lf;
+    a->crlf += b->crlf;
+    a->cr += b->cr;
+    a->invalid_utf8 += b->invalid_utf8;
+    a->files_invalid_utf8 += b->files_invalid_utf8;
+    a->nul_bytes += b->nul_bytes;
+    a->control_chars += b->control_chars;
+    a->paths_overflow += b->paths_overflow;
+
+    if (st == GS_OK)
+        st = merge_counts(&into->formats, &from->formats);
+    if (st == GS_OK)
+        st = merge_counts(&into->encodings, &from->encodings);
+    if (st == GS_OK)
+        st = merge_counts(&into->compressions, &from->compressions);
+    if (st == GS_OK)
+        st = merge_counts(&into->coll_files, &from->coll_files);
+    if (st == GS_OK)
+        st = merge_counts(&into->coll_records, &from->coll_records);
+
+    for (size_t i = 0; st == GS_OK && i < from->defects.n; i++) {
+        const gs__defect *d = (const gs__defect *)from->defects.items[i];
+        gs__defect *t = gs__profile_defect_get(into, d->s.code, &st);
+        if (!t)
+            break;
+        t->s.count += d->s.count;
+        t->s.files += d->s.files;
+        for (size_t k = 0; st == GS_OK && k < d->s.n_examples &&
+                           t->s.n_examples < into->lim.max_examples; k++) {
+            st = example_copy(&t->ex[t->s.n_examples], &d->ex[k]);
+            if (st == GS_OK)
+                t->s.n_examples++;
+        }
+    }
+
+    for (size_t i = 0; st == GS_OK && i < from->fields.n; i++) {
+        const gs_field *bf = (const gs_field *)from->fields.items[i];
+        gs_status fst = GS_OK;
+        gs_field *af = gs_profile_field(into, bf->collection, bf->path,
+                                        strlen(bf->path), &fst);
+        if (!af) {
+            if (fst == GS_ELIMIT) {
+                into->corpus.paths_overflow += bf->count;
+                continue;
+            }
+            st = fst;
+            break;
+        }
+        st = merge_field(af, bf);
+    }
+    return st;
+}

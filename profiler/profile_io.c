@@ -1,0 +1,782 @@
+/* profile_io.c - save a profile as versioned JSON and load it back.
+ *
+ * The format is documented in docs/profile-format.md. Saving walks every
+ * table in sorted key order and writes doubles with yajl's round-trip
+ * formatting, so the same profile always gives the same bytes. Loading
+ * reads the whole file (profiles are bounded by gs_limits, not by corpus
+ * size), refuses nesting deeper than the format has before handing it to
+ * yajl's tree parser, and checks every member's type: a bad file is
+ * GS_EFORMAT with "path: what is wrong", never a crash.
+ *
+ * Numbers are parsed by yajl with strtod; gapscan never changes LC_NUMERIC
+ * from "C", so this is locale-independent. */
+#include "profile-private.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#define MAX_PROFILE_BYTES ((size_t)1 << 30)
+#define MAX_PROFILE_DEPTH 16
+
+/* ---- saving ----------------------------------------------------------- */
+
+static void gen_str(yajl_gen g, const char *s)
+{
+    yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+}
+
+static void gen_key_u64(yajl_gen g, const char *k, uint64_t v)
+{
+    char buf[32];
+    gen_str(g, k);
+    int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    yajl_gen_number(g, buf, (size_t)n);
+}
+
+static void gen_key_i64(yajl_gen g, const char *k, int64_t v)
+{
+    gen_str(g, k);
+    yajl_gen_integer(g, (long long)v);
+}
+
+static void gen_key_double(yajl_gen g, const char *k, double v)
+{
+    gen_str(g, k);
+    if (isfinite(v))
+        yajl_gen_double(g, v);
+    else
+        yajl_gen_null(g);
+}
+
+static void gen_key_str(yajl_gen g, const char *k, const char *v)
+{
+    gen_str(g, k);
+    if (v)
+        gen_str(g, v);
+    else
+        yajl_gen_null(g);
+}
+
+static void gen_example(yajl_gen g, const gs_example *ex)
+{
+    yajl_gen_map_open(g);
+    gen_key_str(g, "path", ex->path);
+    gen_key_u64(g, "offset", ex->loc.offset);
+    gen_key_u64(g, "line", ex->loc.line);
+    gen_key_u64(g, "col", ex->loc.col);
+    gen_key_u64(g, "record", ex->loc.record);
+    if (ex->value)
+        gen_key_str(g, "value", ex->value);
+    if (ex->detail)
+        gen_key_str(g, "detail", ex->detail);
+    yajl_gen_map_close(g);
+}
+
+static void gen_counts(yajl_gen g, gs__table *t)
+{
+    gs__table_sort(t);
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < t->n; i++) {
+        const gs__count *c = (const gs__count *)t->items[i];
+        yajl_gen_map_open(g);
+        gen_key_str(g, "key", c->row.key);
+        gen_key_u64(g, "count", c->row.count);
+        gen_key_u64(g, "bytes", c->row.bytes);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+}
+
+static const char *const kind_names[GS_VK__COUNT] = {
+    "text", "string", "number", "boolean", "null",
+};
+
+static gs_status gen_field(yajl_gen g, const gs_field *f)
+{
+    yajl_gen_map_open(g);
+    gen_key_str(g, "collection", f->collection);
+    gen_key_str(g, "path", f->path);
+    gen_key_u64(g, "count", f->count);
+    gen_key_u64(g, "present", f->present);
+    gen_str(g, "types");
+    yajl_gen_map_open(g);
+    for (int t = 0; t < GS_VT__COUNT; t++)
+        gen_key_u64(g, gs_vtype_name((gs_vtype)t), f->types[t]);
+    yajl_gen_map_close(g);
+    gen_str(g, "kinds");
+    yajl_gen_map_open(g);
+    for (int k = 0; k < GS_VK__COUNT; k++)
+        gen_key_u64(g, kind_names[k], f->kinds[k]);
+    yajl_gen_map_close(g);
+    gen_str(g, "null_tokens");
+    yajl_gen_map_open(g);
+    for (size_t i = 0; i < gs_null_token_count(); i++)
+        if (f->null_tokens[i])
+            gen_key_u64(g, gs_null_token_name(i), f->null_tokens[i]);
+    yajl_gen_map_close(g);
+    gen_key_u64(g, "padded", f->padded);
+    gen_key_u64(g, "leading_zero", f->leading_zero);
+    gen_key_u64(g, "decimal_comma", f->decimal_comma);
+    gen_key_u64(g, "grouped", f->grouped);
+    gen_key_u64(g, "date_ambiguous", f->date_ambiguous);
+    gen_key_u64(g, "len_min", f->count ? f->len_min : 0);
+    gen_key_u64(g, "len_max", f->len_max);
+    gen_key_u64(g, "len_sum", f->len_sum);
+    gen_key_u64(g, "numbers", f->numbers);
+    gen_key_double(g, "num_min", f->num_min);
+    gen_key_double(g, "num_max", f->num_max);
+    gen_key_double(g, "num_mean", f->num_mean);
+    gen_key_double(g, "num_m2", f->num_m2);
+    gen_key_u64(g, "dates", f->dates);
+    gen_key_i64(g, "date_min", f->date_min);
+    gen_key_i64(g, "date_max", f->date_max);
+    char *hll = NULL;
+    if (gs_hll_encode(f->hll, &hll) != GS_OK)
+        return GS_ENOMEM;
+    gen_key_str(g, "hll", hll);
+    gs_free(hll);
+    gen_str(g, "top");
+    yajl_gen_array_open(g);
+    size_t cap = gs_topk_capacity(f->top);
+    gs_topk_item *items = gs_calloc(cap ? cap : 1, sizeof *items);
+    if (!items)
+        return GS_ENOMEM;
+    size_t n = gs_topk_items(f->top, items, cap);
+    for (size_t i = 0; i < n; i++) {
+        yajl_gen_map_open(g);
+        gen_str(g, "value");
+        yajl_gen_string(g, (const unsigned char *)items[i].value, items[i].len);
+        gen_str(g, "truncated");
+        yajl_gen_bool(g, items[i].truncated);
+        gen_key_u64(g, "count", items[i].count);
+        gen_key_u64(g, "error", items[i].error);
+        char hex[24];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)items[i].hash);
+        gen_key_str(g, "hash", hex);
+        yajl_gen_map_close(g);
+    }
+    gs_free(items);
+    yajl_gen_array_close(g);
+    gen_str(g, "examples");
+    yajl_gen_map_open(g);
+    for (int t = 0; t < GS_VT__COUNT; t++) {
+        if (!f->type_ex[t].path)
+            continue;
+        gen_str(g, gs_vtype_name((gs_vtype)t));
+        gen_example(g, &f->type_ex[t]);
+    }
+    yajl_gen_map_close(g);
+    yajl_gen_map_close(g);
+    return GS_OK;
+}
+
+static void gen_corpus(yajl_gen g, const gs_corpus_facts *c)
+{
+    yajl_gen_map_open(g);
+    gen_key_u64(g, "files", c->files);
+    gen_key_u64(g, "bytes", c->bytes);
+    gen_key_u64(g, "bytes_decoded", c->bytes_decoded);
+    gen_key_u64(g, "records", c->records);
+    gen_key_u64(g, "lines", c->lines);
+    gen_key_u64(g, "files_partial", c->files_partial);
+    gen_key_u64(g, "skipped", c->skipped);
+    gen_key_u64(g, "files_with_bom", c->files_with_bom);
+    gen_key_u64(g, "files_lf_only", c->files_lf_only);
+    gen_key_u64(g, "files_crlf_only", c->files_crlf_only);
+    gen_key_u64(g, "files_cr_only", c->files_cr_only);
+    gen_key_u64(g, "files_mixed_eol", c->files_mixed_eol);
+    gen_key_u64(g, "lf", c->lf);
+    gen_key_u64(g, "crlf", c->crlf);
+    gen_key_u64(g, "cr", c->cr);
+    gen_key_u64(g, "invalid_utf8", c->invalid_utf8);
+    gen_key_u64(g, "files_invalid_utf8", c->files_invalid_utf8);
+    gen_key_u64(g, "nul_bytes", c->nul_bytes);
+    gen_key_u64(g, "control_chars", c->control_chars);
+    gen_key_u64(g, "paths_overflow", c->paths_overflow);
+    gen_key_i64(g, "mtime_min", c->mtime_min);
+    gen_key_i64(g, "mtime_max", c->mtime_max);
+    yajl_gen_map_close(g);
+}
+
+static void *yajl_malloc_cb(void *ctx, size_t sz)
+{
+    (void)ctx;
+    return gs_malloc(sz);
+}
+
+static void *yajl_realloc_cb(void *ctx, void *p, size_t sz)
+{
+    (void)ctx;
+    return gs_realloc(p, sz);
+}
+
+static void yajl_free_cb(void *ctx, void *p)
+{
+    (void)ctx;
+    gs_free(p);
+}
+
+static yajl_alloc_funcs gs_yajl_alloc = {
+    yajl_malloc_cb, yajl_realloc_cb, yajl_free_cb, NULL,
+};
+
+gs_status gs_profile_save(const gs_profile *cp, FILE *out, gs_error *err)
+{
+    gs_profile *p = (gs_profile *)cp;  /* sorting tables only */
+    gs_status st = GS_OK;
+    yajl_gen g = yajl_gen_alloc(&gs_yajl_alloc);
+    if (!g)
+        return gs_error_set(err, GS_ENOMEM, "out of memory");
+    yajl_gen_config(g, yajl_gen_beautify, 1);
+    yajl_gen_config(g, yajl_gen_indent_string, " ");
+
+    yajl_gen_map_open(g);
+    gen_key_str(g, "format", GS_PROFILE_FORMAT);
+    gen_key_u64(g, "version", GS_PROFILE_VERSION);
+    gen_key_str(g, "generator", "gapscan " GS_VERSION);
+    gen_str(g, "limits");
+    yajl_gen_map_open(g);
+    gen_key_u64(g, "hll_lg_k", p->lim.hll_lg_k);
+    gen_key_u64(g, "max_top_values", p->lim.max_top_values);
+    gen_key_u64(g, "max_examples", p->lim.max_examples);
+    gen_key_u64(g, "max_value_bytes_kept", p->lim.max_value_bytes_kept);
+    gen_key_u64(g, "max_paths", p->lim.max_paths);
+    yajl_gen_map_close(g);
+    gen_str(g, "roots");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < p->n_roots; i++)
+        gen_str(g, p->roots[i]);
+    yajl_gen_array_close(g);
+    gen_str(g, "corpus");
+    gen_corpus(g, &p->corpus);
+    gen_str(g, "distributions");
+    yajl_gen_map_open(g);
+    gen_str(g, "format");
+    gen_counts(g, &p->formats);
+    gen_str(g, "encoding");
+    gen_counts(g, &p->encodings);
+    gen_str(g, "compression");
+    gen_counts(g, &p->compressions);
+    gen_str(g, "collection_files");
+    gen_counts(g, &p->coll_files);
+    gen_str(g, "collection_records");
+    gen_counts(g, &p->coll_records);
+    yajl_gen_map_close(g);
+
+    gen_str(g, "defects");
+    yajl_gen_array_open(g);
+    gs__table_sort(&p->defects);
+    for (size_t i = 0; i < p->defects.n; i++) {
+        const gs__defect *d = (const gs__defect *)p->defects.items[i];
+        yajl_gen_map_open(g);
+        gen_key_str(g, "code", d->s.code);
+        gen_key_u64(g, "count", d->s.count);
+        gen_key_u64(g, "files", d->s.files);
+        gen_str(g, "examples");
+        yajl_gen_array_open(g);
+        for (size_t k = 0; k < d->s.n_examples; k++)
+            gen_example(g, &d->ex[k]);
+        yajl_gen_array_close(g);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+
+    gen_str(g, "fields");
+    yajl_gen_array_open(g);
+    gs__table_sort(&p->fields);
+    for (size_t i = 0; st == GS_OK && i < p->fields.n; i++)
+        st = gen_field(g, (const gs_field *)p->fields.items[i]);
+    yajl_gen_array_close(g);
+    yajl_gen_map_close(g);
+
+    if (st != GS_OK) {
+        gs_error_set(err, st, "out of memory while saving the profile");
+        goto done;
+    }
+    const unsigned char *buf;
+    size_t len;
+    if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
+        st = gs_error_set(err, GS_EINVAL, "internal error: profile JSON");
+        goto done;
+    }
+    if (fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF) {
+        st = gs_error_set(err, GS_EIO, "writing the profile: %s",
+                          strerror(errno));
+        if (err)
+            err->sys_errno = errno;
+    }
+done:
+    yajl_gen_free(g);
+    return st;
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+typedef struct loader {
+    const char *path;
+    gs_error *err;
+    gs_status st;
+} loader;
+
+static int bad(loader *L, const char *what)
+{
+    if (L->st == GS_OK)
+        L->st = gs_error_set(L->err, GS_EFORMAT, "%s: not a valid gapscan "
+                             "profile: %s", L->path, what);
+    return 0;
+}
+
+static yajl_val get(yajl_val obj, const char *key)
+{
+    if (!obj || !YAJL_IS_OBJECT(obj))
+        return NULL;
+    for (size_t i = 0; i < obj->u.object.len; i++)
+        if (strcmp(obj->u.object.keys[i], key) == 0)
+            return obj->u.object.values[i];
+    return NULL;
+}
+
+static int get_u64(loader *L, yajl_val obj, const char *key, uint64_t *out)
+{
+    yajl_val v = get(obj, key);
+    if (!v || !YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0)
+        return bad(L, key);
+    *out = (uint64_t)YAJL_GET_INTEGER(v);
+    return 1;
+}
+
+static int get_i64(loader *L, yajl_val obj, const char *key, int64_t *out)
+{
+    yajl_val v = get(obj, key);
+    if (!v || !YAJL_IS_INTEGER(v))
+        return bad(L, key);
+    *out = (int64_t)YAJL_GET_INTEGER(v);
+    return 1;
+}
+
+static int get_i32(loader *L, yajl_val obj, const char *key, int32_t *out)
+{
+    int64_t v;
+    if (!get_i64(L, obj, key, &v))
+        return 0;
+    if (v < INT32_MIN || v > INT32_MAX)
+        return bad(L, key);
+    *out = (int32_t)v;
+    return 1;
+}
+
+static int get_double(loader *L, yajl_val obj, const char *key, double *out)
+{
+    yajl_val v = get(obj, key);
+    if (v && YAJL_IS_NULL(v)) {
+        *out = NAN;
+        return 1;
+    }
+    if (!v || !YAJL_IS_NUMBER(v))
+        return bad(L, key);
+    *out = YAJL_IS_INTEGER(v) ? (double)YAJL_GET_INTEGER(v)
+                              : YAJL_GET_DOUBLE(v);
+    return 1;
+}
+
+static const char *get_str(loader *L, yajl_val obj, const char *key)
+{
+    yajl_val v = get(obj, key);
+    if (!v || !YAJL_IS_STRING(v)) {
+        bad(L, key);
+        return NULL;
+    }
+    return YAJL_GET_STRING(v);
+}
+
+static int load_example(loader *L, yajl_val v, gs_example *ex, size_t maxv)
+{
+    gs_loc loc = {0};
+    const char *path = get_str(L, v, "path");
+    if (!path || !get_u64(L, v, "offset", &loc.offset) ||
+        !get_u64(L, v, "line", &loc.line) || !get_u64(L, v, "col", &loc.col) ||
+        !get_u64(L, v, "record", &loc.record))
+        return 0;
+    yajl_val value = get(v, "value"), detail = get(v, "detail");
+    if ((value && !YAJL_IS_STRING(value)) || (detail && !YAJL_IS_STRING(detail)))
+        return bad(L, "example value/detail");
+    const char *vs = value ? YAJL_GET_STRING(value) : NULL;
+    gs_status st = gs__example_set(ex, path, &loc, vs, vs ? strlen(vs) : 0,
+                                   detail ? YAJL_GET_STRING(detail) : NULL,
+                                   maxv);
+    if (st != GS_OK) {
+        L->st = gs_error_set(L->err, st, "%s: out of memory", L->path);
+        return 0;
+    }
+    return 1;
+}
+
+static int load_corpus(loader *L, yajl_val c, gs_corpus_facts *o)
+{
+    return get_u64(L, c, "files", &o->files) &&
+           get_u64(L, c, "bytes", &o->bytes) &&
+           get_u64(L, c, "bytes_decoded", &o->bytes_decoded) &&
+           get_u64(L, c, "records", &o->records) &&
+           get_u64(L, c, "lines", &o->lines) &&
+           get_u64(L, c, "files_partial", &o->files_partial) &&
+           get_u64(L, c, "skipped", &o->skipped) &&
+           get_u64(L, c, "files_with_bom", &o->files_with_bom) &&
+           get_u64(L, c, "files_lf_only", &o->files_lf_only) &&
+           get_u64(L, c, "files_crlf_only", &o->files_crlf_only) &&
+           get_u64(L, c, "files_cr_only", &o->files_cr_only) &&
+           get_u64(L, c, "files_mixed_eol", &o->files_mixed_eol) &&
+           get_u64(L, c, "lf", &o->lf) && get_u64(L, c, "crlf", &o->crlf) &&
+           get_u64(L, c, "cr", &o->cr) &&
+           get_u64(L, c, "invalid_utf8", &o->invalid_utf8) &&
+           get_u64(L, c, "files_invalid_utf8", &o->files_invalid_utf8) &&
+           get_u64(L, c, "nul_bytes", &o->nul_bytes) &&
+           get_u64(L, c, "control_chars", &o->control_chars) &&
+           get_u64(L, c, "paths_overflow", &o->paths_overflow) &&
+           get_i64(L, c, "mtime_min", &o->mtime_min) &&
+           get_i64(L, c, "mtime_max", &o->mtime_max);
+}
+
+static int load_counts(loader *L, yajl_val arr, gs__table *t)
+{
+    if (!arr || !YAJL_IS_ARRAY(arr))
+        return bad(L, "distribution");
+    for (size_t i = 0; i < arr->u.array.len; i++) {
+        yajl_val r = arr->u.array.values[i];
+        uint64_t count, bytes;
+        const char *key = get_str(L, r, "key");
+        if (!key || !get_u64(L, r, "count", &count) ||
+            !get_u64(L, r, "bytes", &bytes))
+            return 0;
+        if (gs__profile_count(t, key, count, bytes) != GS_OK) {
+            L->st = gs_error_set(L->err, GS_ENOMEM, "%s: out of memory",
+                                 L->path);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int load_defects(loader *L, yajl_val arr, gs_profile *p)
+{
+    if (!arr || !YAJL_IS_ARRAY(arr))
+        return bad(L, "defects");
+    for (size_t i = 0; i < arr->u.array.len; i++) {
+        yajl_val r = arr->u.array.values[i];
+        const char *code = get_str(L, r, "code");
+        if (!code)
+            return 0;
+        gs_status st = GS_OK;
+        gs__defect *d = gs__profile_defect_get(p, code, &st);
+        if (!d) {
+            L->st = gs_error_set(L->err, st, "%s: out of memory", L->path);
+            return 0;
+        }
+        if (!get_u64(L, r, "count", &d->s.count) ||
+            !get_u64(L, r, "files", &d->s.files))
+            return 0;
+        yajl_val ex = get(r, "examples");
+        if (!ex || !YAJL_IS_ARRAY(ex))
+            return bad(L, "defect examples");
+        for (size_t k = 0; k < ex->u.array.len && k < p->lim.max_examples;
+             k++) {
+            if (!load_example(L, ex->u.array.values[k], &d->ex[k],
+                              p->lim.max_value_bytes_kept))
+                return 0;
+            d->s.n_examples++;
+        }
+    }
+    return 1;
+}
+
+static int load_field(loader *L, yajl_val r, gs_profile *p)
+{
+    const char *coll = get_str(L, r, "collection");
+    const char *path = get_str(L, r, "path");
+    if (!coll || !path)
+        return 0;
+    if (gs_profile_field_find(p, coll, path))
+        return bad(L, "duplicate field");
+    gs_status st = GS_OK;
+    gs_field *f = gs_profile_field(p, coll, path, strlen(path), &st);
+    if (!f) {
+        if (st == GS_ELIMIT)
+            return bad(L, "more fields than limits.max_paths");
+        L->st = gs_error_set(L->err, st, "%s: out of memory", L->path);
+        return 0;
+    }
+    yajl_val types = get(r, "types"), kinds = get(r, "kinds");
+    yajl_val nulls = get(r, "null_tokens");
+    for (int t = 0; t < GS_VT__COUNT; t++)
+        if (!get_u64(L, types, gs_vtype_name((gs_vtype)t), &f->types[t]))
+            return 0;
+    for (int k = 0; k < GS_VK__COUNT; k++)
+        if (!get_u64(L, kinds, kind_names[k], &f->kinds[k]))
+            return 0;
+    if (!nulls || !YAJL_IS_OBJECT(nulls))
+        return bad(L, "null_tokens");
+    for (size_t i = 0; i < nulls->u.object.len; i++) {
+        size_t t = 0;
+        while (t < gs_null_token_count() &&
+               strcmp(gs_null_token_name(t), nulls->u.object.keys[i]) != 0)
+            t++;
+        if (t == gs_null_token_count())
+            return bad(L, "unknown null token");
+        if (!get_u64(L, nulls, nulls->u.object.keys[i], &f->null_tokens[t]))
+            return 0;
+    }
+    if (!get_u64(L, r, "count", &f->count) ||
+        !get_u64(L, r, "present", &f->present) ||
+        !get_u64(L, r, "padded", &f->padded) ||
+        !get_u64(L, r, "leading_zero", &f->leading_zero) ||
+        !get_u64(L, r, "decimal_comma", &f->decimal_comma) ||
+        !get_u64(L, r, "grouped", &f->grouped) ||
+        !get_u64(L, r, "date_ambiguous", &f->date_ambiguous) ||
+        !get_u64(L, r, "len_min", &f->len_min) ||
+        !get_u64(L, r, "len_max", &f->len_max) ||
+        !get_u64(L, r, "len_sum", &f->len_sum) ||
+        !get_u64(L, r, "numbers", &f->numbers) ||
+        !get_double(L, r, "num_min", &f->num_min) ||
+        !get_double(L, r, "num_max", &f->num_max) ||
+        !get_double(L, r, "num_mean", &f->num_mean) ||
+        !get_double(L, r, "num_m2", &f->num_m2) ||
+        !get_u64(L, r, "dates", &f->dates) ||
+        !get_i32(L, r, "date_min", &f->date_min) ||
+        !get_i32(L, r, "date_max", &f->date_max))
+        return 0;
+    if (f->count == 0)
+        f->len_min = UINT64_MAX;
+    const char *hll = get_str(L, r, "hll");
+    if (!hll)
+        return 0;
+    gs_hll *h = NULL;
+    if (gs_hll_decode(hll, strlen(hll), &h) != GS_OK)
+        return bad(L, "hll");
+    if (gs_hll_lg_k(h) != p->lim.hll_lg_k) {
+        gs_hll_free(h);
+        return bad(L, "hll size differs from limits.hll_lg_k");
+    }
+    gs_hll_free(f->hll);
+    f->hll = h;
+    yajl_val top = get(r, "top");
+    if (!top || !YAJL_IS_ARRAY(top) || top->u.array.len > p->lim.max_top_values)
+        return bad(L, "top");
+    for (size_t i = 0; i < top->u.array.len; i++) {
+        yajl_val it = top->u.array.values[i];
+        const char *v = get_str(L, it, "value");
+        yajl_val tr = get(it, "truncated");
+        const char *hex = get_str(L, it, "hash");
+        uint64_t count, error, hash = 0;
+        if (!v || !tr || !(YAJL_IS_TRUE(tr) || YAJL_IS_FALSE(tr)) || !hex ||
+            !get_u64(L, it, "count", &count) ||
+            !get_u64(L, it, "error", &error))
+            return bad(L, "top item");
+        size_t hl = strlen(hex);
+        if (hl != 16)
+            return bad(L, "top item hash");
+        for (size_t k = 0; k < hl; k++) {
+            char c = hex[k];
+            int d = c >= '0' && c <= '9' ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (d < 0)
+                return bad(L, "top item hash");
+            hash = hash << 4 | (uint64_t)d;
+        }
+        if (gs_topk_restore(f->top, v, strlen(v), hash, YAJL_IS_TRUE(tr),
+                            count, error) != GS_OK)
+            return bad(L, "top item");
+    }
+    yajl_val ex = get(r, "examples");
+    if (!ex || !YAJL_IS_OBJECT(ex))
+        return bad(L, "examples");
+    for (int t = 0; t < GS_VT__COUNT; t++) {
+        yajl_val e = get(ex, gs_vtype_name((gs_vtype)t));
+        if (e && !load_example(L, e, &f->type_ex[t], f->max_value_bytes))
+            return 0;
+    }
+    return 1;
+}
+
+/* Reject nesting deeper than the format has, before the tree parser. */
+static int depth_ok(const char *s, size_t n)
+{
+    int depth = 0, in_str = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == '{' || c == '[') {
+            if (++depth > MAX_PROFILE_DEPTH)
+                return 0;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    return 1;
+}
+
+static gs_status read_all(const char *path, char **out, size_t *len,
+                          gs_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        int e = errno;
+        gs_error_set(err, e == ENOENT ? GS_ENOENT : GS_EIO, "%s: %s", path,
+                     strerror(e));
+        if (err)
+            err->sys_errno = e;
+        return e == ENOENT ? GS_ENOENT : GS_EIO;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = gs_malloc(cap + 1);
+    gs_status st = GS_OK;
+    while (buf) {
+        if (n == cap) {
+            if (cap >= MAX_PROFILE_BYTES) {
+                st = gs_error_set(err, GS_ELIMIT, "%s: larger than %zu bytes: "
+                                  "not a gapscan profile", path,
+                                  MAX_PROFILE_BYTES);
+                break;
+            }
+            char *nb = gs_realloc(buf, cap * 2 + 1);
+            if (!nb)
+                break;
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f))
+                st = gs_error_set(err, GS_EIO, "%s: read error", path);
+            break;
+        }
+    }
+    fclose(f);
+    if (!buf)
+        return gs_error_set(err, GS_ENOMEM, "%s: out of memory", path);
+    if (st != GS_OK) {
+        gs_free(buf);
+        return st;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return GS_OK;
+}
+
+gs_status gs_profile_load(const char *path, gs_profile **out, gs_error *err)
+{
+    *out = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    gs_status st = read_all(path, &text, &len, err);
+    if (st != GS_OK)
+        return st;
+    loader L = {path, err, GS_OK};
+    gs_profile *p = NULL;
+    yajl_val root = NULL;
+    if (strlen(text) != len || !depth_ok(text, len)) {
+        bad(&L, "not JSON of the expected shape");
+        goto done;
+    }
+    char ebuf[256];
+    root = yajl_tree_parse(text, ebuf, sizeof ebuf);
+    if (!root) {
+        char *nl = strchr(ebuf, '\n');
+        if (nl)
+            *nl = '\0';
+        L.st = gs_error_set(err, GS_EFORMAT, "%s: not JSON: %s", path, ebuf);
+        goto done;
+    }
+    yajl_val fmt = get(root, "format");
+    uint64_t version = 0;
+    if (!fmt || !YAJL_IS_STRING(fmt) ||
+        strcmp(fmt->u.string, GS_PROFILE_FORMAT) != 0) {
+        bad(&L, "no \"format\": \"" GS_PROFILE_FORMAT "\"");
+        goto done;
+    }
+    if (!get_u64(&L, root, "version", &version))
+        goto done;
+    if (version != GS_PROFILE_VERSION) {
+        L.st = gs_error_set(err, GS_EVERSION, "%s: profile version %llu; this "
+                            "gapscan reads version %d", path,
+                            (unsigned long long)version, GS_PROFILE_VERSION);
+        goto done;
+    }
+    gs_limits lim;
+    gs_limits_default(&lim);
+    yajl_val jl = get(root, "limits");
+    uint64_t lg_k, top, ex, vb, paths;
+    if (!get_u64(&L, jl, "hll_lg_k", &lg_k) ||
+        !get_u64(&L, jl, "max_top_values", &top) ||
+        !get_u64(&L, jl, "max_examples", &ex) ||
+        !get_u64(&L, jl, "max_value_bytes_kept", &vb) ||
+        !get_u64(&L, jl, "max_paths", &paths))
+        goto done;
+    if (lg_k < 4 || lg_k > 18 || top == 0 || top > 4096 || ex > 1000 ||
+        vb > 65536 || paths == 0 || paths > 10000000) {
+        bad(&L, "limits out of range");
+        goto done;
+    }
+    lim.hll_lg_k = (unsigned)lg_k;
+    lim.max_top_values = (size_t)top;
+    lim.max_examples = (size_t)ex;
+    lim.max_value_bytes_kept = (size_t)vb;
+    lim.max_paths = (size_t)paths;
+    if (!(p = gs_profile_new(&lim))) {
+        L.st = gs_error_set(err, GS_ENOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    yajl_val roots = get(root, "roots");
+    if (!roots || !YAJL_IS_ARRAY(roots)) {
+        bad(&L, "roots");
+        goto done;
+    }
+    for (size_t i = 0; i < roots->u.array.len; i++) {
+        yajl_val r = roots->u.array.values[i];
+        if (!YAJL_IS_STRING(r)) {
+            bad(&L, "roots");
+            goto done;
+        }
+        if (gs_profile_add_root(p, YAJL_GET_STRING(r)) != GS_OK) {
+            L.st = gs_error_set(err, GS_ENOMEM, "%s: out of memory", path);
+            goto done;
+        }
+    }
+    yajl_val dist = get(root, "distributions");
+    if (!load_corpus(&L, get(root, "corpus"), &p->corpus) ||
+        !load_counts(&L, get(dist, "format"), &p->formats) ||
+        !load_counts(&L, get(dist, "encoding"), &p->encodings) ||
+        !load_counts(&L, get(dist, "compression"), &p->compressions) ||
+        !load_counts(&L, get(dist, "collection_files"), &p->coll_files) ||
+        !load_counts(&L, get(dist, "collection_records"), &p->coll_records) ||
+        !load_defects(&L, get(root, "defects"), p))
+        goto done;
+    yajl_val fields = get(root, "fields");
+    if (!fields || !YAJL_IS_ARRAY(fields)) {
+        bad(&L, "fields");
+        goto done;
+    }
+    for (size_t i = 0; i < fields->u.array.len; i++)
+        if (!load_field(&L, fields->u.array.values[i], p))
+            goto done;
+done:
+    if (root)
+        yajl_tree_free(root);
+    gs_free(text);
+    if (L.st != GS_OK) {
+        gs_profile_free(p);
+        return L.st;
+    }
+    *out = p;
+    return GS_OK;
+}

@@ -1,0 +1,557 @@
+/* report.c - report.json and report.md from a judged comparison.
+ *
+ * Every string that came from the data (values, paths, field names) goes
+ * through one of two escapers: gs_utf8_visible() turns bytes that are not valid
+ * UTF-8 into visible "\xNN" and is used before JSON (where yajl escapes
+ * quotes and controls); md_text() additionally neutralises Markdown and
+ * HTML syntax, line breaks and table pipes, so a value can never become
+ * markup. Output files are written to a temporary name and renamed.
+ *
+ * Invariants: see report.h (deterministic; no statistics computed here). */
+#include "gapscan/report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return len;
+}
+
+/* See report.h. */
+char *gs_utf8_visible(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = gs_malloc(n * 4 + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq((const unsigned char *)s + i, n - i);
+        if (k == 0) {
+            o += (size_t)sprintf(out + o, "\\x%02X", (unsigned char)s[i]);
+            i++;
+        } else {
+            memcpy(out + o, s + i, k);
+            o += k;
+            i += k;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static void js(yajl_gen g, const char *s)
+{
+    if (!s) {
+        yajl_gen_null(g);
+        return;
+    }
+    char *t = gs_utf8_visible(s);
+    if (t) {
+        yajl_gen_string(g, (const unsigned char *)t, strlen(t));
+        gs_free(t);
+    } else {
+        yajl_gen_null(g);
+    }
+}
+
+static void jk(yajl_gen g, const char *key)
+{
+    yajl_gen_string(g, (const unsigned char *)key, strlen(key));
+}
+
+static void ju(yajl_gen g, const char *key, uint64_t v)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    jk(g, key);
+    yajl_gen_number(g, buf, (size_t)n);
+}
+
+static void jd(yajl_gen g, const char *key, double v)
+{
+    jk(g, key);
+    if (isfinite(v)) {
+        char buf[40];
+        /* 6 significant digits: stable across platforms, enough to read. */
+        int n = snprintf(buf, sizeof buf, "%.6g", v);
+        yajl_gen_number(g, buf, (size_t)n);
+    } else {
+        yajl_gen_null(g);
+    }
+}
+
+static void json_side(yajl_gen g, const gs_side *s)
+{
+    const gs_corpus_facts *c = s->corpus;
+    yajl_gen_map_open(g);
+    jk(g, "roots");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < gs_profile_root_count(s->profile); i++)
+        js(g, gs_profile_root(s->profile, i));
+    yajl_gen_array_close(g);
+    ju(g, "files", c->files);
+    ju(g, "bytes", c->bytes);
+    ju(g, "bytes_decoded", c->bytes_decoded);
+    ju(g, "records", c->records);
+    ju(g, "lines", c->lines);
+    ju(g, "fields", s->fields);
+    ju(g, "collections", s->collections);
+    ju(g, "files_partial", c->files_partial);
+    ju(g, "skipped", c->skipped);
+    ju(g, "files_with_bom", c->files_with_bom);
+    ju(g, "files_invalid_utf8", c->files_invalid_utf8);
+    ju(g, "invalid_utf8", c->invalid_utf8);
+    ju(g, "nul_bytes", c->nul_bytes);
+    ju(g, "control_chars", c->control_chars);
+    jk(g, "line_endings");
+    yajl_gen_map_open(g);
+    ju(g, "lf", c->lf);
+    ju(g, "crlf", c->crlf);
+    ju(g, "cr", c->cr);
+    ju(g, "files_mixed", c->files_mixed_eol);
+    yajl_gen_map_close(g);
+    ju(g, "paths_overflow", c->paths_overflow);
+    yajl_gen_map_close(g);
+}
+
+static const char *const dist_names[] = {
+    "format", "encoding", "compression", "collection_files",
+    "collection_records", "defect_files",
+};
+
+gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    if (!g)
+        return GS_ENOMEM;
+    yajl_gen_config(g, yajl_gen_beautify, 1);
+    yajl_gen_config(g, yajl_gen_indent_string, "  ");
+    const gs_side *sb = gs_comparison_side(c, 0), *pr = gs_comparison_side(c, 1);
+    const gs_limits *lim = gs_profile_limits(pr->profile);
+    const gs_compare_opts *o = gs_comparison_opts(c);
+
+    yajl_gen_map_open(g);
+    jk(g, "format");
+    js(g, GS_REPORT_FORMAT);
+    ju(g, "version", GS_REPORT_VERSION);
+    jk(g, "generator");
+    js(g, "gapscan " GS_VERSION);
+    jk(g, "as_of");
+    js(g, m->as_of);
+    jk(g, "verdict");
+    js(g, m->ready ? "ready" : "not ready");
+    ju(g, "exit_code", m->ready ? 0 : 1);
+    jk(g, "inputs");
+    yajl_gen_map_open(g);
+    jk(g, "sandbox");
+    js(g, m->sandbox);
+    jk(g, "production");
+    js(g, m->production);
+    yajl_gen_map_close(g);
+
+    jk(g, "settings");
+    yajl_gen_map_open(g);
+    jk(g, "policy");
+    js(g, "built-in");
+    jk(g, "thresholds");
+    yajl_gen_map_open(g);
+    jd(g, "required_presence", o->required_presence);
+    jd(g, "presence_drop", o->presence_drop);
+    jd(g, "new_type_share", o->new_type_share);
+    jd(g, "null_share", o->null_share);
+    ju(g, "enum_max_distinct", o->enum_max_distinct);
+    ju(g, "enum_min_values", o->enum_min_values);
+    ju(g, "min_values", o->min_values);
+    yajl_gen_map_close(g);
+    jk(g, "limits");
+    yajl_gen_map_open(g);
+    ju(g, "max_field_bytes", lim->max_field_bytes);
+    ju(g, "max_record_bytes", lim->max_record_bytes);
+    ju(g, "max_columns", lim->max_columns);
+    ju(g, "max_depth", lim->max_depth);
+    ju(g, "max_paths", lim->max_paths);
+    ju(g, "max_examples", lim->max_examples);
+    ju(g, "max_top_values", lim->max_top_values);
+    ju(g, "max_inflate_ratio", lim->max_inflate_ratio);
+    ju(g, "hll_lg_k", lim->hll_lg_k);
+    yajl_gen_map_close(g);
+    yajl_gen_map_close(g);
+
+    jk(g, "sides");
+    yajl_gen_map_open(g);
+    jk(g, "sandbox");
+    json_side(g, sb);
+    jk(g, "production");
+    json_side(g, pr);
+    yajl_gen_map_close(g);
+
+    jk(g, "distributions");
+    yajl_gen_map_open(g);
+    for (size_t d = 0; d < sizeof dist_names / sizeof *dist_names; d++) {
+        const gs_dist_row *rows;
+        size_t n = gs_comparison_dist(c, dist_names[d], &rows);
+        jk(g, dist_names[d]);
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < n; i++) {
+            yajl_gen_map_open(g);
+            jk(g, "key");
+            js(g, rows[i].key);
+            ju(g, "sandbox", rows[i].sandbox);
+            ju(g, "production", rows[i].production);
+            yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
+    }
+    yajl_gen_map_close(g);
+
+    uint64_t counts[3] = {0};
+    size_t nf = gs_comparison_finding_count(c);
+    for (size_t i = 0; i < nf; i++)
+        counts[gs_comparison_finding(c, i)->severity]++;
+    jk(g, "summary");
+    yajl_gen_map_open(g);
+    ju(g, "fail", counts[GS_SEV_FAIL]);
+    ju(g, "warn", counts[GS_SEV_WARN]);
+    ju(g, "info", counts[GS_SEV_INFO]);
+    yajl_gen_map_close(g);
+
+    jk(g, "findings");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < nf; i++) {
+        const gs_finding *f = gs_comparison_finding(c, i);
+        yajl_gen_map_open(g);
+        jk(g, "check");
+        js(g, f->check);
+        jk(g, "severity");
+        js(g, gs_severity_name(f->severity));
+        jk(g, "waived");
+        yajl_gen_bool(g, f->waived);
+        jk(g, "dimension");
+        js(g, f->dimension);
+        jk(g, "scope");
+        js(g, f->scope);
+        jk(g, "message");
+        js(g, f->message);
+        jk(g, "unit");
+        js(g, f->unit);
+        jd(g, "sandbox", f->sandbox);
+        jd(g, "production", f->production);
+        jk(g, "evidence");
+        yajl_gen_array_open(g);
+        for (size_t k = 0; k < f->n_evidence; k++) {
+            const gs_evidence *e = &f->evidence[k];
+            yajl_gen_map_open(g);
+            jk(g, "path");
+            js(g, e->path[0] ? e->path : NULL);
+            ju(g, "line", e->loc.line);
+            ju(g, "col", e->loc.col);
+            ju(g, "record", e->loc.record);
+            jk(g, "value");
+            js(g, e->value);
+            jk(g, "detail");
+            js(g, e->detail);
+            yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    yajl_gen_map_close(g);
+
+    const unsigned char *buf;
+    size_t len;
+    gs_status st = GS_OK;
+    if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+        st = GS_ENOMEM;
+    else if (fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF)
+        st = GS_EIO;
+    yajl_gen_free(g);
+    return st;
+}
+
+/* ---- Markdown ----------------------------------------------------------- */
+
+/* Data as inert Markdown text: escapes markup characters, shows line breaks
+ * and controls as visible escapes, and cuts at max bytes. */
+static void md_text(FILE *out, const char *s, size_t max)
+{
+    char *t = gs_utf8_visible(s ? s : "");
+    if (!t)
+        return;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++, n++) {
+        if (n >= max) {
+            fputs("…", out);
+            break;
+        }
+        unsigned char ch = *p;
+        if (ch == '\n')
+            fputs("\\n", out);
+        else if (ch == '\r')
+            fputs("\\r", out);
+        else if (ch == '\t')
+            fputs("\\t", out);
+        else if (ch < 0x20 || ch == 0x7F)
+            fprintf(out, "\\x%02X", ch);
+        else if (strchr("\\`*_[]<>|&", ch))
+            fprintf(out, "\\%c", ch);
+        else
+            fputc(ch, out);
+    }
+    gs_free(t);
+}
+
+static void md_loc(FILE *out, const gs_evidence *e)
+{
+    if (e->path && e->path[0]) {
+        md_text(out, e->path, 300);
+        if (e->loc.line) {
+            fprintf(out, ":%llu", (unsigned long long)e->loc.line);
+            if (e->loc.col)
+                fprintf(out, ":%llu", (unsigned long long)e->loc.col);
+        }
+    }
+}
+
+static void md_num(FILE *out, double v)
+{
+    if (isfinite(v))
+        fprintf(out, "%.6g", v);
+    else
+        fputs("–", out);
+}
+
+gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
+                             FILE *out)
+{
+    const gs_side *sd[2] = {gs_comparison_side(c, 0), gs_comparison_side(c, 1)};
+    size_t nf = gs_comparison_finding_count(c);
+    uint64_t counts[3] = {0};
+    for (size_t i = 0; i < nf; i++)
+        counts[gs_comparison_finding(c, i)->severity]++;
+
+    fputs("# gapscan audit report\n\n", out);
+    fprintf(out, "**Verdict: %s** — %llu failing, %llu warning, %llu "
+            "informational finding%s.\n\n", m->ready ? "READY" : "NOT READY",
+            (unsigned long long)counts[GS_SEV_FAIL],
+            (unsigned long long)counts[GS_SEV_WARN],
+            (unsigned long long)counts[GS_SEV_INFO], counts[GS_SEV_INFO] == 1
+            ? "" : "s");
+    fputs("## Provenance\n\n", out);
+    fputs("| | |\n|---|---|\n", out);
+    fputs("| gapscan | " GS_VERSION " |\n", out);
+    fputs("| policy | built-in |\n", out);
+    fprintf(out, "| as of | %s |\n", m->as_of);
+    fputs("| sandbox | ", out);
+    md_text(out, m->sandbox, 300);
+    fputs(" |\n| production | ", out);
+    md_text(out, m->production, 300);
+    fputs(" |\n\n", out);
+
+    fputs("## Volume\n\n| | sandbox | production |\n|---|---:|---:|\n", out);
+    struct {
+        const char *name;
+        uint64_t v[2];
+    } rows[] = {
+        {"files", {sd[0]->corpus->files, sd[1]->corpus->files}},
+        {"bytes", {sd[0]->corpus->bytes, sd[1]->corpus->bytes}},
+        {"records", {sd[0]->corpus->records, sd[1]->corpus->records}},
+        {"lines", {sd[0]->corpus->lines, sd[1]->corpus->lines}},
+        {"fields", {sd[0]->fields, sd[1]->fields}},
+        {"collections", {sd[0]->collections, sd[1]->collections}},
+        {"files read partly", {sd[0]->corpus->files_partial,
+                               sd[1]->corpus->files_partial}},
+        {"entries skipped", {sd[0]->corpus->skipped, sd[1]->corpus->skipped}},
+        {"files with invalid UTF-8", {sd[0]->corpus->files_invalid_utf8,
+                                      sd[1]->corpus->files_invalid_utf8}},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        fprintf(out, "| %s | %llu | %llu |\n", rows[i].name,
+                (unsigned long long)rows[i].v[0],
+                (unsigned long long)rows[i].v[1]);
+
+    static const char *const titles[] = {
+        "Formats (files)", "Encodings (files)", "Compression (files)",
+        "Collections (files)", "Collections (records)",
+        "Defects (files affected)",
+    };
+    for (size_t d = 0; d < sizeof titles / sizeof *titles; d++) {
+        const gs_dist_row *r;
+        size_t n = gs_comparison_dist(c, dist_names[d], &r);
+        if (n == 0)
+            continue;
+        fprintf(out, "\n## %s\n\n| | sandbox | production |\n|---|---:|---:|\n",
+                titles[d]);
+        for (size_t i = 0; i < n; i++) {
+            fputs("| ", out);
+            md_text(out, r[i].key, 120);
+            fprintf(out, " | %llu | %llu |\n", (unsigned long long)r[i].sandbox,
+                    (unsigned long long)r[i].production);
+        }
+    }
+
+    fputs("\n## Findings\n", out);
+    if (nf == 0)
+        fputs("\nNo findings.\n", out);
+    for (int sev = GS_SEV_FAIL; sev >= GS_SEV_INFO; sev--) {
+        if (counts[sev] == 0)
+            continue;
+        fprintf(out, "\n### %s (%llu)\n\n",
+                sev == GS_SEV_FAIL ? "Fail" : sev == GS_SEV_WARN ? "Warn"
+                                                                 : "Info",
+                (unsigned long long)counts[sev]);
+        for (size_t i = 0; i < nf; i++) {
+            const gs_finding *f = gs_comparison_finding(c, i);
+            if ((int)f->severity != sev)
+                continue;
+            fprintf(out, "- **%s** — ", f->check);
+            md_text(out, f->scope, 200);
+            fputs(": ", out);
+            md_text(out, f->message, 600);
+            fputs(" (sandbox ", out);
+            md_num(out, f->sandbox);
+            fputs(", production ", out);
+            md_num(out, f->production);
+            fprintf(out, " %s)%s\n", f->unit, f->waived ? " — waived" : "");
+            for (size_t k = 0; k < f->n_evidence; k++) {
+                const gs_evidence *e = &f->evidence[k];
+                fputs("  - ", out);
+                md_loc(out, e);
+                if (e->value) {
+                    fputs(e->path && e->path[0] ? " value `" : "value `", out);
+                    /* inside a code span only backticks need care */
+                    char *t = gs_utf8_visible(e->value);
+                    for (char *p = t; p && *p; p++)
+                        fputc(*p == '`' ? '\'' : (*p == '\n' || *p == '\r')
+                                                     ? ' ' : *p, out);
+                    gs_free(t);
+                    fputs("`", out);
+                }
+                if (e->detail) {
+                    fputs(" — ", out);
+                    md_text(out, e->detail, 200);
+                }
+                fputc('\n', out);
+            }
+        }
+    }
+    fputs("\n## Settings\n\n", out);
+    const gs_compare_opts *o = gs_comparison_opts(c);
+    const gs_limits *lim = gs_profile_limits(sd[1]->profile);
+    fprintf(out, "Thresholds: required presence %.2f, presence drop %.2f, "
+            "enum domain ≤ %llu values seen ≥ %llu times, assumptions need "
+            "≥ %llu sandbox values. Sketches: HyperLogLog 2^%u registers, "
+            "top %zu values, %zu examples per finding. Limits: field %zu "
+            "bytes, depth %zu, %zu field paths, gzip ratio %llu:1.\n",
+            o->required_presence, o->presence_drop,
+            (unsigned long long)o->enum_max_distinct,
+            (unsigned long long)o->enum_min_values,
+            (unsigned long long)o->min_values, lim->hll_lg_k,
+            lim->max_top_values, lim->max_examples, lim->max_field_bytes,
+            lim->max_depth, lim->max_paths,
+            (unsigned long long)lim->max_inflate_ratio);
+    return ferror(out) ? GS_EIO : GS_OK;
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static gs_status mkdir_p(const char *dir, gs_error *err)
+{
+    char *d = gs_strdup(dir);
+    if (!d)
+        return gs_error_set(err, GS_ENOMEM, "out of memory");
+    for (char *p = d + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(d, 0777) != 0 && errno != EEXIST) {
+            gs_free(d);
+            return gs_error_set(err, GS_EIO, "%s: %s", dir, strerror(errno));
+        }
+        *p = '/';
+    }
+    int rc = mkdir(d, 0777);
+    gs_free(d);
+    if (rc != 0 && errno != EEXIST)
+        return gs_error_set(err, GS_EIO, "%s: %s", dir, strerror(errno));
+    return GS_OK;
+}
+
+typedef gs_status (*render_fn)(gs_comparison *, const gs_report_meta *,
+                               FILE *);
+
+static gs_status write_atomic(const char *dir, const char *name,
+                              render_fn render, gs_comparison *c,
+                              const gs_report_meta *m, gs_error *err)
+{
+    char tmp[4096], final[4096];
+    snprintf(final, sizeof final, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return gs_error_set(err, GS_EIO, "%s: %s", final, strerror(errno));
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        return gs_error_set(err, GS_EIO, "%s: %s", final, strerror(errno));
+    }
+    fchmod(fd, 0644);
+    gs_status st = render(c, m, f);
+    if (fflush(f) != 0 || fsync(fd) != 0)
+        st = GS_EIO;
+    if (fclose(f) != 0)
+        st = GS_EIO;
+    if (st == GS_OK && rename(tmp, final) != 0)
+        st = GS_EIO;
+    if (st != GS_OK) {
+        unlink(tmp);
+        return gs_error_set(err, st, "%s: %s", final,
+                            st == GS_EIO ? strerror(errno) : gs_status_str(st));
+    }
+    return GS_OK;
+}
+
+gs_status gs_report_write(gs_comparison *c, const gs_report_meta *m,
+                          const char *dir, gs_error *err)
+{
+    gs_status st = mkdir_p(dir, err);
+    if (st == GS_OK)
+        st = write_atomic(dir, "report.json", gs_report_json, c, m, err);
+    if (st == GS_OK)
+        st = write_atomic(dir, "report.md", gs_report_markdown, c, m, err);
+    return st;
+}

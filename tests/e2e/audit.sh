@@ -1,0 +1,47 @@
+# audit.sh - the main job on the bundled samples: reports, verdict,
+# determinism across thread counts, and that inputs are left untouched.
+. "$(dirname "$0")/lib.sh"
+S="$GS_SRCDIR/samples/sandbox"
+P="$GS_SRCDIR/samples/production"
+
+before=$(cd "$GS_SRCDIR/samples" && find . -type f -exec sha256sum {} + | sort)
+expect_exit "audit of the samples is not ready" 1 \
+    "$GS_BIN" audit --as-of 2026-11-27 -j 1 -o "$TMP/j1" "$S" "$P"
+check "audit names the report" grep -q "report: $TMP/j1/report.md" "$TMP/out"
+check "report.json written" test -s "$TMP/j1/report.json"
+check "report.md written" test -s "$TMP/j1/report.md"
+check "no temporary files left" test "$(ls -A "$TMP/j1" | wc -l)" -eq 2
+check "verdict in the JSON" grep -q '"verdict": "not ready"' "$TMP/j1/report.json"
+check "as-of in the JSON" grep -q '"as_of": "2026-11-27"' "$TMP/j1/report.json"
+check "verdict in the Markdown" grep -q 'Verdict: NOT READY' "$TMP/j1/report.md"
+
+# Planted problems that must be found (samples/README.md lists them).
+for want in 'schema.enum.*new.*values.*tickets:status' \
+            'schema.nulls.*appeared.*tickets:csat' \
+            'schema.type_changed.*tickets:created.*at' \
+            'format.decimal.*comma.*tickets:resolution.*hours' \
+            'encoding.new.*encoding.*windows-1252' \
+            'gzip.truncated' 'file.binary' 'json.syntax' 'csv.ragged.*row' \
+            'schema.presence.*dropped.*products:updated'; do
+    check "finds $want" grep -q -- "$want" "$TMP/j1/report.md"
+done
+
+expect_exit "audit with 2 threads" 1 \
+    "$GS_BIN" audit --as-of 2026-11-27 -j 2 -o "$TMP/j2" "$S" "$P"
+check "JSON identical at -j1 and -j2" cmp -s "$TMP/j1/report.json" "$TMP/j2/report.json"
+check "Markdown identical at -j1 and -j2" cmp -s "$TMP/j1/report.md" "$TMP/j2/report.md"
+expect_exit "audit with 7 threads" 1 \
+    "$GS_BIN" audit --as-of 2026-11-27 -j 7 -o "$TMP/j7" "$S" "$P"
+check "JSON identical at -j1 and -j7" cmp -s "$TMP/j1/report.json" "$TMP/j7/report.json"
+
+expect_exit "sandbox against itself is ready" 0 \
+    "$GS_BIN" audit --as-of 2026-11-27 -o "$TMP/self" "$S" "$S"
+check "self audit has no findings" grep -q '"fail": 0' "$TMP/self/report.json"
+
+if command -v python3 >/dev/null; then
+    check "report.json is valid JSON" python3 -c \
+        'import json,sys; json.load(open(sys.argv[1]))' "$TMP/j1/report.json"
+fi
+after=$(cd "$GS_SRCDIR/samples" && find . -type f -exec sha256sum {} + | sort)
+check "inputs unchanged by the audit" test "$before" = "$after"
+finish

@@ -1,0 +1,21 @@
+# cli.sh - the command line: help, version, usage errors and exit codes.
+. "$(dirname "$0")/lib.sh"
+
+expect_exit "--version exits 0" 0 "$GS_BIN" --version
+check "--version names the version" grep -q '^gapscan [0-9]' "$TMP/out"
+expect_exit "--help exits 0" 0 "$GS_BIN" --help
+for cmd in audit profile merge compare inspect; do
+    expect_exit "$cmd --help exits 0" 0 "$GS_BIN" "$cmd" --help
+    check "$cmd --help shows its usage" grep -q "usage: gapscan $cmd" "$TMP/out"
+done
+expect_exit "no command is a usage error" 2 "$GS_BIN"
+expect_exit "unknown command is a usage error" 2 "$GS_BIN" frobnicate
+check "unknown command is named" grep -q "unknown command 'frobnicate'" "$TMP/err"
+expect_exit "audit with one path is a usage error" 2 "$GS_BIN" audit a
+expect_exit "bad --as-of is a usage error" 2 "$GS_BIN" audit --as-of 2026-02-30 a b
+check "bad --as-of says what it wants" grep -q "YYYY-MM-DD" "$TMP/err"
+expect_exit "bad -j is a usage error" 2 "$GS_BIN" audit -j zero a b
+expect_exit "unknown option is a usage error" 2 "$GS_BIN" audit --frob a b
+expect_exit "profile without -o is a usage error" 2 "$GS_BIN" profile "$GS_SRCDIR/samples/sandbox"
+expect_exit "help audit exits 0" 0 "$GS_BIN" help audit
+finish

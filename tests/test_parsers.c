@@ -1,0 +1,771 @@
+/* test_parsers.c - every registered parser against golden transcripts.
+ *
+ * Each fixture tests/data/parsers/<name>.<format> sits beside
+ * <name>.<format>.events, the transcript of the events the parser emits (one
+ * line per event, non-printable bytes escaped, the final status last).
+ * GS_UPDATE_GOLDEN=1 rewrites the transcripts instead of comparing.
+ *
+ * Also proven here, for every fixture: any chunking gives the same events;
+ * a sink that says stop stops the parse at once (GS_ECANCELED, no further
+ * callback); nothing leaks. And each limit, with a small gs_limits.
+ */
+#include "gapscan/parser.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- a growable string ---- */
+
+typedef struct str {
+    char *p;
+    size_t len, cap;
+} str;
+
+static void str_addn(str *s, const char *b, size_t n)
+{
+    if (s->len + n + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap : 256;
+        while (cap < s->len + n + 1)
+            cap *= 2;
+        s->p = realloc(s->p, cap);
+        ck_assert_ptr_nonnull(s->p);
+        s->cap = cap;
+    }
+    memcpy(s->p + s->len, b, n);
+    s->len += n;
+    s->p[s->len] = '\0';
+}
+
+static void str_addf(str *s, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    ck_assert_int_lt(n, (int)sizeof buf);
+    str_addn(s, buf, (size_t)n);
+}
+
+static void str_add_escaped(str *s, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)b[i];
+        if (c == '\\' || c == '"') {
+            char e[2] = {'\\', (char)c};
+            str_addn(s, e, 2);
+        } else if (c == '\n') {
+            str_addn(s, "\\n", 2);
+        } else if (c == '\r') {
+            str_addn(s, "\\r", 2);
+        } else if (c == '\t') {
+            str_addn(s, "\\t", 2);
+        } else if (c < 0x20 || c == 0x7f) {
+            str_addf(s, "\\x%02x", c);
+        } else {
+            str_addn(s, (const char *)&c, 1); /* UTF-8 stays readable */
+        }
+    }
+}
+
+/* ---- the recording sink ---- */
+
+typedef struct rec {
+    str out;
+    char **paths;
+    size_t *plen;
+    size_t npaths;
+    long calls;        /* callbacks that can stop (all but field) so far */
+    long stop_at;      /* return nonzero on this call (1-based); 0 never */
+    long after_stop;   /* callbacks made after a stop: must stay 0 */
+} rec;
+
+static const char *kind_name[] = {"TEXT", "STRING", "NUMBER", "BOOL", "NULL"};
+
+static int tick(rec *r)
+{
+    if (r->stop_at && r->calls >= r->stop_at)
+        r->after_stop++;
+    r->calls++;
+    return r->stop_at && r->calls == r->stop_at;
+}
+
+static void add_loc(str *s, const gs_loc *loc)
+{
+    if (!loc) {
+        str_addf(s, " noloc");
+        return;
+    }
+    str_addf(s, " line=%llu", (unsigned long long)loc->line);
+    if (loc->col)
+        str_addf(s, " col=%llu", (unsigned long long)loc->col);
+}
+
+static gs_field_id s_field(void *ud, const char *path, size_t len)
+{
+    rec *r = ud;
+    if (r->stop_at && r->calls >= r->stop_at)
+        r->after_stop++; /* field() cannot stop a parse, but must not come */
+    for (size_t i = 0; i < r->npaths; i++)
+        if (r->plen[i] == len && memcmp(r->paths[i], path, len) == 0)
+            return (gs_field_id)i;
+    r->paths = realloc(r->paths, (r->npaths + 1) * sizeof *r->paths);
+    r->plen = realloc(r->plen, (r->npaths + 1) * sizeof *r->plen);
+    ck_assert(r->paths && r->plen);
+    r->paths[r->npaths] = malloc(len + 1);
+    memcpy(r->paths[r->npaths], path, len);
+    r->plen[r->npaths] = len;
+    str_addf(&r->out, "field %zu ", r->npaths);
+    str_add_escaped(&r->out, path, len);
+    str_addn(&r->out, "\n", 1);
+    return (gs_field_id)r->npaths++;
+}
+
+static int s_record_begin(void *ud, const gs_loc *loc)
+{
+    rec *r = ud;
+    str_addf(&r->out, "record_begin line=%llu rec=%llu off=%llu\n",
+             (unsigned long long)loc->line, (unsigned long long)loc->record,
+             (unsigned long long)loc->offset);
+    return tick(r);
+}
+
+static int s_record_end(void *ud, const gs_loc *loc)
+{
+    rec *r = ud;
+    str_addf(&r->out, "record_end line=%llu rec=%llu\n",
+             (unsigned long long)loc->line, (unsigned long long)loc->record);
+    return tick(r);
+}
+
+static int s_value(void *ud, gs_field_id field, const char *bytes, size_t len,
+                   gs_value_kind kind, const gs_loc *loc)
+{
+    rec *r = ud;
+    ck_assert_int_lt(kind, GS_VK__COUNT);
+    if (field == GS_FIELD_NONE)
+        str_addf(&r->out, "value none %s \"", kind_name[kind]);
+    else
+        str_addf(&r->out, "value %u %s \"", (unsigned)field, kind_name[kind]);
+    str_add_escaped(&r->out, bytes, len);
+    str_addn(&r->out, "\"", 1);
+    add_loc(&r->out, loc);
+    str_addn(&r->out, "\n", 1);
+    return tick(r);
+}
+
+static int s_defect(void *ud, const char *code, const char *detail,
+                    const gs_loc *loc)
+{
+    rec *r = ud;
+    str_addf(&r->out, "defect %s", code);
+    add_loc(&r->out, loc);
+    if (loc && loc->record)
+        str_addf(&r->out, " rec=%llu", (unsigned long long)loc->record);
+    if (detail) {
+        str_addn(&r->out, " \"", 2);
+        str_add_escaped(&r->out, detail, strlen(detail));
+        str_addn(&r->out, "\"", 1);
+    }
+    str_addn(&r->out, "\n", 1);
+    return tick(r);
+}
+
+static int s_fact(void *ud, const char *key, const char *value)
+{
+    rec *r = ud;
+    str_addf(&r->out, "fact %s ", key);
+    str_add_escaped(&r->out, value, strlen(value));
+    str_addn(&r->out, "\n", 1);
+    return tick(r);
+}
+
+static void rec_free(rec *r)
+{
+    for (size_t i = 0; i < r->npaths; i++)
+        free(r->paths[i]);
+    free(r->paths);
+    free(r->plen);
+    free(r->out.p);
+}
+
+static const char *status_name(gs_status st)
+{
+    switch (st) {
+    case GS_OK: return "OK";
+    case GS_ENOMEM: return "ENOMEM";
+    case GS_ELIMIT: return "ELIMIT";
+    case GS_ECANCELED: return "ECANCELED";
+    case GS_EINVAL: return "EINVAL";
+    default: return "other";
+    }
+}
+
+/* Parse data with type, chunk bytes at a time (0: whole; negative: an
+ * irregular pattern), into r. Returns the final status. */
+static gs_status run(const gs_parser_type *type, const gs_limits *lim,
+                     const char *data, size_t len, long chunk, rec *r)
+{
+    gs_sink sink = {
+        .ud = r, .field = s_field, .record_begin = s_record_begin,
+        .record_end = s_record_end, .value = s_value, .defect = s_defect,
+        .fact = s_fact,
+    };
+    gs_parser *p = NULL;
+    gs_status st = type->open(lim, &sink, &p);
+    if (st != GS_OK) {
+        ck_assert_ptr_null(p);
+        return st;
+    }
+    size_t off = 0;
+    unsigned seed = 12345;
+    while (st == GS_OK && off < len) {
+        size_t n = len - off;
+        if (chunk > 0 && (size_t)chunk < n) {
+            n = (size_t)chunk;
+        } else if (chunk < 0) {
+            seed = seed * 1103515245u + 12345u;
+            size_t k = 1 + (seed >> 16) % 23;
+            n = k < n ? k : n;
+        }
+        st = type->feed(p, data + off, n);
+        off += n;
+    }
+    if (st == GS_OK)
+        st = type->finish(p);
+    type->close(p);
+    str_addf(&r->out, "status %s\n", status_name(st));
+    return st;
+}
+
+static char *transcript(const gs_parser_type *type, const gs_limits *lim,
+                        const char *data, size_t len, long chunk)
+{
+    rec r = {0};
+    run(type, lim, data, len, chunk, &r);
+    char *out = r.out.p;
+    r.out.p = NULL;
+    rec_free(&r);
+    return out;
+}
+
+/* ---- fixtures ---- */
+
+static const char *datadir(void)
+{
+    const char *d = getenv("GS_DATADIR");
+    return d ? d : "tests/data";
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    str s = {0};
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        str_addn(&s, buf, n);
+    fclose(f);
+    if (!s.p)
+        str_addn(&s, "", 0);
+    *len = s.len;
+    return s.p;
+}
+
+typedef struct fixture {
+    char path[1300];
+    char name[256];
+    const gs_parser_type *type;
+} fixture;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const fixture *)a)->name, ((const fixture *)b)->name);
+}
+
+/* All fixtures whose extension names a format with a parser, sorted. */
+static size_t fixtures(fixture **out)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/parsers", datadir());
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    fixture *fx = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *dot = strrchr(e->d_name, '.');
+        if (!dot || e->d_name[0] == '.')
+            continue;
+        const gs_parser_type *t = gs_parser_for(gs_format_from_name(dot + 1));
+        if (!t)
+            continue;
+        fx = realloc(fx, (n + 1) * sizeof *fx);
+        ck_assert_ptr_nonnull(fx);
+        snprintf(fx[n].path, sizeof fx[n].path, "%s/%s", dir, e->d_name);
+        snprintf(fx[n].name, sizeof fx[n].name, "%s", e->d_name);
+        fx[n].type = t;
+        n++;
+    }
+    closedir(d);
+    qsort(fx, n, sizeof *fx, by_name);
+    *out = fx;
+    return n;
+}
+
+/* ---- tests ---- */
+
+START_TEST(every_registered_parser_has_fixtures)
+{
+    fixture *fx;
+    size_t n = fixtures(&fx);
+    for (int f = 0; f < GS_FMT__COUNT; f++) {
+        const gs_parser_type *t = gs_parser_for((gs_format)f);
+        if (!t)
+            continue;
+        ck_assert_int_eq(t->format, f);
+        ck_assert_str_eq(t->name, gs_format_name((gs_format)f));
+        size_t have = 0;
+        for (size_t i = 0; i < n; i++)
+            have += fx[i].type == t;
+        ck_assert_msg(have > 0, "no fixture for parser %s", t->name);
+    }
+    free(fx);
+}
+END_TEST
+
+START_TEST(fixtures_match_golden_transcripts)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    int update = getenv("GS_UPDATE_GOLDEN") &&
+                 strcmp(getenv("GS_UPDATE_GOLDEN"), "1") == 0;
+    fixture *fx;
+    size_t n = fixtures(&fx);
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len, glen;
+        char *data = slurp(fx[i].path, &len);
+        ck_assert_ptr_nonnull(data);
+        char *got = transcript(fx[i].type, &lim, data, len, 0);
+        char gpath[1320];
+        snprintf(gpath, sizeof gpath, "%s.events", fx[i].path);
+        if (update) {
+            FILE *f = fopen(gpath, "wb");
+            ck_assert_ptr_nonnull(f);
+            fputs(got, f);
+            fclose(f);
+        } else {
+            char *want = slurp(gpath, &glen);
+            if (!want || strcmp(want, got) != 0) {
+                fprintf(stderr, "--- %s: transcript differs; got:\n%s\n",
+                        fx[i].name, got);
+                bad++;
+            }
+            free(want);
+        }
+        free(got);
+        free(data);
+    }
+    free(fx);
+    ck_assert_msg(bad == 0, "%d transcripts differ (GS_UPDATE_GOLDEN=1 "
+                  "rewrites them)", bad);
+}
+END_TEST
+
+static void assert_chunking_invariant(const gs_parser_type *type,
+                                      const gs_limits *lim, const char *data,
+                                      size_t len, const char *what)
+{
+    char *whole = transcript(type, lim, data, len, 0);
+    long sizes[128];
+    size_t ns = 0;
+    for (long k = 1; k <= 64 && (size_t)k < len; k++)
+        sizes[ns++] = k;
+    const long more[] = {100, 257, 1000, 4096};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+        if ((size_t)more[i] < len)
+            sizes[ns++] = more[i];
+    sizes[ns++] = (long)len;
+    sizes[ns++] = -1; /* irregular */
+    for (size_t i = 0; i < ns; i++) {
+        char *got = transcript(type, lim, data, len, sizes[i]);
+        ck_assert_msg(strcmp(whole, got) == 0,
+                      "%s: chunks of %ld differ:\n%s\n--- whole:\n%s", what,
+                      sizes[i], got, whole);
+        free(got);
+    }
+    free(whole);
+}
+
+START_TEST(any_chunking_gives_same_events)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    fixture *fx;
+    size_t n = fixtures(&fx);
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        char *data = slurp(fx[i].path, &len);
+        assert_chunking_invariant(fx[i].type, &lim, data, len, fx[i].name);
+        free(data);
+    }
+    free(fx);
+}
+END_TEST
+
+START_TEST(a_sink_that_says_stop_stops_the_parse)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    fixture *fx;
+    size_t n = fixtures(&fx);
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        char *data = slurp(fx[i].path, &len);
+        rec all = {0};
+        run(fx[i].type, &lim, data, len, 0, &all);
+        for (long k = 1; k <= all.calls; k++) {
+            for (long chunk = 0; chunk <= 7; chunk += 7) {
+                rec r = {.stop_at = k};
+                gs_status st = run(fx[i].type, &lim, data, len, chunk, &r);
+                ck_assert_msg(st == GS_ECANCELED, "%s: stop at %ld gave %s",
+                              fx[i].name, k, status_name(st));
+                ck_assert_msg(r.after_stop == 0 && r.calls == k,
+                              "%s: %ld callbacks after stop at %ld",
+                              fx[i].name, r.after_stop, k);
+                rec_free(&r);
+            }
+        }
+        rec_free(&all);
+        free(data);
+    }
+    free(fx);
+}
+END_TEST
+
+/* ---- allocation accounting ---- */
+
+typedef struct alloc_count {
+    long live;
+    long made;
+    long fail_at;  /* 1-based allocation that fails; 0 none */
+} alloc_count;
+
+static alloc_count ac;
+
+static void *counting_alloc(void *ud, void *ptr, size_t n)
+{
+    (void)ud;
+    if (n == 0) {
+        if (ptr)
+            ac.live--;
+        free(ptr);
+        return NULL;
+    }
+    ac.made++;
+    if (ac.fail_at && ac.made == ac.fail_at)
+        return NULL;
+    void *q = realloc(ptr, n);
+    if (q && !ptr)
+        ac.live++;
+    return q;
+}
+
+START_TEST(parsers_free_everything_they_allocate)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_set_allocator(counting_alloc, NULL);
+    fixture *fx;
+    size_t n = fixtures(&fx);
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        char *data = slurp(fx[i].path, &len);
+        ac = (alloc_count){0};
+        for (long chunk = 0; chunk <= 3; chunk += 3)
+            free(transcript(fx[i].type, &lim, data, len, chunk));
+        ck_assert_msg(ac.live == 0, "%s: %ld blocks leaked", fx[i].name,
+                      ac.live);
+        free(data);
+    }
+    free(fx);
+    gs_set_allocator(NULL, NULL);
+}
+END_TEST
+
+/* libcsv reports its out-of-memory; yajl 2.1 does not survive a failing
+ * allocator (it writes through the NULL), so only CSV/TSV are injected. */
+START_TEST(csv_survives_any_failed_allocation)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_set_allocator(counting_alloc, NULL);
+    fixture *fx;
+    size_t n = fixtures(&fx);
+    for (size_t i = 0; i < n; i++) {
+        if (fx[i].type->format != GS_FMT_CSV &&
+            fx[i].type->format != GS_FMT_TSV)
+            continue;
+        size_t len;
+        char *data = slurp(fx[i].path, &len);
+        ac = (alloc_count){0};
+        char *whole = transcript(fx[i].type, &lim, data, len, 0);
+        long total = ac.made;
+        for (long k = 1; k <= total; k++) {
+            ac = (alloc_count){.fail_at = k};
+            rec r = {0};
+            gs_status st = run(fx[i].type, &lim, data, len, 0, &r);
+            ck_assert_msg(st == GS_ENOMEM || (st == GS_OK &&
+                                              strcmp(r.out.p, whole) == 0),
+                          "%s: failing allocation %ld gave %s", fx[i].name, k,
+                          status_name(st));
+            ck_assert_msg(ac.live == 0, "%s: leak after failing allocation "
+                          "%ld", fx[i].name, k);
+            rec_free(&r);
+        }
+        free(whole);
+        free(data);
+    }
+    free(fx);
+    gs_set_allocator(NULL, NULL);
+}
+END_TEST
+
+/* ---- limits ---- */
+
+static char *limited(const gs_parser_type *type, const gs_limits *lim,
+                     const char *data, gs_status want)
+{
+    rec r = {0};
+    gs_status st = run(type, lim, data, strlen(data), 0, &r);
+    ck_assert_msg(st == want, "status %s, want %s:\n%s", status_name(st),
+                  status_name(want), r.out.p);
+    assert_chunking_invariant(type, lim, data, strlen(data), data);
+    char *out = r.out.p;
+    r.out.p = NULL;
+    rec_free(&r);
+    return out;
+}
+
+#define ck_assert_has(hay, needle) \
+    ck_assert_msg(strstr(hay, needle) != NULL, "missing <%s> in:\n%s", needle, hay)
+#define ck_assert_lacks(hay, needle) \
+    ck_assert_msg(strstr(hay, needle) == NULL, "unexpected <%s> in:\n%s", needle, hay)
+
+START_TEST(a_csv_field_past_the_limit_ends_the_file)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    lim.max_field_bytes = 8;
+    const gs_parser_type *csv = gs_parser_for(GS_FMT_CSV);
+    /* exactly at the limit, quoted or not: fine */
+    char *out = limited(csv, &lim, "a,b\n12345678,\"abcdefgh\"\n", GS_OK);
+    ck_assert_lacks(out, "defect");
+    free(out);
+    /* one past, at the callback */
+    out = limited(csv, &lim, "a,b\n1,123456789\n2,3\n", GS_ELIMIT);
+    ck_assert_has(out, "defect csv.field_too_large line=2 rec=1");
+    ck_assert_has(out, "record_end line=2 rec=1\nstatus ELIMIT");
+    ck_assert_lacks(out, "\"2\"");
+    free(out);
+    /* far past, inside libcsv's buffer: refused growth, not ENOMEM */
+    out = limited(csv, &lim, "a\n\"01\n01\n0123456789\"\nb\n", GS_ELIMIT);
+    ck_assert_has(out, "record_begin line=2 rec=1");
+    ck_assert_has(out, "defect csv.field_too_large line=4 rec=1");
+    free(out);
+    /* a header cell too */
+    out = limited(csv, &lim, "abcdefghijklmnop,b\n", GS_ELIMIT);
+    ck_assert_has(out, "defect csv.field_too_large line=1 \"");
+    free(out);
+}
+END_TEST
+
+START_TEST(a_csv_row_with_too_many_columns_ends_the_file)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    lim.max_columns = 3;
+    const gs_parser_type *csv = gs_parser_for(GS_FMT_CSV);
+    char *out = limited(csv, &lim, "a,b,c\n1,2,3\n4,5,6,7\n8,9,10\n",
+                        GS_ELIMIT);
+    ck_assert_has(out, "defect csv.too_many_columns line=3 rec=2");
+    ck_assert_lacks(out, "\"7\"");
+    ck_assert_lacks(out, "\"8\"");
+    free(out);
+}
+END_TEST
+
+START_TEST(a_jsonl_line_past_the_limit_is_skipped)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    lim.max_record_bytes = 16;
+    const gs_parser_type *jl = gs_parser_for(GS_FMT_JSONL);
+    char *out = limited(jl, &lim,
+                        "{\"a\":1}\n{\"a\":\"0123456789abcdef\"}\n"
+                        "{\"a\":\"01234567\"}\n{\"b\":2}\n",
+                        GS_OK);
+    ck_assert_has(out, "defect jsonl.line_too_long line=2 col=17 rec=2");
+    ck_assert_has(out, "value 1 NUMBER \"2\" line=4");
+    ck_assert_lacks(out, "0123456789abcdef");
+    free(out);
+}
+END_TEST
+
+START_TEST(jsonl_nesting_past_the_limit_skips_the_line)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    lim.max_depth = 3;
+    const gs_parser_type *jl = gs_parser_for(GS_FMT_JSONL);
+    char *out = limited(jl, &lim,
+                        "{\"a\":{\"b\":{\"c\":1}}}\n"
+                        "{\"x\":0,\"a\":{\"b\":{\"c\":{\"d\":1}},\"e\":2}}\n"
+                        "[[[1]]]\n[[[[1]]]]\n{\"z\":true}\n",
+                        GS_OK);
+    ck_assert_has(out, "value 0 NUMBER \"1\" line=1");
+    ck_assert_has(out, "defect json.too_deep line=2 rec=2");
+    ck_assert_has(out, "defect json.too_deep line=4 rec=4");
+    ck_assert_has(out, "value 2 NUMBER \"1\" line=3");
+    ck_assert_has(out, "BOOL \"true\" line=5");
+    ck_assert_lacks(out, "\"2\" line=2");
+    free(out);
+}
+END_TEST
+
+START_TEST(a_jsonl_string_past_the_limit_is_dropped)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    lim.max_field_bytes = 4;
+    const gs_parser_type *jl = gs_parser_for(GS_FMT_JSONL);
+    char *out = limited(jl, &lim,
+                        "{\"a\":\"abcd\",\"b\":\"abcde\",\"c\":1}\n"
+                        "{\"longkey\":1,\"d\":2}\n",
+                        GS_OK);
+    ck_assert_has(out, "value 0 STRING \"abcd\"");
+    ck_assert_has(out, "defect json.field_too_large line=1 rec=1");
+    ck_assert_lacks(out, "abcde");
+    ck_assert_has(out, "NUMBER \"1\" line=1");
+    ck_assert_has(out, "value none NUMBER \"1\" line=2");
+    ck_assert_has(out, "NUMBER \"2\" line=2");
+    free(out);
+}
+END_TEST
+
+START_TEST(jsonl_paths_past_the_limit_have_no_field)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    lim.max_paths = 2; /* trie: root, $, and 4 more nodes */
+    const gs_parser_type *jl = gs_parser_for(GS_FMT_JSONL);
+    char *out = limited(jl, &lim,
+                        "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6}\n"
+                        "{\"a\":7,\"f\":8}\n",
+                        GS_OK);
+    ck_assert_has(out, "field 3 d\n");
+    ck_assert_lacks(out, "field 4");
+    ck_assert_has(out, "defect json.too_many_paths line=1 rec=1");
+    ck_assert_has(out, "value none NUMBER \"5\"");
+    ck_assert_has(out, "value 0 NUMBER \"7\"");
+    ck_assert_has(out, "value none NUMBER \"8\"");
+    free(out);
+}
+END_TEST
+
+START_TEST(jsonl_interns_each_path_once)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    const char *data = "{\"a\":{\"b\":1},\"c\":[1,2,{\"d\":3}]}\n"
+                       "{\"a\":{\"b\":2},\"c\":[{\"d\":4}]}\n";
+    rec r = {0};
+    run(gs_parser_for(GS_FMT_JSONL), &lim, data, strlen(data), 0, &r);
+    /* field() was called exactly once per distinct path */
+    long fields = 0;
+    for (const char *s = r.out.p; (s = strstr(s, "field ")) != NULL; s++)
+        fields++;
+    ck_assert_int_eq(fields, 3);
+    ck_assert_int_eq(r.calls, 2 * 2 + 6);
+    ck_assert_has(r.out.p, "field 0 a.b\n");
+    ck_assert_has(r.out.p, "field 1 c[]\n");
+    ck_assert_has(r.out.p, "field 2 c[].d\n");
+    rec_free(&r);
+}
+END_TEST
+
+START_TEST(registry_names_round_trip)
+{
+    static const char *names[] = {"unknown", "csv", "tsv", "json", "jsonl",
+                                  "xml", "html", "text", "markdown", "binary"};
+    for (int f = 0; f < GS_FMT__COUNT; f++) {
+        ck_assert_str_eq(gs_format_name((gs_format)f), names[f]);
+        ck_assert_int_eq(gs_format_from_name(names[f]), f);
+    }
+    ck_assert_int_eq(gs_format_from_name("CSV"), GS_FMT_UNKNOWN);
+    ck_assert_int_eq(gs_format_from_name(""), GS_FMT_UNKNOWN);
+    ck_assert_int_eq(gs_format_from_name(NULL), GS_FMT_UNKNOWN);
+    ck_assert_str_eq(gs_format_name(GS_FMT__COUNT), "unknown");
+    ck_assert_ptr_nonnull(gs_parser_for(GS_FMT_CSV));
+    ck_assert_ptr_nonnull(gs_parser_for(GS_FMT_TSV));
+    ck_assert_ptr_nonnull(gs_parser_for(GS_FMT_JSONL));
+    ck_assert_ptr_null(gs_parser_for(GS_FMT_BINARY));
+    ck_assert_ptr_null(gs_parser_for(GS_FMT_UNKNOWN));
+}
+END_TEST
+
+START_TEST(open_rejects_an_incomplete_sink)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_sink sink = {0};
+    for (int f = 0; f < GS_FMT__COUNT; f++) {
+        const gs_parser_type *t = gs_parser_for((gs_format)f);
+        if (!t)
+            continue;
+        gs_parser *p = (gs_parser *)&sink;
+        ck_assert_int_eq(t->open(&lim, &sink, &p), GS_EINVAL);
+        ck_assert_ptr_null(p);
+        t->close(NULL);
+    }
+}
+END_TEST
+
+static Suite *parsers_suite(void)
+{
+    Suite *s = suite_create("parsers");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, registry_names_round_trip);
+    tcase_add_test(tc, every_registered_parser_has_fixtures);
+    tcase_add_test(tc, fixtures_match_golden_transcripts);
+    tcase_add_test(tc, any_chunking_gives_same_events);
+    tcase_add_test(tc, a_sink_that_says_stop_stops_the_parse);
+    tcase_add_test(tc, parsers_free_everything_they_allocate);
+    tcase_add_test(tc, csv_survives_any_failed_allocation);
+    tcase_add_test(tc, a_csv_field_past_the_limit_ends_the_file);
+    tcase_add_test(tc, a_csv_row_with_too_many_columns_ends_the_file);
+    tcase_add_test(tc, a_jsonl_line_past_the_limit_is_skipped);
+    tcase_add_test(tc, jsonl_nesting_past_the_limit_skips_the_line);
+    tcase_add_test(tc, a_jsonl_string_past_the_limit_is_dropped);
+    tcase_add_test(tc, jsonl_paths_past_the_limit_have_no_field);
+    tcase_add_test(tc, jsonl_interns_each_path_once);
+    tcase_add_test(tc, open_rejects_an_incomplete_sink);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(parsers_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

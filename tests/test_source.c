@@ -1,0 +1,849 @@
+/* test_source.c - the "source" suite: reading one file, plain or gzip.
+ *
+ * Fixed cases are data-driven (tests/data/source/README: NAME, NAME.expected,
+ * NAME.defects); large or hostile inputs (bombs, growing files, FIFOs, other
+ * users' files) are made at run time in a mkdtemp() directory. */
+#include "gapscan/source.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+/* ---- helpers ---------------------------------------------------------- */
+
+typedef struct rec_sink {
+    gs_sink sink;
+    size_t n;
+    char code[16][48];
+    uint64_t offset[16];
+} rec_sink;
+
+static int rec_defect(void *ud, const char *code, const char *detail,
+                      const gs_loc *loc)
+{
+    rec_sink *r = ud;
+    (void)detail;
+    if (r->n < 16) {
+        snprintf(r->code[r->n], sizeof r->code[r->n], "%s", code);
+        r->offset[r->n] = loc ? loc->offset : UINT64_MAX;
+    }
+    r->n++;
+    return 0;
+}
+
+static void rec_init(rec_sink *r)
+{
+    memset(r, 0, sizeof *r);
+    r->sink.ud = r;
+    r->sink.defect = rec_defect;
+}
+
+/* main() makes one base directory per run and removes it after all tests,
+ * passed or failed (a failed test exits before its own clean-up). It is
+ * mode 0755 so that a child running as nobody can reach the trees. */
+static char tmp_base[256];
+static char tmp_root[300];
+
+static void make_base(void)
+{
+    const char *t = getenv("TMPDIR");
+    snprintf(tmp_base, sizeof tmp_base, "%s/gs-source-XXXXXX", t && *t ? t : "/tmp");
+    if (!mkdtemp(tmp_base) || chmod(tmp_base, 0755) != 0) {
+        perror(tmp_base);
+        exit(EXIT_FAILURE);
+    }
+}
+
+static void make_tmp(void)
+{
+    snprintf(tmp_root, sizeof tmp_root, "%s/t-XXXXXX", tmp_base);
+    ck_assert_ptr_nonnull(mkdtemp(tmp_root));
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *f)
+{
+    (void)sb;
+    (void)f;
+    return flag == FTW_DP ? rmdir(p) : unlink(p);
+}
+
+static void remove_tmp(void)
+{
+    if (tmp_root[0])
+        nftw(tmp_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    tmp_root[0] = '\0';
+}
+
+static char *tmp_path(const char *name)
+{
+    static char buf[4][512];
+    static int i;
+    char *p = buf[i++ % 4];
+    snprintf(p, sizeof buf[0], "%s/%s", tmp_root, name);
+    return p;
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    size_t cap = 4096, n = 0;
+    unsigned char *b = malloc(cap);
+    size_t k;
+    while ((k = fread(b + n, 1, cap - n, f)) > 0) {
+        n += k;
+        if (n == cap)
+            b = realloc(b, cap *= 2);
+    }
+    fclose(f);
+    *len = n;
+    return b;
+}
+
+/* Read the whole source in pieces of `cap`; returns the last status. */
+static gs_status drain(gs_source *src, size_t cap, unsigned char **out,
+                       size_t *len, gs_error *err)
+{
+    unsigned char *piece = malloc(cap);
+    size_t n = 0, have = 1 << 16;
+    unsigned char *all = malloc(have);
+    gs_status st;
+    for (;;) {
+        size_t got;
+        st = gs_source_read(src, piece, cap, &got, err);
+        if (st != GS_OK || got == 0)
+            break;
+        ck_assert_uint_le(got, cap);
+        while (n + got > have)
+            all = realloc(all, have *= 2);
+        memcpy(all + n, piece, got);
+        n += got;
+    }
+    free(piece);
+    *out = all;
+    *len = n;
+    return st;
+}
+
+/* gzip one buffer in memory as a single member. */
+static unsigned char *gzip_mem(const void *data, size_t len, size_t *outlen)
+{
+    z_stream zs = { 0 };
+    ck_assert_int_eq(deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 9,
+                                  Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = deflateBound(&zs, len);
+    unsigned char *out = malloc(cap);
+    zs.next_in = (unsigned char *)data;
+    zs.avail_in = (uInt)len;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    ck_assert_int_eq(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    *outlen = zs.total_out;
+    deflateEnd(&zs);
+    return out;
+}
+
+static unsigned char *pattern(size_t len, unsigned seed)
+{
+    unsigned char *b = malloc(len);
+    uint32_t x = seed * 2654435761u + 1;
+    for (size_t i = 0; i < len; i++) {
+        x = x * 1103515245u + 12345u;
+        /* Text-like, so gzip has something to do. */
+        b[i] = (unsigned char)("abcdefgh ,\n0123"[(x >> 16) & 15]);
+    }
+    return b;
+}
+
+static const size_t caps[] = { 1, 7, 4096, 65536, 1 << 20 };
+#define N_CAPS (sizeof caps / sizeof caps[0])
+
+/* ---- data-driven fixtures --------------------------------------------- */
+
+static const char *const fixtures[] = {
+    "hello.txt.gz", "two_members.gz", "trailing_garbage.gz",
+    "truncated_trailer.gz", "bad_crc.gz", "plain_named.gz", "empty.gz",
+};
+#define N_FIXTURES (sizeof fixtures / sizeof fixtures[0])
+
+START_TEST(each_fixture_reads_as_its_expected_bytes_and_defects)
+{
+    const char *dir = getenv("GS_DATADIR");
+    ck_assert_msg(dir != NULL, "GS_DATADIR is not set");
+    const char *name = fixtures[_i / N_CAPS];
+    size_t cap = caps[_i % N_CAPS];
+    char path[1024], exp_path[1100], def_path[1100];
+    snprintf(path, sizeof path, "%s/source/%s", dir, name);
+    snprintf(exp_path, sizeof exp_path, "%s.expected", path);
+    snprintf(def_path, sizeof def_path, "%s.defects", path);
+
+    size_t exp_len, def_len;
+    unsigned char *expected = slurp(exp_path, &exp_len);
+    unsigned char *defects = slurp(def_path, &def_len);
+
+    gs_limits lim;
+    gs_limits_default(&lim);
+    rec_sink r;
+    rec_init(&r);
+    gs_error err = { 0 };
+    gs_source *src;
+    ck_assert_int_eq(gs_source_open(path, &lim, &r.sink, &src, &err), GS_OK);
+    unsigned char *got;
+    size_t len;
+    ck_assert_int_eq(drain(src, cap, &got, &len, &err), GS_OK);
+    ck_assert_msg(len == exp_len && memcmp(got, expected, len) == 0,
+                  "%s (cap %zu): %zu bytes out, %zu expected", name, cap, len,
+                  exp_len);
+    ck_assert_uint_eq(gs_source_bytes_out(src), exp_len);
+
+    /* Transcript of defects: "code offset\n" each. */
+    char transcript[1024] = "";
+    for (size_t i = 0; i < r.n && i < 16; i++) {
+        size_t used = strlen(transcript);
+        snprintf(transcript + used, sizeof transcript - used, "%s %llu\n",
+                 r.code[i], (unsigned long long)r.offset[i]);
+    }
+    ck_assert_msg(strlen(transcript) == def_len &&
+                      memcmp(transcript, defects, def_len) == 0,
+                  "%s: defects were:\n%s", name, transcript);
+    gs_source_close(src);
+    free(got);
+    free(expected);
+    free(defects);
+}
+END_TEST
+
+/* ---- plain ------------------------------------------------------------ */
+
+START_TEST(plain_read_is_identical_to_the_file_in_any_block_size)
+{
+    make_tmp();
+    size_t len = 300 * 1000 + 17;
+    unsigned char *data = pattern(len, 1);
+    write_file(tmp_path("plain.csv"), data, len);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    for (size_t c = 0; c < N_CAPS; c++) {
+        gs_error err = { 0 };
+        gs_source *src;
+        rec_sink r;
+        rec_init(&r);
+        ck_assert_int_eq(gs_source_open(tmp_path("plain.csv"), &lim, &r.sink,
+                                        &src, &err), GS_OK);
+        ck_assert_int_eq(gs_source_compression(src), GS_COMPRESSION_NONE);
+        ck_assert_ptr_null(gs_compression_name(gs_source_compression(src)));
+        ck_assert_uint_eq(gs_source_size(src), len);
+        ck_assert_int_gt(gs_source_mtime(src), 0);
+        unsigned char *got;
+        size_t n;
+        ck_assert_int_eq(drain(src, caps[c], &got, &n, &err), GS_OK);
+        ck_assert_uint_eq(n, len);
+        ck_assert(memcmp(got, data, len) == 0);
+        ck_assert_uint_eq(gs_source_bytes_in(src), len);
+        ck_assert_uint_eq(gs_source_bytes_out(src), len);
+        ck_assert_uint_eq(r.n, 0);
+        /* The end stays the end. */
+        size_t again = 99;
+        ck_assert_int_eq(gs_source_read(src, got, 1, &again, &err), GS_OK);
+        ck_assert_uint_eq(again, 0);
+        gs_source_close(src);
+        free(got);
+    }
+    free(data);
+    remove_tmp();
+}
+END_TEST
+
+START_TEST(gz_name_with_plain_text_is_read_as_plain_without_defect)
+{
+    make_tmp();
+    const char text[] = "not compressed at all\n";
+    write_file(tmp_path("data.csv.gz"), text, sizeof text - 1);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    rec_sink r;
+    rec_init(&r);
+    gs_error err = { 0 };
+    gs_source *src;
+    ck_assert_int_eq(gs_source_open(tmp_path("data.csv.gz"), &lim, &r.sink,
+                                    &src, &err), GS_OK);
+    ck_assert_int_eq(gs_source_compression(src), GS_COMPRESSION_NONE);
+    unsigned char *got;
+    size_t n;
+    ck_assert_int_eq(drain(src, 5, &got, &n, &err), GS_OK);
+    ck_assert_uint_eq(n, sizeof text - 1);
+    ck_assert(memcmp(got, text, n) == 0);
+    ck_assert_uint_eq(r.n, 0);
+    gs_source_close(src);
+    free(got);
+    remove_tmp();
+}
+END_TEST
+
+/* ---- gzip ------------------------------------------------------------- */
+
+START_TEST(gzip_single_member_inflates_to_the_original)
+{
+    make_tmp();
+    size_t len = 2 * 1000 * 1000 + 3, zlen;
+    unsigned char *data = pattern(len, 2);
+    unsigned char *z = gzip_mem(data, len, &zlen);
+    write_file(tmp_path("one.bin"), z, zlen);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    for (size_t c = 0; c < N_CAPS; c++) {
+        gs_error err = { 0 };
+        gs_source *src;
+        ck_assert_int_eq(gs_source_open(tmp_path("one.bin"), &lim, NULL, &src,
+                                        &err), GS_OK);
+        ck_assert_int_eq(gs_source_compression(src), GS_COMPRESSION_GZIP);
+        ck_assert_str_eq(gs_compression_name(GS_COMPRESSION_GZIP), "gzip");
+        ck_assert_uint_eq(gs_source_size(src), zlen);
+        unsigned char *got;
+        size_t n;
+        ck_assert_int_eq(drain(src, caps[c], &got, &n, &err), GS_OK);
+        ck_assert_uint_eq(n, len);
+        ck_assert(memcmp(got, data, len) == 0);
+        ck_assert_uint_eq(gs_source_bytes_in(src), zlen);
+        ck_assert_uint_eq(gs_source_bytes_out(src), len);
+        gs_source_close(src);
+        free(got);
+    }
+    free(z);
+    free(data);
+    remove_tmp();
+}
+END_TEST
+
+START_TEST(concatenated_members_equal_the_concatenated_plain_data)
+{
+    make_tmp();
+    size_t lens[3] = { 70000, 1, 300000 };
+    size_t total = 0, ztotal = 0;
+    unsigned char *plain = malloc(lens[0] + lens[1] + lens[2]);
+    unsigned char *gz = malloc(2 * (lens[0] + lens[1] + lens[2]) + 1024);
+    for (int i = 0; i < 3; i++) {
+        unsigned char *d = pattern(lens[i], 10 + (unsigned)i);
+        size_t zl;
+        unsigned char *z = gzip_mem(d, lens[i], &zl);
+        memcpy(plain + total, d, lens[i]);
+        memcpy(gz + ztotal, z, zl);
+        total += lens[i];
+        ztotal += zl;
+        free(d);
+        free(z);
+    }
+    write_file(tmp_path("multi.gz"), gz, ztotal);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    for (size_t c = 0; c < N_CAPS; c++) {
+        rec_sink r;
+        rec_init(&r);
+        gs_error err = { 0 };
+        gs_source *src;
+        ck_assert_int_eq(gs_source_open(tmp_path("multi.gz"), &lim, &r.sink,
+                                        &src, &err), GS_OK);
+        unsigned char *got;
+        size_t n;
+        ck_assert_int_eq(drain(src, caps[c], &got, &n, &err), GS_OK);
+        ck_assert_uint_eq(n, total);
+        ck_assert(memcmp(got, plain, total) == 0);
+        ck_assert_uint_eq(r.n, 0);
+        gs_source_close(src);
+        free(got);
+    }
+    free(plain);
+    free(gz);
+    remove_tmp();
+}
+END_TEST
+
+START_TEST(truncated_gzip_gives_the_data_so_far_and_a_defect)
+{
+    make_tmp();
+    size_t len = 500000, zlen;
+    unsigned char *data = pattern(len, 3);
+    unsigned char *z = gzip_mem(data, len, &zlen);
+    size_t cut = zlen / 2;
+    write_file(tmp_path("cut.gz"), z, cut);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    rec_sink r;
+    rec_init(&r);
+    gs_error err = { 0 };
+    gs_source *src;
+    ck_assert_int_eq(gs_source_open(tmp_path("cut.gz"), &lim, &r.sink, &src,
+                                    &err), GS_OK);
+    unsigned char *got;
+    size_t n;
+    ck_assert_int_eq(drain(src, 4096, &got, &n, &err), GS_OK);
+    ck_assert_uint_gt(n, 0);
+    ck_assert_uint_lt(n, len);
+    ck_assert(memcmp(got, data, n) == 0);
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_str_eq(r.code[0], "gzip.truncated");
+    ck_assert_uint_eq(r.offset[0], cut);
+    ck_assert_int_eq(err.status, GS_OK);
+    gs_source_close(src);
+    free(got);
+    free(z);
+    free(data);
+    remove_tmp();
+}
+END_TEST
+
+START_TEST(corrupt_deflate_data_is_a_defect_that_ends_the_data)
+{
+    make_tmp();
+    size_t len = 200000, zlen;
+    unsigned char *data = pattern(len, 4);
+    unsigned char *z = gzip_mem(data, len, &zlen);
+    for (size_t i = zlen / 3; i < zlen / 3 + 64; i++)
+        z[i] ^= 0x5a;
+    write_file(tmp_path("bad.gz"), z, zlen);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    rec_sink r;
+    rec_init(&r);
+    gs_error err = { 0 };
+    gs_source *src;
+    ck_assert_int_eq(gs_source_open(tmp_path("bad.gz"), &lim, &r.sink, &src,
+                                    &err), GS_OK);
+    unsigned char *got;
+    size_t n;
+    ck_assert_int_eq(drain(src, 1000, &got, &n, &err), GS_OK);
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_str_eq(r.code[0], "gzip.corrupt");
+    ck_assert_uint_le(r.offset[0], zlen);
+    gs_source_close(src);
+    free(got);
+    free(z);
+    free(data);
+    remove_tmp();
+}
+END_TEST
+
+START_TEST(trailing_garbage_is_a_defect_at_its_offset)
+{
+    make_tmp();
+    size_t len = 100000, zlen;
+    unsigned char *data = pattern(len, 5);
+    unsigned char *z = gzip_mem(data, len, &zlen);
+    z = realloc(z, zlen + 4);
+    memcpy(z + zlen, "\x1f\x00zz", 4);  /* half a magic is still garbage */
+    write_file(tmp_path("tail.gz"), z, zlen + 4);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    rec_sink r;
+    rec_init(&r);
+    gs_error err = { 0 };
+    gs_source *src;
+    ck_assert_int_eq(gs_source_open(tmp_path("tail.gz"), &lim, &r.sink, &src,
+                                    &err), GS_OK);
+    unsigned char *got;
+    size_t n;
+    ck_assert_int_eq(drain(src, 333, &got, &n, &err), GS_OK);
+    ck_assert_uint_eq(n, len);
+    ck_assert(memcmp(got, data, len) == 0);
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_str_eq(r.code[0], "gzip.trailing_garbage");
+    ck_assert_uint_eq(r.offset[0], zlen);
+    gs_source_close(src);
+    free(got);
+    free(z);
+    free(data);
+    remove_tmp();
+}
+END_TEST
+
+/* 200 MB of zeros deflates about 1000:1. */
+static size_t write_zero_bomb(const char *path, size_t megabytes)
+{
+    static unsigned char zeros[1 << 20];
+    unsigned char out[1 << 16];
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    z_stream zs = { 0 };
+    ck_assert_int_eq(deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 9,
+                                  Z_DEFAULT_STRATEGY), Z_OK);
+    for (size_t i = 0; i < megabytes; i++) {
+        zs.next_in = zeros;
+        zs.avail_in = sizeof zeros;
+        int flush = i + 1 == megabytes ? Z_FINISH : Z_NO_FLUSH;
+        int zr;
+        do {
+            zs.next_out = out;
+            zs.avail_out = sizeof out;
+            zr = deflate(&zs, flush);
+            fwrite(out, 1, sizeof out - zs.avail_out, f);
+        } while (zs.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+    }
+    size_t zlen = zs.total_out;
+    deflateEnd(&zs);
+    ck_assert_int_eq(fclose(f), 0);
+    return zlen;
+}
+
+START_TEST(gzip_bomb_stops_with_elimit_and_a_ratio_defect)
+{
+    make_tmp();
+    size_t zlen = write_zero_bomb(tmp_path("bomb.gz"), 200);
+    ck_assert_uint_lt(zlen, 1000 * 1000);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    lim.max_inflate_ratio = 100;
+    rec_sink r;
+    rec_init(&r);
+    gs_error err = { 0 };
+    gs_source *src;
+    ck_assert_int_eq(gs_source_open(tmp_path("bomb.gz"), &lim, &r.sink, &src,
+                                    &err), GS_OK);
+    unsigned char *got;
+    size_t n;
+    ck_assert_int_eq(drain(src, 65536, &got, &n, &err), GS_ELIMIT);
+    ck_assert_int_eq(err.status, GS_ELIMIT);
+    /* It stops soon after the first MiB, not after 200 MB. */
+    ck_assert_uint_ge(n, 1 << 20);
+    ck_assert_uint_lt(n, 2 << 20);
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_str_eq(r.code[0], "gzip.ratio_exceeded");
+    ck_assert_uint_le(r.offset[0], zlen);
+    /* The limit is latched. */
+    size_t more = 7;
+    ck_assert_int_eq(gs_source_read(src, got, 10, &more, &err), GS_ELIMIT);
+    ck_assert_uint_eq(more, 0);
+    ck_assert_uint_eq(r.n, 1);
+    gs_source_close(src);
+    free(got);
+    remove_tmp();
+}
+END_TEST
+
+START_TEST(output_past_max_inflated_bytes_stops_with_elimit)
+{
+    make_tmp();
+    write_zero_bomb(tmp_path("big.gz"), 20);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    lim.max_inflate_ratio = 0;  /* off: zeros beat the default 1000:1 */
+    lim.max_inflated_bytes = 10 << 20;
+    rec_sink r;
+    rec_init(&r);
+    gs_error err = { 0 };
+    gs_source *src;
+    ck_assert_int_eq(gs_source_open(tmp_path("big.gz"), &lim, &r.sink, &src,
+                                    &err), GS_OK);
+    unsigned char *got;
+    size_t n;
+    ck_assert_int_eq(drain(src, 1 << 20, &got, &n, &err), GS_ELIMIT);
+    ck_assert_uint_le(n, 10 << 20);
+    ck_assert_uint_ge(n, 9 << 20);
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_str_eq(r.code[0], "gzip.size_exceeded");
+    gs_source_close(src);
+    free(got);
+
+    /* Exactly at the limit is fine. */
+    lim.max_inflated_bytes = 20 << 20;
+    rec_init(&r);
+    memset(&err, 0, sizeof err);
+    ck_assert_int_eq(gs_source_open(tmp_path("big.gz"), &lim, &r.sink, &src,
+                                    &err), GS_OK);
+    ck_assert_int_eq(drain(src, 1 << 20, &got, &n, &err), GS_OK);
+    ck_assert_uint_eq(n, 20 << 20);
+    ck_assert_uint_eq(r.n, 0);
+    gs_source_close(src);
+    free(got);
+    remove_tmp();
+}
+END_TEST
+
+/* ---- what is refused ---------------------------------------------------- */
+
+START_TEST(directory_fifo_and_symlink_are_refused_without_blocking)
+{
+    make_tmp();
+    alarm(10);  /* a blocking open would hang: fail fast instead */
+    ck_assert_int_eq(mkfifo(tmp_path("pipe"), 0644), 0);
+    write_file(tmp_path("real.txt"), "x", 1);
+    ck_assert_int_eq(symlink("real.txt", tmp_path("link.txt")), 0);
+    const char *refused[] = { tmp_root, tmp_path("pipe"), tmp_path("link.txt") };
+    gs_limits lim;
+    gs_limits_default(&lim);
+    for (size_t i = 0; i < 3; i++) {
+        gs_error err = { 0 };
+        gs_source *src = (gs_source *)&err;  /* must come back NULL */
+        ck_assert_int_eq(gs_source_open(refused[i], &lim, NULL, &src, &err),
+                         GS_EFORMAT);
+        ck_assert_ptr_null(src);
+        ck_assert_msg(strstr(err.message, "not a regular file") != NULL,
+                      "message: %s", err.message);
+    }
+    alarm(0);
+    remove_tmp();
+}
+END_TEST
+
+START_TEST(missing_file_is_enoent_with_errno)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_error err = { 0 };
+    gs_source *src;
+    ck_assert_int_eq(gs_source_open("/nonexistent/gapscan/x.csv", &lim, NULL,
+                                    &src, &err), GS_ENOENT);
+    ck_assert_ptr_null(src);
+    ck_assert_int_eq(err.sys_errno, ENOENT);
+    ck_assert_str_eq(err.message,
+                     "/nonexistent/gapscan/x.csv: No such file or directory");
+}
+END_TEST
+
+/* ---- files that change under us ---------------------------------------- */
+
+START_TEST(file_that_grows_while_read_gives_only_its_size_at_open)
+{
+    make_tmp();
+    size_t len = 200000;
+    unsigned char *data = pattern(len, 6);
+    write_file(tmp_path("grow.log"), data, len);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    rec_sink r;
+    rec_init(&r);
+    gs_error err = { 0 };
+    gs_source *src;
+    ck_assert_int_eq(gs_source_open(tmp_path("grow.log"), &lim, &r.sink, &src,
+                                    &err), GS_OK);
+    unsigned char buf[4096];
+    size_t got, total = 0;
+    ck_assert_int_eq(gs_source_read(src, buf, sizeof buf, &got, &err), GS_OK);
+    total += got;
+    FILE *f = fopen(tmp_path("grow.log"), "ab");
+    ck_assert_ptr_nonnull(f);
+    fwrite(data, 1, 50000, f);
+    fclose(f);
+    while (gs_source_read(src, buf, sizeof buf, &got, &err) == GS_OK && got > 0)
+        total += got;
+    ck_assert_int_eq(err.status, GS_OK);
+    ck_assert_uint_eq(total, len);
+    ck_assert_uint_eq(gs_source_bytes_in(src), len);
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_str_eq(r.code[0], "file.changed_while_reading");
+    ck_assert_uint_eq(r.offset[0], len);
+    gs_source_close(src);
+    free(data);
+    remove_tmp();
+}
+END_TEST
+
+START_TEST(file_that_shrinks_while_read_ends_early_with_a_defect)
+{
+    make_tmp();
+    size_t len = 300000;
+    unsigned char *data = pattern(len, 7);
+    write_file(tmp_path("shrink.log"), data, len);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    rec_sink r;
+    rec_init(&r);
+    gs_error err = { 0 };
+    gs_source *src;
+    ck_assert_int_eq(gs_source_open(tmp_path("shrink.log"), &lim, &r.sink, &src,
+                                    &err), GS_OK);
+    ck_assert_int_eq(truncate(tmp_path("shrink.log"), 100000), 0);
+    unsigned char *got;
+    size_t n;
+    ck_assert_int_eq(drain(src, 4096, &got, &n, &err), GS_OK);
+    ck_assert_uint_ge(n, 65536);  /* the first block was read at open */
+    ck_assert_uint_le(n, 100000);
+    ck_assert(memcmp(got, data, n) == 0);
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_str_eq(r.code[0], "file.changed_while_reading");
+    gs_source_close(src);
+    free(got);
+    free(data);
+    remove_tmp();
+}
+END_TEST
+
+/* ---- permissions (as another user) ------------------------------------ */
+
+/* Run body() in a child that is user/group 65534 when we are root, and
+ * return its exit status (0 = all good, else the failing check's number). */
+static int as_nobody(int (*body)(void))
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        if (geteuid() == 0 &&
+            (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(100);
+        _exit(body());
+    }
+    int ws;
+    ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+    ck_assert_msg(WIFEXITED(ws), "child died with a signal");
+    return WEXITSTATUS(ws);
+}
+
+static int read_foreign_files(void)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_error err = { 0 };
+    gs_source *src;
+    /* Not ours: O_NOATIME is refused with EPERM, the retry must succeed. */
+    if (gs_source_open(tmp_path("theirs.txt"), &lim, NULL, &src, &err) != GS_OK)
+        return 1;
+    unsigned char buf[64];
+    size_t got;
+    if (gs_source_read(src, buf, sizeof buf, &got, &err) != GS_OK || got != 6 ||
+        memcmp(buf, "hello\n", 6) != 0)
+        return 2;
+    gs_source_close(src);
+    /* Unreadable: GS_EIO with EACCES. */
+    memset(&err, 0, sizeof err);
+    if (gs_source_open(tmp_path("secret.txt"), &lim, NULL, &src, &err) != GS_EIO)
+        return 3;
+    if (err.sys_errno != EACCES || src != NULL)
+        return 4;
+    if (!strstr(err.message, "secret.txt: Permission denied"))
+        return 5;
+    return 0;
+}
+
+START_TEST(noatime_retry_reads_files_of_other_users_and_eacces_is_reported)
+{
+    make_tmp();
+    ck_assert_int_eq(chmod(tmp_root, 0755), 0);
+    write_file(tmp_path("theirs.txt"), "hello\n", 6);
+    write_file(tmp_path("secret.txt"), "hidden\n", 7);
+    ck_assert_int_eq(chmod(tmp_path("theirs.txt"), 0644), 0);
+    ck_assert_int_eq(chmod(tmp_path("secret.txt"), 0000), 0);
+    if (geteuid() == 0) {
+        ck_assert_int_eq(as_nobody(read_foreign_files), 0);
+    } else {
+        /* Not root: our own file, so only check that O_NOATIME opens. */
+        gs_limits lim;
+        gs_limits_default(&lim);
+        gs_error err = { 0 };
+        gs_source *src;
+        ck_assert_int_eq(gs_source_open(tmp_path("theirs.txt"), &lim, NULL, &src,
+                                        &err), GS_OK);
+        gs_source_close(src);
+    }
+    remove_tmp();
+}
+END_TEST
+
+/* ---- out of memory ------------------------------------------------------ */
+
+static long alloc_budget;
+static long alloc_live;
+
+static void *failing_alloc(void *ud, void *ptr, size_t nsize)
+{
+    (void)ud;
+    if (nsize == 0) {
+        if (ptr)
+            alloc_live--;
+        free(ptr);
+        return NULL;
+    }
+    if (alloc_budget-- <= 0)
+        return NULL;
+    void *p = realloc(ptr, nsize);
+    if (p && !ptr)
+        alloc_live++;
+    return p;
+}
+
+START_TEST(every_allocation_failure_is_enomem_and_leaks_nothing)
+{
+    const char *dir = getenv("GS_DATADIR");
+    ck_assert_ptr_nonnull(dir);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/source/two_members.gz", dir);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_set_allocator(failing_alloc, NULL);
+    for (long budget = 0;; budget++) {
+        alloc_budget = budget;
+        alloc_live = 0;
+        gs_error err = { 0 };
+        gs_source *src;
+        gs_status st = gs_source_open(path, &lim, NULL, &src, &err);
+        if (st == GS_OK) {
+            unsigned char buf[100];
+            size_t got;
+            while ((st = gs_source_read(src, buf, sizeof buf, &got, &err)) ==
+                       GS_OK && got > 0)
+                ;
+            gs_source_close(src);
+        }
+        ck_assert_msg(st == GS_OK || st == GS_ENOMEM, "budget %ld: %d", budget, st);
+        ck_assert_int_eq(alloc_live, 0);
+        if (st == GS_OK)
+            break;
+        ck_assert_int_lt(budget, 100);
+    }
+    gs_set_allocator(NULL, NULL);
+}
+END_TEST
+
+static Suite *source_suite(void)
+{
+    Suite *s = suite_create("source");
+    TCase *tc = tcase_create("source");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, each_fixture_reads_as_its_expected_bytes_and_defects,
+                        0, (int)(N_FIXTURES * N_CAPS));
+    tcase_add_test(tc, plain_read_is_identical_to_the_file_in_any_block_size);
+    tcase_add_test(tc, gz_name_with_plain_text_is_read_as_plain_without_defect);
+    tcase_add_test(tc, gzip_single_member_inflates_to_the_original);
+    tcase_add_test(tc, concatenated_members_equal_the_concatenated_plain_data);
+    tcase_add_test(tc, truncated_gzip_gives_the_data_so_far_and_a_defect);
+    tcase_add_test(tc, corrupt_deflate_data_is_a_defect_that_ends_the_data);
+    tcase_add_test(tc, trailing_garbage_is_a_defect_at_its_offset);
+    tcase_add_test(tc, gzip_bomb_stops_with_elimit_and_a_ratio_defect);
+    tcase_add_test(tc, output_past_max_inflated_bytes_stops_with_elimit);
+    tcase_add_test(tc, directory_fifo_and_symlink_are_refused_without_blocking);
+    tcase_add_test(tc, missing_file_is_enoent_with_errno);
+    tcase_add_test(tc, file_that_grows_while_read_gives_only_its_size_at_open);
+    tcase_add_test(tc, file_that_shrinks_while_read_ends_early_with_a_defect);
+    tcase_add_test(tc, noatime_retry_reads_files_of_other_users_and_eacces_is_reported);
+    tcase_add_test(tc, every_allocation_failure_is_enomem_and_leaks_nothing);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    make_base();
+    SRunner *sr = srunner_create(source_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    snprintf(tmp_root, sizeof tmp_root, "%s", tmp_base);
+    remove_tmp();
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,336 @@
+/* test_value.c - gs_value_classify against a table of values and traps.
+ *
+ * Each row: bytes, what the format said, and the expected type, null token,
+ * flags and value (number for integers/decimals, days since 1970-01-01 for
+ * dates). One loop test per row, so a failure names its row.
+ */
+#include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gapscan/value.h"
+
+enum { TX = GS_VK_TEXT, JS = GS_VK_STRING, JN = GS_VK_NUMBER,
+       JB = GS_VK_BOOL, JZ = GS_VK_NULL };
+enum { PAD = GS_VF_PADDED, LZ = GS_VF_LEADING_ZERO, DC = GS_VF_DECIMAL_COMMA,
+       GR = GS_VF_GROUPED, AMB = GS_VF_DATE_AMBIGUOUS };
+
+typedef struct row {
+    const char *in;
+    int kind;
+    gs_vtype type;
+    int null_token;
+    unsigned flags;
+    double value;   /* number, or date_days */
+} row;
+
+#define NUL GS_VT_NULL
+#define BOO GS_VT_BOOL
+#define INT GS_VT_INTEGER
+#define DEC GS_VT_DECIMAL
+#define DAT GS_VT_DATE
+#define STR GS_VT_STRING
+
+static const row rows[] = {
+    /* nulls: empty, whitespace, the token table, JSON null */
+    {"", TX, NUL, 0, 0, 0},
+    {"  ", TX, NUL, 0, PAD, 0},
+    {"\t\r\n", TX, NUL, 0, PAD, 0},
+    {"NULL", TX, NUL, 1, 0, 0},
+    {"null", TX, NUL, 2, 0, 0},
+    {"Null", TX, NUL, 3, 0, 0},
+    {"N/A", TX, NUL, 4, 0, 0},
+    {"n/a", TX, NUL, 5, 0, 0},
+    {"NA", TX, NUL, 6, 0, 0},
+    {"na", TX, NUL, 7, 0, 0},
+    {"-", TX, NUL, 8, 0, 0},
+    {"--", TX, NUL, 9, 0, 0},
+    {"None", TX, NUL, 10, 0, 0},
+    {"none", TX, NUL, 11, 0, 0},
+    {"#N/A", TX, NUL, 12, 0, 0},
+    {"NaN", TX, NUL, 13, 0, 0},
+    {"nan", TX, NUL, 14, 0, 0},
+    {"nil", TX, NUL, 15, 0, 0},
+    {"(null)", TX, NUL, 16, 0, 0},
+    {"undefined", TX, NUL, 17, 0, 0},
+    {"?", TX, NUL, 18, 0, 0},
+    {"missing", TX, NUL, 19, 0, 0},
+    {" NA ", TX, NUL, 6, PAD, 0},
+    {"null", JZ, NUL, 2, 0, 0},
+    {"null", JS, NUL, 2, 0, 0},
+    {"NAN", TX, STR, -1, 0, 0},
+    {"Missing", TX, STR, -1, 0, 0},
+    /* booleans */
+    {"true", TX, BOO, -1, 0, 0},
+    {"Yes", TX, BOO, -1, 0, 0},
+    {"N", TX, BOO, -1, 0, 0},
+    {"y", TX, BOO, -1, 0, 0},
+    {"t", TX, BOO, -1, 0, 0},
+    {"F", TX, BOO, -1, 0, 0},
+    {"off", TX, BOO, -1, 0, 0},
+    {"ON", TX, BOO, -1, 0, 0},
+    {"FALSE", TX, BOO, -1, 0, 0},
+    {" no", TX, BOO, -1, PAD, 0},
+    {"false", JB, BOO, -1, 0, 0},
+    {"yess", TX, STR, -1, 0, 0},
+    {"truth", TX, STR, -1, 0, 0},
+    /* integers */
+    {"0", TX, INT, -1, 0, 0},
+    {"1", TX, INT, -1, 0, 1},
+    {"007", TX, INT, -1, LZ, 7},
+    {"-0", TX, INT, -1, 0, 0},
+    {"+5", TX, INT, -1, 0, 5},
+    {"-42", TX, INT, -1, 0, -42},
+    {"  42 ", TX, INT, -1, PAD, 42},
+    {"1,234", TX, INT, -1, GR, 1234},
+    {"1,234,567", TX, INT, -1, GR, 1234567},
+    {"1 234", TX, INT, -1, GR, 1234},
+    {"1.234.567", TX, INT, -1, GR, 1234567},
+    {"-12'345", TX, INT, -1, GR, -12345},
+    {"1\xC2\xA0" "234", TX, INT, -1, GR, 1234},
+    {"1\xE2\x80\xAF" "234", TX, INT, -1, GR, 1234},
+    {"20240301", TX, INT, -1, 0, 20240301},
+    {"12345678901234567890", TX, INT, -1, 0, 12345678901234567890.0},
+    {"12", JS, INT, -1, 0, 12},
+    {"2024", JN, INT, -1, 0, 2024},
+    /* decimals */
+    {"3.14", TX, DEC, -1, 0, 3.14},
+    {"-0.5", TX, DEC, -1, 0, -0.5},
+    {"3,14", TX, DEC, -1, DC, 3.14},
+    {"0,5", TX, DEC, -1, DC, 0.5},
+    {"1,2345", TX, DEC, -1, DC, 1.2345},
+    {"1.234", TX, DEC, -1, 0, 1.234},
+    {".5", TX, DEC, -1, 0, 0.5},
+    {"1,234.50", TX, DEC, -1, GR, 1234.5},
+    {"1.234,50", TX, DEC, -1, GR | DC, 1234.5},
+    {"1 234,5", TX, DEC, -1, GR | DC, 1234.5},
+    {"1e10", TX, DEC, -1, 0, 1e10},
+    {"1e-5", TX, DEC, -1, 0, 1e-5},
+    {"2.5E+3", TX, DEC, -1, 0, 2500},
+    {"00.5", TX, DEC, -1, LZ, 0.5},
+    {"1e10", JN, DEC, -1, 0, 1e10},
+    {"-0.0", JN, DEC, -1, 0, 0},
+    {"6.02214076e23", JN, DEC, -1, 0, 6.02214076e23},
+    {"1e400", JN, DEC, -1, 0, DBL_MAX},
+    /* not numbers */
+    {"1.2.3", TX, STR, -1, 0, 0},
+    {"5.", TX, STR, -1, 0, 0},
+    {"1,,2", TX, STR, -1, 0, 0},
+    {"1,23,456", TX, STR, -1, 0, 0},
+    {"1,234e5", TX, STR, -1, 0, 0},
+    {"12abc", TX, STR, -1, 0, 0},
+    {"12 apples", TX, STR, -1, 0, 0},
+    {"0x1F", TX, STR, -1, 0, 0},
+    {"+", TX, STR, -1, 0, 0},
+    {"1e", TX, STR, -1, 0, 0},
+    {"-5-", TX, STR, -1, 0, 0},
+    {"true", JN, STR, -1, 0, 0},
+    /* dates */
+    {"1970-01-01", TX, DAT, -1, 0, 0},
+    {"2024-02-29", TX, DAT, -1, 0, 19782},
+    {"2000-02-29", TX, DAT, -1, 0, 11016},
+    {"2024-03-01T10:00:00Z", TX, DAT, -1, 0, 19783},
+    {"2024-03-01T10:00:00+02:00", TX, DAT, -1, 0, 19783},
+    {"2024-03-01T10:00:00.5+0200", TX, DAT, -1, 0, 19783},
+    {"2024-03-01T10:00-05", TX, DAT, -1, 0, 19783},
+    {"2024-03-01 10:00:00.123", TX, DAT, -1, 0, 19783},
+    {"2024/03/01", TX, DAT, -1, 0, 19783},
+    {"13/01/2024", TX, DAT, -1, 0, 19735},
+    {"01/13/2024", TX, DAT, -1, 0, 19735},
+    {"03/04/2024", TX, DAT, -1, AMB, 19816},
+    {"05/05/2024", TX, DAT, -1, 0, 19848},
+    {"3/1/2024 9:05 PM", TX, DAT, -1, AMB, 19725},
+    {"01.03.2024", TX, DAT, -1, 0, 19783},
+    {" 2024-03-01 ", TX, DAT, -1, PAD, 19783},
+    {"2024-03-01", JS, DAT, -1, 0, 19783},
+    /* not dates */
+    {"2024-02-30", TX, STR, -1, 0, 0},
+    {"2023-02-29", TX, STR, -1, 0, 0},
+    {"1900-02-29", TX, STR, -1, 0, 0},
+    {"2024-13-01", TX, STR, -1, 0, 0},
+    {"2024-3-1", TX, STR, -1, 0, 0},
+    {"2024-03-01T25:00", TX, STR, -1, 0, 0},
+    {"2024-03-01T10:00:00+2", TX, STR, -1, 0, 0},
+    {"2024-03-01X", TX, STR, -1, 0, 0},
+    {"13/13/2024", TX, STR, -1, 0, 0},
+    {"31/02/2024", TX, STR, -1, 0, 0},
+    {"01/03/24", TX, STR, -1, 0, 0},
+    {"0999-01-01", TX, STR, -1, 0, 0},
+    {"3/1/2024 13:05 PM", TX, STR, -1, 0, 0},
+    {"2024-03-01", JN, STR, -1, 0, 0},
+    /* text */
+    {"Caf\xC3\xA9", TX, STR, -1, 0, 0},
+    {"\xE2\x88\x9E", TX, STR, -1, 0, 0},
+    {"hello world", TX, STR, -1, 0, 0},
+    {" x", TX, STR, -1, PAD, 0},
+};
+#define N_ROWS ((int)(sizeof rows / sizeof rows[0]))
+
+START_TEST(classifies_each_value_as_the_table_says)
+{
+    const row *r = &rows[_i];
+    gs_value_class c = gs_value_classify(r->in, strlen(r->in),
+                                         (gs_value_kind)r->kind);
+    ck_assert_msg(c.type == r->type, "row %d \"%s\": type %s, want %s", _i,
+                  r->in, gs_vtype_name(c.type), gs_vtype_name(r->type));
+    ck_assert_msg(c.null_token == r->null_token,
+                  "row %d \"%s\": null token %d, want %d", _i, r->in,
+                  c.null_token, r->null_token);
+    ck_assert_msg(c.flags == r->flags, "row %d \"%s\": flags %#x, want %#x",
+                  _i, r->in, c.flags, r->flags);
+    if (r->type == GS_VT_DATE)
+        ck_assert_msg(c.date_days == (int32_t)r->value,
+                      "row %d \"%s\": date_days %d, want %.0f", _i, r->in,
+                      (int)c.date_days, r->value);
+    if (r->type == GS_VT_INTEGER || r->type == GS_VT_DECIMAL) {
+        double tol = fabs(r->value) * 1e-15;
+        ck_assert_msg(fabs(c.number - r->value) <= tol,
+                      "row %d \"%s\": number %.17g, want %.17g", _i, r->in,
+                      c.number, r->value);
+    }
+}
+END_TEST
+
+START_TEST(table_has_at_least_sixty_rows)
+{
+    ck_assert_int_ge(N_ROWS, 60);
+}
+END_TEST
+
+START_TEST(reads_only_the_given_length)
+{
+    gs_value_class c = gs_value_classify("12x", 2, GS_VK_TEXT);
+    ck_assert_int_eq(c.type, GS_VT_INTEGER);
+    ck_assert(c.number == 12.0);
+    c = gs_value_classify("NAME", 2, GS_VK_TEXT);
+    ck_assert_int_eq(c.type, GS_VT_NULL);
+    ck_assert_int_eq(c.null_token, 6);
+    c = gs_value_classify(NULL, 0, GS_VK_TEXT);
+    ck_assert_int_eq(c.type, GS_VT_NULL);
+}
+END_TEST
+
+START_TEST(exact_decimals_are_correctly_rounded)
+{
+    static const struct { const char *s; double v; } cases[] = {
+        {"0.1", 0.1}, {"0.3", 0.3}, {"123.456", 123.456},
+        {"9007199254740993", 9007199254740992.0}, {"1e22", 1e22},
+        {"4.35", 4.35}, {"-1234567.891", -1234567.891},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        gs_value_class c = gs_value_classify(cases[i].s, strlen(cases[i].s),
+                                             GS_VK_TEXT);
+        ck_assert_msg(c.number == cases[i].v, "%s -> %.17g", cases[i].s,
+                      c.number);
+    }
+}
+END_TEST
+
+START_TEST(negative_zero_keeps_its_sign)
+{
+    gs_value_class c = gs_value_classify("-0", 2, GS_VK_TEXT);
+    ck_assert_int_eq(c.type, GS_VT_INTEGER);
+    ck_assert(c.number == 0.0 && signbit(c.number));
+}
+END_TEST
+
+START_TEST(null_token_table_is_stable)
+{
+    static const char *const want[] = {
+        "", "NULL", "null", "Null", "N/A", "n/a", "NA", "na", "-", "--",
+        "None", "none", "#N/A", "NaN", "nan", "nil", "(null)", "undefined",
+        "?", "missing",
+    };
+    size_t n = sizeof want / sizeof want[0];
+    ck_assert_uint_eq(gs_null_token_count(), n);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_str_eq(gs_null_token_name(i), want[i]);
+        gs_value_class c = gs_value_classify(want[i], strlen(want[i]),
+                                             GS_VK_TEXT);
+        ck_assert_int_eq(c.type, GS_VT_NULL);
+        ck_assert_int_eq(c.null_token, (int)i);
+    }
+    ck_assert_str_eq(gs_null_token_label(0), "<empty>");
+    ck_assert_str_eq(gs_null_token_label(4), "N/A");
+    ck_assert_ptr_null(gs_null_token_name(n));
+}
+END_TEST
+
+START_TEST(type_names_read_as_words)
+{
+    ck_assert_str_eq(gs_vtype_name(GS_VT_NULL), "null");
+    ck_assert_str_eq(gs_vtype_name(GS_VT_BOOL), "boolean");
+    ck_assert_str_eq(gs_vtype_name(GS_VT_INTEGER), "integer");
+    ck_assert_str_eq(gs_vtype_name(GS_VT_DECIMAL), "decimal");
+    ck_assert_str_eq(gs_vtype_name(GS_VT_DATE), "date");
+    ck_assert_str_eq(gs_vtype_name(GS_VT_STRING), "string");
+}
+END_TEST
+
+START_TEST(every_day_of_four_centuries_round_trips)
+{
+    /* ISO dates from 1600-01-01 onwards: consecutive days, no gaps. */
+    static const unsigned char dim[] = {31, 28, 31, 30, 31, 30,
+                                        31, 31, 30, 31, 30, 31};
+    int32_t prev = 0;
+    int first = 1;
+    char buf[16];
+    for (int y = 1600; y < 2000; y++)
+        for (int m = 1; m <= 12; m++) {
+            int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            int n = dim[m - 1] + (m == 2 && leap);
+            for (int d = 1; d <= n + 1; d++) {
+                buf[0] = (char)('0' + y / 1000);
+                buf[1] = (char)('0' + y / 100 % 10);
+                buf[2] = (char)('0' + y / 10 % 10);
+                buf[3] = (char)('0' + y % 10);
+                buf[4] = '-';
+                buf[5] = (char)('0' + m / 10);
+                buf[6] = (char)('0' + m % 10);
+                buf[7] = '-';
+                buf[8] = (char)('0' + d / 10);
+                buf[9] = (char)('0' + d % 10);
+                gs_value_class c = gs_value_classify(buf, 10, GS_VK_TEXT);
+                if (d > n) {
+                    ck_assert_msg(c.type == GS_VT_STRING, "%.10s", buf);
+                    continue;
+                }
+                ck_assert_msg(c.type == GS_VT_DATE, "%.10s", buf);
+                ck_assert_msg(first || c.date_days == prev + 1, "%.10s", buf);
+                prev = c.date_days;
+                first = 0;
+            }
+        }
+    ck_assert_int_eq(prev, 10956);   /* 1999-12-31 */
+}
+END_TEST
+
+static Suite *value_suite(void)
+{
+    Suite *s = suite_create("value");
+    TCase *tc = tcase_create("classify");
+    tcase_add_loop_test(tc, classifies_each_value_as_the_table_says, 0,
+                        N_ROWS);
+    tcase_add_test(tc, table_has_at_least_sixty_rows);
+    tcase_add_test(tc, reads_only_the_given_length);
+    tcase_add_test(tc, exact_decimals_are_correctly_rounded);
+    tcase_add_test(tc, negative_zero_keeps_its_sign);
+    tcase_add_test(tc, every_day_of_four_centuries_round_trips);
+    suite_add_tcase(s, tc);
+    TCase *names = tcase_create("names");
+    tcase_add_test(names, null_token_table_is_stable);
+    tcase_add_test(names, type_names_read_as_words);
+    suite_add_tcase(s, names);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(value_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
