@@ -16,7 +16,9 @@
  *      realloc hook refuses to pass the cap. libcsv reports that as
  *      CSV_ENOMEM; a buffer already at the cap tells the limit apart from a
  *      real out-of-memory. A field past the limit ends the file: defect
- *      "csv.field_too_large" and GS_ELIMIT;
+ *      "csv.field_too_large" and GS_ELIMIT. Long segments go to libcsv in
+ *      pieces no longer than its buffer, so the buffer grows geometrically
+ *      although libcsv itself adds a fixed block per growth;
  *   4. it trims spaces and tabs around unquoted fields: a space function that
  *      never matches keeps cells byte-exact (padding is a finding upstream).
  *
@@ -45,6 +47,7 @@
 
 #define HEAD_MAX ((size_t)64 * 1024) /* look-ahead for the delimiter */
 #define BLK_MIN ((size_t)128)
+#define PIECE_MIN ((size_t)4096)
 
 /* A growable byte string (memory from gs_realloc). */
 typedef struct bytes {
@@ -496,28 +499,44 @@ static int is_term(char c)
     return c == '\n' || c == '\r';
 }
 
+/* libcsv stopped short of the end of what it was given. */
+static void parse_error(gs_parser *p, char last)
+{
+    int e = csv_error(&p->cp);
+    if (e == CSV_EPARSE) {
+        malformed(p);
+        p->skipping = !is_term(last);
+    } else if (e == CSV_ENOMEM &&
+               csv_get_buffer_size(&p->cp) >= p->buf_cap) {
+        /* capped_realloc refused: every retry would pass the cap */
+        limit_hit(p, "csv.field_too_large", "field longer than the limit");
+    } else {
+        fail(p, GS_ENOMEM);
+    }
+}
+
 /* Parse bytes that lie within one line and hold at most one terminator,
- * as their last byte. */
+ * as their last byte. libcsv grows its buffer by a fixed block within one
+ * call, so a long segment goes in pieces no longer than the buffer, with the
+ * block reset to the buffer's size before each: growth stays geometric. */
 static void parse_segment(gs_parser *p, const char *s, size_t n)
 {
     if (!p->in_row && !is_term(s[0]))
         row_begin(p);
-    if (p->st != GS_OK)
-        return;
-    size_t have = csv_get_buffer_size(&p->cp);
-    csv_set_blk_size(&p->cp, have < BLK_MIN ? BLK_MIN : have);
-    size_t done = csv_parse(&p->cp, s, n, on_cell, on_row, p);
-    quote_scan(p, s, done);
-    if (p->st == GS_OK && done < n) {
-        int e = csv_error(&p->cp);
-        if (e == CSV_EPARSE) {
-            malformed(p);
-            p->skipping = !is_term(s[n - 1]);
-        } else if (e == CSV_ENOMEM && have >= p->buf_cap) {
-            limit_hit(p, "csv.field_too_large", "field longer than the limit");
-        } else {
-            fail(p, GS_ENOMEM);
+    for (size_t off = 0; off < n && p->st == GS_OK;) {
+        size_t have = csv_get_buffer_size(&p->cp);
+        size_t piece = n - off;
+        size_t most = have > PIECE_MIN ? have : PIECE_MIN;
+        if (piece > most)
+            piece = most;
+        csv_set_blk_size(&p->cp, have < BLK_MIN ? BLK_MIN : have);
+        size_t done = csv_parse(&p->cp, s + off, piece, on_cell, on_row, p);
+        quote_scan(p, s + off, done);
+        if (p->st == GS_OK && done < piece) {
+            parse_error(p, s[n - 1]);
+            break;
         }
+        off += piece;
     }
     p->offset += n;
     if (s[n - 1] == '\n')

@@ -580,6 +580,22 @@ START_TEST(a_csv_field_past_the_limit_ends_the_file)
     ck_assert_has(out, "record_begin line=2 rec=1");
     ck_assert_has(out, "defect csv.field_too_large line=4 rec=1");
     free(out);
+    /* a long field in one piece: the buffer grows, then meets the cap */
+    lim.max_field_bytes = 1000;
+    char big[6000];
+    memcpy(big, "a\n\"", 3);
+    memset(big + 3, 'x', 5000);
+    memcpy(big + 5003, "\"\n", 3);
+    out = limited(csv, &lim, big, GS_ELIMIT);
+    ck_assert_has(out, "defect csv.field_too_large line=2 rec=1");
+    free(out);
+    big[1003] = '"';
+    big[1004] = '\n';
+    big[1005] = '\0';
+    out = limited(csv, &lim, big, GS_OK);
+    ck_assert_lacks(out, "defect");
+    free(out);
+    lim.max_field_bytes = 8;
     /* a header cell too */
     out = limited(csv, &lim, "abcdefghijklmnop,b\n", GS_ELIMIT);
     ck_assert_has(out, "defect csv.field_too_large line=1 \"");

@@ -10,7 +10,8 @@
  *   bool     true/false, yes/no, y/n, t/f, on/off (any case); JSON booleans.
  *            "1"/"0" are integers here: only a field's context makes them
  *            booleans (field profiling, later).
- *   integer  optional sign, digits, no grouping ("0012" is an integer with
+ *   integer  optional sign, digits; consistent groups of 3 ("1,234,567",
+ *            "1 234") are accepted and flagged ("0012" is an integer with
  *            leading zeros: flagged, since codes like it are not numbers)
  *   decimal  sign, digits, one '.' or ',' decimal mark, optional exponent;
  *            grouping separators are accepted and flagged
