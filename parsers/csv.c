@@ -50,38 +50,6 @@
 #define PIECE_MIN ((size_t)4096)
 
 /* A growable byte string (memory from gs_realloc). */
-typedef struct bytes {
-    char *p;
-    size_t len, cap;
-} bytes;
-
-static gs_status bytes_reserve(bytes *b, size_t extra)
-{
-    if (extra <= b->cap - b->len)
-        return GS_OK;
-    if (extra > SIZE_MAX / 2 - b->len)
-        return GS_ENOMEM;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap - b->len < extra)
-        cap *= 2;
-    char *np = gs_realloc(b->p, cap);
-    if (!np)
-        return GS_ENOMEM;
-    b->p = np;
-    b->cap = cap;
-    return GS_OK;
-}
-
-static gs_status bytes_append(bytes *b, const void *s, size_t n)
-{
-    gs_status st = bytes_reserve(b, n);
-    if (st != GS_OK)
-        return st;
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-    return GS_OK;
-}
 
 /* The set of field names given out so far, so that none repeats. */
 typedef struct span {
@@ -89,7 +57,7 @@ typedef struct span {
 } span;
 
 typedef struct name_set {
-    bytes text;     /* all names back to back */
+    gs_buf text;     /* all names back to back */
     span *ent;
     size_t n, ent_cap;
     uint32_t *slot; /* open addressing: 0 empty, else ent index + 1 */
@@ -153,7 +121,7 @@ static gs_status ns_add(name_set *ns, const char *s, size_t n)
             ns_place(ns, (uint32_t)e);
     }
     size_t off = ns->text.len;
-    gs_status st = bytes_append(&ns->text, s, n);
+    gs_status st = gs_buf_append(&ns->text, s, n);
     if (st != GS_OK)
         return st;
     ns->ent[ns->n++] = (span){off, n};
@@ -207,7 +175,7 @@ struct gs_parser {
     size_t buf_cap;       /* the field buffer's cap */
     char delim;
     int decided;          /* delimiter chosen (always for TSV) */
-    bytes head;           /* first-line look-ahead until decided */
+    gs_buf head;           /* first-line look-ahead until decided */
     int head_inq;
 
     uint64_t offset;      /* stream offset of the segment being parsed */
@@ -222,7 +190,7 @@ struct gs_parser {
     uint64_t rec;         /* data rows begun */
     gs_loc row;           /* location of the current data row */
 
-    bytes header;         /* header cells joined by the delimiter */
+    gs_buf header;         /* header cells joined by the delimiter */
     span *hcell;          /* header cells inside `header` */
     size_t nhcell, hcell_cap;
     gs_field_id *ids;     /* field id per column */
@@ -344,10 +312,10 @@ static void header_cell(gs_parser *p, const char *s, size_t len)
         p->hcell_cap = cap;
     }
     if (p->nhcell)
-        st = bytes_append(&p->header, &p->delim, 1);
+        st = gs_buf_append(&p->header, &p->delim, 1);
     size_t off = p->header.len;
     if (st == GS_OK)
-        st = bytes_append(&p->header, s, len);
+        st = gs_buf_append(&p->header, s, len);
     if (st != GS_OK) {
         fail(p, st);
         return;
@@ -372,7 +340,7 @@ static void header_end(gs_parser *p)
         p->nids = i + 1;
     }
     if (st == GS_OK)
-        st = bytes_append(&p->header, "", 1);
+        st = gs_buf_append(&p->header, "", 1);
     if (st != GS_OK) {
         fail(p, st);
         return;
@@ -584,7 +552,7 @@ static void decide(gs_parser *p)
     p->decided = 1;
     feed_bytes(p, p->head.p, p->head.len);
     gs_free(p->head.p);
-    p->head = (bytes){0};
+    p->head = (gs_buf){0};
 }
 
 /* Takes bytes into the look-ahead until the first line (outside quotes)
@@ -599,7 +567,7 @@ static size_t look_ahead(gs_parser *p, const char *buf, size_t len)
             p->head_inq = !p->head_inq;
         done = (c == '\n' && !p->head_inq) || p->head.len + i >= HEAD_MAX;
     }
-    gs_status st = bytes_append(&p->head, buf, i);
+    gs_status st = gs_buf_append(&p->head, buf, i);
     if (st != GS_OK)
         fail(p, st);
     else if (done)

@@ -46,30 +46,6 @@
 
 enum { KIND_KEY = 0, KIND_ELEM = 1 };
 
-typedef struct bytes {
-    char *p;
-    size_t len, cap;
-} bytes;
-
-static gs_status bytes_append(bytes *b, const void *s, size_t n)
-{
-    if (n > b->cap - b->len) {
-        if (n > SIZE_MAX / 2 - b->len)
-            return GS_ENOMEM;
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap - b->len < n)
-            cap *= 2;
-        char *np = gs_realloc(b->p, cap);
-        if (!np)
-            return GS_ENOMEM;
-        b->p = np;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-    return GS_OK;
-}
 
 typedef struct node {
     uint32_t parent;
@@ -109,8 +85,8 @@ struct gs_parser {
     size_t nnodes, nodes_cap, max_nodes;
     uint32_t *slot;        /* open addressing: 0 empty, else node + 1 */
     size_t nslot;
-    bytes keys;
-    bytes path;            /* scratch for building a path */
+    gs_buf keys;
+    gs_buf path;            /* scratch for building a path */
     uint32_t *chain;       /* scratch: a node's ancestors, stack_cap + 1 */
     int overflow_told;
 };
@@ -207,7 +183,7 @@ static gs_status add_node(gs_parser *p, uint32_t parent, uint32_t kind,
             place(p, id);
     }
     size_t off = p->keys.len;
-    gs_status st = bytes_append(&p->keys, key, n);
+    gs_status st = gs_buf_append(&p->keys, key, n);
     if (st != GS_OK)
         return st;
     uint32_t id = (uint32_t)p->nnodes++;
@@ -269,17 +245,17 @@ static int field_of(gs_parser *p, uint32_t id, gs_field_id *out)
     p->path.len = 0;
     gs_status st = GS_OK;
     if (id == NODE_DOLLAR)
-        st = bytes_append(&p->path, "$", 1);
+        st = gs_buf_append(&p->path, "$", 1);
     while (n-- > 0 && st == GS_OK) {
         const node *c = &p->nodes[p->chain[n]];
         if (c->kind == KIND_ELEM) {
-            st = bytes_append(&p->path, "[]", 2);
+            st = gs_buf_append(&p->path, "[]", 2);
             continue;
         }
         if (p->path.len)
-            st = bytes_append(&p->path, ".", 1);
+            st = gs_buf_append(&p->path, ".", 1);
         if (st == GS_OK)
-            st = bytes_append(&p->path, p->keys.p + c->key_off, c->key_len);
+            st = gs_buf_append(&p->path, p->keys.p + c->key_off, c->key_len);
     }
     if (st != GS_OK)
         return fail(p, st);

@@ -118,3 +118,31 @@ void gs_limits_default(gs_limits *lim)
         .hll_lg_k = 12,
     };
 }
+
+gs_status gs_buf_reserve(gs_buf *b, size_t extra)
+{
+    if (extra <= b->cap - b->len)
+        return GS_OK;
+    if (extra > SIZE_MAX / 2 - b->len)
+        return GS_ENOMEM;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap - b->len < extra)
+        cap *= 2;
+    char *np = gs_realloc(b->p, cap);
+    if (!np)
+        return GS_ENOMEM;
+    b->p = np;
+    b->cap = cap;
+    return GS_OK;
+}
+
+gs_status gs_buf_append(gs_buf *b, const void *s, size_t n)
+{
+    gs_status st = gs_buf_reserve(b, n);
+    if (st != GS_OK)
+        return st;
+    if (n)
+        memcpy(b->p + b->len, s, n);
+    b->len += n;
+    return GS_OK;
+}

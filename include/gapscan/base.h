@@ -98,6 +98,18 @@ void gs_free(void *ptr);
 char *gs_strdup(const char *s);
 char *gs_strndup(const char *s, size_t n);
 
+/* A growable byte buffer on the allocation path. Zero-initialise it;
+ * release p with gs_free. Growth doubles; GS_ENOMEM when it cannot. */
+typedef struct gs_buf {
+    char *p;
+    size_t len, cap;
+} gs_buf;
+
+/* Make room for extra more bytes past len. */
+gs_status gs_buf_reserve(gs_buf *b, size_t extra);
+/* Append n bytes (n may be 0). */
+gs_status gs_buf_append(gs_buf *b, const void *s, size_t n);
+
 /* The hook behind the path, like Lua's lua_Alloc: nsize == 0 frees ptr and
  * returns NULL; otherwise behaves as realloc(ptr, nsize). Set it once at
  * start-up, before any other gapscan call; NULL restores the default. */
