@@ -13,7 +13,9 @@
  *      pure ASCII is "UTF-8" too, unless it holds escapes that ICU reads
  *      as 7-bit ISO-2022-JP/KR/CN;
  *   5. mostly valid UTF-8: at least MOSTLY_MIN_MB multibyte sequences and
- *      at least twice as many of them as invalid subparts;
+ *      at least as many of them as invalid subparts (valid multibyte
+ *      sequences seldom arise by chance in 8-bit legacy text, while stray
+ *      bytes in UTF-8 exports are common);
  *   6. ICU's detector, trusted only with DETECT_MIN_HIGH bytes >= 0x80 and a
  *      confidence >= DETECT_MIN_CONFIDENCE; ISO-8859-1/2/6/7/8/9 become
  *      windows-1252/1250/1256/1253/1255/1254 when C1 bytes (0x80-0x9F)
@@ -888,7 +890,7 @@ static gs_status classify(gs_decoder *d, const unsigned char *p, size_t n)
         set_encoding(d, "UTF-8", 1.0);
         return GS_OK;
     }
-    if (s.multibyte >= MOSTLY_MIN_MB && s.multibyte >= 2 * s.invalid) {
+    if (s.multibyte >= MOSTLY_MIN_MB && s.multibyte >= s.invalid) {
         set_encoding(d, "UTF-8", (double)s.multibyte /
                                  (double)(s.multibyte + s.invalid));
         return GS_OK;
