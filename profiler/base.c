@@ -101,6 +101,19 @@ gs_status gs_error_set(gs_error *err, gs_status st, const char *fmt, ...)
     return st;
 }
 
+gs_status gs_error_errno(gs_error *err, gs_status st, int eno,
+                         const char *path)
+{
+    char buf[128];
+    if (err && err->status == GS_OK) {
+        /* GNU strerror_r (_GNU_SOURCE is project-wide): thread-safe, may
+         * return a static string instead of filling buf. */
+        gs_error_set(err, st, "%s: %s", path, strerror_r(eno, buf, sizeof buf));
+        err->sys_errno = eno;
+    }
+    return st;
+}
+
 void gs_limits_default(gs_limits *lim)
 {
     *lim = (gs_limits){

@@ -67,22 +67,6 @@ struct gs_source {
     z_stream zs;
 };
 
-static const char *errno_text(int eno, char *buf, size_t len)
-{
-    return strerror_r(eno, buf, len);  /* GNU variant: _GNU_SOURCE */
-}
-
-static gs_status fail_errno(gs_error *err, gs_status st, int eno,
-                            const char *path)
-{
-    char buf[128];
-    if (err && err->status == GS_OK) {
-        gs_error_set(err, st, "%s: %s", path, errno_text(eno, buf, sizeof buf));
-        err->sys_errno = eno;
-    }
-    return st;
-}
-
 static uint64_t disk_offset(const gs_source *s)
 {
     return s->bytes_in - s->in_avail;
@@ -112,7 +96,7 @@ static gs_status check_unchanged(gs_source *s, gs_error *err)
     struct stat sb;
     char detail[160];
     if (fstat(s->fd, &sb) != 0)
-        return fail_errno(err, GS_EIO, errno, s->path);
+        return gs_error_errno(err, GS_EIO, errno, s->path);
     if ((uint64_t)sb.st_size != s->size)
         snprintf(detail, sizeof detail,
                  "size was %llu bytes at open, %llu when read; read %llu",
@@ -145,7 +129,7 @@ static gs_status fill(gs_source *s, gs_error *err)
             n = read(s->fd, s->in + s->in_avail, want);
         while (n < 0 && errno == EINTR);
         if (n < 0)
-            return fail_errno(err, GS_EIO, errno, s->path);
+            return gs_error_errno(err, GS_EIO, errno, s->path);
         s->bytes_in += (uint64_t)n;
         s->in_avail += (size_t)n;
         if (n == 0)
@@ -348,11 +332,11 @@ gs_status gs_source_open(const char *path, const gs_limits *lim,
         int eno = errno;
         if (eno == ELOOP || eno == ENXIO)  /* a symlink, or a socket */
             return gs_error_set(err, GS_EFORMAT, "%s: not a regular file", path);
-        return fail_errno(err, (eno == ENOENT || eno == ENOTDIR) ? GS_ENOENT : GS_EIO,
+        return gs_error_errno(err, (eno == ENOENT || eno == ENOTDIR) ? GS_ENOENT : GS_EIO,
                           eno, path);
     }
     if (fstat(fd, &sb) != 0) {
-        st = fail_errno(err, GS_EIO, errno, path);
+        st = gs_error_errno(err, GS_EIO, errno, path);
         goto fail;
     }
     if (!S_ISREG(sb.st_mode)) {

@@ -98,16 +98,6 @@ static const char *errno_text(int eno, char *buf, size_t len)
     return strerror_r(eno, buf, len);
 }
 
-static gs_status fail_errno(gs_error *err, gs_status st, int eno,
-                            const char *path)
-{
-    char buf[128];
-    if (err && err->status == GS_OK) {
-        gs_error_set(err, st, "%s: %s", path, errno_text(eno, buf, sizeof buf));
-        err->sys_errno = eno;
-    }
-    return st;
-}
 
 static gs_status fail_nomem(walker *w)
 {
@@ -538,7 +528,7 @@ static gs_status walk_single(walker *w, const struct stat *sb)
 static gs_status root_errno(walker *w, int eno)
 {
     gs_status st = (eno == ENOENT || eno == ENOTDIR) ? GS_ENOENT : GS_EIO;
-    return fail_errno(w->err, st, eno, w->root);
+    return gs_error_errno(w->err, st, eno, w->root);
 }
 
 gs_status gs_walk(const char *root, const gs_walk_opts *opts, gs_walk_fn fn,
@@ -589,7 +579,7 @@ gs_status gs_walk(const char *root, const gs_walk_opts *opts, gs_walk_fn fn,
     if (st)
         goto out;
     if (eno) {
-        st = fail_errno(err, GS_EIO, eno, root);
+        st = gs_error_errno(err, GS_EIO, eno, root);
         goto out;
     }
     st = walk_tree(&w);

@@ -68,6 +68,11 @@ gs_status gs_error_set(gs_error *err, gs_status st, const char *fmt, ...)
 #endif
     ;
 
+/* gs_error_set(err, st, "path: <strerror(eno)>") that also keeps eno in
+ * err->sys_errno. Thread-safe. Returns st. */
+gs_status gs_error_errno(gs_error *err, gs_status st, int eno,
+                         const char *path);
+
 /* Every growable thing has a maximum. gs_limits_default() fills the
  * documented defaults (docs/limits.md); the CLI may override them. */
 typedef struct gs_limits {
