@@ -58,6 +58,7 @@ struct gs_document {
     size_t n_facts;
 
     int32_t newest_date;
+    const gs_field *newest_field;  /* where newest_date was seen */
     char newest_source[160];
 
     gs_doc_facts facts;
@@ -126,12 +127,11 @@ static int sink_value(void *ud, gs_field_id id, const char *bytes, size_t len,
     gs_value_class vc;
     if (gs_field_add(df->field, bytes, len, kind, d->path, loc, &vc) != GS_OK)
         return 1;  /* out of memory: stop this file */
+    /* Only remember the field: an ascending date column makes this true on
+     * every record, and the source text is made once, in finish(). */
     if (vc.type == GS_VT_DATE && vc.date_days > d->newest_date) {
-        gs_field_stats fs;
-        gs_field_stats_get(df->field, &fs);
         d->newest_date = vc.date_days;
-        snprintf(d->newest_source, sizeof d->newest_source, "field:%s",
-                 fs.path);
+        d->newest_field = df->field;
     }
     return 0;
 }
@@ -286,6 +286,7 @@ static void begin(gs_document *d, const char *path, gs_profile *p)
     d->n_codes = 0;
     clear_facts(d);
     d->newest_date = 0;
+    d->newest_field = NULL;
     d->newest_source[0] = '\0';
     d->stage_len = 0;
     d->ptype = NULL;
@@ -314,6 +315,9 @@ static void file_error(gs_document *d, const char *code, const gs_error *e)
 
 static gs_status finish(gs_document *d, gs_status st)
 {
+    if (d->newest_field)
+        snprintf(d->newest_source, sizeof d->newest_source, "field:%s",
+                 gs_field_path(d->newest_field));
     for (size_t i = 0; i < d->n_codes; i++)
         gs_profile_count_defect_file(d->p, d->codes[i]);
     d->facts.fields = d->n_fields;

@@ -745,6 +745,11 @@ const gs_field *gs_profile_field_find(const gs_profile *p,
     return (const gs_field *)e;
 }
 
+const char *gs_field_path(const gs_field *f)
+{
+    return f->path;
+}
+
 void gs_field_stats_get(const gs_field *f, gs_field_stats *o)
 {
     memset(o, 0, sizeof *o);

@@ -216,6 +216,8 @@ typedef struct gs_field_stats {
 } gs_field_stats;
 
 void gs_field_stats_get(const gs_field *f, gs_field_stats *out);
+/* The field's path alone, without computing its statistics. */
+const char *gs_field_path(const gs_field *f);
 
 #ifdef __cplusplus
 }
