@@ -12,6 +12,22 @@
  *   3. A field path is interned once through field() (a CSV column at the
  *      header, a JSON path when first seen) and values carry the small id.
  *      The hot path never hashes a full path.
+ *   4. Records never nest: record_begin/record_end pair, and a value sent
+ *      while no record is open is a value of the document itself.
+ *
+ * Field path conventions, shared by every parser so that detectors can rely
+ * on them:
+ *   CSV/TSV      the header cell ("updated_at"), or "column_N"
+ *   JSON/JSONL   keys joined by '.', array elements "[]", map keys "{*}"
+ *                ("users.{*}.name", "items[].sku"), a top-level scalar "$"
+ *   XML          "/catalog/book/title", attributes "/catalog/book/@id"
+ *   documents    HTML, text and Markdown files are one record each, whose
+ *                fields start with "doc.": "doc.title", "doc.lang",
+ *                "doc.charset", "doc.meta.<name or property>" (HTML metas and
+ *                YAML front matter keys, as written), "doc.time" (each
+ *                <time datetime>), "doc.headings", "doc.links",
+ *                "doc.lines", "doc.paragraphs", "doc.length_chars"
+ *                (visible characters). Counts are GS_VK_NUMBER decimals.
  */
 #ifndef GAPSCAN_EVENTS_H
 #define GAPSCAN_EVENTS_H
