@@ -195,6 +195,16 @@ uint64_t gs_kll_count(const gs_kll *s) { return s->n; }
 double gs_kll_min(const gs_kll *s) { return s->min; }
 double gs_kll_max(const gs_kll *s) { return s->max; }
 size_t gs_kll_retained(const gs_kll *s) { return s->retained; }
+int gs_kll_is_exact(const gs_kll *s) { return s->nlevels == 1; }
+
+size_t gs_kll_values(const gs_kll *s, double *out, size_t cap)
+{
+    size_t m = 0;
+    for (unsigned h = 0; h < s->nlevels; h++)
+        for (uint32_t i = 0; i < s->len[h] && m < cap; i++)
+            out[m++] = s->items[h][i];
+    return m;
+}
 
 /* ---- queries: all retained items, weighted, sorted -------------------- */
 

@@ -42,6 +42,13 @@ double gs_kll_min(const gs_kll *s);  /* NaN when empty */
 double gs_kll_max(const gs_kll *s);  /* NaN when empty */
 /* How many items the sketch holds now (a memory figure, not n). */
 size_t gs_kll_retained(const gs_kll *s);
+/* Nonzero while no compaction has happened: the sketch holds every value
+ * added and answers exactly. */
+int gs_kll_is_exact(const gs_kll *s);
+/* The retained values (unsorted, with repeats), at most cap of them, into
+ * out; returns how many were written. Every jump of the sketch's CDF is at
+ * one of them. */
+size_t gs_kll_values(const gs_kll *s, double *out, size_t cap);
 
 /* The values at quantiles qs[i] in [0, 1] (0 = min, 1 = max), n of them,
  * into out; NaN when empty. One sort for all of them. */
