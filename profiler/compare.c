@@ -125,6 +125,52 @@ static gs_finding *add(gs_comparison *c, const char *check,
     return f;
 }
 
+static const char *const check_ids[] = {
+    "corpus.empty",
+    "encoding.new_encoding",
+    "format.ambiguous_dates",
+    "format.decimal_comma",
+    "format.digit_grouping",
+    "format.mixed_line_endings",
+    "format.new_line_endings",
+    "format.padding",
+    "policy.waiver_expired",
+    "schema.collection_missing",
+    "schema.enum_new_values",
+    "schema.field_missing",
+    "schema.new_field",
+    "schema.nulls_appeared",
+    "schema.presence_dropped",
+    "schema.range_exceeded",
+    "schema.type_changed",
+    "schema.unique_violated",
+};
+
+const char *const *gs_compare_checks(size_t *n)
+{
+    *n = sizeof check_ids / sizeof *check_ids;
+    return check_ids;
+}
+
+int gs_compare_family_closed(const char *id)
+{
+    static const char *const closed[] = {"corpus", "schema", "format",
+                                         "volume", "drift", "coverage",
+                                         "staleness", "policy"};
+    size_t len = strcspn(id, ".");
+    for (size_t i = 0; i < sizeof closed / sizeof *closed; i++)
+        if (strlen(closed[i]) == len && strncmp(id, closed[i], len) == 0)
+            return 1;
+    return 0;
+}
+
+gs_finding *gs_comparison_add(gs_comparison *c, const char *check,
+                              const char *dimension, const char *scope,
+                              const char *message)
+{
+    return add(c, check, dimension, scope, "", NAN, NAN, "%s", message);
+}
+
 static void evidence(gs_comparison *c, gs_finding *f, const gs_example *ex)
 {
     size_t max = gs_profile_limits(c->sides[1].profile)->max_examples;

@@ -152,6 +152,58 @@ static const char *const dist_names[] = {
     "collection_records", "defect_files",
 };
 
+/* The policy's identity, checklist and waivers (settings.policy). */
+static void json_policy(yajl_gen g, const gs_policy *p)
+{
+    yajl_gen_map_open(g);
+    jk(g, "source");
+    js(g, gs_policy_source(p));
+    jk(g, "sha256");
+    js(g, gs_policy_sha256(p));
+    jk(g, "as_of");
+    js(g, gs_policy_as_of(p));
+    jd(g, "price_per_million_tokens", gs_policy_price_per_mtok(p));
+    jk(g, "checklist");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < gs_policy_checklist_count(p); i++) {
+        const gs_checklist_item *it = gs_policy_checklist_at(p, i);
+        yajl_gen_map_open(g);
+        jk(g, "id");
+        js(g, it->id);
+        jk(g, "title");
+        js(g, it->title);
+        jk(g, "owner");
+        js(g, it->owner);
+        jk(g, "status");
+        js(g, gs_checklist_status_name(it->status));
+        jk(g, "required");
+        yajl_gen_bool(g, it->required);
+        jk(g, "evidence");
+        js(g, it->evidence);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    jk(g, "waivers");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < gs_policy_waiver_count(p); i++) {
+        const gs_policy_waiver *w = gs_policy_waiver_at(p, i);
+        yajl_gen_map_open(g);
+        jk(g, "check");
+        js(g, w->check);
+        jk(g, "scope");
+        js(g, w->scope);
+        jk(g, "owner");
+        js(g, w->owner);
+        jk(g, "reason");
+        js(g, w->reason);
+        jk(g, "expires");
+        js(g, w->expires);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    yajl_gen_map_close(g);
+}
+
 gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
 {
     yajl_gen g = yajl_gen_alloc(NULL);
@@ -185,7 +237,7 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     jk(g, "settings");
     yajl_gen_map_open(g);
     jk(g, "policy");
-    js(g, "built-in");
+    json_policy(g, m->policy);
     jk(g, "thresholds");
     yajl_gen_map_open(g);
     jd(g, "required_presence", o->required_presence);
@@ -269,6 +321,7 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
         js(g, f->unit);
         jd(g, "sandbox", f->sandbox);
         jd(g, "production", f->production);
+        jd(g, "threshold", f->threshold);
         jk(g, "evidence");
         yajl_gen_array_open(g);
         for (size_t k = 0; k < f->n_evidence; k++) {
@@ -354,6 +407,45 @@ static void md_num(FILE *out, double v)
         fputs("–", out);
 }
 
+/* The checklist (gates that are not data) and the waivers in force. */
+static void md_checklist(FILE *out, const gs_policy *p)
+{
+    size_t n = gs_policy_checklist_count(p);
+    if (n) {
+        fputs("## Checklist\n\n| gate | required | status | owner | evidence "
+              "|\n|---|---|---|---|---|\n", out);
+        for (size_t i = 0; i < n; i++) {
+            const gs_checklist_item *it = gs_policy_checklist_at(p, i);
+            fputs("| ", out);
+            md_text(out, it->title, 200);
+            fprintf(out, " | %s | %s | ", it->required ? "yes" : "no",
+                    gs_checklist_status_name(it->status));
+            md_text(out, it->owner ? it->owner : "—", 120);
+            fputs(" | ", out);
+            md_text(out, it->evidence ? it->evidence : "—", 300);
+            fputs(" |\n", out);
+        }
+        fputc('\n', out);
+    }
+    n = gs_policy_waiver_count(p);
+    if (n) {
+        fputs("## Waivers\n\n| check | scope | owner | expires | reason "
+              "|\n|---|---|---|---|---|\n", out);
+        for (size_t i = 0; i < n; i++) {
+            const gs_policy_waiver *w = gs_policy_waiver_at(p, i);
+            const char *cells[] = {w->check, w->scope, w->owner, w->expires,
+                                   w->reason};
+            for (size_t k = 0; k < 5; k++) {
+                fputs("| ", out);
+                md_text(out, cells[k], 300);
+                fputc(' ', out);
+            }
+            fputs("|\n", out);
+        }
+        fputc('\n', out);
+    }
+}
+
 gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
                              FILE *out)
 {
@@ -373,7 +465,9 @@ gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
     fputs("## Provenance\n\n", out);
     fputs("| | |\n|---|---|\n", out);
     fputs("| gapscan | " GS_VERSION " |\n", out);
-    fputs("| policy | built-in |\n", out);
+    fputs("| policy | ", out);
+    md_text(out, gs_policy_source(m->policy), 300);
+    fprintf(out, " (SHA-256 `%s`) |\n", gs_policy_sha256(m->policy));
     fprintf(out, "| as of | %s |\n", m->as_of);
     fputs("| sandbox | ", out);
     md_text(out, m->sandbox, 300);
@@ -381,6 +475,7 @@ gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
     md_text(out, m->production, 300);
     fputs(" |\n\n", out);
 
+    md_checklist(out, m->policy);
     fputs("## Volume\n\n| | sandbox | production |\n|---|---:|---:|\n", out);
     struct {
         const char *name;

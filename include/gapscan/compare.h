@@ -101,6 +101,21 @@ size_t gs_comparison_finding_count(const gs_comparison *c);
 gs_finding *gs_comparison_finding(gs_comparison *c, size_t i);
 /* Re-sort after severities change (the policy calls this). */
 void gs_comparison_sort(gs_comparison *c);
+/* Every check id the comparison (and the policy) can emit, sorted; the
+ * families "corpus", "schema", "format", "volume", "drift", "coverage",
+ * "staleness" and "policy" hold only these. Other families ("encoding.",
+ * "csv.", "gzip.", ...) are the open-ended defect codes of the files. */
+const char *const *gs_compare_checks(size_t *n);
+/* 1 when family (the text before the first '.') is one of the closed
+ * families above. */
+int gs_compare_family_closed(const char *id);
+
+/* Add a finding made outside the comparison (the policy's own, such as an
+ * expired waiver): severity warn, no values (NAN), no evidence. NULL on
+ * ENOMEM or past GS_COMPARE_MAX_PER_CHECK. */
+gs_finding *gs_comparison_add(gs_comparison *c, const char *check,
+                              const char *dimension, const char *scope,
+                              const char *message);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 #define GAPSCAN_REPORT_H
 
 #include "gapscan/compare.h"
+#include "gapscan/policy.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,6 +27,7 @@ typedef struct gs_report_meta {
     const char *sandbox;     /* what the user named (root or profile) */
     const char *production;
     int ready;               /* the verdict */
+    const gs_policy *policy; /* what judged it (source, SHA-256, checklist) */
 } gs_report_meta;
 
 /* Write DIR/report.json and DIR/report.md (DIR is created if missing). */

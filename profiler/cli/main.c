@@ -38,6 +38,8 @@ static const char usage_main[] =
     "  compare SANDBOX_PROFILE PRODUCTION_PROFILE\n"
     "                             the audit's compare and report step\n"
     "  inspect [--json] PATH...   one file's facts\n"
+    "  policy show | check FILE...\n"
+    "                             print the built-in policy, validate yours\n"
     "  help [COMMAND]             this text, or a command's\n"
     "\n"
     "exit status: 0 ready, 1 not ready, 2 usage or policy error,\n"
@@ -59,15 +61,19 @@ static const char usage_scan_opts[] =
 
 static const char usage_audit[] =
     "usage: gapscan audit SANDBOX PRODUCTION [-o DIR] [--as-of YYYY-MM-DD]\n"
+    "                     [--policy FILE]\n"
     "                     [-j N] [--include GLOB]... [--exclude GLOB]...\n"
     "                     [--follow-symlinks] [-q]\n"
     "\n"
     "Profile the sandbox and production trees, compare them, judge the result\n"
-    "under the built-in policy, and write DIR/report.json and DIR/report.md.\n"
+    "under the readiness policy, and write DIR/report.json and DIR/report.md.\n"
     "Inputs are opened read-only and never modified; gzip is read by content.\n"
     "\n"
     "  -o, --output DIR      report directory (default: gapscan-report)\n"
-    "      --as-of DATE      judge ages as of DATE (default: today, UTC)\n";
+    "      --as-of DATE      judge ages as of DATE (default: the policy's\n"
+    "                        as_of, else today, UTC)\n"
+    "      --policy FILE     judge with this YAML policy (default: the\n"
+    "                        built-in one; see 'gapscan policy show')\n";
 
 static const char usage_profile[] =
     "usage: gapscan profile PATH... -o FILE [-j N] [--include GLOB]...\n"
@@ -96,8 +102,21 @@ static const char usage_compare[] =
     "exactly as 'gapscan audit' does after profiling.\n"
     "\n"
     "  -o, --output DIR      report directory (default: gapscan-report)\n"
-    "      --as-of DATE      judge ages as of DATE (default: today, UTC)\n"
+    "      --as-of DATE      judge ages as of DATE (default: the policy's\n"
+    "                        as_of, else today, UTC)\n"
+    "      --policy FILE     judge with this YAML policy (default: built-in)\n"
     "  -q, --quiet           no summary on standard output\n";
+
+static const char usage_policy[] =
+    "usage: gapscan policy show\n"
+    "       gapscan policy check FILE...\n"
+    "\n"
+    "'show' prints the built-in readiness policy (YAML): a commented\n"
+    "starting point for your own. 'check' validates policy files and prints\n"
+    "each one's summary and SHA-256, or its first error as\n"
+    "FILE:LINE:COL: message (exit 2). Unknown keys, unknown checks, bad\n"
+    "dates, anchors and aliases are errors. Use a policy with\n"
+    "'gapscan audit --policy FILE'. The format: docs/policy.md.\n";
 
 static const char usage_inspect[] =
     "usage: gapscan inspect [--json] PATH...\n"
@@ -126,6 +145,9 @@ typedef struct cli {
     int progress_tty;
     struct timespec last_progress;
     gs_limits lim;  /* defaults, then each --limit */
+    const char *policy_path;  /* --policy; NULL: the built-in policy */
+    int as_of_given;
+    gs_policy *policy;        /* loaded before any scanning */
 } cli;
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -159,7 +181,7 @@ static void today(char out[11])
 }
 
 enum { OPT_AS_OF = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_FOLLOW, OPT_JSON,
-       OPT_LIMIT };
+       OPT_LIMIT, OPT_POLICY };
 
 /* Parse options; positional arguments are left at argv[optind..]. */
 static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
@@ -175,6 +197,7 @@ static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
         {"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
         {"json", no_argument, NULL, OPT_JSON},
         {"limit", required_argument, NULL, OPT_LIMIT},
+        {"policy", required_argument, NULL, OPT_POLICY},
         {NULL, 0, NULL, 0},
     };
     *done = 0;
@@ -204,6 +227,7 @@ static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
         case 'h':
             fputs(usage, stdout);
             if (usage != usage_inspect && usage != usage_merge &&
+                usage != usage_policy &&
                 usage != usage_compare) {
                 fputs("\nscan options:\n", stdout);
                 fputs(usage_scan_opts, stdout);
@@ -215,6 +239,10 @@ static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
                 return usage_error(c->cmd, "--as-of wants a date as "
                                    "YYYY-MM-DD, not '%s'", optarg);
             memcpy(c->as_of, optarg, 11);
+            c->as_of_given = 1;
+            break;
+        case OPT_POLICY:
+            c->policy_path = optarg;
             break;
         case OPT_INCLUDE:
         case OPT_EXCLUDE: {
@@ -309,14 +337,18 @@ static int judge_and_report(cli *c, const gs_profile *sb, const gs_profile *pr,
                             const char *sb_name, const char *pr_name)
 {
     gs_comparison *cmp = NULL;
-    gs_status st = gs_compare(sb, pr, NULL, &cmp);
+    gs_compare_opts opts;
+    gs_policy_compare_opts(c->policy, &opts);
+    gs_status st = gs_compare(sb, pr, &opts, &cmp);
+    if (st == GS_OK)
+        st = gs_policy_apply(c->policy, cmp, c->as_of);
     if (st != GS_OK) {
         fprintf(stderr, "gapscan: comparing: %s\n", gs_status_str(st));
+        gs_comparison_free(cmp);
         return EXIT_RUNTIME;
     }
-    gs_policy_apply(cmp);
-    int ready = gs_policy_ready(cmp);
-    gs_report_meta m = {c->as_of, sb_name, pr_name, ready};
+    int ready = gs_policy_ready(c->policy, cmp);
+    gs_report_meta m = {c->as_of, sb_name, pr_name, ready, c->policy};
     const char *dir = c->output ? c->output : "gapscan-report";
     gs_error err = {0};
     st = gs_report_write(cmp, &m, dir, &err);
@@ -339,6 +371,24 @@ static int judge_and_report(cli *c, const gs_profile *sb, const gs_profile *pr,
 
 /* ---- commands ----------------------------------------------------------- */
 
+/* The policy (--policy FILE or the built-in one), loaded before any work so
+ * that a bad policy fails at once; a pinned as_of applies unless --as-of
+ * was given. */
+static int load_policy(cli *c)
+{
+    gs_error err = {0};
+    gs_status st = c->policy_path
+                       ? gs_policy_load(c->policy_path, &c->policy, &err)
+                       : gs_policy_builtin(&c->policy, &err);
+    if (st != GS_OK) {
+        fprintf(stderr, "gapscan: %s\n", err.message);
+        return st == GS_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+    if (!c->as_of_given && gs_policy_as_of(c->policy))
+        memcpy(c->as_of, gs_policy_as_of(c->policy), 11);
+    return EXIT_READY;
+}
+
 static int cmd_audit(cli *c, int argc, char **argv)
 {
     int done, rc = parse(c, argc, argv, usage_audit, &done);
@@ -347,6 +397,8 @@ static int cmd_audit(cli *c, int argc, char **argv)
     if (argc - optind != 2)
         return usage_error("audit", "audit wants two paths, SANDBOX and "
                            "PRODUCTION%s", "");
+    if ((rc = load_policy(c)) != EXIT_READY)
+        return rc;
     gs_profile *p[2] = {gs_profile_new(&c->lim), gs_profile_new(&c->lim)};
     rc = EXIT_RUNTIME;
     if (!p[0] || !p[1]) {
@@ -468,6 +520,8 @@ static int cmd_compare(cli *c, int argc, char **argv)
     if (argc - optind != 2)
         return usage_error("compare", "compare wants two profiles, SANDBOX "
                            "and PRODUCTION%s", "");
+    if ((rc = load_policy(c)) != EXIT_READY)
+        return rc;
     gs_profile *p[2] = {NULL, NULL};
     rc = EXIT_READY;
     for (int side = 0; side < 2 && rc == EXIT_READY; side++) {
@@ -483,6 +537,41 @@ static int cmd_compare(cli *c, int argc, char **argv)
         rc = judge_and_report(c, p[0], p[1], argv[optind], argv[optind + 1]);
     gs_profile_free(p[0]);
     gs_profile_free(p[1]);
+    return rc;
+}
+
+/* ---- policy ------------------------------------------------------------- */
+
+static int cmd_policy(cli *c, int argc, char **argv)
+{
+    int done, rc = parse(c, argc, argv, usage_policy, &done);
+    if (rc || done)
+        return rc;
+    const char *verb = optind < argc ? argv[optind] : NULL;
+    if (verb && strcmp(verb, "show") == 0 && argc - optind == 1) {
+        fputs(gs_policy_builtin_text(), stdout);
+        return EXIT_READY;
+    }
+    if (!verb || strcmp(verb, "check") != 0 || argc - optind < 2)
+        return usage_error("policy", "policy wants 'show' or 'check FILE...'%s",
+                           "");
+    rc = EXIT_READY;
+    for (int i = optind + 1; i < argc; i++) {
+        gs_policy *p = NULL;
+        gs_error err = {0};
+        gs_status st = gs_policy_load(argv[i], &p, &err);
+        if (st != GS_OK) {
+            fprintf(stderr, "%s\n", err.message);
+            rc = st == GS_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+            continue;
+        }
+        if (!c->quiet)
+            printf("%s: ok: %zu checks, %zu waivers, %zu checklist items, "
+                   "sha256 %s\n", argv[i], gs_policy_rule_count(p),
+                   gs_policy_waiver_count(p), gs_policy_checklist_count(p),
+                   gs_policy_sha256(p));
+        gs_policy_free(p);
+    }
     return rc;
 }
 
@@ -712,6 +801,7 @@ int main(int argc, char **argv)
         {"merge", cmd_merge, usage_merge},
         {"compare", cmd_compare, usage_compare},
         {"inspect", cmd_inspect, usage_inspect},
+        {"policy", cmd_policy, usage_policy},
     };
     if (strcmp(cmd, "help") == 0) {
         for (size_t i = 0; argc > 2 && i < sizeof cmds / sizeof *cmds; i++)
@@ -726,7 +816,9 @@ int main(int argc, char **argv)
         if (strcmp(cmd, cmds[i].name) == 0) {
             cli c = {.cmd = cmds[i].name};
             c.progress_tty = isatty(STDERR_FILENO);
-            return cmds[i].run(&c, argc - 1, argv + 1);
+            int rc = cmds[i].run(&c, argc - 1, argv + 1);
+            gs_policy_free(c.policy);
+            return rc;
         }
     return usage_error(NULL, "unknown command '%s'", cmd);
 }
