@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "gapscan/sketch.h"
+
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
@@ -151,6 +153,23 @@ static const char *const dist_names[] = {
     "format", "encoding", "compression", "collection_files",
     "collection_records", "defect_files",
 };
+
+/* A finding's stable id: 16 hex digits of XXH3(check NUL scope), the same
+ * whenever the same check fires on the same scope. */
+static const char *finding_id(const gs_finding *f, char out[17])
+{
+    size_t lc = strlen(f->check), ls = strlen(f->scope);
+    char *key = gs_malloc(lc + 1 + ls);
+    uint64_t h = 0;
+    if (key) {
+        memcpy(key, f->check, lc + 1);
+        memcpy(key + lc + 1, f->scope, ls);
+        h = gs_hash(key, lc + 1 + ls);
+        gs_free(key);
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+    return out;
+}
 
 /* The policy's identity, checklist and waivers (settings.policy). */
 static void json_policy(yajl_gen g, const gs_policy *p)
@@ -291,6 +310,7 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
 
     uint64_t counts[3] = {0};
     size_t nf = gs_comparison_finding_count(c);
+    char id[17];
     for (size_t i = 0; i < nf; i++)
         counts[gs_comparison_finding(c, i)->severity]++;
     jk(g, "summary");
@@ -305,6 +325,8 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     for (size_t i = 0; i < nf; i++) {
         const gs_finding *f = gs_comparison_finding(c, i);
         yajl_gen_map_open(g);
+        jk(g, "id");
+        js(g, finding_id(f, id));
         jk(g, "check");
         js(g, f->check);
         jk(g, "severity");
@@ -547,11 +569,17 @@ gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
                 md_loc(out, e);
                 if (e->value) {
                     fputs(e->path && e->path[0] ? " value `" : "value `", out);
-                    /* inside a code span only backticks need care */
+                    /* inside a code span markup is inert: only backticks
+                     * (which would end it) and controls need care */
                     char *t = gs_utf8_visible(e->value);
-                    for (char *p = t; p && *p; p++)
-                        fputc(*p == '`' ? '\'' : (*p == '\n' || *p == '\r')
-                                                     ? ' ' : *p, out);
+                    for (unsigned char *p = (unsigned char *)t; p && *p; p++) {
+                        if (*p == '`')
+                            fputc('\'', out);
+                        else if (*p < 0x20 || *p == 0x7F)
+                            fprintf(out, "\\x%02X", *p);
+                        else
+                            fputc(*p, out);
+                    }
                     gs_free(t);
                     fputs("`", out);
                 }
@@ -648,5 +676,7 @@ gs_status gs_report_write(gs_comparison *c, const gs_report_meta *m,
         st = write_atomic(dir, "report.json", gs_report_json, c, m, err);
     if (st == GS_OK)
         st = write_atomic(dir, "report.md", gs_report_markdown, c, m, err);
+    if (st == GS_OK)
+        st = write_atomic(dir, "junit.xml", gs_report_junit, c, m, err);
     return st;
 }

@@ -30,7 +30,8 @@ typedef struct gs_report_meta {
     const gs_policy *policy; /* what judged it (source, SHA-256, checklist) */
 } gs_report_meta;
 
-/* Write DIR/report.json and DIR/report.md (DIR is created if missing). */
+/* Write DIR/report.json, DIR/report.md and DIR/junit.xml (DIR is created
+ * if missing). */
 gs_status gs_report_write(gs_comparison *c, const gs_report_meta *m,
                           const char *dir, gs_error *err);
 
@@ -38,6 +39,8 @@ gs_status gs_report_write(gs_comparison *c, const gs_report_meta *m,
 gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out);
 gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
                              FILE *out);
+/* JUnit XML: one test case per check (report_junit.c). */
+gs_status gs_report_junit(gs_comparison *c, const gs_report_meta *m, FILE *out);
 
 /* A valid UTF-8 copy of s in which every byte that is not part of a valid
  * sequence is shown as the four characters \xNN (file names may hold any

@@ -10,7 +10,8 @@ expect_exit "audit of the samples is not ready" 1 \
 check "audit names the report" grep -q "report: $TMP/j1/report.md" "$TMP/out"
 check "report.json written" test -s "$TMP/j1/report.json"
 check "report.md written" test -s "$TMP/j1/report.md"
-check "no temporary files left" test "$(ls -A "$TMP/j1" | wc -l)" -eq 2
+check "junit.xml written" test -s "$TMP/j1/junit.xml"
+check "no temporary files left" test "$(ls -A "$TMP/j1" | wc -l)" -eq 3
 check "verdict in the JSON" grep -q '"verdict": "not ready"' "$TMP/j1/report.json"
 check "as-of in the JSON" grep -q '"as_of": "2026-11-27"' "$TMP/j1/report.json"
 check "verdict in the Markdown" grep -q 'Verdict: NOT READY' "$TMP/j1/report.md"
@@ -30,6 +31,7 @@ expect_exit "audit with 2 threads" 1 \
     "$GS_BIN" audit --as-of 2026-11-27 -j 2 -o "$TMP/j2" "$S" "$P"
 check "JSON identical at -j1 and -j2" cmp -s "$TMP/j1/report.json" "$TMP/j2/report.json"
 check "Markdown identical at -j1 and -j2" cmp -s "$TMP/j1/report.md" "$TMP/j2/report.md"
+check "JUnit identical at -j1 and -j2" cmp -s "$TMP/j1/junit.xml" "$TMP/j2/junit.xml"
 expect_exit "audit with 7 threads" 1 \
     "$GS_BIN" audit --as-of 2026-11-27 -j 7 -o "$TMP/j7" "$S" "$P"
 check "JSON identical at -j1 and -j7" cmp -s "$TMP/j1/report.json" "$TMP/j7/report.json"
