@@ -245,6 +245,8 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     jk(g, "verdict");
     js(g, m->ready ? "ready" : "not ready");
     ju(g, "exit_code", m->ready ? 0 : 1);
+    jk(g, "command");
+    js(g, m->command);
     jk(g, "inputs");
     yajl_gen_map_open(g);
     jk(g, "sandbox");
@@ -491,6 +493,11 @@ gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
     md_text(out, gs_policy_source(m->policy), 300);
     fprintf(out, " (SHA-256 `%s`) |\n", gs_policy_sha256(m->policy));
     fprintf(out, "| as of | %s |\n", m->as_of);
+    fputs("| command | `", out);
+    for (const unsigned char *p = (const unsigned char *)(m->command ? m->command : "");
+         *p; p++)
+        fputc(*p == '`' ? '\'' : *p < 0x20 ? ' ' : *p, out);
+    fputs("` |\n", out);
     fputs("| sandbox | ", out);
     md_text(out, m->sandbox, 300);
     fputs(" |\n| production | ", out);

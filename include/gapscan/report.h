@@ -28,6 +28,8 @@ typedef struct gs_report_meta {
     const char *production;
     int ready;               /* the verdict */
     const gs_policy *policy; /* what judged it (source, SHA-256, checklist) */
+    const char *command;     /* the command line, without options that
+                                cannot change a result (-j, -q, -o) */
 } gs_report_meta;
 
 /* Write DIR/report.json, DIR/report.md and DIR/junit.xml (DIR is created

@@ -148,6 +148,7 @@ typedef struct cli {
     const char *policy_path;  /* --policy; NULL: the built-in policy */
     int as_of_given;
     gs_policy *policy;        /* loaded before any scanning */
+    char command[2048];       /* the command line, for the packet */
 } cli;
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -333,6 +334,45 @@ static int runtime_error(const gs_error *err, gs_status st)
 
 /* ---- compare and report (shared by audit and compare) ------------------ */
 
+/* The command line as the packet shows it: options that cannot change a
+ * result (-j, -q, -o, --progress) are left out, so the reports stay
+ * byte-identical whatever they were; arguments are shell-quoted. */
+static void record_command(cli *c, int argc, char **argv)
+{
+    static const char *const drop_arg[] = {"-j", "--jobs", "-o", "--output"};
+    static const char *const drop[] = {"-q", "--quiet"};
+    size_t n = (size_t)snprintf(c->command, sizeof c->command, "gapscan");
+    for (int i = 0; i < argc && n < sizeof c->command; i++) {
+        const char *a = argv[i];
+        int skip = 0;
+        for (size_t k = 0; k < sizeof drop_arg / sizeof *drop_arg; k++) {
+            size_t len = strlen(drop_arg[k]);
+            if (strcmp(a, drop_arg[k]) == 0)
+                skip = 2;  /* and its argument */
+            else if (strncmp(a, drop_arg[k], len) == 0 &&
+                     (a[len] == '=' || (len == 2 && a[len])))
+                skip = 1;
+        }
+        for (size_t k = 0; k < sizeof drop / sizeof *drop; k++)
+            skip |= strcmp(a, drop[k]) == 0;
+        skip |= strncmp(a, "--progress", 10) == 0;
+        if (skip) {
+            i += skip == 2;
+            continue;
+        }
+        int plain = *a != '\0' && strspn(a, "abcdefghijklmnopqrstuvwxyz"
+                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789-_./=:,@+%") == strlen(a);
+        n += (size_t)snprintf(c->command + n, sizeof c->command - n,
+                              plain ? " %s" : " '", a);
+        for (const char *q = a; !plain && *q && n < sizeof c->command; q++)
+            n += (size_t)snprintf(c->command + n, sizeof c->command - n,
+                                  *q == '\'' ? "'\\''" : "%c", *q);
+        if (!plain && n < sizeof c->command)
+            n += (size_t)snprintf(c->command + n, sizeof c->command - n, "'");
+    }
+}
+
 static int judge_and_report(cli *c, const gs_profile *sb, const gs_profile *pr,
                             const char *sb_name, const char *pr_name)
 {
@@ -348,7 +388,8 @@ static int judge_and_report(cli *c, const gs_profile *sb, const gs_profile *pr,
         return EXIT_RUNTIME;
     }
     int ready = gs_policy_ready(c->policy, cmp);
-    gs_report_meta m = {c->as_of, sb_name, pr_name, ready, c->policy};
+    gs_report_meta m = {c->as_of, sb_name, pr_name, ready, c->policy,
+                        c->command};
     const char *dir = c->output ? c->output : "gapscan-report";
     gs_error err = {0};
     st = gs_report_write(cmp, &m, dir, &err);
@@ -816,6 +857,7 @@ int main(int argc, char **argv)
         if (strcmp(cmd, cmds[i].name) == 0) {
             cli c = {.cmd = cmds[i].name};
             c.progress_tty = isatty(STDERR_FILENO);
+            record_command(&c, argc - 1, argv + 1);
             int rc = cmds[i].run(&c, argc - 1, argv + 1);
             gs_policy_free(c.policy);
             return rc;

@@ -68,10 +68,10 @@ expect_exit "compare saved profiles" 1 "$GS_BIN" compare --as-of 2026-11-27 -q \
     -o "$TMP/cmp" "$TMP/sb.json" "$TMP/pr.json"
 expect_exit "audit directly" 1 "$GS_BIN" audit --as-of 2026-11-27 -q \
     -o "$TMP/aud" "$S" "$P"
-# The inputs line names profiles in one and roots in the other.
+# The command and inputs name profiles in one and roots in the other.
 check "compare findings == audit findings" cmp -s \
-    <(sed '/"inputs"/,/}/d' "$TMP/cmp/report.json") \
-    <(sed '/"inputs"/,/}/d' "$TMP/aud/report.json")
+    <(sed '/"command"/d; /"inputs"/,/}/d' "$TMP/cmp/report.json") \
+    <(sed '/"command"/d; /"inputs"/,/}/d' "$TMP/aud/report.json")
 
 printf 'garbage' > "$TMP/bad.json"
 expect_exit "merge refuses a file that is not a profile" 2 "$GS_BIN" merge -o "$TMP/x.json" "$TMP/bad.json"
