@@ -194,6 +194,95 @@ gs_status gs_drift_numeric_compare(const gs_kll *sandbox,
     return GS_OK;
 }
 
+/* Regularised upper incomplete gamma Q(a, x): the series for P when
+ * x < a + 1, else Lentz's continued fraction for Q. */
+static double gamma_q(double a, double x)
+{
+    if (x <= 0)
+        return 1;
+    double lead = a * log(x) - x - lgamma(a);
+    if (x < a + 1) {
+        double term = 1 / a, sum = term;
+        for (int k = 1; k < 1000 && fabs(term) > fabs(sum) * 1e-15; k++) {
+            term *= x / (a + k);
+            sum += term;
+        }
+        double q = 1 - sum * exp(lead);
+        return q < 0 ? 0 : q;
+    }
+    double tiny = 1e-300, b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
+    for (int i = 1; i < 1000; i++) {
+        double an = -i * (i - a);
+        b += 2;
+        d = an * d + b;
+        d = fabs(d) < tiny ? tiny : d;
+        c = b + an / c;
+        c = fabs(c) < tiny ? tiny : c;
+        d = 1 / d;
+        double delta = d * c;
+        h *= delta;
+        if (fabs(delta - 1) < 1e-15)
+            break;
+    }
+    double q = exp(lead) * h;
+    return q > 1 ? 1 : q;
+}
+
+double gs_chi2_sf(double x, double dof)
+{
+    return dof <= 0 ? NAN : gamma_q(dof / 2, x / 2);
+}
+
+double gs_drift_chi2_p(const uint64_t *a, const uint64_t *b, size_t n)
+{
+    double na = 0, nb = 0;
+    for (size_t i = 0; i < n; i++) {
+        na += (double)a[i];
+        nb += (double)b[i];
+    }
+    if (na == 0 || nb == 0)
+        return NAN;
+    double total = na + nb, chi = 0, pool_a = 0, pool_b = 0;
+    size_t cells = 0;
+    for (size_t i = 0; i < n; i++) {
+        double col = (double)a[i] + (double)b[i];
+        if (col == 0)
+            continue;
+        double ea = col * na / total, eb = col * nb / total;
+        if (ea < 5 || eb < 5) {
+            pool_a += (double)a[i];
+            pool_b += (double)b[i];
+            continue;
+        }
+        chi += ((double)a[i] - ea) * ((double)a[i] - ea) / ea +
+               ((double)b[i] - eb) * ((double)b[i] - eb) / eb;
+        cells++;
+    }
+    double col = pool_a + pool_b;
+    if (col > 0) {
+        double ea = col * na / total, eb = col * nb / total;
+        if (ea >= 5 && eb >= 5) {
+            chi += (pool_a - ea) * (pool_a - ea) / ea +
+                   (pool_b - eb) * (pool_b - eb) / eb;
+            cells++;
+        }
+    }
+    return cells < 2 ? NAN : gs_chi2_sf(chi, (double)(cells - 1));
+}
+
+double gs_two_proportion_p(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2)
+{
+    if (n1 == 0 || n2 == 0)
+        return NAN;
+    double p = ((double)k1 + (double)k2) / ((double)n1 + (double)n2);
+    double m = (double)(n1 < n2 ? n1 : n2);
+    if (m * p < 5 || m * (1 - p) < 5)
+        return NAN;
+    double se = sqrt(p * (1 - p) * (1.0 / (double)n1 + 1.0 / (double)n2));
+    double z = fabs((double)k1 / (double)n1 - (double)k2 / (double)n2) / se;
+    return erfc(z / sqrt(2.0));
+}
+
 double gs_drift_js(const uint64_t *a, const uint64_t *b, size_t n)
 {
     double sa = 0, sb = 0;

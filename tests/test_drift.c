@@ -122,6 +122,28 @@ START_TEST(jensen_shannon_distance)
 }
 END_TEST
 
+START_TEST(chi_square_and_proportion_tests)
+{
+    /* chi-square survival at known quantiles */
+    ck_assert(fabs(gs_chi2_sf(3.841458820694124, 1) - 0.05) < 1e-9);
+    ck_assert(fabs(gs_chi2_sf(18.307038053275146, 10) - 0.05) < 1e-9);
+    ck_assert(fabs(gs_chi2_sf(2.0, 2) - exp(-1.0)) < 1e-12);
+    ck_assert(gs_chi2_sf(0, 3) == 1);
+    /* identical proportions: nothing to see */
+    uint64_t a[] = {50, 30, 20}, b[] = {500, 300, 200};
+    ck_assert(gs_drift_chi2_p(a, b, 3) > 0.99);
+    /* 2x2 table {{30,10},{10,30}}: chi2 = 20, p = 7.74e-6 */
+    uint64_t c[] = {30, 10}, d[] = {10, 30};
+    ck_assert(fabs(gs_drift_chi2_p(c, d, 2) - gs_chi2_sf(20, 1)) < 1e-12);
+    /* too few counts for any valid cell pair */
+    uint64_t e[] = {1, 2}, f[] = {2, 1};
+    ck_assert(isnan(gs_drift_chi2_p(e, f, 2)));
+    /* 50/100 vs 70/100: z = 2.8868, two-sided p = 0.003892 */
+    ck_assert(fabs(gs_two_proportion_p(50, 100, 70, 100) - 0.003892) < 1e-5);
+    ck_assert(isnan(gs_two_proportion_p(1, 10, 0, 10)));
+}
+END_TEST
+
 START_TEST(benjamini_hochberg)
 {
     /* q = 0.05, n = 6: thresholds r q / n = 0.0083 0.0167 0.025 0.0333
@@ -149,6 +171,7 @@ static Suite *drift_suite(void)
     tcase_add_test(tc, tiny_samples_use_the_exact_test);
     tcase_add_test(tc, constant_fields_collapse_bins_and_normalise_safely);
     tcase_add_test(tc, jensen_shannon_distance);
+    tcase_add_test(tc, chi_square_and_proportion_tests);
     tcase_add_test(tc, benjamini_hochberg);
     suite_add_tcase(s, tc);
     return s;

@@ -59,6 +59,20 @@ double gs_ks_exact_p(uint64_t m, uint64_t n, double d);
 /* The same from Kolmogorov's limit law with Stephens' correction. */
 double gs_ks_asymptotic_p(uint64_t m, uint64_t n, double d);
 
+/* P(X >= x) for X chi-square with dof degrees of freedom (dof > 0). */
+double gs_chi2_sf(double x, double dof);
+
+/* Chi-square test of homogeneity of two count vectors over the same n
+ * categories: categories whose expected count is under 5 on either side are
+ * pooled into one; NaN when fewer than two categories remain (no valid
+ * test). */
+double gs_drift_chi2_p(const uint64_t *a, const uint64_t *b, size_t n);
+
+/* Two-sided two-proportion z-test p-value for k1 of n1 against k2 of n2;
+ * NaN when a side is too small for the normal approximation (fewer than 5
+ * successes or failures expected). */
+double gs_two_proportion_p(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2);
+
 /* Jensen-Shannon distance between count vectors a and b of length n. 0 when
  * both are all zero. */
 double gs_drift_js(const uint64_t *a, const uint64_t *b, size_t n);
