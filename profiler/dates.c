@@ -1089,14 +1089,14 @@ gs_status gs_date_scanner_open(unsigned flags, gs_date_scanner **out)
     gs_date_scanner *s = gs_malloc(sizeof *s);
     if (!s)
         return GS_ENOMEM;
-    s->flags = flags;
-    gs_date_scanner_reset(s);
+    gs_date_scanner_reset(s, flags);
     *out = s;
     return GS_OK;
 }
 
-void gs_date_scanner_reset(gs_date_scanner *s)
+void gs_date_scanner_reset(gs_date_scanner *s, unsigned flags)
 {
+    s->flags = flags;
     s->len = s->pos = 0;
     s->base = 0;
     s->cur = (cursor){{0, 1, 1, 0}, 0};

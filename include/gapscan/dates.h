@@ -138,8 +138,8 @@ enum {
 };
 
 gs_status gs_date_scanner_open(unsigned flags, gs_date_scanner **out);
-/* Start a new stream (same flags); markers are cleared. */
-void gs_date_scanner_reset(gs_date_scanner *s);
+/* Start a new stream with these flags; markers are cleared. */
+void gs_date_scanner_reset(gs_date_scanner *s, unsigned flags);
 void gs_date_scanner_close(gs_date_scanner *s);  /* NULL is fine */
 
 /* Push len bytes of valid UTF-8. Hits are reported once their following
