@@ -932,9 +932,12 @@ static int scan(const window *w, size_t *pos, int at_end, cursor *cur,
                                                     : w->len;
         unsigned c = b[p];
         size_t next = p + 1;
-        if ((c < 0x80 ? ascii_alnum(c) || c == '(' || c == '&'
-                      : c >= 0xC2) &&
-            !alnum_before(w, p)) {
+        /* A number may follow any non-ASCII letter (2019年 after 于: CJK
+         * has no spaces); a word must start a word. */
+        if (is_digit(c) ? p == w->lo || !ascii_alnum(b[p - 1])
+            : (c < 0x80 ? ascii_alpha(c) || c == '(' || c == '&'
+                        : c >= 0xC2) &&
+                  !alnum_before(w, p)) {
             found f;
             size_t mend;
             int mk;
