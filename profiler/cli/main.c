@@ -494,7 +494,9 @@ static void iso_time(int64_t t, char *out, size_t cap)
 
 static void days_to_date(int32_t days, char out[11])
 {
-    iso_time((int64_t)days * 86400, out, 11);
+    int y, m, d;
+    gs_civil_from_days(days, &y, &m, &d);
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
 static void yk(yajl_gen g, const char *k)
