@@ -18,8 +18,9 @@
  * Staleness evidence (dates.h): the decoded text of text, Markdown and HTML
  * files goes through the date extractor (HTML with its tags blanked); every
  * value of a field whose name has a date role, every date value, and every
- * other string value of 10+ bytes with a digit (outside "doc.*", whose text
- * the extractor already read) is scanned the same way. The hits go to one
+ * other string value of 10+ bytes holding a 4-digit run 1xxx/2xxx (outside
+ * "doc.*", whose text the extractor already read) is scanned the same way;
+ * markers are counted in what is scanned. The hits go to one
  * gs_date_evidence, which decides the newest content date at the end.
  */
 #ifndef GAPSCAN_DOCUMENT_H
