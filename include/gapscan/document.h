@@ -17,10 +17,19 @@
  *      except for pages (HTML, text, Markdown): their names say nothing about
  *      their kind ("reset-password.html"), so all pages of one format form
  *      one collection, "html documents", "markdown documents", ...
+ *
+ * Staleness evidence (dates.h): the decoded text of text, Markdown and HTML
+ * files goes through the date extractor (HTML with its tags blanked); every
+ * value of a field whose name has a date role, every date value, and every
+ * other string value of 10+ bytes holding a 4-digit run 1xxx/2xxx (outside
+ * "doc.*", whose text the extractor already read) is scanned the same way;
+ * markers are counted in what is scanned. The hits go to one
+ * gs_date_evidence, which decides the newest content date at the end.
  */
 #ifndef GAPSCAN_DOCUMENT_H
 #define GAPSCAN_DOCUMENT_H
 
+#include "gapscan/dates.h"
 #include "gapscan/profile.h"
 
 #ifdef __cplusplus
@@ -44,8 +53,23 @@ void gs_document_free(gs_document *d);  /* NULL is fine */
 gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p);
 
 const gs_doc_facts *gs_document_facts(const gs_document *d);
-/* Newest date found in the content, days since 1970-01-01; 0 = none. */
+/* Dates after as_of (days since 1970-01-01) are future in the next scans:
+ * counted and kept apart, never the newest. INT32_MAX, the default, makes
+ * nothing future (a profile is as-of-free; the caller judges later). */
+void gs_document_set_as_of(gs_document *d, int32_t as_of);
+
+/* Newest content date by the precedence in dates.h, days since 1970-01-01,
+ * falling back to the file's mtime; 0 = none. *source (if not NULL) gets
+ * "meta doc.meta.article:modified_time line 5", "prose line 12", "mtime",
+ * ... or NULL with 0. */
 int32_t gs_document_newest_date(const gs_document *d, const char **source);
+/* All of the last scan's date evidence (future dates, ambiguity, mtime lag,
+ * ...); its where strings belong to the document. */
+const gs_date_verdict *gs_document_dates(const gs_document *d);
+/* "future date" source text like newest's, or NULL when none. */
+const char *gs_document_future_source(const gs_document *d);
+/* Staleness-marker counts of the last scan, indexed by gs_stale_marker. */
+const uint64_t *gs_document_stale_markers(const gs_document *d);
 size_t gs_document_defect_count(const gs_document *d);
 const gs_doc_defect *gs_document_defect(const gs_document *d, size_t i);
 /* Format-specific facts the parser reported ("csv.delimiter", ...). */

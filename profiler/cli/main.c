@@ -119,7 +119,7 @@ static const char usage_policy[] =
     "'gapscan audit --policy FILE'. The format: docs/policy.md.\n";
 
 static const char usage_inspect[] =
-    "usage: gapscan inspect [--json] PATH...\n"
+    "usage: gapscan inspect [--json] [--as-of YYYY-MM-DD] PATH...\n"
     "\n"
     "Print each file's facts: format, compression, size, encoding and its\n"
     "confidence, BOM, invalid UTF-8, line endings, mtime, records, fields,\n"
@@ -130,7 +130,13 @@ static const char usage_inspect[] =
     "                        encoding_confidence bom invalid_utf8\n"
     "                        line_endings{lf,crlf,cr} mtime\n"
     "                        newest_content_date newest_content_date_source\n"
+    "                        newest_content_date_precision\n"
+    "                        future_content_date future_content_date_source\n"
+    "                        future_dates ambiguous_dates mtime_lag_days\n"
+    "                        resaved staleness_markers{}\n"
     "                        records fields defects[{code,line,col}] facts{}\n"
+    "      --as-of DATE      dates after DATE are future, never the newest\n"
+    "                        (default: today, UTC)\n"
     "      --follow-symlinks follow symbolic links\n"
     "      --limit NAME=N    change a limit (docs/limits.md; repeatable)\n";
 
@@ -635,7 +641,9 @@ static void iso_time(int64_t t, char *out, size_t cap)
 
 static void days_to_date(int32_t days, char out[11])
 {
-    iso_time((int64_t)days * 86400, out, 11);
+    int y, m, d;
+    gs_civil_from_days(days, &y, &m, &d);
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
 static void yk(yajl_gen g, const char *k)
@@ -658,6 +666,39 @@ static void yu(yajl_gen g, const char *k, uint64_t v)
 {
     yk(g, k);
     yajl_gen_integer(g, (long long)v);
+}
+
+/* The staleness evidence (dates.h): newest content date, its source and
+ * precision, future dates (after --as-of), unresolved day/month dates,
+ * mtime lag and staleness markers. */
+static void inspect_dates_json(yajl_gen g, const gs_document *d)
+{
+    const gs_date_verdict *v = gs_document_dates(d);
+    const char *src = NULL;
+    int32_t newest = gs_document_newest_date(d, &src);
+    char date[11];
+    if (src)
+        days_to_date(newest, date);
+    ys(g, "newest_content_date", src ? date : NULL);
+    ys(g, "newest_content_date_source", src);
+    ys(g, "newest_content_date_precision",
+       src ? gs_date_precision_name(v->newest.precision) : NULL);
+    if (v->future_dates)
+        days_to_date(v->future.days, date);
+    ys(g, "future_content_date", v->future_dates ? date : NULL);
+    ys(g, "future_content_date_source", gs_document_future_source(d));
+    yu(g, "future_dates", v->future_dates);
+    yu(g, "ambiguous_dates", v->ambiguous_unresolved);
+    yk(g, "mtime_lag_days");
+    yajl_gen_integer(g, (long long)v->mtime_lag_days);
+    yk(g, "resaved");
+    yajl_gen_bool(g, v->resaved);
+    yk(g, "staleness_markers");
+    yajl_gen_map_open(g);
+    const uint64_t *m = gs_document_stale_markers(d);
+    for (int i = 0; i < GS_MARK__COUNT; i++)
+        yu(g, gs_stale_marker_name((gs_stale_marker)i), m[i]);
+    yajl_gen_map_close(g);
 }
 
 static void inspect_json(const gs_document *d, const char *path)
@@ -690,13 +731,7 @@ static void inspect_json(const gs_document *d, const char *path)
     char t[32];
     iso_time(f->mtime, t, sizeof t);
     ys(g, "mtime", t);
-    const char *src = NULL;
-    int32_t newest = gs_document_newest_date(d, &src);
-    char date[11];
-    if (newest)
-        days_to_date(newest, date);
-    ys(g, "newest_content_date", newest ? date : NULL);
-    ys(g, "newest_content_date_source", src);
+    inspect_dates_json(g, d);
     yu(g, "records", f->records);
     yu(g, "fields", f->fields);
     yk(g, "defects");
@@ -799,6 +834,9 @@ static int cmd_inspect(cli *c, int argc, char **argv)
         fputs("gapscan: out of memory\n", stderr);
         return EXIT_RUNTIME;
     }
+    int y, m, dd;   /* parse() checked the date */
+    if (sscanf(c->as_of, "%4d-%2d-%2d", &y, &m, &dd) == 3)
+        gs_document_set_as_of(s.doc, gs_days_from_civil(y, m, dd));
     gs_walk_opts wo = {0};
     wo.follow_symlinks = c->follow;
     rc = EXIT_READY;
