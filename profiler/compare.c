@@ -648,6 +648,12 @@ size_t gs_comparison_dist(const gs_comparison *c, const char *which,
     return 0;
 }
 
+size_t gs_comparison_dist_names(const char *const **names)
+{
+    *names = dist_names;
+    return sizeof dist_names / sizeof *dist_names;
+}
+
 size_t gs_comparison_finding_count(const gs_comparison *c)
 {
     return c->n;

@@ -97,6 +97,8 @@ const gs_side *gs_comparison_side(const gs_comparison *c, int production);
  * "collection_records", "defect_files". Rows sorted by key. */
 size_t gs_comparison_dist(const gs_comparison *c, const char *which,
                           const gs_dist_row **rows);
+/* The names gs_comparison_dist knows, in report order; returns how many. */
+size_t gs_comparison_dist_names(const char *const **names);
 size_t gs_comparison_finding_count(const gs_comparison *c);
 gs_finding *gs_comparison_finding(gs_comparison *c, size_t i);
 /* Re-sort after severities change (the policy calls this). */
