@@ -227,18 +227,22 @@ static void cap_reset(gs_parser *p)
     p->cap_over = 0;
 }
 
-static void cap_put(gs_parser *p, unsigned char c)
+/* Capture n bytes of visible text (up to max_field_bytes are kept). */
+static void cap_add(gs_parser *p, const char *s, size_t n)
 {
     if (!p->capturing)
         return;
-    if (p->cap.len < p->lim->max_field_bytes) {
-        gs_status st = gs_buf_append(&p->cap, &c, 1);
-        if (st != GS_OK)
-            fail(p, st);
-    } else {
-        p->cap_over = 1;
-    }
-    p->t.cap_len++;
+    size_t room = p->lim->max_field_bytes - p->cap.len;
+    size_t take = n < room ? n : room;
+    p->cap_over |= take < n;
+    p->t.cap_len += n;
+    if (take && gs_buf_append(&p->cap, s, take) != GS_OK)
+        fail(p, GS_ENOMEM);
+}
+
+static void cap_put(gs_parser *p, unsigned char c)
+{
+    cap_add(p, (const char *)&c, 1);
 }
 
 /* Forget the last n captured bytes (all ASCII: blanks and '#'s). */
@@ -627,9 +631,70 @@ static void body_eol(gs_parser *p)
     p->line_off = p->offset;
 }
 
+/* A byte that vis() would simply count: not blank, no line break and, in
+ * Markdown text, no character that may start or end markup. */
+static int plain_byte(unsigned char c, int markup)
+{
+    if (c <= ' ')
+        return !is_blank(c) && c != '\n';
+    return !markup || (c != '*' && c != '_' && c != '[' && c != ']' &&
+                       c != '<' && c != '!' && c != '#');
+}
+
+/* The fast path: a run of plain bytes, spaces and tabs where no state
+ * machine waits for a particular character; the same result as one vis()
+ * per byte. Returns the run's length (0: take the slow path). */
+static size_t plain_run(gs_parser *p, const char *buf, size_t len)
+{
+    int markup = p->md && p->ls == LS_INLINE;
+    if (p->cr || (p->md && p->ls != LS_CODE && !markup) ||
+        (markup && (p->in_comment || p->url_depth || p->after_close ||
+                    p->em_len || p->lt)))
+        return 0;
+    tail *t = &p->t;
+    size_t n = 0;
+    while (!t->started && n < len && (buf[n] == ' ' || buf[n] == '\t'))
+        n++; /* leading blanks: not visible */
+    size_t from = n;
+    uint64_t chars = 0, ws = 0;
+    int flushed = 0;
+    for (; n < len; n++) {
+        unsigned char c = (unsigned char)buf[n];
+        if (c == ' ' || c == '\t') {
+            ws++;
+            continue;
+        }
+        if (!plain_byte(c, markup))
+            break;
+        if (!flushed) {
+            chars += t->keep + t->ws_before + t->hash_len + t->tail_ws;
+            t->keep = t->ws_before = t->hash_len = t->tail_ws = 0;
+            flushed = 1;
+        }
+        chars += ws + ((c & 0xC0) != 0x80);
+        ws = 0;
+    }
+    if (!n)
+        return 0;
+    t->chars += chars;
+    t->tail_ws += ws;
+    t->started |= flushed;
+    p->nonblank |= flushed;
+    cap_add(p, buf + from, n - from);
+    p->offset += n;
+    p->prev_class = class_of((unsigned char)buf[n - 1]);
+    p->prev_char = (unsigned char)buf[n - 1];
+    return n;
+}
+
 static void body_feed(gs_parser *p, const char *buf, size_t len)
 {
     for (size_t i = 0; i < len && p->st == GS_OK; i++) {
+        size_t run = plain_run(p, buf + i, len - i);
+        if (run) {
+            i += run - 1;
+            continue;
+        }
         unsigned char c = (unsigned char)buf[i];
         if (p->cr) {
             p->cr = 0;
