@@ -3,7 +3,8 @@
  * A document is one record. Its fields (events.h):
  *   doc.lines         lines: '\n'-terminated, plus an unterminated last one;
  *   doc.paragraphs    runs of non-blank lines (a blank line holds only
- *                     space, tab, CR, FF, VT), front matter excluded;
+ *                     space, tab, CR, FF, VT), front matter excluded,
+ *                     headings and code lines included;
  *   doc.length_chars  visible characters (below);
  *   doc.headings      Markdown only: ATX ("#".."######") and setext
  *                     ("===" / "---" under a paragraph line) headings;
@@ -42,8 +43,9 @@
  *
  * Invariants:
  *   1. Events depend only on the bytes: every decision is taken at a fixed
- *      byte (a one-byte look-ahead is kept as state), and a front matter
- *      given up is replayed through the same body machine.
+ *      byte (a one-byte look-ahead is kept as state), a front matter given
+ *      up is replayed through the same body machine, and the fast path for
+ *      runs of plain bytes (plain_run) counts exactly as vis() would.
  *   2. Bounded memory: a line is never buffered, only counted; the front
  *      matter buffer, the title buffer (max_field_bytes) and the YAML path
  *      stack (max_depth) have maxima. libyaml allocates through malloc (it
@@ -87,7 +89,7 @@ typedef struct tail {
     uint64_t ws_before, hash_len, tail_ws;
     int attached;      /* the '#' run touches text: not a closing run */
     int started;       /* a non-blank visible character on this line */
-    uint64_t cap_len;  /* capture length at that point */
+    uint64_t cap_len;  /* title bytes captured so far, kept or not */
 } tail;
 
 typedef struct bracket {
@@ -136,7 +138,7 @@ struct gs_parser {
     bracket br[MAX_BRACKETS];
     size_t nbr;
     int after_close;         /* a ']' waits to see whether '(' follows */
-    bracket closed;
+    bracket closed;          /* the '[' that this ']' closed */
     uint64_t url_depth;      /* inside "(...)" of a link: not counted */
     int lt;                  /* progress through "<!--" (0..3) */
     tail lt_snap;            /* the count before its '<' */

@@ -425,6 +425,68 @@ START_TEST(a_line_of_any_length_costs_no_memory)
 }
 END_TEST
 
+/* ---- out of memory is a status, never a crash or a leak ---- */
+
+static long made, fail_at;
+
+static void *failing_alloc(void *ud, void *ptr, size_t n)
+{
+    if (n != 0 && ++made == fail_at)
+        return NULL;
+    return sized_alloc(ud, ptr, n);
+}
+
+static gs_status run_quiet(gs_format fmt, const char *data, size_t len)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    out o = {0};
+    gs_sink sink = {.ud = &o, .field = o_field, .record_begin = o_rec,
+                    .record_end = o_rec, .value = o_value,
+                    .defect = o_defect};
+    const gs_parser_type *t = gs_parser_for(fmt);
+    gs_parser *p = NULL;
+    gs_status st = t->open(&lim, &sink, &p);
+    for (size_t off = 0; st == GS_OK && off < len; off += 5)
+        st = t->feed(p, data + off, len - off < 5 ? len - off : 5);
+    if (st == GS_OK)
+        st = t->finish(p);
+    t->close(p);
+    free(o.s);
+    return st;
+}
+
+START_TEST(any_failed_allocation_is_enomem_without_leaks)
+{
+    static const char *const docs[] = {
+        "---\ntitle: T\ntags: [a, b]\nauthor: {name: A}\n---\n# H\ntext\n",
+        "Long title line that is captured\n=====\n",
+        "---\nunclosed: yes\n# heading\n",
+    };
+    for (size_t d = 0; d < sizeof docs / sizeof docs[0]; d++) {
+        for (int md = 0; md < 2; md++) {
+            gs_format fmt = md ? GS_FMT_MARKDOWN : GS_FMT_TEXT;
+            gs_set_allocator(failing_alloc, NULL);
+            made = fail_at = 0;
+            live = 0;
+            ck_assert_int_eq(run_quiet(fmt, docs[d], strlen(docs[d])), GS_OK);
+            long total = made;
+            ck_assert_int_gt(total, 0);
+            for (long k = 1; k <= total; k++) {
+                made = 0;
+                fail_at = k;
+                live = 0;
+                gs_status st = run_quiet(fmt, docs[d], strlen(docs[d]));
+                ck_assert_msg(st == GS_ENOMEM, "doc %zu md %d: allocation "
+                              "%ld failed, status %d", d, md, k, (int)st);
+                ck_assert_uint_eq(live, 0);
+            }
+            gs_set_allocator(NULL, NULL);
+        }
+    }
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
     Suite *s = suite_create("text");
@@ -439,6 +501,7 @@ static Suite *text_suite(void)
     tcase_add_test(tc, yaml_nesting_past_the_limit_is_skipped);
     tcase_add_test(tc, a_yaml_billion_laughs_stays_bounded);
     tcase_add_test(tc, a_line_of_any_length_costs_no_memory);
+    tcase_add_test(tc, any_failed_allocation_is_enomem_without_leaks);
     suite_add_tcase(s, tc);
     return s;
 }
