@@ -6,7 +6,8 @@
  *      JSON Lines when several lines are each one complete value);
  *   3. delimiter consistency (',' ';' '\t' '|' counted outside quotes, per
  *      record, over the first records) -> CSV / TSV;
- *   4. Markdown headings ("# ") or front matter ("---") -> Markdown;
+ *   4. Markdown headings ("# ") or front matter ("---") -> Markdown,
+ *      unless the name says .txt (the text parser reads front matter too);
  *   5. anything else that is text -> text.
  * The extension breaks ties and is trusted while the content agrees or says
  * nothing clear; content wins when it clearly says something else (a JSON
@@ -334,8 +335,8 @@ static gs_format text_kind(const char *s, size_t n, gs_format ext)
     default:
         break;
     }
-    if (markdown_evidence(s, n))
-        return GS_FMT_MARKDOWN;
+    if (ext != GS_FMT_TEXT && markdown_evidence(s, n))
+        return GS_FMT_MARKDOWN; /* a .txt stays text: "# " is weak evidence */
     if (strong(&ev))
         return ev.delim == '\t' ? GS_FMT_TSV : GS_FMT_CSV;
     if (ext != GS_FMT_UNKNOWN)
