@@ -23,6 +23,8 @@
  * Invariants: see compare.h. */
 #include "gapscan/compare.h"
 
+#include "gapscan/drift.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,6 +41,8 @@ struct gs_comparison {
         gs_dist_row *rows;
         size_t n;
     } dists[6];
+    gs_field_drift *drift;
+    size_t n_drift;
     gs_status st;  /* first allocation failure */
 };
 
@@ -62,6 +66,11 @@ void gs_compare_opts_default(gs_compare_opts *o)
         .enum_max_distinct = 20,
         .enum_min_values = 30,
         .min_values = 30,
+        .drift_psi = 0.25,
+        .drift_js = 0.1,
+        .drift_null = 0.05,
+        .drift_fdr = 0.05,
+        .drift_min_values = 5,
     };
 }
 
@@ -127,6 +136,9 @@ static gs_finding *add(gs_comparison *c, const char *check,
 
 static const char *const check_ids[] = {
     "corpus.empty",
+    "drift.categorical",
+    "drift.missingness",
+    "drift.numeric",
     "encoding.new_encoding",
     "format.ambiguous_dates",
     "format.decimal_comma",
@@ -547,6 +559,208 @@ static void check_fields(gs_comparison *c)
     }
 }
 
+/* ---- distribution drift ------------------------------------------------- */
+
+static gs_field_drift *drift_row(gs_comparison *c, const gs_field_stats *s)
+{
+    gs_field_drift *r = gs_realloc(c->drift, (c->n_drift + 1) * sizeof *r);
+    if (!r) {
+        c->st = GS_ENOMEM;
+        return NULL;
+    }
+    c->drift = r;
+    r = &r[c->n_drift];
+    *r = (gs_field_drift){
+        .collection = xstrdup(c, s->collection), .path = xstrdup(c, s->path),
+        .kind = '-', .psi = NAN, .ks = NAN, .ks_p = NAN, .wasserstein = NAN,
+        .js = NAN, .chi2_p = NAN, .null_p = NAN,
+    };
+    if (!r->collection || !r->path) {
+        gs_free(r->collection);
+        gs_free(r->path);
+        return NULL;
+    }
+    c->n_drift++;
+    return r;
+}
+
+/* Categorical: both sides' top values aligned by identity, plus one cell
+ * for everything else; new/vanished only where a side's sketch holds its
+ * whole domain. */
+static void categorical(gs_comparison *c, gs_field_drift *r,
+                        const gs_field_stats *s, const gs_field_stats *p)
+{
+    size_t cs = gs_topk_capacity(s->top), cp = gs_topk_capacity(p->top);
+    gs_topk_item *si = gs_calloc(cs + cp + 1, sizeof *si);
+    uint64_t *a = gs_calloc(cs + cp + 1, sizeof *a);
+    uint64_t *b = gs_calloc(cs + cp + 1, sizeof *b);
+    if (!si || !a || !b) {
+        c->st = GS_ENOMEM;
+        goto out;
+    }
+    gs_topk_item *pi = si + cs;
+    size_t ns = gs_topk_items(s->top, si, cs), np = gs_topk_items(p->top, pi, cp);
+    size_t n = 0;
+    uint64_t sum_a = 0, sum_b = 0;
+    for (size_t i = 0; i < ns; i++, n++) {
+        a[n] = si[i].count;
+        sum_a += si[i].count;
+        for (size_t j = 0; j < np; j++)
+            if (pi[j].hash == si[i].hash)
+                b[n] = pi[j].count;
+        sum_b += b[n];
+        r->vanished_categories += np < cp && b[n] == 0;
+    }
+    for (size_t j = 0; j < np; j++)
+        if (!in_topk(si, ns, &pi[j])) {
+            b[n++] = pi[j].count;
+            sum_b += pi[j].count;
+            r->new_categories += ns < cs;
+        }
+    a[n] = non_null(s) > sum_a ? non_null(s) - sum_a : 0;
+    b[n] = non_null(p) > sum_b ? non_null(p) - sum_b : 0;
+    n++;
+    r->kind = 'c';
+    r->js = gs_drift_js(a, b, n);
+    r->chi2_p = gs_drift_chi2_p(a, b, n);
+out:
+    gs_free(si);
+    gs_free(a);
+    gs_free(b);
+}
+
+static void drift_field(gs_comparison *c, const gs_field_stats *s,
+                        const gs_field_stats *p)
+{
+    const gs_compare_opts *o = &c->opts;
+    gs_field_drift *r = drift_row(c, s);
+    if (!r)
+        return;
+    r->n_sandbox = non_null(s);
+    r->n_production = non_null(p);
+    r->null_sandbox = share(s->types[GS_VT_NULL], s->count);
+    r->null_production = share(p->types[GS_VT_NULL], p->count);
+    r->null_p = gs_two_proportion_p(s->types[GS_VT_NULL], s->count,
+                                    p->types[GS_VT_NULL], p->count);
+    if (r->n_sandbox < o->drift_min_values ||
+        r->n_production < o->drift_min_values)
+        return;
+    /* Keys and free text have no distribution to speak of: a field whose
+     * sandbox values are (nearly) all distinct is not tested. */
+    if (s->distinct >= 0.95 * (double)r->n_sandbox)
+        return;
+    int numeric = s->num_quantiles && p->num_quantiles &&
+                  s->numbers >= o->drift_min_values &&
+                  p->numbers >= o->drift_min_values &&
+                  s->numbers * 10 >= r->n_sandbox * 9;
+    /* Categories: only a small domain that the sandbox's top-values sketch
+     * holds whole (with room to spare). */
+    int small = s->distinct <= (double)gs_topk_capacity(s->top) / 2;
+    if (!numeric && !small)
+        return;
+    if (numeric) {
+        gs_drift_numeric d;
+        double sd = sqrt(s->num_m2 / (double)s->numbers);
+        if (gs_drift_numeric_compare(s->num_quantiles, p->num_quantiles,
+                                     s->num_mean, sd, GS_DRIFT_PSI_BINS,
+                                     &d) != GS_OK)
+            return;
+        r->kind = 'n';
+        r->psi = d.psi;
+        r->ks = d.ks;
+        r->ks_p = d.ks_p;
+        r->ks_exact = d.ks_exact;
+        r->wasserstein = d.wasserstein;
+    } else {
+        categorical(c, r, s, p);
+    }
+}
+
+static int drift_cmp(const void *x, const void *y)
+{
+    const gs_field_drift *a = x, *b = y;
+    int d = strcmp(a->collection, b->collection);
+    return d ? d : strcmp(a->path, b->path);
+}
+
+static void drift_findings(gs_comparison *c)
+{
+    const gs_compare_opts *o = &c->opts;
+    size_t n = c->n_drift;
+    double *pv = gs_malloc((2 * n + 1) * sizeof *pv);
+    int *rej = gs_malloc((2 * n + 1) * sizeof *rej);
+    if (!pv || !rej) {
+        c->st = GS_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const gs_field_drift *r = &c->drift[i];
+        pv[2 * i] = r->kind == 'n' ? r->ks_p : r->chi2_p;
+        pv[2 * i + 1] = r->null_p;
+    }
+    gs_drift_bh(pv, 2 * n, o->drift_fdr, rej);
+    for (size_t i = 0; i < n; i++) {
+        gs_field_drift *r = &c->drift[i];
+        char scope[600];
+        snprintf(scope, sizeof scope, "field %s:%s", r->collection, r->path);
+        if (rej[2 * i] && r->kind == 'n' && r->psi >= o->drift_psi) {
+            r->drifted = 1;
+            add(c, "drift.numeric", "drift", scope, "PSI", 0, r->psi,
+                "the distribution moved: PSI %.2f, KS D %.2f (p %.2g, %s), "
+                "Wasserstein %.2f sandbox standard deviations; %llu sandbox "
+                "and %llu production values", r->psi, r->ks, r->ks_p,
+                r->ks_exact ? "exact" : "asymptotic", r->wasserstein,
+                (unsigned long long)r->n_sandbox,
+                (unsigned long long)r->n_production);
+        }
+        if (rej[2 * i] && r->kind == 'c' && r->js >= o->drift_js) {
+            r->drifted = 1;
+            add(c, "drift.categorical", "drift", scope, "JS distance", 0,
+                r->js, "the mix of values moved: Jensen-Shannon distance "
+                "%.2f (chi-square p %.2g); %llu values new in production, "
+                "%llu sandbox values gone", r->js, r->chi2_p,
+                (unsigned long long)r->new_categories,
+                (unsigned long long)r->vanished_categories);
+        }
+        /* a never-null field getting nulls is schema.nulls_appeared */
+        if (rej[2 * i + 1] && r->null_sandbox > 0 &&
+            fabs(r->null_production - r->null_sandbox) >= o->drift_null) {
+            r->missing_drifted = 1;
+            add(c, "drift.missingness", "drift", scope, "null share",
+                r->null_sandbox, r->null_production,
+                "null or empty in %.1f%% of sandbox values but %.1f%% of "
+                "production values (p %.2g)", 100 * r->null_sandbox,
+                100 * r->null_production, r->null_p);
+        }
+    }
+out:
+    gs_free(pv);
+    gs_free(rej);
+}
+
+static void check_drift(gs_comparison *c)
+{
+    const gs_profile *sb = c->sides[0].profile, *pr = c->sides[1].profile;
+    for (size_t i = 0; i < gs_profile_field_count(sb) && c->st == GS_OK; i++) {
+        gs_field_stats s, p;
+        gs_field_stats_get(gs_profile_field_at(sb, i), &s);
+        const gs_field *pf = gs_profile_field_find(pr, s.collection, s.path);
+        if (!pf)
+            continue;
+        gs_field_stats_get(pf, &p);
+        drift_field(c, &s, &p);
+    }
+    if (c->n_drift > 1)
+        qsort(c->drift, c->n_drift, sizeof *c->drift, drift_cmp);
+    drift_findings(c);
+}
+
+size_t gs_comparison_drift(const gs_comparison *c, const gs_field_drift **rows)
+{
+    *rows = c->drift;
+    return c->n_drift;
+}
+
 /* ---- sorting and lifecycle ---------------------------------------------- */
 
 static int finding_cmp(const void *a, const void *b)
@@ -589,6 +803,7 @@ gs_status gs_compare(const gs_profile *sandbox, const gs_profile *production,
     check_encodings(c);
     check_collections(c);
     check_fields(c);
+    check_drift(c);
     gs_comparison_sort(c);
     if (c->st != GS_OK) {
         gs_status st = c->st;
@@ -618,6 +833,11 @@ void gs_comparison_free(gs_comparison *c)
         gs_free(f->message);
     }
     gs_free(c->findings);
+    for (size_t i = 0; i < c->n_drift; i++) {
+        gs_free(c->drift[i].collection);
+        gs_free(c->drift[i].path);
+    }
+    gs_free(c->drift);
     for (int d = 0; d < 6; d++) {
         for (size_t i = 0; i < c->dists[d].n; i++)
             gs_free(c->dists[d].rows[i].key);

@@ -154,6 +154,47 @@ static const char *const dist_names[] = {
     "collection_records", "defect_files",
 };
 
+/* Per-field drift rows (compare.h gs_field_drift); NAN prints as null. */
+static void json_drift(yajl_gen g, const gs_comparison *c)
+{
+    const gs_field_drift *rows;
+    size_t n = gs_comparison_drift(c, &rows);
+    jk(g, "drift");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < n; i++) {
+        const gs_field_drift *r = &rows[i];
+        yajl_gen_map_open(g);
+        jk(g, "collection");
+        js(g, r->collection);
+        jk(g, "path");
+        js(g, r->path);
+        jk(g, "kind");
+        js(g, r->kind == 'n' ? "numeric" : r->kind == 'c' ? "categorical"
+                                                          : "untested");
+        ju(g, "n_sandbox", r->n_sandbox);
+        ju(g, "n_production", r->n_production);
+        jd(g, "psi", r->psi);
+        jd(g, "ks", r->ks);
+        jd(g, "ks_p", r->ks_p);
+        jk(g, "ks_exact");
+        yajl_gen_bool(g, r->ks_exact);
+        jd(g, "wasserstein", r->wasserstein);
+        jd(g, "js", r->js);
+        jd(g, "chi2_p", r->chi2_p);
+        ju(g, "new_categories", r->new_categories);
+        ju(g, "vanished_categories", r->vanished_categories);
+        jd(g, "null_sandbox", r->null_sandbox);
+        jd(g, "null_production", r->null_production);
+        jd(g, "null_p", r->null_p);
+        jk(g, "drifted");
+        yajl_gen_bool(g, r->drifted);
+        jk(g, "missingness_drifted");
+        yajl_gen_bool(g, r->missing_drifted);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+}
+
 /* A finding's stable id: 16 hex digits of XXH3(check NUL scope), the same
  * whenever the same check fires on the same scope. */
 static const char *finding_id(const gs_finding *f, char out[17])
@@ -310,6 +351,8 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     }
     yajl_gen_map_close(g);
 
+    json_drift(g, c);
+
     uint64_t counts[3] = {0};
     size_t nf = gs_comparison_finding_count(c);
     char id[17];
@@ -431,6 +474,52 @@ static void md_num(FILE *out, double v)
         fputs("–", out);
 }
 
+#define MD_DRIFT_ROWS 50
+
+/* The fields whose distribution or missingness drifted (at most
+ * MD_DRIFT_ROWS; report.json has every tested field). */
+static void md_drift(FILE *out, const gs_comparison *c)
+{
+    const gs_field_drift *rows;
+    size_t n = gs_comparison_drift(c, &rows), tested = 0, moved = 0, shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        tested += rows[i].kind != '-';
+        moved += rows[i].drifted || rows[i].missing_drifted;
+    }
+    fprintf(out, "\n## Distribution drift\n\n%zu of %zu shared fields "
+            "tested (keys and free text are not); %zu drifted (Benjamini-"
+            "Hochberg across all tests).\n", tested, n, moved);
+    if (moved == 0)
+        return;
+    fputs("\n| field | test | sandbox n | production n | statistic | "
+          "nulls |\n|---|---|---:|---:|---|---|\n", out);
+    for (size_t i = 0; i < n && shown < MD_DRIFT_ROWS; i++) {
+        const gs_field_drift *r = &rows[i];
+        if (!r->drifted && !r->missing_drifted)
+            continue;
+        shown++;
+        fputs("| ", out);
+        md_text(out, r->collection, 100);
+        fputs(":", out);
+        md_text(out, r->path, 200);
+        fprintf(out, " | %s | %llu | %llu | ", r->kind == 'n' ? "numeric"
+                : r->kind == 'c' ? "categorical" : "—",
+                (unsigned long long)r->n_sandbox,
+                (unsigned long long)r->n_production);
+        if (r->kind == 'n')
+            fprintf(out, "PSI %.2f, KS %.2f (p %.2g), W1 %.2fσ", r->psi, r->ks,
+                    r->ks_p, r->wasserstein);
+        else if (r->kind == 'c')
+            fprintf(out, "JS %.2f (χ² p %.2g), %llu new, %llu gone", r->js,
+                    r->chi2_p, (unsigned long long)r->new_categories,
+                    (unsigned long long)r->vanished_categories);
+        fprintf(out, " | %.1f%% → %.1f%% |\n", 100 * r->null_sandbox,
+                100 * r->null_production);
+    }
+    if (moved > shown)
+        fprintf(out, "\n%zu more in report.json.\n", moved - shown);
+}
+
 /* The checklist (gates that are not data) and the waivers in force. */
 static void md_checklist(FILE *out, const gs_policy *p)
 {
@@ -547,6 +636,7 @@ gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
         }
     }
 
+    md_drift(out, c);
     fputs("\n## Findings\n", out);
     if (nf == 0)
         fputs("\nNo findings.\n", out);

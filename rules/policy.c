@@ -77,6 +77,9 @@ static const owned_threshold owned_thresholds[] = {
     {"schema.type_changed", offsetof(gs_compare_opts, new_type_share), 0},
     {"schema.nulls_appeared", offsetof(gs_compare_opts, null_share), 0},
     {"schema.enum_new_values", offsetof(gs_compare_opts, enum_max_distinct), 1},
+    {"drift.numeric", offsetof(gs_compare_opts, drift_psi), 0},
+    {"drift.categorical", offsetof(gs_compare_opts, drift_js), 0},
+    {"drift.missingness", offsetof(gs_compare_opts, drift_null), 0},
 };
 
 const char *gs_policy_builtin_text(void)

@@ -72,6 +72,22 @@ typedef struct gs_side {
 
 typedef struct gs_comparison gs_comparison;
 
+/* How one field's distribution moved (drift.h), for every field both sides
+ * have. Distribution, missingness and type/format changes are kept apart:
+ * a field can drift in one and not the others. NAN: not computed. */
+typedef struct gs_field_drift {
+    char *collection, *path;
+    uint64_t n_sandbox, n_production;  /* non-null values */
+    char kind;                 /* 'n' numeric, 'c' categorical, '-' none */
+    double psi, ks, ks_p, wasserstein;
+    int ks_exact;
+    double js, chi2_p;
+    uint64_t new_categories, vanished_categories;
+    double null_sandbox, null_production, null_p;
+    int drifted, missing_drifted;  /* significant after Benjamini-Hochberg
+                                      and past the effect threshold */
+} gs_field_drift;
+
 /* Thresholds the built-in checks use; gs_compare_opts_default fills them.
  * They are printed in every report. */
 typedef struct gs_compare_opts {
@@ -82,6 +98,12 @@ typedef struct gs_compare_opts {
     uint64_t enum_max_distinct; /* a small domain: at most this many values */
     uint64_t enum_min_values;   /* ... seen at least this many times */
     uint64_t min_values;        /* fewer sandbox values: assumption too weak */
+    double drift_psi;           /* PSI at or above which a numeric field
+                                   drifted (and its KS test is significant) */
+    double drift_js;            /* Jensen-Shannon distance, categorical */
+    double drift_null;          /* change in null share, missingness */
+    double drift_fdr;           /* false discovery rate across all tests */
+    uint64_t drift_min_values;  /* fewer values on a side: no drift test */
 } gs_compare_opts;
 
 void gs_compare_opts_default(gs_compare_opts *o);
@@ -97,6 +119,9 @@ const gs_side *gs_comparison_side(const gs_comparison *c, int production);
  * "collection_records", "defect_files". Rows sorted by key. */
 size_t gs_comparison_dist(const gs_comparison *c, const char *which,
                           const gs_dist_row **rows);
+/* Per-field drift rows, sorted by (collection, path). */
+size_t gs_comparison_drift(const gs_comparison *c, const gs_field_drift **rows);
+
 /* The names gs_comparison_dist knows, in report order; returns how many. */
 size_t gs_comparison_dist_names(const char *const **names);
 size_t gs_comparison_finding_count(const gs_comparison *c);
