@@ -153,8 +153,8 @@ int main(int argc, char **argv)
             continue;
         *tab = '\0';
         tab[strcspn(tab + 1, "\r\n") + 1] = '\0';
-        snprintf(names[nans], sizeof names[0], "%s", line);
-        snprintf(answers[nans++], sizeof answers[0], "%s", tab + 1);
+        snprintf(names[nans], sizeof names[0], "%.127s", line);
+        snprintf(answers[nans++], sizeof answers[0], "%.39s", tab + 1);
     }
     fclose(af);
 
@@ -177,7 +177,7 @@ int main(int argc, char **argv)
         ans[GAP][0] = '\0';
         for (int i = 0; i < nans; i++)
             if (strcmp(names[i], f[0]) == 0)
-                snprintf(ans[GAP], sizeof ans[GAP], "%s", answers[i]);
+                snprintf(ans[GAP], sizeof ans[GAP], "%.39s", answers[i]);
         icu_alone(data, n < HEAD ? n : HEAD, ans[ICU], sizeof ans[ICU]);
         uchardet_alone(data, n < HEAD ? n : HEAD, ans[UCD], sizeof ans[UCD]);
 
