@@ -3,26 +3,10 @@
  * Job: turn a file's bytes into valid UTF-8 for the parsers, and count the
  * text-hygiene facts every format shares, once, here (see decode.h).
  *
- * Detection (gs_decoder_detect, on the head only); the first rule that fits
- * wins:
- *   1. a BOM (UTF-32LE is tried before UTF-16LE: FF FE 00 00 starts both);
- *   2. the NUL pattern of UTF-32 or UTF-16 without a BOM (ASCII-range text);
- *   3. binary: NULs that 2 does not explain, or many C0 controls
- *      -> looks_binary, "undetermined", read as UTF-8 with replacement;
- *   4. valid UTF-8 (a sequence cut by the end of the head is fine);
- *      pure ASCII is "UTF-8" too, unless it holds escapes that ICU reads
- *      as 7-bit ISO-2022-JP/KR/CN;
- *   5. mostly valid UTF-8: at least MOSTLY_MIN_MB multibyte sequences and
- *      at least as many of them as invalid subparts (valid multibyte
- *      sequences seldom arise by chance in 8-bit legacy text, while stray
- *      bytes in UTF-8 exports are common);
- *   6. ICU's detector, trusted only with DETECT_MIN_HIGH bytes >= 0x80 and a
- *      confidence >= DETECT_MIN_CONFIDENCE; ISO-8859-1/2/6/7/8/9 become
- *      windows-1252/1250/1256/1253/1255/1254 when C1 bytes (0x80-0x9F)
- *      occur, since those are controls in 8859;
- *   7. otherwise "undetermined", read as UTF-8 with replacement.
- * Binary (3) is tested before valid UTF-8 (4) because NUL-rich binary headers
- * are often valid UTF-8.
+ * Detection (gs_decoder_detect, on the head only) is charset.c's: this
+ * file takes its answer, skips the BOM it found, and reads UTF-8 and
+ * "undetermined" (binary, too little text) as UTF-8 with replacement,
+ * anything else through an ICU converter.
  *
  * Invariants:
  *   1. Output is valid UTF-8 without a leading BOM: UTF-8 mode emits only
@@ -43,9 +27,11 @@
  * NUL is counted in nul_bytes only, not in control_chars.
  *
  * Not done here: NFC, mojibake, invisible characters (the collector looks at
- * values); the declared charset of a format (the parsers report it).
+ * values); deciding the encoding (charset.c).
  */
 #include "gapscan/decode.h"
+
+#include "gapscan/charset.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -53,20 +39,11 @@
 
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
-#include <unicode/ucsdet.h>
 
 #define OUT_CAP (64 * 1024)      /* output buffer bytes */
 #define DIRECT_MIN 4096          /* valid runs this long skip the copy */
 #define U_CAP 8192               /* UTF-16 pivot, in UChars */
 #define U_SLICE (U_CAP / 2 - 64) /* input bytes per ucnv_toUnicode call */
-
-/* Measured with ICU 72 on 100-1,200-byte texts in 16 charsets: right
- * answers scored 17-100 (ISO-8859-2 lowest, CJK 100), noise (its UTF-16
- * guesses on 8-bit text, random bytes) 10, and its wrong guesses for
- * single-byte Cyrillic 10-11. Below 20 we say "undetermined". */
-#define DETECT_MIN_CONFIDENCE 20
-#define DETECT_MIN_HIGH 8
-#define MOSTLY_MIN_MB 4
 
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
@@ -646,152 +623,10 @@ static gs_status icu_convert(gs_decoder *d, const unsigned char *p, size_t n,
 
 /* ---- detection ------------------------------------------------------- */
 
-typedef struct head_stats {
-    size_t len;
-    size_t nul, ctrl, high, c1, esc;
-    size_t ascii16[2];      /* UTF-16 units that look like ASCII: LE, BE */
-    size_t ascii32[2];      /* the same for UTF-32 */
-    uint64_t invalid;       /* maximal invalid subparts, not counting a
-                               sequence cut by the end of the head */
-    uint64_t multibyte;     /* valid multibyte UTF-8 sequences */
-} head_stats;
-
-static int textish(unsigned c)
-{
-    return c >= 0x20 || c == '\t' || c == '\n' || c == '\r';
-}
-
-static void head_scan(const unsigned char *p, size_t n, head_stats *s)
-{
-    size_t i;
-    int cut;
-
-    memset(s, 0, sizeof *s);
-    s->len = n;
-    for (i = 0; i < n; i++) {
-        unsigned c = p[i];
-        if (c >= 0x80)
-            s->high++, s->c1 += c <= 0x9F;
-        else if (c == 0)
-            s->nul++;
-        else if (c == 0x1B)
-            s->esc++;
-        else if (!textish(c) && c != '\f')
-            s->ctrl++;
-    }
-    for (i = 0; s->nul && i + 1 < n; i += 2) {
-        s->ascii16[0] += p[i + 1] == 0 && p[i] != 0 && textish(p[i]) && p[i] < 0x80;
-        s->ascii16[1] += p[i] == 0 && p[i + 1] != 0 && textish(p[i + 1]) && p[i + 1] < 0x80;
-    }
-    for (i = 0; s->nul && i + 3 < n; i += 4) {
-        int mid = p[i + 1] == 0 && p[i + 2] == 0;
-        s->ascii32[0] += mid && p[i + 3] == 0 && p[i] && textish(p[i]) && p[i] < 0x80;
-        s->ascii32[1] += mid && p[i] == 0 && p[i + 3] && textish(p[i + 3]) && p[i + 3] < 0x80;
-    }
-    for (i = 0; i < n;) {
-        size_t v = utf8_valid_prefix(p + i, n - i);
-        for (size_t j = i; j < i + v; j++)
-            s->multibyte += p[j] >= 0xC0;
-        i += v;
-        if (i == n)
-            break;
-        size_t k = utf8_subpart(p + i, n - i, &cut);
-        s->invalid += !cut;
-        i += k;
-    }
-}
-
-/* The encoding a NUL pattern says, with its confidence, or NULL. Text in
- * UTF-16/32 without a BOM is only recognisable this way when a good share
- * of it is ASCII: at least 30% of the code units. */
-static const char *nul_pattern(const head_stats *s, double *conf)
-{
-    size_t units32 = s->len / 4, units16 = s->len / 2;
-    static const char *const n32[2] = {"UTF-32LE", "UTF-32BE"};
-    static const char *const n16[2] = {"UTF-16LE", "UTF-16BE"};
-
-    for (int be = 0; be < 2; be++) {
-        if (units32 && s->ascii32[be] * 10 >= units32 * 3 &&
-            s->ascii32[!be] == 0) {
-            *conf = (double)s->ascii32[be] / (double)units32;
-            return n32[be];
-        }
-    }
-    for (int be = 0; be < 2; be++) {
-        if (units16 && s->ascii16[be] * 10 >= units16 * 3 &&
-            s->ascii16[!be] * 10 < s->ascii16[be]) {
-            *conf = (double)s->ascii16[be] / (double)units16;
-            return n16[be];
-        }
-    }
-    return NULL;
-}
-
-/* NULs at 10% of the head, or at 1% and at least 4 of them, or C0 controls
- * (not TAB/LF/CR/FF/ESC) at 5% and at least 4: not text. A stray NUL in a
- * text file is a hygiene fact, not a reason to call it binary. */
-static int looks_binary(const head_stats *s)
-{
-    return (s->nul && s->nul * 10 >= s->len) ||
-           (s->nul >= 4 && s->nul * 100 >= s->len) ||
-           (s->ctrl >= 4 && s->ctrl * 20 >= s->len);
-}
-
 static void set_encoding(gs_decoder *d, const char *name, double conf)
 {
     snprintf(d->f.encoding, sizeof d->f.encoding, "%s", name);
     d->f.confidence = conf;
-}
-
-/* ICU's 8859 names, when C1 bytes say the text is really windows-125x. */
-static const char *c1_name(const char *name)
-{
-    static const char *const map[][2] = {
-        {"ISO-8859-1", "windows-1252"}, {"ISO-8859-2", "windows-1250"},
-        {"ISO-8859-6", "windows-1256"}, {"ISO-8859-7", "windows-1253"},
-        {"ISO-8859-8", "windows-1255"}, {"ISO-8859-8-I", "windows-1255"},
-        {"ISO-8859-9", "windows-1254"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(name, map[i][0]) == 0)
-            return map[i][1];
-    return name;
-}
-
-/* Asks ICU's detector; name is left empty when it has no answer good
- * enough. ICU's own failures (other than memory) mean "no answer". */
-static gs_status icu_guess(const unsigned char *p, size_t n,
-                           const head_stats *s, char *name, size_t cap,
-                           int *conf)
-{
-    UErrorCode err = U_ZERO_ERROR;
-    UCharsetDetector *csd = ucsdet_open(&err);
-    const UCharsetMatch *m;
-
-    name[0] = '\0';
-    *conf = 0;
-    if (U_FAILURE(err))
-        return err == U_MEMORY_ALLOCATION_ERROR ? GS_ENOMEM : GS_OK;
-    ucsdet_enableInputFilter(csd, 1);
-    ucsdet_setText(csd, (const char *)p, n > INT32_MAX ? INT32_MAX : (int32_t)n,
-                   &err);
-    m = ucsdet_detect(csd, &err);
-    if (U_SUCCESS(err) && m) {
-        const char *nm = ucsdet_getName(m, &err);
-        *conf = ucsdet_getConfidence(m, &err);
-        if (U_SUCCESS(err) && nm && *conf >= DETECT_MIN_CONFIDENCE) {
-            /* "IBM424_rtl" -> "IBM424": the direction is not a charset */
-            size_t k = strlen(nm);
-            if (k > 4 && (strcmp(nm + k - 4, "_rtl") == 0 ||
-                          strcmp(nm + k - 4, "_ltr") == 0))
-                k -= 4;
-            snprintf(name, cap, "%.*s", (int)k, s->c1 ? c1_name(nm) : nm);
-        }
-    }
-    ucsdet_close(csd);
-    if (err == U_MEMORY_ALLOCATION_ERROR)
-        return GS_ENOMEM;
-    return GS_OK;
 }
 
 /* Switches d to ICU mode for name. *known is cleared (and nothing changes)
@@ -832,84 +667,6 @@ fail_cnv:
     return GS_ENOMEM;
 }
 
-/* BOM at the start of p: its encoding name and length, or NULL. */
-static const char *bom_of(const unsigned char *p, size_t n, size_t *len)
-{
-    static const struct { const char *name; unsigned char b[4]; size_t n; } boms[] = {
-        {"UTF-8", {0xEF, 0xBB, 0xBF, 0}, 3},
-        {"UTF-32LE", {0xFF, 0xFE, 0, 0}, 4},    /* before UTF-16LE */
-        {"UTF-32BE", {0, 0, 0xFE, 0xFF}, 4},
-        {"UTF-16LE", {0xFF, 0xFE, 0, 0}, 2},
-        {"UTF-16BE", {0xFE, 0xFF, 0, 0}, 2},
-    };
-    for (size_t i = 0; i < sizeof boms / sizeof boms[0]; i++) {
-        if (n >= boms[i].n && memcmp(p, boms[i].b, boms[i].n) == 0) {
-            *len = boms[i].n;
-            return boms[i].name;
-        }
-    }
-    return NULL;
-}
-
-/* Rules 2-7 of the file header, for a head without a BOM. */
-static gs_status classify(gs_decoder *d, const unsigned char *p, size_t n)
-{
-    head_stats s;
-    const char *name;
-    char guess[sizeof d->f.encoding];
-    double conf;
-    int icu_conf, known;
-    gs_status st;
-
-    head_scan(p, n, &s);
-    d->f.ascii_only = s.high == 0;
-    d->mode = MODE_UTF8;
-    if (s.nul && (name = nul_pattern(&s, &conf)) != NULL) {
-        if ((st = use_icu(d, name, &known)) != GS_OK || known) {
-            set_encoding(d, name, conf);
-            return st;
-        }
-    }
-    if (looks_binary(&s)) {
-        d->f.looks_binary = 1;
-        return GS_OK;
-    }
-    if (s.high == 0 && s.esc >= 2) {
-        /* 7-bit ISO-2022 text is only told apart by its escapes */
-        if ((st = icu_guess(p, n, &s, guess, sizeof guess, &icu_conf)) != GS_OK)
-            return st;
-        if (strncmp(guess, "ISO-2022-", 9) == 0 &&
-            (st = use_icu(d, guess, &known)) == GS_OK && known) {
-            set_encoding(d, guess, icu_conf / 100.0);
-            return GS_OK;
-        }
-        if (st != GS_OK)
-            return st;
-    }
-    if (s.invalid == 0) {
-        set_encoding(d, "UTF-8", 1.0);
-        return GS_OK;
-    }
-    if (s.multibyte >= MOSTLY_MIN_MB && s.multibyte >= s.invalid) {
-        set_encoding(d, "UTF-8", (double)s.multibyte /
-                                 (double)(s.multibyte + s.invalid));
-        return GS_OK;
-    }
-    if (s.high < DETECT_MIN_HIGH)
-        return GS_OK;
-    if ((st = icu_guess(p, n, &s, guess, sizeof guess, &icu_conf)) != GS_OK)
-        return st;
-    if (guess[0] == '\0')
-        return GS_OK;
-    if (strcmp(guess, "UTF-8") == 0) {
-        set_encoding(d, guess, icu_conf / 100.0);
-        return GS_OK;
-    }
-    if ((st = use_icu(d, guess, &known)) == GS_OK && known)
-        set_encoding(d, guess, icu_conf / 100.0);
-    return st;
-}
-
 /* ---- public API ------------------------------------------------------ */
 
 gs_status gs_decoder_open(const gs_limits *lim, const gs_sink *sink,
@@ -946,27 +703,29 @@ fail_d:
 gs_status gs_decoder_detect(gs_decoder *d, const unsigned char *head,
                             size_t len)
 {
-    const char *bom;
-    int known;
+    gs_charset_result cr;
+    int known = 0;
     gs_status st;
 
     if (!d || (!head && len) || d->mode != MODE_NONE)
         return GS_EINVAL;
-    bom = bom_of(head, len, &d->bom_left);
-    if (!bom)
-        return fail(d, classify(d, head, len));
-    snprintf(d->f.bom, sizeof d->f.bom, "%s", bom);
-    set_encoding(d, bom, 1.0);
+    if ((st = gs_charset_detect(head, len, &cr)) != GS_OK)
+        return fail(d, st);
+    snprintf(d->f.bom, sizeof d->f.bom, "%s", cr.bom);
+    d->bom_left = cr.bom_len;
+    d->f.ascii_only = cr.ascii_only;
+    d->f.looks_binary = cr.looks_binary;
     d->mode = MODE_UTF8;
-    if (strcmp(bom, "UTF-8") == 0) {
-        head_stats s;
-        head_scan(head + 3, len - 3, &s);
-        d->f.ascii_only = s.high == 0;
-        return GS_OK;
+    if (strcmp(cr.name, "UTF-8") != 0 && strcmp(cr.name, "undetermined") != 0) {
+        if ((st = use_icu(d, cr.name, &known)) != GS_OK)
+            return fail(d, st);
+        if (!known) {   /* charset.c gives only names ICU opens */
+            set_encoding(d, "undetermined", 0.0);
+            return GS_OK;
+        }
     }
-    st = use_icu(d, bom, &known);
-    assert(st != GS_OK || known);   /* ICU always has the UTF-16/32 ones */
-    return fail(d, st);
+    set_encoding(d, cr.name, cr.confidence);
+    return GS_OK;
 }
 
 gs_status gs_decoder_feed(gs_decoder *d, const unsigned char *buf, size_t len,
