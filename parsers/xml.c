@@ -4,12 +4,12 @@
  * gs_limits.xml_record_path, or found while streaming (below). Fields are
  * element text ("/catalog/book/title") and attributes ("/catalog/book/@id"),
  * qualified names as written ("dc:date"); every value is GS_VK_TEXT. Values
- * outside a record are values of the document. An element's text is sent
- * when the element ends, trimmed of blanks, with its descendants' text
- * (mixed content reads as written) - but only if it has non-blank text of its
- * own: containers give no value, an empty element without attributes gives
- * "". Facts: "xml.declared_encoding"
- * (from the XML declaration), "xml.root", "xml.record_path".
+ * outside a record are values of the document. An element's text is sent when
+ * the element ends, trimmed of blanks and with its descendants' text (mixed
+ * content reads as written), but only if it has non-blank text of its own:
+ * containers give no value, an empty element without attributes gives "".
+ * Facts: "xml.declared_encoding" (from the XML declaration, evidence for the
+ * encoding detector), "xml.root", "xml.record_path".
  *
  * Finding the record path. An element path becomes a candidate when an
  * element starts under a parent instance that already holds a sibling of the
@@ -28,12 +28,21 @@
  *     the declaration says) and never NOENT, DTDLOAD, DTDATTR, XINCLUDE or
  *     HUGE: external entities and the external DTD subset are never loaded
  *     (a reference to an external entity is the defect "xml.entity_refused"),
- *     and libxml2's own guards against entity amplification ("billion laughs")
- *     and deep nesting stay on. Internal entities are expanded through SAX;
- *     their output is bounded here too (expansion_ok: one entity referenced
- *     many times, which libxml2 2.9 lets through in SAX mode).
+ *     and libxml2's own guard against nested entity amplification ("billion
+ *     laughs") stays on. Internal entities are expanded through SAX; their
+ *     output is bounded here too (expansion_ok: one entity referenced many
+ *     times, which libxml2 2.9 lets through in SAX mode), and so is nesting
+ *     (max_depth: 2.9's push parser does not enforce its own depth limit).
  *   - Process-wide, once (pthread_once): xmlInitParser, an external-entity
- *     loader that refuses everything, catalogs off.
+ *     loader that refuses everything, catalogs off, a silent generic error
+ *     handler (also set for the calling thread at each open) so that libxml2
+ *     never prints.
+ *
+ * Defect codes: xml.syntax (fatal well-formedness error), xml.truncated,
+ * xml.entity_refused, xml.entity_undeclared, xml.entity_expansion, xml.depth,
+ * xml.namespace, xml.field_too_large, xml.too_many_paths, and xml.error /
+ * xml.warning for libxml2's other non-fatal diagnostics. The detail is
+ * libxml2's message where it has one.
  *
  * Invariants:
  *   1. Events depend only on the bytes: libxml2 always receives the same
@@ -46,9 +55,10 @@
  *      starts fed; 0 (not known) when that line start has left the ring.
  *   3. Bounded memory: one block, the ring, open elements (max_depth), each
  *      open element's text (max_field_bytes; past it the text is not kept,
- *      and if the element had text of its own, "xml.field_too_large"), the path trie (2 * max_paths + 2 nodes; past it
- *      "xml.too_many_paths" and values without a field), the pending queue
- *      (max_record_bytes). libxml2 keeps to its own limits (no HUGE).
+ *      and if the element had text of its own, "xml.field_too_large"), the
+ *      path trie (2 * max_paths + 2 nodes; past it "xml.too_many_paths" and
+ *      values without a field), the pending queue (max_record_bytes), entity
+ *      output (EXPAND_RATIO). libxml2 keeps to its own limits (no HUGE).
  *   4. The first fatal error ends the parse of the file (XML has no recovery)
  *      with the defect "xml.syntax" (or a more specific code); what was read
  *      before stays, an open record is closed, and feed()/finish() return
@@ -586,20 +596,34 @@ static int candidate(gs_parser *p, uint32_t id)
     return 1;
 }
 
+/* "prefix:local" (or "local") into p->qname, NUL-terminated. */
+static int set_qname(gs_parser *p, const xmlChar *prefix, const xmlChar *local)
+{
+    p->qname.len = 0;
+    gs_status st = GS_OK;
+    if (prefix) {
+        st = gs_buf_append(&p->qname, prefix, strlen((const char *)prefix));
+        if (st == GS_OK)
+            st = gs_buf_append(&p->qname, ":", 1);
+    }
+    if (st == GS_OK)
+        st = gs_buf_append(&p->qname, local, strlen((const char *)local) + 1);
+    if (st != GS_OK)
+        return fail(p, st);
+    p->qname.len--;
+    return 1;
+}
+
 static int attributes(gs_parser *p, uint32_t elem, int n,
                       const xmlChar **attrs, gs_loc loc)
 {
-    for (int i = 0; i < n && p->st == GS_OK; i++) {
+    for (int i = 0; i < n && !p->ended; i++) {
         const xmlChar **a = attrs + 5 * i;
         const char *v = (const char *)a[3];
         size_t vlen = (size_t)(a[4] - a[3]);
         uint32_t id;
-        p->qname.len = 0;
-        if ((a[1] && (gs_buf_append(&p->qname, a[1], strlen((const char *)a[1])) ||
-                      gs_buf_append(&p->qname, ":", 1))) ||
-            gs_buf_append(&p->qname, a[0], strlen((const char *)a[0])))
-            return fail(p, GS_ENOMEM);
-        if (!child(p, elem, KIND_ATTR, p->qname.p, p->qname.len, &id))
+        if (!set_qname(p, a[1], a[0]) ||
+            !child(p, elem, KIND_ATTR, p->qname.p, p->qname.len, &id))
             return 0;
         /* Without entity substitution libxml2 leaves references in
          * attribute values ("&#38;", "&name;"); decode them as its own
@@ -649,17 +673,8 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
     }
     uint32_t parent = p->depth ? p->stack[p->depth - 1].node : NODE_ROOT;
     uint32_t id;
-    p->qname.len = 0;
-    if ((prefix && (gs_buf_append(&p->qname, prefix,
-                                  strlen((const char *)prefix)) ||
-                    gs_buf_append(&p->qname, ":", 1))) ||
-        gs_buf_append(&p->qname, local, strlen((const char *)local)) ||
-        gs_buf_append(&p->qname, "", 1)) {
-        fail(p, GS_ENOMEM);
-        return;
-    }
-    p->qname.len--;
-    if (!expansion_ok(p, ctx, p->qname.len + 2))
+    if (!set_qname(p, prefix, local) ||
+        !expansion_ok(p, ctx, p->qname.len + 2))
         return;
     if (!child(p, parent, KIND_ELEM, p->qname.p, p->qname.len, &id))
         return;
@@ -697,7 +712,7 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
     if (!p || p->depth == 0)
         return;
     frame *f = &p->stack[p->depth - 1];
-    const char *s = p->text.p + f->text_start;
+    const char *s = p->text.p ? p->text.p + f->text_start : "";
     size_t n = p->text.len - f->text_start;
     while (n && is_space((unsigned char)s[n - 1]))
         n--;
@@ -782,10 +797,6 @@ static const char *error_code(const gs_parser *p, const xmlError *e)
     case XML_ERR_EXT_ENTITY_STANDALONE:
     case XML_IO_LOAD_ERROR:
         return "xml.entity_refused";
-    case XML_ERR_INTERNAL_ERROR:
-        if ((unsigned)p->ctxt->nameNr >= xmlParserMaxDepth)
-            return "xml.depth";
-        break;
     default:
         break;
     }
@@ -816,10 +827,8 @@ static void on_error(void *ctx, xmlErrorPtr e)
         snprintf(detail, sizeof detail, "%s", e->message ? e->message : "error");
     detail[strcspn(detail, "\r\n")] = '\0';
     emit_defect(p, code, detail, here(p));
-    if (e->level == XML_ERR_FATAL) {
+    if (e->level == XML_ERR_FATAL)
         p->ended = 1;
-        p->limited = strcmp(code, "xml.depth") == 0;
-    }
 }
 
 /* ---- bytes to libxml2 ---- */
