@@ -130,6 +130,7 @@ void gs_limits_default(gs_limits *lim)
         .max_inflate_ratio = 1000,
         .max_inflated_bytes = (uint64_t)64 << 30,
         .hll_lg_k = 12,
+        .xml_record_path = NULL,
     };
 }
 

@@ -88,6 +88,7 @@ typedef struct gs_limits {
     uint64_t max_inflate_ratio;   /* gzip output/input bytes: 1,000 */
     uint64_t max_inflated_bytes;  /* gzip output per file: 64 GiB */
     unsigned hll_lg_k;            /* HyperLogLog registers = 2^lg_k: 12 */
+    const char *xml_record_path;  /* "/catalog/book"; NULL: found automatically */
 } gs_limits;
 
 void gs_limits_default(gs_limits *lim);
