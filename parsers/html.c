@@ -11,8 +11,9 @@
  *                    first one is also the fact "html.declared_charset"
  *                    (evidence for the encoding detector);
  *   doc.meta.<key>   the content of every <meta> ("" when it has none); key is
- *                    its name, else property, else http-equiv, as written.
- *                    Not lowercased: HTML matches name case-insensitively but
+ *                    its name, else property, else itemprop (schema.org's
+ *                    dateModified), else http-equiv, as written. Not
+ *                    lowercased: HTML matches name case-insensitively but
  *                    property ("og:", RDFa) and DC names are case-sensitive,
  *                    and events.h promises keys as written;
  *   doc.time         each <time datetime>, or the collapsed text of a <time>
@@ -26,17 +27,20 @@
  *
  * Locations: a value sits where the start tag that carries it ends (its '>';
  * for title and time text, the opening tag); the counts and the record at
- * line 1. libxml2 gives a byte offset (xmlByteConsumed) in every callback;
- * line and byte column come from our own list of the newline offsets fed and
- * not yet passed, trimmed at every callback and checkpoint.
+ * line 1. libxml2 gives its byte offset (xmlByteConsumed) in a callback;
+ * line and byte column come from our own list of the offsets of the
+ * newlines fed that libxml2 has not yet passed (libxml2's own column counts
+ * characters). Errors found by the final flush are placed where the
+ * construct libxml2 was waiting to see completed begins.
  *
  * Defects. Tag soup is normal on the web, so libxml2's complaints about it
  * (unknown or HTML5 tags, misplaced or unexpected end tags, missing ';',
  * duplicate attributes, bad characters the decode stage already counts) are
  * only counted, in the fact "html.recovered_errors" (when nonzero). What
- * loses text is "html.syntax": a comment, processing instruction or quoted
- * attribute value never closed (the rest of the file disappears into it) and
- * a tag cut short by the end of input.
+ * loses text is "html.syntax", at most one per place: a comment, processing
+ * instruction or quoted attribute value never closed (the rest of the file
+ * disappears into it), a tag cut short by the end of input (a truncated
+ * file), input libxml2 cannot read as UTF-8.
  *
  * Invariants:
  *   1. Events depend only on the bytes. libxml2's push parser waits for a
@@ -50,7 +54,9 @@
  *      ("html.too_deep", GS_ELIMIT); bytes libxml2 holds unparsed are checked
  *      at fixed offsets (every 64 KiB, or max_record_bytes if smaller) and
  *      past max_record_bytes end the file ("html.too_large", GS_ELIMIT);
- *      title and time text are kept up to max_field_bytes.
+ *      title and time text are kept up to max_field_bytes; the newline
+ *      list only covers bytes past libxml2's position at the last
+ *      checkpoint, so it is bounded by those limits too.
  *   3. record_begin/record_end pair, also when a limit ends the file.
  *   4. No network, no file access, no re-decoding: the context reads UTF-8
  *      with HTML_PARSE_IGNORE_ENC, so <meta charset> is reported, never
@@ -393,6 +399,8 @@ static void on_meta(gs_parser *p, const xmlChar **atts, const gs_loc *loc)
     size_t cs_len = cs ? strlen(cs) : 0;
     if (!key)
         key = nonempty(attr(atts, "property"));
+    if (!key)
+        key = nonempty(attr(atts, "itemprop"));
     if (!key)
         key = equiv;
     if (!cs && equiv && content &&

@@ -193,12 +193,13 @@ START_TEST(counts_headings_and_links_with_href)
 }
 END_TEST
 
-START_TEST(meta_key_is_name_then_property_then_http_equiv_as_written)
+START_TEST(meta_key_is_name_property_itemprop_or_http_equiv_as_written)
 {
     char *t = parse_default(
         "<meta name=Description property=og:description content=a>"
         "<meta property=og:Title content=b>"
         "<meta http-equiv=Last-Modified content=c>"
+        "<meta itemprop=dateModified http-equiv=x content=2020-02-02>"
         "<meta name='' property=p content=d>"
         "<meta name=empty>"
         "<meta content=orphan>"
@@ -206,6 +207,7 @@ START_TEST(meta_key_is_name_then_property_then_http_equiv_as_written)
     ck_assert_has(t, "doc.meta.Description=a @");
     ck_assert_has(t, "doc.meta.og:Title=b @");
     ck_assert_has(t, "doc.meta.Last-Modified=c @");
+    ck_assert_has(t, "doc.meta.dateModified=2020-02-02 @");
     ck_assert_has(t, "doc.meta.p=d @");
     ck_assert_has(t, "doc.meta.empty= @");
     ck_assert_has(t, "doc.meta.Author=e @");
@@ -451,7 +453,7 @@ static Suite *html_suite(void)
     tcase_add_test(tc, visible_length_counts_code_points_once_per_whitespace_run);
     tcase_add_test(tc, hidden_elements_add_no_visible_text);
     tcase_add_test(tc, counts_headings_and_links_with_href);
-    tcase_add_test(tc, meta_key_is_name_then_property_then_http_equiv_as_written);
+    tcase_add_test(tc, meta_key_is_name_property_itemprop_or_http_equiv_as_written);
     tcase_add_test(tc, declared_charsets_are_reported_never_obeyed);
     tcase_add_test(tc, title_is_the_first_one_collapsed_and_time_text_counts);
     tcase_add_test(tc, columns_count_bytes_and_lines_any_line_ending);
