@@ -43,20 +43,22 @@
  * file), input libxml2 cannot read as UTF-8.
  *
  * Invariants:
- *   1. Events depend only on the bytes. libxml2's push parser waits for a
- *      whole construct (up to '<', '>' or "-->") before it calls back, so it
- *      sees the same text whatever the chunking, with one exception closed
- *      here: 2.9.14 forgets which quote it was inside when a chunk ends in a
- *      quoted attribute value and then never finds the tag's '>', buffering
- *      the rest of the file. Before each chunk that state is reset
- *      (checkIndex 0, hasPErefs bit 0 cleared) so the tag is rescanned.
+ *   1. Events depend only on the bytes. libxml2's push parser decides some
+ *      things from what happens to be buffered (a "<!DOCTYPE" or an
+ *      unclosed quote at the end of a chunk reads differently), so it never
+ *      sees the caller's chunks: bytes are staged and handed over in blocks
+ *      that end at fixed offsets (64 KiB, or max_record_bytes if smaller),
+ *      the last one at finish. libxml2 2.9.14 also forgets which quote it
+ *      was in when a block ends inside a quoted attribute value and then
+ *      never finds the tag's '>', holding the rest of the file unparsed;
+ *      before each block that state is reset (checkIndex 0, hasPErefs bit 0
+ *      cleared) so the tag is rescanned.
  *   2. Bounded memory: nesting deeper than max_depth ends the file
- *      ("html.too_deep", GS_ELIMIT); bytes libxml2 holds unparsed are checked
- *      at fixed offsets (every 64 KiB, or max_record_bytes if smaller) and
- *      past max_record_bytes end the file ("html.too_large", GS_ELIMIT);
- *      title and time text are kept up to max_field_bytes; the newline
- *      list only covers bytes past libxml2's position at the last
- *      checkpoint, so it is bounded by those limits too.
+ *      ("html.too_deep", GS_ELIMIT); what libxml2 holds unparsed after a
+ *      block past max_record_bytes ends the file ("html.too_large",
+ *      GS_ELIMIT); title and time text are kept up to max_field_bytes; the
+ *      newline list only covers bytes past libxml2's position after the last
+ *      block, so it is bounded by those limits too.
  *   3. record_begin/record_end pair, also when a limit ends the file.
  *   4. No network, no file access, no re-decoding: the context reads UTF-8
  *      with HTML_PARSE_IGNORE_ENC, so <meta charset> is reported, never
@@ -81,7 +83,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlstring.h>
 
-#define CHECK_EVERY ((uint64_t)64 * 1024)
+#define BLOCK ((size_t)64 * 1024)
 #define META_KEY_MAX 256
 
 enum kind { K_OTHER, K_HTML, K_META, K_TITLE, K_TIME, K_A, K_HEADING,
@@ -116,7 +118,8 @@ struct gs_parser {
     gs_loc rloc;            /* the record: line 1 */
 
     uint64_t fed;           /* bytes handed to libxml2 */
-    uint64_t every;         /* checkpoint interval */
+    char *block;            /* bytes not yet handed to libxml2 */
+    size_t nblock, block_size;
     uint64_t *nl;           /* offsets of '\n' not yet passed */
     size_t nl_head, nl_len, nl_cap;
     uint64_t at, line, line_start;  /* last offset located, its line */
@@ -583,7 +586,7 @@ static void push(gs_parser *p, const char *s, size_t n, int terminate)
         p->held = here(p);
 }
 
-/* At a fixed offset: how much libxml2 still holds unparsed. */
+/* After a block: how much libxml2 still holds unparsed. */
 static void checkpoint(gs_parser *p)
 {
     gs_loc loc = here(p);
@@ -592,15 +595,27 @@ static void checkpoint(gs_parser *p)
               "than the limit", &loc);
 }
 
+/* Bytes reach libxml2 in whole blocks (invariant 1), straight from buf
+ * when a block starts there, else through p->block. */
 static gs_status html_feed(gs_parser *p, const char *buf, size_t len)
 {
     if (p->st != GS_OK || !begin(p))
         return p->st;
     while (len && p->st == GS_OK) {
-        uint64_t room = p->every - p->fed % p->every;
-        size_t n = len < room ? len : (size_t)room;
-        push(p, buf, n, 0);
-        if (p->st == GS_OK && p->fed % p->every == 0)
+        size_t n = p->block_size - p->nblock;
+        if (n > len)
+            n = len;
+        if (p->nblock == 0 && n == p->block_size) {
+            push(p, buf, n, 0);
+        } else {
+            memcpy(p->block + p->nblock, buf, n);
+            p->nblock += n;
+            if (p->nblock == p->block_size) {
+                p->nblock = 0;
+                push(p, p->block, p->block_size, 0);
+            }
+        }
+        if (p->st == GS_OK && p->fed % p->block_size == 0)
             checkpoint(p);
         buf += n;
         len -= n;
@@ -612,7 +627,10 @@ static gs_status html_finish(gs_parser *p)
 {
     if (p->st != GS_OK || !begin(p))
         return p->st;
-    push(p, NULL, 0, 1);
+    if (p->nblock)
+        push(p, p->block, p->nblock, 0); /* sets p->held for the flush */
+    if (p->st == GS_OK)
+        push(p, NULL, 0, 1);
     /* libxml2 closes what is open at the end; this only guards a halt */
     if (p->title.open)
         p->title.open = 1;
@@ -641,6 +659,7 @@ static void html_close(gs_parser *p)
         return;
     if (p->ctxt)
         htmlFreeParserCtxt(p->ctxt);
+    gs_free(p->block);
     gs_free(p->nl);
     gs_free(p->title.text.p);
     gs_free(p->time.text.p);
@@ -670,9 +689,14 @@ static gs_status html_open(const gs_limits *lim, const gs_sink *sink,
     p->lim = lim;
     p->sink = sink;
     p->line = 1;
-    p->every = lim->max_record_bytes && lim->max_record_bytes < CHECK_EVERY
-                   ? lim->max_record_bytes
-                   : CHECK_EVERY;
+    p->block_size = lim->max_record_bytes && lim->max_record_bytes < BLOCK
+                        ? lim->max_record_bytes
+                        : BLOCK;
+    p->block = gs_malloc(p->block_size);
+    if (!p->block) {
+        html_close(p);
+        return GS_ENOMEM;
+    }
     htmlSAXHandler sax = {
         .startElement = on_start,
         .endElement = on_end,
