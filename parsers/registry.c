@@ -20,6 +20,7 @@ extern const gs_parser_type gs_jsonl_parser_type;
 extern const gs_parser_type gs_text_parser_type;
 extern const gs_parser_type gs_markdown_parser_type;
 extern const gs_parser_type gs_xml_parser_type;
+extern const gs_parser_type gs_html_parser_type;
 
 static const char *const format_names[GS_FMT__COUNT] = {
     [GS_FMT_UNKNOWN] = "unknown",
@@ -41,6 +42,7 @@ static const gs_parser_type *const parsers[] = {
     &gs_text_parser_type,
     &gs_markdown_parser_type,
     &gs_xml_parser_type,
+    &gs_html_parser_type,
 };
 
 const char *gs_format_name(gs_format fmt)
