@@ -5,6 +5,7 @@
 #include "gapscan/base.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,5 +158,75 @@ gs_status gs_buf_append(gs_buf *b, const void *s, size_t n)
     if (n)
         memcpy(b->p + b->len, s, n);
     b->len += n;
+    return GS_OK;
+}
+
+/* ---- limits by name (the CLI's --limit NAME=VALUE) ---------------------- */
+
+typedef struct limit_def {
+    const char *name;
+    size_t off;
+    int width;          /* sizeof the field: 4 (unsigned) or 8 */
+    uint64_t min, max;
+} limit_def;
+
+#define LIMIT(f, lo, hi) \
+    {#f, offsetof(gs_limits, f), (int)sizeof(((gs_limits *)0)->f), lo, hi}
+
+static const limit_def limit_defs[] = {
+    LIMIT(max_field_bytes, 16, (uint64_t)1 << 40),
+    LIMIT(max_record_bytes, 16, (uint64_t)1 << 40),
+    LIMIT(max_columns, 1, 10000000),
+    LIMIT(max_depth, 1, 100000),
+    LIMIT(max_paths, 1, 100000000),
+    LIMIT(max_examples, 0, 1000),
+    LIMIT(max_top_values, 1, 100000),
+    LIMIT(max_doc_defects, 0, 1000000),
+    LIMIT(max_value_bytes_kept, 8, 65536),
+    LIMIT(max_inflate_ratio, 0, UINT64_MAX),
+    LIMIT(max_inflated_bytes, 0, UINT64_MAX),
+    LIMIT(hll_lg_k, 4, 18),
+};
+
+gs_status gs_limits_set(gs_limits *lim, const char *name, const char *value,
+                        gs_error *err)
+{
+    const limit_def *def = NULL;
+    for (size_t i = 0; i < sizeof limit_defs / sizeof limit_defs[0]; i++)
+        if (strcmp(limit_defs[i].name, name) == 0)
+            def = &limit_defs[i];
+    if (!def)
+        return gs_error_set(err, GS_EINVAL, "unknown limit '%s' (see "
+                            "docs/limits.md)", name);
+    uint64_t v = 0;
+    const char *s = value;
+    if (*s < '0' || *s > '9')
+        s = "";  /* reject: empty, sign, space */
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (v > (UINT64_MAX - 9) / 10)
+            return gs_error_set(err, GS_EINVAL, "limit %s: '%s' is too "
+                                "large", name, value);
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    unsigned shift = *s == 'K' ? 10 : *s == 'M' ? 20 : *s == 'G' ? 30 : 0;
+    if (shift)
+        s++;
+    if (s == value || *s != '\0' || (shift && v > (UINT64_MAX >> shift)))
+        return gs_error_set(err, GS_EINVAL, "limit %s wants a number with "
+                            "an optional K, M or G suffix, not '%s'", name,
+                            value);
+    v <<= shift;
+    if (v < def->min || v > def->max || (def->width == 4 && v > UINT32_MAX))
+        return gs_error_set(err, GS_EINVAL, "limit %s: %s is out of range "
+                            "%llu..%llu", name, value,
+                            (unsigned long long)def->min,
+                            (unsigned long long)def->max);
+    char *field = (char *)lim + def->off;
+    if (def->width == 4) {
+        unsigned u = (unsigned)v;
+        memcpy(field, &u, sizeof u);
+    } else {
+        memcpy(field, &v, sizeof v);  /* size_t and uint64_t: 8 bytes */
+    }
     return GS_OK;
 }

@@ -378,6 +378,9 @@ gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p)
     gs_format fmt = gs_sniff_format(d->stage, d->stage_len, name,
                                     df->looks_binary);
     copy_str(d->format, sizeof d->format, gs_format_name(fmt));
+    if (fmt == GS_FMT_HTML || fmt == GS_FMT_TEXT || fmt == GS_FMT_MARKDOWN)
+        snprintf(d->collection, sizeof d->collection, "%s documents",
+                 gs_format_name(fmt));
     if (fmt == GS_FMT_BINARY) {
         sink_defect(d, "file.binary", "binary content: not profiled", NULL);
         goto out;

@@ -3,6 +3,7 @@
 #ifndef GAPSCAN_PROFILE_PRIVATE_H
 #define GAPSCAN_PROFILE_PRIVATE_H
 
+#include "gapscan/kll.h"
 #include "gapscan/profile.h"
 
 /* An entry of a string-keyed table; tables hold pointers, so sorting the
@@ -48,6 +49,7 @@ struct gs_field {
     uint64_t dates;
     int32_t date_min, date_max;
     gs_hll *hll;
+    gs_kll *num_kll;         /* quantiles of numbers; NULL until the first */
     gs_topk *top;
     gs_example type_ex[GS_VT__COUNT];
     size_t max_value_bytes;

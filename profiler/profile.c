@@ -621,6 +621,7 @@ void gs__field_free(gs_field *f)
     for (int t = 0; t < GS_VT__COUNT; t++)
         gs__example_clear(&f->type_ex[t]);
     gs_hll_free(f->hll);
+    gs_kll_free(f->num_kll);
     gs_topk_free(f->top);
     gs_free(f->null_tokens);
     gs_free(f->e.key);
@@ -690,6 +691,11 @@ gs_status gs_field_add(gs_field *f, const char *bytes, size_t len,
         if (f->numbers == 0 || x > f->num_max)
             f->num_max = x;
         f->numbers++;
+        if (!f->num_kll && !(f->num_kll = gs_kll_new(GS_KLL_K_DEFAULT)))
+            return GS_ENOMEM;
+        gs_status st = gs_kll_add(f->num_kll, x);
+        if (st != GS_OK)
+            return st;
         double delta = x - f->num_mean;
         f->num_mean += delta / (double)f->numbers;
         f->num_m2 += delta * (x - f->num_mean);
@@ -776,6 +782,7 @@ void gs_field_stats_get(const gs_field *f, gs_field_stats *o)
     o->date_min = f->date_min;
     o->date_max = f->date_max;
     o->distinct = gs_hll_estimate(f->hll);
+    o->num_quantiles = f->num_kll;
     o->top = f->top;
     o->type_examples = f->type_ex;
 }
@@ -837,7 +844,12 @@ static gs_status merge_field(gs_field *a, const gs_field *b)
             a->date_max = b->date_max;
         a->dates += b->dates;
     }
-    gs_status st = gs_hll_merge(a->hll, b->hll);
+    if (b->num_kll && !a->num_kll &&
+        !(a->num_kll = gs_kll_new(gs_kll_k(b->num_kll))))
+        return GS_ENOMEM;
+    gs_status st = b->num_kll ? gs_kll_merge(a->num_kll, b->num_kll) : GS_OK;
+    if (st == GS_OK)
+        st = gs_hll_merge(a->hll, b->hll);
     if (st == GS_OK)
         st = gs_topk_merge(a->top, b->top);
     for (int t = 0; st == GS_OK && t < GS_VT__COUNT; t++)

@@ -139,6 +139,13 @@ static gs_status gen_field(yajl_gen g, const gs_field *f)
         return GS_ENOMEM;
     gen_key_str(g, "hll", hll);
     gs_free(hll);
+    if (f->num_kll) {
+        char *kll = NULL;
+        if (gs_kll_encode(f->num_kll, &kll) != GS_OK)
+            return GS_ENOMEM;
+        gen_key_str(g, "num_kll", kll);
+        gs_free(kll);
+    }
     gen_str(g, "top");
     yajl_gen_array_open(g);
     size_t cap = gs_topk_capacity(f->top);
@@ -561,6 +568,16 @@ static int load_field(loader *L, yajl_val r, gs_profile *p)
     }
     gs_hll_free(f->hll);
     f->hll = h;
+    if (f->numbers) {
+        const char *kll = get_str(L, r, "num_kll");
+        if (!kll)
+            return 0;
+        if (gs_kll_decode(kll, strlen(kll), &f->num_kll) != GS_OK ||
+            gs_kll_count(f->num_kll) != f->numbers)
+            return bad(L, "num_kll");
+    } else if (get(r, "num_kll")) {
+        return bad(L, "num_kll without numbers");
+    }
     yajl_val top = get(r, "top");
     if (!top || !YAJL_IS_ARRAY(top) || top->u.array.len > p->lim.max_top_values)
         return bad(L, "top");

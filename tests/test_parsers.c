@@ -10,6 +10,7 @@
  * callback); nothing leaks. And each limit, with a small gs_limits.
  */
 #include "gapscan/parser.h"
+#include "transcript.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -17,241 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- a growable string ---- */
-
-typedef struct str {
-    char *p;
-    size_t len, cap;
-} str;
-
-static void str_addn(str *s, const char *b, size_t n)
-{
-    if (s->len + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap : 256;
-        while (cap < s->len + n + 1)
-            cap *= 2;
-        s->p = realloc(s->p, cap);
-        ck_assert_ptr_nonnull(s->p);
-        s->cap = cap;
-    }
-    memcpy(s->p + s->len, b, n);
-    s->len += n;
-    s->p[s->len] = '\0';
-}
-
-static void str_addf(str *s, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    ck_assert_int_lt(n, (int)sizeof buf);
-    str_addn(s, buf, (size_t)n);
-}
-
-static void str_add_escaped(str *s, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)b[i];
-        if (c == '\\' || c == '"') {
-            char e[2] = {'\\', (char)c};
-            str_addn(s, e, 2);
-        } else if (c == '\n') {
-            str_addn(s, "\\n", 2);
-        } else if (c == '\r') {
-            str_addn(s, "\\r", 2);
-        } else if (c == '\t') {
-            str_addn(s, "\\t", 2);
-        } else if (c < 0x20 || c == 0x7f) {
-            str_addf(s, "\\x%02x", c);
-        } else {
-            str_addn(s, (const char *)&c, 1); /* UTF-8 stays readable */
-        }
-    }
-}
-
-/* ---- the recording sink ---- */
-
-typedef struct rec {
-    str out;
-    char **paths;
-    size_t *plen;
-    size_t npaths;
-    long calls;        /* callbacks that can stop (all but field) so far */
-    long stop_at;      /* return nonzero on this call (1-based); 0 never */
-    long after_stop;   /* callbacks made after a stop: must stay 0 */
-} rec;
-
-static const char *kind_name[] = {"TEXT", "STRING", "NUMBER", "BOOL", "NULL"};
-
-static int tick(rec *r)
-{
-    if (r->stop_at && r->calls >= r->stop_at)
-        r->after_stop++;
-    r->calls++;
-    return r->stop_at && r->calls == r->stop_at;
-}
-
-static void add_loc(str *s, const gs_loc *loc)
-{
-    if (!loc) {
-        str_addf(s, " noloc");
-        return;
-    }
-    str_addf(s, " line=%llu", (unsigned long long)loc->line);
-    if (loc->col)
-        str_addf(s, " col=%llu", (unsigned long long)loc->col);
-}
-
-static gs_field_id s_field(void *ud, const char *path, size_t len)
-{
-    rec *r = ud;
-    if (r->stop_at && r->calls >= r->stop_at)
-        r->after_stop++; /* field() cannot stop a parse, but must not come */
-    for (size_t i = 0; i < r->npaths; i++)
-        if (r->plen[i] == len && memcmp(r->paths[i], path, len) == 0)
-            return (gs_field_id)i;
-    r->paths = realloc(r->paths, (r->npaths + 1) * sizeof *r->paths);
-    r->plen = realloc(r->plen, (r->npaths + 1) * sizeof *r->plen);
-    ck_assert(r->paths && r->plen);
-    r->paths[r->npaths] = malloc(len + 1);
-    memcpy(r->paths[r->npaths], path, len);
-    r->plen[r->npaths] = len;
-    str_addf(&r->out, "field %zu ", r->npaths);
-    str_add_escaped(&r->out, path, len);
-    str_addn(&r->out, "\n", 1);
-    return (gs_field_id)r->npaths++;
-}
-
-static int s_record_begin(void *ud, const gs_loc *loc)
-{
-    rec *r = ud;
-    str_addf(&r->out, "record_begin line=%llu rec=%llu off=%llu\n",
-             (unsigned long long)loc->line, (unsigned long long)loc->record,
-             (unsigned long long)loc->offset);
-    return tick(r);
-}
-
-static int s_record_end(void *ud, const gs_loc *loc)
-{
-    rec *r = ud;
-    str_addf(&r->out, "record_end line=%llu rec=%llu\n",
-             (unsigned long long)loc->line, (unsigned long long)loc->record);
-    return tick(r);
-}
-
-static int s_value(void *ud, gs_field_id field, const char *bytes, size_t len,
-                   gs_value_kind kind, const gs_loc *loc)
-{
-    rec *r = ud;
-    ck_assert_int_lt(kind, GS_VK__COUNT);
-    if (field == GS_FIELD_NONE)
-        str_addf(&r->out, "value none %s \"", kind_name[kind]);
-    else
-        str_addf(&r->out, "value %u %s \"", (unsigned)field, kind_name[kind]);
-    str_add_escaped(&r->out, bytes, len);
-    str_addn(&r->out, "\"", 1);
-    add_loc(&r->out, loc);
-    str_addn(&r->out, "\n", 1);
-    return tick(r);
-}
-
-static int s_defect(void *ud, const char *code, const char *detail,
-                    const gs_loc *loc)
-{
-    rec *r = ud;
-    str_addf(&r->out, "defect %s", code);
-    add_loc(&r->out, loc);
-    if (loc && loc->record)
-        str_addf(&r->out, " rec=%llu", (unsigned long long)loc->record);
-    if (detail) {
-        str_addn(&r->out, " \"", 2);
-        str_add_escaped(&r->out, detail, strlen(detail));
-        str_addn(&r->out, "\"", 1);
-    }
-    str_addn(&r->out, "\n", 1);
-    return tick(r);
-}
-
-static int s_fact(void *ud, const char *key, const char *value)
-{
-    rec *r = ud;
-    str_addf(&r->out, "fact %s ", key);
-    str_add_escaped(&r->out, value, strlen(value));
-    str_addn(&r->out, "\n", 1);
-    return tick(r);
-}
-
-static void rec_free(rec *r)
-{
-    for (size_t i = 0; i < r->npaths; i++)
-        free(r->paths[i]);
-    free(r->paths);
-    free(r->plen);
-    free(r->out.p);
-}
-
-static const char *status_name(gs_status st)
-{
-    switch (st) {
-    case GS_OK: return "OK";
-    case GS_ENOMEM: return "ENOMEM";
-    case GS_ELIMIT: return "ELIMIT";
-    case GS_ECANCELED: return "ECANCELED";
-    case GS_EINVAL: return "EINVAL";
-    default: return "other";
-    }
-}
-
-/* Parse data with type, chunk bytes at a time (0: whole; negative: an
- * irregular pattern), into r. Returns the final status. */
-static gs_status run(const gs_parser_type *type, const gs_limits *lim,
-                     const char *data, size_t len, long chunk, rec *r)
-{
-    gs_sink sink = {
-        .ud = r, .field = s_field, .record_begin = s_record_begin,
-        .record_end = s_record_end, .value = s_value, .defect = s_defect,
-        .fact = s_fact,
-    };
-    gs_parser *p = NULL;
-    gs_status st = type->open(lim, &sink, &p);
-    if (st != GS_OK) {
-        ck_assert_ptr_null(p);
-        return st;
-    }
-    size_t off = 0;
-    unsigned seed = 12345;
-    while (st == GS_OK && off < len) {
-        size_t n = len - off;
-        if (chunk > 0 && (size_t)chunk < n) {
-            n = (size_t)chunk;
-        } else if (chunk < 0) {
-            seed = seed * 1103515245u + 12345u;
-            size_t k = 1 + (seed >> 16) % 23;
-            n = k < n ? k : n;
-        }
-        st = type->feed(p, data + off, n);
-        off += n;
-    }
-    if (st == GS_OK)
-        st = type->finish(p);
-    type->close(p);
-    str_addf(&r->out, "status %s\n", status_name(st));
-    return st;
-}
-
-static char *transcript(const gs_parser_type *type, const gs_limits *lim,
-                        const char *data, size_t len, long chunk)
-{
-    rec r = {0};
-    run(type, lim, data, len, chunk, &r);
-    char *out = r.out.p;
-    r.out.p = NULL;
-    rec_free(&r);
-    return out;
-}
 
 /* ---- fixtures ---- */
 
@@ -261,22 +27,6 @@ static const char *datadir(void)
     return d ? d : "tests/data";
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    str s = {0};
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        str_addn(&s, buf, n);
-    fclose(f);
-    if (!s.p)
-        str_addn(&s, "", 0);
-    *len = s.len;
-    return s.p;
-}
 
 typedef struct fixture {
     char path[1300];
@@ -351,9 +101,9 @@ START_TEST(fixtures_match_golden_transcripts)
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
         size_t len, glen;
-        char *data = slurp(fx[i].path, &len);
+        char *data = tx_slurp(fx[i].path, &len);
         ck_assert_ptr_nonnull(data);
-        char *got = transcript(fx[i].type, &lim, data, len, 0);
+        char *got = tx_transcript(fx[i].type, &lim, data, len, 0);
         char gpath[1320];
         snprintf(gpath, sizeof gpath, "%s.events", fx[i].path);
         if (update) {
@@ -362,7 +112,7 @@ START_TEST(fixtures_match_golden_transcripts)
             fputs(got, f);
             fclose(f);
         } else {
-            char *want = slurp(gpath, &glen);
+            char *want = tx_slurp(gpath, &glen);
             if (!want || strcmp(want, got) != 0) {
                 fprintf(stderr, "--- %s: transcript differs; got:\n%s\n",
                         fx[i].name, got);
@@ -383,7 +133,7 @@ static void assert_chunking_invariant(const gs_parser_type *type,
                                       const gs_limits *lim, const char *data,
                                       size_t len, const char *what)
 {
-    char *whole = transcript(type, lim, data, len, 0);
+    char *whole = tx_transcript(type, lim, data, len, 0);
     long sizes[128];
     size_t ns = 0;
     for (long k = 1; k <= 64 && (size_t)k < len; k++)
@@ -395,7 +145,7 @@ static void assert_chunking_invariant(const gs_parser_type *type,
     sizes[ns++] = (long)len;
     sizes[ns++] = -1; /* irregular */
     for (size_t i = 0; i < ns; i++) {
-        char *got = transcript(type, lim, data, len, sizes[i]);
+        char *got = tx_transcript(type, lim, data, len, sizes[i]);
         ck_assert_msg(strcmp(whole, got) == 0,
                       "%s: chunks of %ld differ:\n%s\n--- whole:\n%s", what,
                       sizes[i], got, whole);
@@ -412,7 +162,7 @@ START_TEST(any_chunking_gives_same_events)
     size_t n = fixtures(&fx);
     for (size_t i = 0; i < n; i++) {
         size_t len;
-        char *data = slurp(fx[i].path, &len);
+        char *data = tx_slurp(fx[i].path, &len);
         assert_chunking_invariant(fx[i].type, &lim, data, len, fx[i].name);
         free(data);
     }
@@ -428,22 +178,22 @@ START_TEST(a_sink_that_says_stop_stops_the_parse)
     size_t n = fixtures(&fx);
     for (size_t i = 0; i < n; i++) {
         size_t len;
-        char *data = slurp(fx[i].path, &len);
-        rec all = {0};
-        run(fx[i].type, &lim, data, len, 0, &all);
+        char *data = tx_slurp(fx[i].path, &len);
+        tx_rec all = {0};
+        tx_run(fx[i].type, &lim, data, len, 0, &all);
         for (long k = 1; k <= all.calls; k++) {
             for (long chunk = 0; chunk <= 7; chunk += 7) {
-                rec r = {.stop_at = k};
-                gs_status st = run(fx[i].type, &lim, data, len, chunk, &r);
+                tx_rec r = {.stop_at = k};
+                gs_status st = tx_run(fx[i].type, &lim, data, len, chunk, &r);
                 ck_assert_msg(st == GS_ECANCELED, "%s: stop at %ld gave %s",
-                              fx[i].name, k, status_name(st));
+                              fx[i].name, k, tx_status_name(st));
                 ck_assert_msg(r.after_stop == 0 && r.calls == k,
                               "%s: %ld callbacks after stop at %ld",
                               fx[i].name, r.after_stop, k);
-                rec_free(&r);
+                tx_free(&r);
             }
         }
-        rec_free(&all);
+        tx_free(&all);
         free(data);
     }
     free(fx);
@@ -487,10 +237,10 @@ START_TEST(parsers_free_everything_they_allocate)
     size_t n = fixtures(&fx);
     for (size_t i = 0; i < n; i++) {
         size_t len;
-        char *data = slurp(fx[i].path, &len);
+        char *data = tx_slurp(fx[i].path, &len);
         ac = (alloc_count){0};
         for (long chunk = 0; chunk <= 3; chunk += 3)
-            free(transcript(fx[i].type, &lim, data, len, chunk));
+            free(tx_transcript(fx[i].type, &lim, data, len, chunk));
         ck_assert_msg(ac.live == 0, "%s: %ld blocks leaked", fx[i].name,
                       ac.live);
         free(data);
@@ -514,21 +264,21 @@ START_TEST(csv_survives_any_failed_allocation)
             fx[i].type->format != GS_FMT_TSV)
             continue;
         size_t len;
-        char *data = slurp(fx[i].path, &len);
+        char *data = tx_slurp(fx[i].path, &len);
         ac = (alloc_count){0};
-        char *whole = transcript(fx[i].type, &lim, data, len, 0);
+        char *whole = tx_transcript(fx[i].type, &lim, data, len, 0);
         long total = ac.made;
         for (long k = 1; k <= total; k++) {
             ac = (alloc_count){.fail_at = k};
-            rec r = {0};
-            gs_status st = run(fx[i].type, &lim, data, len, 0, &r);
+            tx_rec r = {0};
+            gs_status st = tx_run(fx[i].type, &lim, data, len, 0, &r);
             ck_assert_msg(st == GS_ENOMEM || (st == GS_OK &&
                                               strcmp(r.out.p, whole) == 0),
                           "%s: failing allocation %ld gave %s", fx[i].name, k,
-                          status_name(st));
+                          tx_status_name(st));
             ck_assert_msg(ac.live == 0, "%s: leak after failing allocation "
                           "%ld", fx[i].name, k);
-            rec_free(&r);
+            tx_free(&r);
         }
         free(whole);
         free(data);
@@ -543,14 +293,14 @@ END_TEST
 static char *limited(const gs_parser_type *type, const gs_limits *lim,
                      const char *data, gs_status want)
 {
-    rec r = {0};
-    gs_status st = run(type, lim, data, strlen(data), 0, &r);
-    ck_assert_msg(st == want, "status %s, want %s:\n%s", status_name(st),
-                  status_name(want), r.out.p);
+    tx_rec r = {0};
+    gs_status st = tx_run(type, lim, data, strlen(data), 0, &r);
+    ck_assert_msg(st == want, "status %s, want %s:\n%s", tx_status_name(st),
+                  tx_status_name(want), r.out.p);
     assert_chunking_invariant(type, lim, data, strlen(data), data);
     char *out = r.out.p;
     r.out.p = NULL;
-    rec_free(&r);
+    tx_free(&r);
     return out;
 }
 
@@ -702,8 +452,8 @@ START_TEST(jsonl_interns_each_path_once)
     gs_limits_default(&lim);
     const char *data = "{\"a\":{\"b\":1},\"c\":[1,2,{\"d\":3}]}\n"
                        "{\"a\":{\"b\":2},\"c\":[{\"d\":4}]}\n";
-    rec r = {0};
-    run(gs_parser_for(GS_FMT_JSONL), &lim, data, strlen(data), 0, &r);
+    tx_rec r = {0};
+    tx_run(gs_parser_for(GS_FMT_JSONL), &lim, data, strlen(data), 0, &r);
     /* field() was called exactly once per distinct path */
     long fields = 0;
     for (const char *s = r.out.p; (s = strstr(s, "field ")) != NULL; s++)
@@ -713,7 +463,7 @@ START_TEST(jsonl_interns_each_path_once)
     ck_assert_has(r.out.p, "field 0 a.b\n");
     ck_assert_has(r.out.p, "field 1 c[]\n");
     ck_assert_has(r.out.p, "field 2 c[].d\n");
-    rec_free(&r);
+    tx_free(&r);
 }
 END_TEST
 

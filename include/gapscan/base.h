@@ -91,6 +91,11 @@ typedef struct gs_limits {
 } gs_limits;
 
 void gs_limits_default(gs_limits *lim);
+/* Set the limit called name (its field name: "max_depth") from a decimal
+ * value with an optional K, M or G suffix (powers of 1024). GS_EINVAL with
+ * err set when the name is unknown or the value is out of its range. */
+gs_status gs_limits_set(gs_limits *lim, const char *name, const char *value,
+                        gs_error *err);
 
 /* The allocation path. Semantics are those of malloc/calloc/realloc/free;
  * gs_realloc(p, 0) frees p and returns NULL. On failure NULL is returned and

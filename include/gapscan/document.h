@@ -13,7 +13,10 @@
  *      GS_ECANCELED) are returned.
  *   2. Memory is bounded per document: fixed read buffers, at most
  *      max_doc_defects defects kept, field ids bounded by max_paths.
- *   3. The collection of every field and record is gs_collection_name(path).
+ *   3. The collection of every field and record is gs_collection_name(path),
+ *      except for pages (HTML, text, Markdown): their names say nothing about
+ *      their kind ("reset-password.html"), so all pages of one format form
+ *      one collection, "html documents", "markdown documents", ...
  */
 #ifndef GAPSCAN_DOCUMENT_H
 #define GAPSCAN_DOCUMENT_H

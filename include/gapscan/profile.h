@@ -30,6 +30,7 @@
 #include <stdio.h>
 
 #include "gapscan/events.h"
+#include "gapscan/kll.h"
 #include "gapscan/sketch.h"
 #include "gapscan/value.h"
 
@@ -38,7 +39,7 @@ extern "C" {
 #endif
 
 #define GS_PROFILE_FORMAT "gapscan-profile"
-#define GS_PROFILE_VERSION 1
+#define GS_PROFILE_VERSION 2
 
 typedef struct gs_profile gs_profile;
 typedef struct gs_field gs_field;
@@ -210,6 +211,8 @@ typedef struct gs_field_stats {
     double num_min, num_max, num_mean, num_m2;
     int32_t date_min, date_max;         /* days since 1970; valid if dates */
     double distinct;                    /* HyperLogLog estimate */
+    const gs_kll *num_quantiles;        /* numbers' KLL sketch (kll.h);
+                                           NULL when numbers == 0 */
     const gs_topk *top;
     const gs_example *type_examples;    /* GS_VT__COUNT entries; path NULL
                                            when none */

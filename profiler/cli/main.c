@@ -52,7 +52,10 @@ static const char usage_scan_opts[] =
     "                        a GLOB with '/' matches the path below the root,\n"
     "                        otherwise the base name (fnmatch(3))\n"
     "      --follow-symlinks follow symbolic links (default: skip, report)\n"
-    "  -q, --quiet           no progress or summary on stderr/stdout\n";
+    "  -q, --quiet           no progress or summary on stderr/stdout\n"
+    "      --limit NAME=N    change a limit, e.g. max_depth=512 or\n"
+    "                        max_field_bytes=4M (repeatable; the names and\n"
+    "                        defaults are in docs/limits.md)\n";
 
 static const char usage_audit[] =
     "usage: gapscan audit SANDBOX PRODUCTION [-o DIR] [--as-of YYYY-MM-DD]\n"
@@ -109,7 +112,8 @@ static const char usage_inspect[] =
     "                        line_endings{lf,crlf,cr} mtime\n"
     "                        newest_content_date newest_content_date_source\n"
     "                        records fields defects[{code,line,col}] facts{}\n"
-    "      --follow-symlinks follow symbolic links\n";
+    "      --follow-symlinks follow symbolic links\n"
+    "      --limit NAME=N    change a limit (docs/limits.md; repeatable)\n";
 
 typedef struct cli {
     const char *cmd;
@@ -121,6 +125,7 @@ typedef struct cli {
     int follow, quiet, json;
     int progress_tty;
     struct timespec last_progress;
+    gs_limits lim;  /* defaults, then each --limit */
 } cli;
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -153,7 +158,8 @@ static void today(char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-enum { OPT_AS_OF = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_FOLLOW, OPT_JSON };
+enum { OPT_AS_OF = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_FOLLOW, OPT_JSON,
+       OPT_LIMIT };
 
 /* Parse options; positional arguments are left at argv[optind..]. */
 static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
@@ -168,10 +174,12 @@ static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
         {"exclude", required_argument, NULL, OPT_EXCLUDE},
         {"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
         {"json", no_argument, NULL, OPT_JSON},
+        {"limit", required_argument, NULL, OPT_LIMIT},
         {NULL, 0, NULL, 0},
     };
     *done = 0;
     today(c->as_of);
+    gs_limits_default(&c->lim);
     opterr = 0;
     optind = 1;
     int ch;
@@ -223,6 +231,19 @@ static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
         case OPT_JSON:
             c->json = 1;
             break;
+        case OPT_LIMIT: {
+            char name[64];
+            const char *eq = strchr(optarg, '=');
+            gs_error err = {0};
+            if (!eq || (size_t)(eq - optarg) >= sizeof name)
+                return usage_error(c->cmd, "--limit wants NAME=VALUE, not "
+                                   "'%s'", optarg);
+            memcpy(name, optarg, (size_t)(eq - optarg));
+            name[eq - optarg] = '\0';
+            if (gs_limits_set(&c->lim, name, eq + 1, &err) != GS_OK)
+                return usage_error(c->cmd, "%s", err.message);
+            break;
+        }
         case ':':
             return usage_error(c->cmd, "option '%s' needs an argument",
                                argv[optind - 1]);
@@ -326,9 +347,7 @@ static int cmd_audit(cli *c, int argc, char **argv)
     if (argc - optind != 2)
         return usage_error("audit", "audit wants two paths, SANDBOX and "
                            "PRODUCTION%s", "");
-    gs_limits lim;
-    gs_limits_default(&lim);
-    gs_profile *p[2] = {gs_profile_new(&lim), gs_profile_new(&lim)};
+    gs_profile *p[2] = {gs_profile_new(&c->lim), gs_profile_new(&c->lim)};
     rc = EXIT_RUNTIME;
     if (!p[0] || !p[1]) {
         fputs("gapscan: out of memory\n", stderr);
@@ -388,9 +407,7 @@ static int cmd_profile(cli *c, int argc, char **argv)
         return usage_error("profile", "profile wants at least one PATH%s", "");
     if (!c->output)
         return usage_error("profile", "profile wants -o FILE%s", "");
-    gs_limits lim;
-    gs_limits_default(&lim);
-    gs_profile *p = gs_profile_new(&lim);
+    gs_profile *p = gs_profile_new(&c->lim);
     if (!p) {
         fputs("gapscan: out of memory\n", stderr);
         return EXIT_RUNTIME;
@@ -647,8 +664,7 @@ static int cmd_inspect(cli *c, int argc, char **argv)
         return rc;
     if (argc - optind < 1)
         return usage_error("inspect", "inspect wants at least one PATH%s", "");
-    inspect_state s = {.c = c};
-    gs_limits_default(&s.lim);
+    inspect_state s = {.c = c, .lim = c->lim};
     if (!(s.doc = gs_document_new(&s.lim))) {
         fputs("gapscan: out of memory\n", stderr);
         return EXIT_RUNTIME;

@@ -18,4 +18,13 @@ expect_exit "bad -j is a usage error" 2 "$GS_BIN" audit -j zero a b
 expect_exit "unknown option is a usage error" 2 "$GS_BIN" audit --frob a b
 expect_exit "profile without -o is a usage error" 2 "$GS_BIN" profile "$GS_SRCDIR/samples/sandbox"
 expect_exit "help audit exits 0" 0 "$GS_BIN" help audit
+expect_exit "an unknown --limit is a usage error" 2 "$GS_BIN" inspect --limit max_frob=1 x
+check "an unknown --limit is named" grep -q "unknown limit 'max_frob'" "$TMP/err"
+expect_exit "a --limit out of range is a usage error" 2 "$GS_BIN" inspect --limit hll_lg_k=30 x
+expect_exit "a --limit without a number is a usage error" 2 "$GS_BIN" inspect --limit max_depth=2K9 x
+printf '{"a":{"b":{"c":1}}}\n' >"$TMP/deep.jsonl"
+expect_exit "--limit max_depth=2 is obeyed" 0 "$GS_BIN" inspect --json --limit max_depth=2 "$TMP/deep.jsonl"
+check "the lowered depth limit is hit" grep -q 'too_deep' "$TMP/out"
+expect_exit "--limit max_depth=1K is accepted" 0 "$GS_BIN" inspect --json --limit max_depth=1K "$TMP/deep.jsonl"
+check "the raised depth limit is not hit" sh -c "! grep -q too_deep '$TMP/out'"
 finish

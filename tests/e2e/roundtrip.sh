@@ -18,6 +18,28 @@ a, b = (json.load(open(p)) for p in sys.argv[1:3])
 def tops(p):
     return {(f["collection"], f["path"]): f.pop("top") for f in p["fields"]}
 ta, tb = tops(a), tops(b)
+# Quantile sketches (KLL) depend on merge order: compare their ranks.
+def klls(p):
+    return {(f["collection"], f["path"]): f.pop("num_kll") for f in p["fields"]
+            if "num_kll" in f}
+def kll_items(text):
+    import struct
+    parts = text.split(":")
+    n, nlevels = int(parts[2]), int(parts[6])
+    items = sorted((struct.unpack(">d", bytes.fromhex(lv[i:i + 16]))[0], 1 << h)
+                   for h, lv in enumerate(parts[7:7 + nlevels])
+                   for i in range(0, len(lv), 16))
+    assert sum(w for _, w in items) == n
+    return n, items
+def rank(n, items, x):
+    return sum(w for v, w in items if v <= x) / n
+ka, kb = klls(a), klls(b)
+assert ka.keys() == kb.keys(), "fields with quantiles differ"
+for key in ka:
+    (na, ia), (nb, ib) = kll_items(ka[key]), kll_items(kb[key])
+    assert na == nb, (key, na, nb)
+    for v, _ in ia[:: max(1, len(ia) // 20)]:
+        assert abs(rank(na, ia, v) - rank(nb, ib, v)) <= 0.03, (key, v)
 # Floating-point sums depend on merge order in their last bits.
 def close(x, y):
     if isinstance(x, float) or isinstance(y, float):

@@ -1,0 +1,269 @@
+/* test_kll.c - the KLL quantile sketch: rank error against exact answers
+ * on several distributions, merges as accurate as single streams, bounded
+ * memory, determinism, exact text round trips, strict decoding.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gapscan/kll.h"
+
+static uint64_t rng_next(uint64_t *s)
+{
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * 0x2545F4914F6CDD1DULL;
+}
+
+static double uniform01(uint64_t *s)
+{
+    return (double)(rng_next(s) >> 11) / 9007199254740992.0;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Values of one of four shapes: uniform, exponential (skewed), a few
+ * repeated integers (ties), sorted ascending input (adversarial order). */
+static double *make(int shape, size_t n, uint64_t seed)
+{
+    double *v = malloc(n * sizeof *v);
+    ck_assert_ptr_nonnull(v);
+    for (size_t i = 0; i < n; i++) {
+        double u = uniform01(&seed);
+        v[i] = shape == 0 ? u * 1000
+             : shape == 1 ? -log(1 - u) * 50
+             : shape == 2 ? (double)(rng_next(&seed) % 7)
+                          : (double)i;
+    }
+    return v;
+}
+
+/* The largest |estimated rank - true rank| / n over 99 evaluation points. */
+static double max_rank_error(const gs_kll *s, const double *v, size_t n)
+{
+    double *sorted = malloc(n * sizeof *sorted);
+    memcpy(sorted, v, n * sizeof *v);
+    qsort(sorted, n, sizeof *sorted, cmp_d);
+    double worst = 0;
+    for (int q = 1; q < 100; q++) {
+        double x = sorted[(size_t)((double)q / 100 * (double)(n - 1))], est;
+        ck_assert_int_eq(gs_kll_cdf(s, &x, 1, &est), GS_OK);
+        /* exact rank of x: fraction of values <= x */
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (sorted[mid] <= x)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        double err = fabs(est - (double)lo / (double)n);
+        if (err > worst)
+            worst = err;
+    }
+    free(sorted);
+    return worst;
+}
+
+START_TEST(rank_error_is_small_on_every_shape)
+{
+    const size_t n = 200000;
+    for (int shape = 0; shape < 4; shape++) {
+        double *v = make(shape, n, 42 + (uint64_t)shape);
+        gs_kll *s = gs_kll_new(GS_KLL_K_DEFAULT);
+        for (size_t i = 0; i < n; i++)
+            ck_assert_int_eq(gs_kll_add(s, v[i]), GS_OK);
+        ck_assert_uint_eq(gs_kll_count(s), n);
+        double err = max_rank_error(s, v, n);
+        /* k = 200: expected ~1.4% at worst over many points; allow 3%. */
+        ck_assert_msg(err < 0.03, "shape %d: rank error %.4f", shape, err);
+        ck_assert_msg(gs_kll_retained(s) < 3 * GS_KLL_K_DEFAULT + 100,
+                      "shape %d: %zu items retained", shape,
+                      gs_kll_retained(s));
+        gs_kll_free(s);
+        free(v);
+    }
+}
+END_TEST
+
+START_TEST(min_max_and_extreme_quantiles_are_exact)
+{
+    gs_kll *s = gs_kll_new(64);
+    double q[3] = {0, 0.5, 1}, out[3];
+    ck_assert_int_eq(gs_kll_quantiles(s, q, 3, out), GS_OK);
+    ck_assert(isnan(out[0]) && isnan(out[1]) && isnan(out[2]));
+    uint64_t seed = 7;
+    for (int i = 0; i < 100000; i++)
+        gs_kll_add(s, uniform01(&seed) * 10 - 5);
+    gs_kll_add(s, -123.5);
+    gs_kll_add(s, 456.25);
+    gs_kll_add(s, NAN);  /* ignored */
+    ck_assert_uint_eq(gs_kll_count(s), 100002);
+    ck_assert_int_eq(gs_kll_quantiles(s, q, 3, out), GS_OK);
+    ck_assert(out[0] == -123.5 && out[2] == 456.25);
+    ck_assert(fabs(out[1]) < 0.5);
+    ck_assert(gs_kll_min(s) == -123.5 && gs_kll_max(s) == 456.25);
+    gs_kll_free(s);
+}
+END_TEST
+
+START_TEST(small_streams_are_exact)
+{
+    gs_kll *s = gs_kll_new(GS_KLL_K_DEFAULT);
+    for (int i = 1; i <= 100; i++)
+        gs_kll_add(s, i);
+    double q[] = {0.01, 0.25, 0.5, 0.99}, out[4];
+    gs_kll_quantiles(s, q, 4, out);
+    ck_assert(out[0] == 1 && out[1] == 25 && out[2] == 50 && out[3] == 99);
+    double x = 30, c;
+    gs_kll_cdf(s, &x, 1, &c);
+    ck_assert(c == 0.30);
+    gs_kll_free(s);
+}
+END_TEST
+
+START_TEST(merged_shards_are_as_accurate_as_one_stream)
+{
+    const size_t n = 120000;
+    double *v = make(1, n, 99);
+    gs_kll *all = gs_kll_new(GS_KLL_K_DEFAULT);
+    for (size_t i = 0; i < n; i++)
+        gs_kll_add(all, v[i]);
+    /* 12 shards of unequal sizes, merged left to right */
+    gs_kll *merged = gs_kll_new(GS_KLL_K_DEFAULT);
+    size_t off = 0;
+    for (int sh = 0; sh < 12; sh++) {
+        size_t len = sh == 11 ? n - off : (size_t)(1000 + sh * 1500);
+        gs_kll *part = gs_kll_new(GS_KLL_K_DEFAULT);
+        for (size_t i = off; i < off + len; i++)
+            gs_kll_add(part, v[i]);
+        ck_assert_int_eq(gs_kll_merge(merged, part), GS_OK);
+        gs_kll_free(part);
+        off += len;
+    }
+    ck_assert_uint_eq(gs_kll_count(merged), n);
+    ck_assert(gs_kll_min(merged) == gs_kll_min(all));
+    ck_assert(gs_kll_max(merged) == gs_kll_max(all));
+    double err = max_rank_error(merged, v, n);
+    ck_assert_msg(err < 0.03, "merged rank error %.4f", err);
+    ck_assert(gs_kll_retained(merged) < 3 * GS_KLL_K_DEFAULT + 100);
+    ck_assert_int_eq(gs_kll_merge(merged, merged), GS_EINVAL);
+    gs_kll *other_k = gs_kll_new(100);
+    ck_assert_int_eq(gs_kll_merge(merged, other_k), GS_EINVAL);
+    gs_kll_free(other_k);
+    gs_kll_free(all);
+    gs_kll_free(merged);
+    free(v);
+}
+END_TEST
+
+static char *encode(const gs_kll *s)
+{
+    char *t = NULL;
+    ck_assert_int_eq(gs_kll_encode(s, &t), GS_OK);
+    return t;
+}
+
+START_TEST(same_input_same_bytes_and_exact_round_trip)
+{
+    double *v = make(0, 50000, 5);
+    gs_kll *a = gs_kll_new(GS_KLL_K_DEFAULT), *b = gs_kll_new(GS_KLL_K_DEFAULT);
+    for (size_t i = 0; i < 50000; i++) {
+        gs_kll_add(a, v[i]);
+        gs_kll_add(b, v[i]);
+    }
+    char *ta = encode(a), *tb = encode(b);
+    ck_assert_str_eq(ta, tb);
+    gs_kll *c = NULL;
+    ck_assert_int_eq(gs_kll_decode(ta, strlen(ta), &c), GS_OK);
+    char *tc = encode(c);
+    ck_assert_str_eq(ta, tc);
+    /* the decoded sketch goes on exactly like the original */
+    gs_kll_add(a, 1.5);
+    gs_kll_add(c, 1.5);
+    free(tc);
+    tc = encode(c);
+    char *ta2 = encode(a);
+    ck_assert_str_eq(ta2, tc);
+    gs_kll *empty = gs_kll_new(GS_KLL_K_DEFAULT), *e2 = NULL;
+    char *te = encode(empty);
+    ck_assert_int_eq(gs_kll_decode(te, strlen(te), &e2), GS_OK);
+    ck_assert_uint_eq(gs_kll_count(e2), 0);
+    gs_free(ta); gs_free(tb); gs_free(tc); gs_free(ta2); gs_free(te);
+    gs_kll_free(a); gs_kll_free(b); gs_kll_free(c);
+    gs_kll_free(empty); gs_kll_free(e2);
+    free(v);
+}
+END_TEST
+
+START_TEST(decode_refuses_what_encode_cannot_make)
+{
+    gs_kll *s = gs_kll_new(16);
+    for (int i = 0; i < 1000; i++)
+        gs_kll_add(s, i * 0.5);
+    char *t = encode(s);
+    size_t len = strlen(t);
+    gs_kll *out = (gs_kll *)1;
+    /* every strict prefix is refused */
+    for (size_t cut = 0; cut < len; cut++) {
+        ck_assert_msg(gs_kll_decode(t, cut, &out) == GS_EFORMAT,
+                      "prefix of %zu accepted", cut);
+        ck_assert_ptr_null(out);
+    }
+    /* a count that disagrees with the items' weights */
+    char *bad = gs_strdup(t);
+    char *n = strchr(bad + 5, ':') + 1;
+    n[0] = n[0] == '9' ? '8' : (char)(n[0] + 1);
+    ck_assert_int_eq(gs_kll_decode(bad, strlen(bad), &out), GS_EFORMAT);
+    /* an upper-case hex digit, a NaN item */
+    static const char *junk[] = {
+        "kll1:16:1:9e3779b97f4a7c15:3ff0000000000000:3ff0000000000000:1:"
+        "3FF0000000000000",
+        "kll1:16:1:9e3779b97f4a7c15:3ff0000000000000:3ff0000000000000:1:"
+        "7ff8000000000000",
+        "kll1:4:0:9e3779b97f4a7c15:7ff8000000000000:7ff8000000000000:1:",
+        "kll2:16:0:9e3779b97f4a7c15:7ff8000000000000:7ff8000000000000:1:",
+    };
+    for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
+        ck_assert_int_eq(gs_kll_decode(junk[i], strlen(junk[i]), &out),
+                         GS_EFORMAT);
+    const char *one = "kll1:16:1:9e3779b97f4a7c15:3ff0000000000000:"
+                      "3ff0000000000000:1:3ff0000000000000";
+    ck_assert_int_eq(gs_kll_decode(one, strlen(one), &out), GS_OK);
+    ck_assert(gs_kll_min(out) == 1.0);
+    gs_kll_free(out);
+    gs_free(bad);
+    gs_free(t);
+    gs_kll_free(s);
+}
+END_TEST
+
+static Suite *kll_suite(void)
+{
+    Suite *s = suite_create("kll");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, rank_error_is_small_on_every_shape);
+    tcase_add_test(tc, min_max_and_extreme_quantiles_are_exact);
+    tcase_add_test(tc, small_streams_are_exact);
+    tcase_add_test(tc, merged_shards_are_as_accurate_as_one_stream);
+    tcase_add_test(tc, same_input_same_bytes_and_exact_round_trip);
+    tcase_add_test(tc, decode_refuses_what_encode_cannot_make);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(kll_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
