@@ -32,16 +32,19 @@
  *   "csv.header_names" (the header cells joined by the delimiter).
  *
  * Unterminated quote. While a quoted field is open, the bytes since its
- * opening quote are kept (the replay). If the input ends with the quote
- * still open, the defect "csv.unterminated_quote" is reported where the quote
- * opened; libcsv is reset; the rest of the opening line is read with quoting
- * off (so its row ends there, cells as written), and the bytes after that
- * line are parsed again from scratch. Because a quoted field that passes
- * max_field_bytes is "csv.field_too_large" and ends the file (the field
- * limit, below), the replay never holds more than 2 x max_field_bytes + 6
- * bytes (each cell byte is at most a doubled quote). One replay suffices:
- * from a fresh start, every run of quotes left in those bytes has even
- * length and so closes wherever it starts a field.
+ * opening quote are kept (the replay). A quote counts as never closed when
+ * the input ends inside it, or when it closes on a later line than it
+ * opened and text follows the closing quote (a stray quote far below paired
+ * with it). Then the defect "csv.unterminated_quote" is reported where the
+ * quote opened; libcsv is reset; the rest of the opening line is read with
+ * quoting off (so its row ends there, cells as written), and the replayed
+ * bytes after that line are parsed again from scratch, followed by the rest
+ * of the input. Because a quoted field that passes max_field_bytes is
+ * "csv.field_too_large" and ends the file (the field limit, below), the
+ * replay never holds more than 2 x max_field_bytes + 6 bytes (each cell
+ * byte is at most a doubled quote). One replay suffices: every quote left
+ * in those bytes was one of a doubled pair, and from a fresh start such a
+ * run closes on the line where it opens.
  *
  * libcsv 3.0.3 leaves four gaps that this file closes:
  *   1. its callbacks return void: a sticky status (p->st) acts as the stop
@@ -248,13 +251,16 @@ static int is_cell_end(const lexer *lx, size_t i)
 }
 
 /* A quoted cell whose opening quote is at *i: 1 with *i past its end, 0 if
- * the sample ends before that is known, -1 if the input ends inside it. */
+ * the sample ends before that is known, -1 if the quote counts as never
+ * closed (see "Unterminated quote"). */
 static int lex_quoted(lexer *lx, cell *c, size_t *i)
 {
     size_t k = *i + 1;
+    int lines = 0;
     for (;; k++) {
         if (k == lx->n)
             return lx->at_eof ? -1 : 0;
+        lines |= is_term(lx->s[k]);
         if (lx->s[k] != lx->quote)
             continue;
         if (k + 1 == lx->n && !lx->at_eof)
@@ -263,6 +269,8 @@ static int lex_quoted(lexer *lx, cell *c, size_t *i)
             break;
         k++;                 /* a doubled quote */
     }
+    if (k + 1 < lx->n && !is_cell_end(lx, k + 1) && lines)
+        return -1;           /* closed on a later line, then text */
     c->quoted = 1;
     c->p = lx->s + *i + 1;
     c->len = k - (*i + 1);
@@ -848,6 +856,9 @@ static void parse_error(gs_parser *p, char last)
     }
 }
 
+static void recover(gs_parser *p);
+static void feed_bytes(gs_parser *p, const char *buf, size_t len);
+
 /* Moves the position past n bytes whose last one may end a line. */
 static void advance(gs_parser *p, const char *s, size_t n)
 {
@@ -875,6 +886,14 @@ static void parse_segment(gs_parser *p, const char *s, size_t n)
         csv_set_blk_size(&p->cp, have < BLK_MIN ? BLK_MIN : have);
         size_t done = csv_parse(&p->cp, s + off, piece, on_cell, on_row, p);
         quote_scan(p, s + off, done, p->offset + off);
+        if (p->st == GS_OK && done < piece && p->q_after &&
+            p->q_line < p->line && csv_error(&p->cp) == CSV_EPARSE) {
+            /* text after a quote that closed on a later line than it
+             * opened: the quote was never meant to be closed there */
+            recover(p);
+            feed_bytes(p, s + off + done, n - off - done);
+            return;
+        }
         if (p->st == GS_OK && done < piece) {
             parse_error(p, s[n - 1]);
             break;
@@ -903,15 +922,16 @@ static void feed_bytes(gs_parser *p, const char *buf, size_t len)
     }
 }
 
-/* The input ended inside quotes: see "Unterminated quote" above. */
+/* A quote never closed: see "Unterminated quote" above. The replay runs
+ * from the opening quote to the last byte libcsv consumed. */
 static void recover(gs_parser *p)
 {
     gs_loc loc = here(p);
     loc.line = p->q_line;
     loc.col = p->q_col;
     loc.offset = p->q_off;
-    defect(p, "csv.unterminated_quote", "quote not closed by the end of "
-           "input; parsing restarts after its line", &loc);
+    defect(p, "csv.unterminated_quote", "quote never closed; its line is "
+           "read as unquoted text and parsing restarts on the next", &loc);
     gs_buf r = p->replay;
     p->replay = (gs_buf){0};
     reset_libcsv(p);

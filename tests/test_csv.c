@@ -9,127 +9,20 @@
 #include "gapscan/parser.h"
 
 #include <check.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- a sink that writes one line per event ---- */
+#include "transcript.h"
 
-typedef struct out {
-    char *p;
-    size_t len, cap;
-    char names[64][64]; /* field names by id (first 64) */
-    size_t nnames;
-} out;
-
-static void addf(out *o, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    ck_assert(n >= 0 && (size_t)n < sizeof buf);
-    if (o->len + (size_t)n + 1 > o->cap) {
-        o->cap = (o->len + (size_t)n + 1) * 2;
-        o->p = realloc(o->p, o->cap);
-        ck_assert_ptr_nonnull(o->p);
-    }
-    memcpy(o->p + o->len, buf, (size_t)n + 1);
-    o->len += (size_t)n;
-}
-
-static gs_field_id s_field(void *ud, const char *path, size_t len)
-{
-    out *o = ud;
-    for (size_t i = 0; i < o->nnames; i++)
-        if (strlen(o->names[i]) == len && memcmp(o->names[i], path, len) == 0)
-            return (gs_field_id)i;
-    ck_assert_uint_lt(o->nnames, 64);
-    ck_assert_uint_lt(len, 64);
-    memcpy(o->names[o->nnames], path, len);
-    o->names[o->nnames][len] = '\0';
-    return (gs_field_id)o->nnames++;
-}
-
-static int s_record_begin(void *ud, const gs_loc *loc)
-{
-    addf(ud, "[%llu@%llu", (unsigned long long)loc->record,
-         (unsigned long long)loc->line);
-    return 0;
-}
-
-static int s_record_end(void *ud, const gs_loc *loc)
-{
-    (void)loc;
-    addf(ud, "]\n");
-    return 0;
-}
-
-static int s_value(void *ud, gs_field_id f, const char *b, size_t len,
-                   gs_value_kind kind, const gs_loc *loc)
-{
-    out *o = ud;
-    (void)kind;
-    (void)loc;
-    addf(o, " %s=<%.*s>", f < o->nnames ? o->names[f] : "?", (int)len, b);
-    return 0;
-}
-
-static int s_defect(void *ud, const char *code, const char *detail,
-                    const gs_loc *loc)
-{
-    (void)detail;
-    addf(ud, " {%s line=%llu col=%llu off=%llu rec=%llu}", code,
-         (unsigned long long)loc->line, (unsigned long long)loc->col,
-         (unsigned long long)loc->offset, (unsigned long long)loc->record);
-    return 0;
-}
-
-static int s_fact(void *ud, const char *key, const char *value)
-{
-    addf(ud, "fact %s=%s\n", key, value);
-    return 0;
-}
-
-static const char *st_name(gs_status st)
-{
-    return st == GS_OK ? "OK" : st == GS_ELIMIT ? "ELIMIT"
-                              : st == GS_ENOMEM ? "ENOMEM" : "other";
-}
-
-/* The transcript of data parsed as fmt in chunks of chunk bytes (0: whole). */
-static char *parse(gs_format fmt, const gs_limits *lim, const char *data,
-                   size_t len, size_t chunk)
-{
-    out o = {0};
-    gs_sink sink = {.ud = &o, .field = s_field,
-                    .record_begin = s_record_begin,
-                    .record_end = s_record_end, .value = s_value,
-                    .defect = s_defect, .fact = s_fact};
-    const gs_parser_type *t = gs_parser_for(fmt);
-    gs_parser *p = NULL;
-    ck_assert_int_eq(t->open(lim, &sink, &p), GS_OK);
-    gs_status st = GS_OK;
-    for (size_t off = 0; st == GS_OK && off < len;) {
-        size_t n = chunk && chunk < len - off ? chunk : len - off;
-        st = t->feed(p, data + off, n);
-        off += n;
-    }
-    if (st == GS_OK)
-        st = t->finish(p);
-    t->close(p);
-    addf(&o, "status %s\n", st_name(st));
-    return o.p;
-}
-
-/* Parses whole and byte by byte; both must agree. */
+/* The transcript (tests/transcript.c) of data parsed as fmt, whole; fed one
+ * byte at a time it must be the same. */
 static char *parse_lim(gs_format fmt, const gs_limits *lim, const char *data,
                        size_t len)
 {
-    char *whole = parse(fmt, lim, data, len, 0);
-    char *bytes = parse(fmt, lim, data, len, 1);
+    const gs_parser_type *t = gs_parser_for(fmt);
+    char *whole = tx_transcript(t, lim, data, len, 0);
+    char *bytes = tx_transcript(t, lim, data, len, 1);
     ck_assert_msg(strcmp(whole, bytes) == 0, "chunking changed events:\n%s"
                   "--- byte by byte:\n%s", whole, bytes);
     free(bytes);
@@ -155,49 +48,50 @@ static char *parse_as(gs_format fmt, const char *data)
 typedef struct sniff_case {
     gs_format fmt;
     const char *data;
-    const char *delim, *quote, *header;
+    const char *delim, *quote, *header;  /* as the transcript escapes them */
 } sniff_case;
 
+#define DQ "\\\""
 static const sniff_case cases[] = {
     /* delimiters */
-    {GS_FMT_CSV, "id,name,score\n1,Alice,90\n2,Bob,85\n", ",", "\"", "present"},
+    {GS_FMT_CSV, "id,name,score\n1,Alice,90\n2,Bob,85\n", ",", DQ, "present"},
     {GS_FMT_CSV, "id;name;price\n1;Widget;3,50\n2;Gadget;12,00\n3;Nut;0,10\n",
-     ";", "\"", "present"},
-    {GS_FMT_CSV, "id\tcity\tnote\n1\tParis\ta, b\n2\tRome\tc, d\n", "\t", "\"",
+     ";", DQ, "present"},
+    {GS_FMT_CSV, "id\tcity\tnote\n1\tParis\ta, b\n2\tRome\tc, d\n", "\\t", DQ,
      "present"},
-    {GS_FMT_CSV, "a|b|c\n1|x, y|2\n3|z; w|4\n", "|", "\"", "present"},
-    {GS_FMT_CSV, "user:uid:home\nroot:0:/root\nbin:1:/bin\n", ":", "\"",
+    {GS_FMT_CSV, "a|b|c\n1|x, y|2\n3|z; w|4\n", "|", DQ, "present"},
+    {GS_FMT_CSV, "user:uid:home\nroot:0:/root\nbin:1:/bin\n", ":", DQ,
      "present"},
-    {GS_FMT_CSV, "k^v\nx^1,2\ny^3;4\n", "^", "\"", "present"},
-    {GS_FMT_CSV, "k~v~w\nx~1~a b\ny~2~c d\n", "~", "\"", "present"},
+    {GS_FMT_CSV, "k^v\nx^1,2\ny^3;4\n", "^", DQ, "present"},
+    {GS_FMT_CSV, "k~v~w\nx~1~a b\ny~2~c d\n", "~", DQ, "present"},
     /* times and URLs hold ':' but the commas are consistent */
-    {GS_FMT_CSV, "id,at\n1,12:30:00\n2,13:45:10\n3,09:00:00\n", ",", "\"",
+    {GS_FMT_CSV, "id,at\n1,12:30:00\n2,13:45:10\n3,09:00:00\n", ",", DQ,
      "present"},
     {GS_FMT_CSV, "id,url\n1,https://a.example/x\n2,http://b.example/y:8\n",
-     ",", "\"", "present"},
+     ",", DQ, "present"},
     /* a delimiter inside quotes does not count */
-    {GS_FMT_CSV, "a;b\n\"1,2,3\";x\n\"4,5,6\";y\n", ";", "\"", "present"},
+    {GS_FMT_CSV, "a;b\n\"1,2,3\";x\n\"4,5,6\";y\n", ";", DQ, "present"},
     /* quotes */
     {GS_FMT_CSV, "n,s\n1,'a, b'\n2,'c, d'\n3,'it''s'\n", ",", "'", "present"},
     {GS_FMT_CSV, "id,size\n1,12\" pizza\n2,27\" screen\n", ",", "none",
      "present"},
-    {GS_FMT_CSV, "id,name\n1,O'Brien\n2,D'Arcy\n", ",", "\"", "present"},
-    {GS_FMT_CSV, "plain,file\nno,quotes\n", ",", "\"", "present"},
+    {GS_FMT_CSV, "id,name\n1,O'Brien\n2,D'Arcy\n", ",", DQ, "present"},
+    {GS_FMT_CSV, "plain,file\nno,quotes\n", ",", DQ, "present"},
     /* one column: nothing to split, the defaults */
-    {GS_FMT_CSV, "name\nAlice\nBob\n", ",", "\"", "present"},
+    {GS_FMT_CSV, "name\nAlice\nBob\n", ",", DQ, "present"},
     /* TSV keeps the tab whatever else the rows hold */
-    {GS_FMT_TSV, "a,b,c\td\n1,2,3\t4\n5,6,7\t8\n", "\t", "\"", "present"},
-    {GS_FMT_TSV, "1\t'x\ty'\n2\t'z'\n", "\t", "'", "absent"},
+    {GS_FMT_TSV, "a,b,c\td\n1,2,3\t4\n5,6,7\t8\n", "\\t", DQ, "present"},
+    {GS_FMT_TSV, "1\t'x\ty'\n2\t'z'\n", "\\t", "'", "absent"},
     /* headers */
-    {GS_FMT_CSV, "1,Alice,2024-01-05\n2,Bob,2024-02-11\n", ",", "\"", "absent"},
-    {GS_FMT_CSV, "US,United States\nFR,France\nDE,Germany\n", ",", "\"",
+    {GS_FMT_CSV, "1,Alice,2024-01-05\n2,Bob,2024-02-11\n", ",", DQ, "absent"},
+    {GS_FMT_CSV, "US,United States\nFR,France\nDE,Germany\n", ",", DQ,
      "absent"},
-    {GS_FMT_CSV, "country,name\nUS,United States\nFR,France\n", ",", "\"",
+    {GS_FMT_CSV, "country,name\nUS,United States\nFR,France\n", ",", DQ,
      "present"},
-    {GS_FMT_CSV, "name,city\nAlice,Paris\nBob,Berlin\n", ",", "\"", "present"},
-    {GS_FMT_CSV, "id,name\n", ",", "\"", "present"},
-    {GS_FMT_CSV, "1,2,3\n", ",", "\"", "absent"},
-    {GS_FMT_CSV, "2019,2020,note\n5,6,a\n7,8,b\n", ",", "\"", "absent"},
+    {GS_FMT_CSV, "name,city\nAlice,Paris\nBob,Berlin\n", ",", DQ, "present"},
+    {GS_FMT_CSV, "id,name\n", ",", DQ, "present"},
+    {GS_FMT_CSV, "1,2,3\n", ",", DQ, "absent"},
+    {GS_FMT_CSV, "2019,2020,note\n5,6,a\n7,8,b\n", ",", DQ, "absent"},
 };
 
 START_TEST(the_sniffer_picks_delimiter_quote_and_header)
@@ -205,8 +99,8 @@ START_TEST(the_sniffer_picks_delimiter_quote_and_header)
     const sniff_case *c = &cases[_i];
     char *got = parse_as(c->fmt, c->data);
     char want[96];
-    snprintf(want, sizeof want, "fact csv.delimiter=%s\nfact csv.quote=%s\n"
-             "fact csv.header=%s\n", c->delim, c->quote, c->header);
+    snprintf(want, sizeof want, "fact csv.delimiter %s\nfact csv.quote %s\n"
+             "fact csv.header %s\n", c->delim, c->quote, c->header);
     ck_assert_msg(strncmp(got, want, strlen(want)) == 0,
                   "case %d: want\n%sgot\n%s", _i, want, got);
     free(got);
@@ -230,22 +124,23 @@ START_TEST(the_dialect_is_decided_on_the_first_64_kib)
 {
     size_t head = 64 * 1024, cap = head + 64 * 1024;
     char *data = malloc(cap + 1);
-    size_t len = 0;
-    len += (size_t)sprintf(data, "a,b\n");
+    size_t len = (size_t)sprintf(data, "a,b\n");
     while (len < head)  /* the whole sample is comma rows */
         len += (size_t)sprintf(data + len, "%zu,x\n", len % 97);
     while (len < cap - 16)
         len += (size_t)sprintf(data + len, "1;2;3;4;5;6\n");
     gs_limits lim;
     gs_limits_default(&lim);
-    char *whole = parse(GS_FMT_CSV, &lim, data, len, 0);
-    has(whole, "fact csv.delimiter=,\n");
-    lacks(whole, "fact csv.delimiter=;");
-    has(whole, "b=<x>]");
-    const size_t chunks[] = {1, 3, 4096, 65535, 65536, 65537};
+    const gs_parser_type *csv = gs_parser_for(GS_FMT_CSV);
+    char *whole = tx_transcript(csv, &lim, data, len, 0);
+    has(whole, "fact csv.delimiter ,\n");
+    lacks(whole, "fact csv.delimiter ;");
+    has(whole, "value 1 TEXT \"x\"");
+    has(whole, "defect csv.ragged_row");  /* the ';' rows, as one cell */
+    const long chunks[] = {1, 3, 4096, 65535, 65536, 65537, -1};
     for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
-        char *got = parse(GS_FMT_CSV, &lim, data, len, chunks[i]);
-        ck_assert_msg(strcmp(got, whole) == 0, "chunks of %zu differ",
+        char *got = tx_transcript(csv, &lim, data, len, chunks[i]);
+        ck_assert_msg(strcmp(got, whole) == 0, "chunks of %ld differ",
                       chunks[i]);
         free(got);
     }
@@ -259,12 +154,12 @@ END_TEST
 START_TEST(a_leading_bom_is_not_part_of_the_first_name)
 {
     char *got = parse_as(GS_FMT_CSV, "\xEF\xBB\xBFid,name\n1,a\n");
-    has(got, "fact csv.header_names=id,name\n");
-    has(got, "[1@2 id=<1> name=<a>]");
+    has(got, "field 0 id\nfield 1 name\nfact csv.header_names id,name\n"
+        "record_begin line=2 rec=1 off=11\n");
     free(got);
     /* a U+FEFF anywhere else is data */
     got = parse_as(GS_FMT_CSV, "id,name\n1,\xEF\xBB\xBFx\n");
-    has(got, "name=<\xEF\xBB\xBFx>");
+    has(got, "value 1 TEXT \"\xEF\xBB\xBFx\"");
     free(got);
 }
 END_TEST
@@ -273,13 +168,13 @@ START_TEST(without_a_header_the_first_row_is_a_record)
 {
     char *got = parse_as(GS_FMT_CSV, "1,2.5,2024-01-01\n2,3,2024-01-02\n"
                          "3,4\n");
-    has(got, "fact csv.header=absent\n");
+    has(got, "fact csv.header absent\nrecord_begin line=1 rec=1 off=0\n"
+        "field 0 column_1\nvalue 0 TEXT \"1\" line=1\n"
+        "field 1 column_2\nvalue 1 TEXT \"2.5\" line=1\n");
     lacks(got, "csv.header_names");
-    has(got, "[1@1 column_1=<1> column_2=<2.5> column_3=<2024-01-01>]");
-    has(got, "[2@2 column_1=<2>");
     /* ragged against the first row's width */
-    has(got, "[3@3 column_1=<3> column_2=<4> {csv.ragged_row line=3 col=0 "
-        "off=32 rec=3}]");
+    has(got, "value 1 TEXT \"4\" line=3\n"
+        "defect csv.ragged_row line=3 rec=3 \"expected 3 cells, found 2\"\n");
     free(got);
 }
 END_TEST
@@ -287,9 +182,11 @@ END_TEST
 START_TEST(ragged_rows_are_defects_and_still_profiled)
 {
     char *got = parse_as(GS_FMT_CSV, "a,b,c\n1,2\n3,4,5,6\n");
-    has(got, "[1@2 a=<1> b=<2> {csv.ragged_row line=2 col=0 off=6 rec=1}]");
-    has(got, "[2@3 a=<3> b=<4> c=<5> column_4=<6> {csv.ragged_row line=3 "
-        "col=0 off=10 rec=2}]");
+    has(got, "value 1 TEXT \"2\" line=2\n"
+        "defect csv.ragged_row line=2 rec=1 \"expected 3 cells, found 2\"\n"
+        "record_end line=2 rec=1\n");
+    has(got, "field 3 column_4\nvalue 3 TEXT \"6\" line=3\n"
+        "defect csv.ragged_row line=3 rec=2 \"expected 3 cells, found 4\"\n");
     free(got);
 }
 END_TEST
@@ -297,7 +194,9 @@ END_TEST
 START_TEST(blank_lines_are_not_records)
 {
     char *got = parse_as(GS_FMT_CSV, "\n\na,b\r\n\r\n1,2\n\n\n3,4\n\n");
-    has(got, "[1@5 a=<1> b=<2>]\n[2@8 a=<3> b=<4>]\nstatus OK\n");
+    has(got, "record_begin line=5 rec=1 off=9\n");
+    has(got, "record_begin line=8 rec=2 off=15\n");
+    lacks(got, "rec=3");
     lacks(got, "defect");
     free(got);
 }
@@ -310,10 +209,11 @@ START_TEST(a_row_past_max_columns_ends_the_file)
     lim.max_columns = 4;
     const char *wide = "a,b,c\n1,2,3\n1,2,3,4,5,6,7,8\n9,9,9\n";
     char *got = parse_lim(GS_FMT_CSV, &lim, wide, strlen(wide));
-    has(got, "column_4=<4> {csv.too_many_columns line=3 col=0 off=12 "
-        "rec=2}]\nstatus ELIMIT\n");
-    lacks(got, "<5>");
-    lacks(got, "<9>");
+    has(got, "value 3 TEXT \"4\" line=3\n"
+        "defect csv.too_many_columns line=3 rec=2 \"more cells than the "
+        "limit\"\nrecord_end line=3 rec=2\nstatus ELIMIT\n");
+    lacks(got, "\"5\"");
+    lacks(got, "\"9\"");
     free(got);
 }
 END_TEST
@@ -323,10 +223,31 @@ END_TEST
 START_TEST(an_unterminated_quote_is_reported_where_it_opened)
 {
     char *got = parse_as(GS_FMT_CSV, "id,note\n1,2\n3,\"x\ny\nz,w\n");
-    has(got, "[2@3 id=<3> {csv.unterminated_quote line=3 col=3 off=14 rec=2} "
-        "note=<\"x>]\n");
-    has(got, "[3@4 id=<y> {csv.ragged_row line=4 col=0 off=17 rec=3}]\n"
-        "[4@5 id=<z> note=<w>]\nstatus OK\n");
+    has(got, "record_begin line=3 rec=2 off=12\nvalue 0 TEXT \"3\" line=3\n"
+        "defect csv.unterminated_quote line=3 col=3 rec=2");
+    has(got, "value 1 TEXT \"\\\"x\" line=3\nrecord_end line=3 rec=2\n"
+        "record_begin line=4 rec=3 off=17\nvalue 0 TEXT \"y\" line=4\n"
+        "defect csv.ragged_row line=4 rec=3");
+    has(got, "record_begin line=5 rec=4 off=19\nvalue 0 TEXT \"z\" line=5\n"
+        "value 1 TEXT \"w\" line=5\nrecord_end line=5 rec=4\nstatus OK\n");
+    free(got);
+}
+END_TEST
+
+/* A quote closed lines later and followed by text was never meant to
+ * close there: the quote that opened is the defect, and the stray one below
+ * quotes its own field again. */
+START_TEST(a_quote_closed_lines_later_by_a_stray_one_is_unterminated)
+{
+    char *got = parse_as(GS_FMT_CSV, "id,comment,score\n1,\"fine\",3\n"
+                         "2,\"never closed,4\n3,\"ok\",5\n4,\"ok\",2\n");
+    has(got, "fact csv.quote \\\"\n");
+    has(got, "defect csv.unterminated_quote line=3 col=3 rec=2");
+    has(got, "value 1 TEXT \"\\\"never closed\" line=3\n"
+        "value 2 TEXT \"4\" line=3\nrecord_end line=3 rec=2\n");
+    has(got, "value 1 TEXT \"ok\" line=4\nvalue 2 TEXT \"5\" line=4\n");
+    lacks(got, "malformed");
+    lacks(got, "ragged");
     free(got);
 }
 END_TEST
@@ -337,8 +258,10 @@ START_TEST(recovery_reads_later_quotes_normally)
 {
     char *got = parse_as(GS_FMT_CSV, "a,b\n1,\"ok, fine\"\n2,\"broken\n"
                          "3,\"\"\n4,\"\"\"\"\n5,x");
-    has(got, "{csv.unterminated_quote line=3 col=3");
-    has(got, "[3@4 a=<3> b=<>]\n[4@5 a=<4> b=<\">]\n[5@6 a=<5> b=<x>]\n"
+    has(got, "defect csv.unterminated_quote line=3 col=3 rec=2");
+    has(got, "value 1 TEXT \"\" line=4\n");
+    has(got, "value 1 TEXT \"\\\"\" line=5\n");
+    has(got, "value 1 TEXT \"x\" line=6\nrecord_end line=6 rec=5\n"
         "status OK\n");
     lacks(got, "malformed");
     free(got);
@@ -348,9 +271,11 @@ END_TEST
 START_TEST(an_unterminated_quote_in_the_header_keeps_the_header)
 {
     char *got = parse_as(GS_FMT_CSV, "id,\"name\r\n1,a\r\n2,b\r\n");
-    has(got, "{csv.unterminated_quote line=1 col=4 off=3 rec=0}");
-    has(got, "fact csv.header_names=id,\"name\n");
-    has(got, "[1@2 id=<1> \"name=<a>]\n[2@3 id=<2> \"name=<b>]\n");
+    has(got, "fact csv.header present\n"
+        "defect csv.unterminated_quote line=1 col=4 \"");
+    has(got, "field 1 \\\"name\nfact csv.header_names id,\\\"name\n");
+    has(got, "value 1 TEXT \"a\" line=2\n");
+    has(got, "value 1 TEXT \"b\" line=3\nrecord_end line=3 rec=2\n");
     free(got);
 }
 END_TEST
@@ -358,13 +283,15 @@ END_TEST
 START_TEST(an_unterminated_quote_on_the_last_line)
 {
     char *got = parse_as(GS_FMT_CSV, "a,b\n1,\"tail");
-    has(got, "[1@2 a=<1> {csv.unterminated_quote line=2 col=3 off=6 rec=1} "
-        "b=<\"tail>]\nstatus OK\n");
+    has(got, "defect csv.unterminated_quote line=2 col=3 rec=1");
+    has(got, "value 1 TEXT \"\\\"tail\" line=2\nrecord_end line=2 rec=1\n"
+        "status OK\n");
     free(got);
     got = parse_as(GS_FMT_CSV, "n,s\n1,'ok'\n2,'open\n3,x\n4,''\n");
-    has(got, "fact csv.quote='\n");
-    has(got, "{csv.unterminated_quote line=3 col=3");
-    has(got, "[4@5 n=<4> s=<>]\nstatus OK\n");
+    has(got, "fact csv.quote '\n");
+    has(got, "defect csv.unterminated_quote line=3 col=3 rec=2");
+    has(got, "value 1 TEXT \"\" line=5\nrecord_end line=5 rec=4\n"
+        "status OK\n");
     free(got);
 }
 END_TEST
@@ -382,13 +309,14 @@ START_TEST(recovery_is_bounded_by_the_field_limit)
     for (int i = 0; i < 30; i++)           /* 150 bytes in 30 lines */
         n += (size_t)sprintf(data + n, "%d,x\n", 10 + i);
     char *got = parse_lim(GS_FMT_CSV, &lim, data, n);
-    has(got, "{csv.unterminated_quote line=2 col=3");
-    has(got, "[30@31 a=<39> b=<x>]\nstatus OK\n");
+    has(got, "defect csv.unterminated_quote line=2 col=3 rec=1");
+    has(got, "value 0 TEXT \"39\" line=31\nvalue 1 TEXT \"x\" line=31\n"
+        "record_end line=31 rec=30\nstatus OK\n");
     free(got);
     for (int i = 0; i < 20; i++)           /* now past the limit */
         n += (size_t)sprintf(data + n, "%d,y\n", 40 + i);
     got = parse_lim(GS_FMT_CSV, &lim, data, n);
-    has(got, "{csv.field_too_large");
+    has(got, "defect csv.field_too_large line=");
     lacks(got, "unterminated");
     has(got, "status ELIMIT\n");
     free(got);
@@ -438,9 +366,10 @@ START_TEST(memory_stays_bounded_whatever_the_input_size)
         n += (size_t)sprintf(data + n, "%zu,x\n", n % 1000);
     gs_set_allocator(sized_alloc, NULL);
     live_bytes = peak_bytes = 0;
-    char *got = parse(GS_FMT_CSV, &lim, data, n, 65536);
+    char *got = tx_transcript(gs_parser_for(GS_FMT_CSV), &lim, data, n,
+                              65536);
     gs_set_allocator(NULL, NULL);
-    has(got, "{csv.unterminated_quote");
+    has(got, "defect csv.unterminated_quote");
     has(got, "status OK\n");
     /* the 64 KiB head (doubling: up to 128 KiB) plus a field buffer and a
      * replay of at most 2 x max_field_bytes each with doubling slack */
@@ -467,6 +396,7 @@ static Suite *csv_suite(void)
     tcase_add_test(tc, blank_lines_are_not_records);
     tcase_add_test(tc, a_row_past_max_columns_ends_the_file);
     tcase_add_test(tc, an_unterminated_quote_is_reported_where_it_opened);
+    tcase_add_test(tc, a_quote_closed_lines_later_by_a_stray_one_is_unterminated);
     tcase_add_test(tc, recovery_reads_later_quotes_normally);
     tcase_add_test(tc, an_unterminated_quote_in_the_header_keeps_the_header);
     tcase_add_test(tc, an_unterminated_quote_on_the_last_line);
