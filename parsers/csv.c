@@ -493,16 +493,24 @@ static int sniff_header(const char *s, size_t n, int at_eof, const dialect *d)
 }
 
 /* The dialect of a sample; fixed_delim (TSV) leaves only quote and header
- * to decide. */
+ * to decide. A delimiter absent from the sample scores 0, and a quote
+ * character absent from it splits like the candidate before it, which wins
+ * the tie: neither is scored. */
 static dialect sniff_dialect(const char *s, size_t n, int at_eof,
                              char fixed_delim)
 {
     dialect best = {.delim = fixed_delim ? fixed_delim : ',', .quote = '"'};
     double top = 0;
+    int dq = memchr(s, '"', n) != NULL, sq = memchr(s, '\'', n) != NULL;
     for (size_t i = 0; i < N_DELIMS; i++) {
         char delim = fixed_delim ? fixed_delim : SNIFF_DELIMS[i];
+        if (!memchr(s, delim, n))
+            continue;
         for (size_t k = 0; k < N_QUOTES; k++) {
-            double sc = dialect_score(s, n, at_eof, delim, SNIFF_QUOTES[k]);
+            int q = SNIFF_QUOTES[k];
+            if ((q < 0 && !dq) || (q == '\'' && !sq))
+                continue;      /* the same split as a candidate before */
+            double sc = dialect_score(s, n, at_eof, delim, q);
             if (sc > top) {
                 top = sc;
                 best.delim = delim;
