@@ -1,8 +1,50 @@
 /* csv.c - CSV and TSV. libcsv underneath, gapscan events on top.
  *
- * The first row is the header: each column becomes a field (sink->field) and
- * the facts "csv.delimiter" and "csv.header" are reported. Every later row is
- * one record: record_begin, one GS_VK_TEXT value per cell, record_end.
+ * The dialect is sniffed from the head of the file, then every row becomes
+ * events: with a header, its cells name the fields (sink->field) and every
+ * later row is one record; without one, the fields are column_1..N and the
+ * first row is a record too. A record is record_begin, one GS_VK_TEXT value
+ * per cell, record_end. Blank lines are no records.
+ *
+ * Dialect sniffing. The first HEAD_MAX (64 KiB) bytes, or the whole input if
+ * shorter, are held back; at that fixed byte position (or at finish) the
+ * dialect is chosen from them, then they are parsed like any other bytes.
+ *   - Delimiter and quote: every pair of a delimiter from SNIFF_DELIMS
+ *     (TSV: tab only) and a quote ('"', '\'' or none) splits the sample's
+ *     records, quote-aware, as libcsv in strict mode would. A pair scores
+ *     P x T, the data-consistency measure of van den Burg et al. (2019): P
+ *     rewards rows that agree on their cell count (the sum over distinct
+ *     counts L of rows(L) * (L - 1) / L, divided by how many distinct counts
+ *     there are); T is the share of clean cells: quoted, empty, numeric or
+ *     date-like, or text with no candidate delimiter in it, not starting or
+ *     ending with a quote character, and no quote where strict libcsv would
+ *     stop. The best score wins; ties go to the earlier candidate, so a file
+ *     with no delimiter or quote in it reads as ',' (TSV: tab) and '"', and
+ *     a file whose '"' are stray reads as unquoted before single-quoted.
+ *   - Header: the first row votes cell by cell, as Python's csv.Sniffer does:
+ *     +1 when its column below is numeric or date-like and the cell is not,
+ *     or when the column's text has one length and the cell another; -1 when
+ *     the cell itself is numeric, when the lengths agree, and per duplicate
+ *     name. A header is present unless the votes are negative.
+ *   - A leading U+FEFF (normally stripped upstream) is skipped, never data.
+ *   Facts: "csv.delimiter" (the byte), "csv.quote" ("\"", "'" or "none"),
+ *   "csv.header" ("present" or "absent") once a non-blank byte is seen, and
+ *   "csv.header_names" (the header cells joined by the delimiter).
+ *
+ * Unterminated quote. While a quoted field is open, the bytes since its
+ * opening quote are kept (the replay). A quote counts as never closed when
+ * the input ends inside it, or when it closes on a later line than it
+ * opened and text follows the closing quote (a stray quote far below paired
+ * with it). Then the defect "csv.unterminated_quote" is reported where the
+ * quote opened; libcsv is reset; the rest of the opening line is read with
+ * quoting off (so its row ends there, cells as written), and the replayed
+ * bytes after that line are parsed again from scratch, followed by the rest
+ * of the input. Because a quoted field that passes max_field_bytes is
+ * "csv.field_too_large" and ends the file (the field limit, below), the
+ * replay never holds more than 2 x max_field_bytes + 6 bytes (each cell
+ * byte is at most a doubled quote). One replay suffices: every quote left
+ * in those bytes was one of a doubled pair, and from a fresh start such a
+ * run closes on the line where it opens.
  *
  * libcsv 3.0.3 leaves four gaps that this file closes:
  *   1. its callbacks return void: a sticky status (p->st) acts as the stop
@@ -21,22 +63,24 @@
  *      although libcsv itself adds a fixed block per growth;
  *   4. it trims spaces and tabs around unquoted fields: a space function that
  *      never matches keeps cells byte-exact (padding is a finding upstream).
+ * "No quote" is libcsv's quote set to 0xFF, a byte UTF-8 never holds.
  *
  * Invariants:
  *   1. Events depend only on the bytes, never on how they were chunked: every
- *      decision (delimiter, row start, line numbers, limits) is taken at a
- *      fixed byte position.
+ *      decision (dialect, row start, line numbers, limits, recovery) is taken
+ *      at a fixed byte position.
  *   2. record_begin/record_end always pair, even when a row ends in a defect.
  *   3. Memory is bounded by the limits: one field buffer (max_field_bytes),
- *      the header (max_columns names) and a 64 KiB look-ahead for the
- *      delimiter of the first line.
+ *      the replay (above), the header (max_columns names) and the 64 KiB head.
  *   4. Field names are unique per document: empty header cells become
  *      "column_N", duplicates "name~2", cells past the header "column_N"
  *      (N 1-based).
+ *   5. A row whose cell count differs from the header's (without a header:
+ *      the first row's) is "csv.ragged_row" and is still profiled. A row past
+ *      max_columns cells is "csv.too_many_columns" and ends the file.
  *
- * Not done here: dialect sniffing beyond ',' vs ';' on the header line,
- * quote characters other than '"', line-ending or encoding findings (decode
- * stage), any statistics.
+ * Not done here: escape characters (backslash) and comment lines, line-ending
+ * or encoding findings (decode stage), any statistics.
  */
 #include "gapscan/parser.h"
 
@@ -45,11 +89,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define HEAD_MAX ((size_t)64 * 1024) /* look-ahead for the delimiter */
+#define HEAD_MAX ((size_t)64 * 1024) /* sample for the dialect */
 #define BLK_MIN ((size_t)128)
 #define PIECE_MIN ((size_t)4096)
-
-/* A growable byte string (memory from gs_realloc). */
+#define NO_QUOTE 0xFF                /* libcsv's quote when there is none */
 
 /* The set of field names given out so far, so that none repeats. */
 typedef struct span {
@@ -166,6 +209,321 @@ static int never_space(unsigned char c)
     return 0;
 }
 
+/* ---- dialect sniffing ------------------------------------------------- */
+
+/* Candidate delimiters, in order of preference on a tie. */
+static const char SNIFF_DELIMS[] = {',', '\t', ';', '|', ':', '^', '~'};
+#define N_DELIMS sizeof SNIFF_DELIMS
+static const int SNIFF_QUOTES[] = {'"', -1, '\''}; /* -1: no quoting */
+#define N_QUOTES (sizeof SNIFF_QUOTES / sizeof SNIFF_QUOTES[0])
+#define MAX_PATTERNS 64  /* distinct row widths tracked while scoring */
+#define VOTE_COLS 256    /* header columns that vote */
+
+static int is_term(char c)
+{
+    return c == '\n' || c == '\r';
+}
+
+/* Splits a sample into cells under one dialect, as libcsv in strict mode
+ * would, without copying. A record cut by the end of the sample is not
+ * returned unless the sample is the whole input (at_eof); then a quote left
+ * open is read as the parser recovers from it: its line as unquoted text. */
+typedef struct lexer {
+    const char *s;
+    size_t n, pos;
+    int at_eof, mid_row;
+    int literal;    /* rest of the line unquoted: a quote never closed */
+    char delim;
+    int quote;      /* -1: none */
+} lexer;
+
+typedef struct cell {
+    const char *p;  /* raw bytes (quoted: between the quotes, as written) */
+    size_t len;
+    int quoted;     /* opened and closed by the quote character */
+    int bad;        /* a quote where strict libcsv would stop */
+    int ends_row;
+} cell;
+
+static int is_cell_end(const lexer *lx, size_t i)
+{
+    return lx->s[i] == lx->delim || is_term(lx->s[i]);
+}
+
+/* A quoted cell whose opening quote is at *i: 1 with *i past its end, 0 if
+ * the sample ends before that is known, -1 if the quote counts as never
+ * closed (see "Unterminated quote"). */
+static int lex_quoted(lexer *lx, cell *c, size_t *i)
+{
+    size_t k = *i + 1;
+    int lines = 0;
+    for (;; k++) {
+        if (k == lx->n)
+            return lx->at_eof ? -1 : 0;
+        lines |= is_term(lx->s[k]);
+        if (lx->s[k] != lx->quote)
+            continue;
+        if (k + 1 == lx->n && !lx->at_eof)
+            return 0;        /* closing or doubled: not known yet */
+        if (k + 1 == lx->n || lx->s[k + 1] != lx->quote)
+            break;
+        k++;                 /* a doubled quote */
+    }
+    if (k + 1 < lx->n && !is_cell_end(lx, k + 1) && lines)
+        return -1;           /* closed on a later line, then text */
+    c->quoted = 1;
+    c->p = lx->s + *i + 1;
+    c->len = k - (*i + 1);
+    for (k++; k < lx->n && !is_cell_end(lx, k); k++)
+        c->bad = 1;          /* text after the closing quote */
+    *i = k;
+    return 1;
+}
+
+/* The next cell: 1, or 0 at the end of the usable sample. */
+static int lex_cell(lexer *lx, cell *c)
+{
+    size_t i = lx->pos;
+    int quote = lx->literal ? -1 : lx->quote;
+    *c = (cell){.p = lx->s + i};
+    if (!lx->mid_row) {
+        while (i < lx->n && is_term(lx->s[i]))
+            i++;             /* blank lines are no records */
+        if (i == lx->n)
+            return 0;
+    }
+    if (i < lx->n && quote >= 0 && lx->s[i] == quote) {
+        int r = lex_quoted(lx, c, &i);
+        if (r == 0)
+            return 0;
+        if (r < 0) {
+            lx->literal = 1;
+            quote = -1;
+            c->bad = 1;
+        }
+    }
+    if (!c->quoted) {
+        c->p = lx->s + i;
+        for (; i < lx->n && !is_cell_end(lx, i); i++)
+            if (quote >= 0 && lx->s[i] == quote)
+                c->bad = 1;  /* a quote inside an unquoted cell */
+        c->len = (size_t)(lx->s + i - c->p);
+    }
+    if (i == lx->n && !lx->at_eof)
+        return 0;
+    c->ends_row = i == lx->n || is_term(lx->s[i]);
+    lx->mid_row = !c->ends_row;
+    lx->literal &= lx->mid_row;
+    lx->pos = i < lx->n ? i + 1 : i;
+    return 1;
+}
+
+/* Digits with the punctuation of numbers, dates and times ("3,50",
+ * "-1.5e3", "2024-01-31T10:00Z", "12 %"). */
+static int numeric_ish(const char *s, size_t n)
+{
+    static const char lead[] = "0123456789+-.";
+    static const char other[] = "+-.,:/ %eETZ";
+    size_t digits = 0;
+    if (n == 0 || !memchr(lead, s[0], sizeof lead - 1))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digits++;
+        else if (!memchr(other, s[i], sizeof other - 1))
+            return 0;
+    }
+    return digits > 0;
+}
+
+static int is_quote_char(char c)
+{
+    return c == '"' || c == '\'';
+}
+
+/* A cell that a right dialect would produce: quoted, empty, numeric, or
+ * text that neither starts nor ends with a quote character and holds no
+ * candidate delimiter (but the ':' of "://"). */
+static int cell_clean(const cell *c)
+{
+    if (c->bad)
+        return 0;
+    if (c->quoted || c->len == 0 || numeric_ish(c->p, c->len))
+        return 1;
+    if (is_quote_char(c->p[0]) || is_quote_char(c->p[c->len - 1]))
+        return 0;
+    for (size_t i = 0; i < c->len; i++) {
+        if (!memchr(SNIFF_DELIMS, c->p[i], N_DELIMS))
+            continue;
+        if (c->p[i] == ':' && i + 2 < c->len && c->p[i + 1] == '/' &&
+            c->p[i + 2] == '/')
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+typedef struct tally {
+    size_t rows, cells, clean;
+    size_t width[MAX_PATTERNS], count[MAX_PATTERNS];
+    size_t npat;
+    double rare;     /* rows of widths past MAX_PATTERNS, each its own */
+    size_t nrare;
+} tally;
+
+static void tally_row(tally *t, size_t width)
+{
+    t->rows++;
+    for (size_t k = 0; k < t->npat; k++) {
+        if (t->width[k] == width) {
+            t->count[k]++;
+            return;
+        }
+    }
+    if (t->npat < MAX_PATTERNS) {
+        t->width[t->npat] = width;
+        t->count[t->npat++] = 1;
+    } else {
+        t->rare += (double)(width - 1) / (double)width;
+        t->nrare++;
+    }
+}
+
+/* P x T of the header comment; 0 for a dialect that splits nothing. */
+static double dialect_score(const char *s, size_t n, int at_eof, char delim,
+                            int quote)
+{
+    lexer lx = {.s = s, .n = n, .at_eof = at_eof, .delim = delim,
+                .quote = quote};
+    tally t = {0};
+    size_t width = 0, clean = 0;
+    cell c;
+    while (lex_cell(&lx, &c)) {
+        width++;
+        clean += (size_t)cell_clean(&c);
+        if (!c.ends_row)
+            continue;
+        tally_row(&t, width);
+        t.cells += width;
+        t.clean += clean;
+        width = clean = 0;
+    }
+    if (t.rows == 0)
+        return 0;
+    double p = t.rare;
+    for (size_t k = 0; k < t.npat; k++)
+        p += (double)t.count[k] * (double)(t.width[k] - 1) /
+             (double)t.width[k];
+    p /= (double)(t.npat + t.nrare);
+    return p * (double)t.clean / (double)t.cells;
+}
+
+typedef struct dialect {
+    char delim;
+    int quote;       /* -1: none */
+    int header;
+} dialect;
+
+/* What one header column votes: see the header comment. */
+typedef struct column_vote {
+    const char *name;
+    size_t name_len;
+    size_t values;   /* non-empty cells below */
+    size_t len;      /* their common length, or SIZE_MAX */
+    int numeric;     /* all of them numeric or date-like */
+} column_vote;
+
+static void vote_value(column_vote *v, const cell *c)
+{
+    if (c->len == 0)
+        return;
+    int num = numeric_ish(c->p, c->len);
+    if (v->values++ == 0) {
+        v->len = c->len;
+        v->numeric = num;
+        return;
+    }
+    if (v->len != c->len)
+        v->len = SIZE_MAX;
+    v->numeric &= num;
+}
+
+static long column_votes(const column_vote *v, size_t ncol)
+{
+    long votes = 0;
+    for (size_t i = 0; i < ncol; i++) {
+        if (v[i].name_len == 0)
+            continue;
+        if (numeric_ish(v[i].name, v[i].name_len))
+            votes--;
+        else if (v[i].values && v[i].numeric)
+            votes++;
+        else if (v[i].values >= 2 && v[i].len != SIZE_MAX)
+            votes += v[i].len != v[i].name_len ? 1 : -1;
+        for (size_t j = 0; j < i; j++)
+            if (v[j].name_len == v[i].name_len &&
+                memcmp(v[j].name, v[i].name, v[i].name_len) == 0)
+                votes--;
+    }
+    return votes;
+}
+
+static int sniff_header(const char *s, size_t n, int at_eof, const dialect *d)
+{
+    lexer lx = {.s = s, .n = n, .at_eof = at_eof, .delim = d->delim,
+                .quote = d->quote};
+    column_vote v[VOTE_COLS];
+    size_t ncol = 0, col = 0;
+    int first = 1;
+    cell c;
+    while (lex_cell(&lx, &c)) {
+        if (first && col < VOTE_COLS) {
+            v[col] = (column_vote){.name = c.p, .name_len = c.len};
+            ncol = col + 1;
+        } else if (!first && col < ncol) {
+            vote_value(&v[col], &c);
+        }
+        col++;
+        if (c.ends_row) {
+            col = 0;
+            first = 0;
+        }
+    }
+    return column_votes(v, ncol) >= 0;
+}
+
+/* The dialect of a sample; fixed_delim (TSV) leaves only quote and header
+ * to decide. A delimiter absent from the sample scores 0, and a quote
+ * character absent from it splits like the candidate before it, which wins
+ * the tie: neither is scored. */
+static dialect sniff_dialect(const char *s, size_t n, int at_eof,
+                             char fixed_delim)
+{
+    dialect best = {.delim = fixed_delim ? fixed_delim : ',', .quote = '"'};
+    double top = 0;
+    int dq = memchr(s, '"', n) != NULL, sq = memchr(s, '\'', n) != NULL;
+    for (size_t i = 0; i < N_DELIMS; i++) {
+        char delim = fixed_delim ? fixed_delim : SNIFF_DELIMS[i];
+        if (!memchr(s, delim, n))
+            continue;
+        for (size_t k = 0; k < N_QUOTES; k++) {
+            int q = SNIFF_QUOTES[k];
+            if ((q < 0 && !dq) || (q == '\'' && !sq))
+                continue;      /* the same split as a candidate before */
+            double sc = dialect_score(s, n, at_eof, delim, q);
+            if (sc > top) {
+                top = sc;
+                best.delim = delim;
+                best.quote = SNIFF_QUOTES[k];
+            }
+        }
+        if (fixed_delim)
+            break;
+    }
+    best.header = sniff_header(s, n, at_eof, &best);
+    return best;
+}
+
 struct gs_parser {
     const gs_limits *lim;
     const gs_sink *sink;
@@ -173,24 +531,28 @@ struct gs_parser {
     struct csv_parser cp;
     int cp_live;          /* cp holds a buffer to free */
     size_t buf_cap;       /* the field buffer's cap */
+    char fixed_delim;     /* TSV: '\t'; CSV: 0, sniffed */
     char delim;
-    int decided;          /* delimiter chosen (always for TSV) */
-    gs_buf head;           /* first-line look-ahead until decided */
-    int head_inq;
+    int quote;            /* quote character, -1 for none */
+    int decided;          /* dialect chosen */
+    gs_buf head;          /* the sample, until decided */
 
     uint64_t offset;      /* stream offset of the segment being parsed */
     uint64_t line;        /* its line, 1-based */
+    uint64_t line_start;  /* stream offset where that line starts */
     int skipping;         /* after a malformed quote: drop to end of line */
     int q_in, q_after;    /* quote lexer: inside quotes, just closed one */
-    uint64_t q_line;      /* line where the open quote opened */
+    uint64_t q_line, q_col, q_off; /* where the open quote opened */
+    gs_buf replay;        /* bytes since the open quote opened */
 
     int in_row;           /* libcsv is inside a row (header or data) */
-    int header_done;
+    int header_done;      /* header read, or there is none */
+    size_t width;         /* cells a row should have; 0 until known */
     size_t ncells;        /* cells of the current row so far */
     uint64_t rec;         /* data rows begun */
     gs_loc row;           /* location of the current data row */
 
-    gs_buf header;         /* header cells joined by the delimiter */
+    gs_buf header;        /* header cells joined by the delimiter */
     span *hcell;          /* header cells inside `header` */
     size_t nhcell, hcell_cap;
     gs_field_id *ids;     /* field id per column */
@@ -221,6 +583,12 @@ static void defect(gs_parser *p, const char *code, const char *detail,
 {
     if (p->st == GS_OK)
         cancel_if(p, p->sink->defect(p->sink->ud, code, detail, loc));
+}
+
+static void fact(gs_parser *p, const char *key, const char *value)
+{
+    if (p->st == GS_OK && p->sink->fact)
+        cancel_if(p, p->sink->fact(p->sink->ud, key, value));
 }
 
 /* Ends the data row that is open, if any (header rows have no record). */
@@ -328,6 +696,7 @@ static void header_end(gs_parser *p)
     gs_status st = ensure_ids(p, p->nhcell);
     p->header_done = 1;
     p->in_row = 0;
+    p->width = p->nhcell;
     for (size_t i = 0; st == GS_OK && i < p->nhcell; i++) {
         char gen[32];
         const char *name = p->header.p + p->hcell[i].off;
@@ -345,13 +714,7 @@ static void header_end(gs_parser *p)
         fail(p, st);
         return;
     }
-    if (p->sink->fact) {
-        char d[2] = {p->delim, '\0'};
-        cancel_if(p, p->sink->fact(p->sink->ud, "csv.delimiter", d));
-        if (p->st == GS_OK)
-            cancel_if(p, p->sink->fact(p->sink->ud, "csv.header",
-                                       p->header.p));
-    }
+    fact(p, "csv.header_names", p->header.p);
 }
 
 static void row_begin(gs_parser *p)
@@ -407,41 +770,67 @@ static void on_row(int c, void *data)
         header_end(p);
         return;
     }
-    if (p->ncells != p->nhcell) {
+    if (p->width == 0) {
+        p->width = p->ncells; /* no header: the first row sets the width */
+    } else if (p->ncells != p->width) {
         char detail[96];
         snprintf(detail, sizeof detail, "expected %zu cells, found %zu",
-                 p->nhcell, p->ncells);
+                 p->width, p->ncells);
         defect(p, "csv.ragged_row", detail, &p->row);
     }
     end_record(p);
 }
 
-/* Tracks where the quote that is open (if any) opened, for the
- * unterminated-quote defect. Doubled quotes inside a quoted field close and
- * reopen at once and keep the original line. */
-static void quote_scan(gs_parser *p, const char *s, size_t n)
+static void keep(gs_parser *p, const char *s, size_t n)
 {
-    const char *end = s + n;
-    while (s < end) {
-        const char *q = memchr(s, '"', (size_t)(end - s));
-        if (!q) {
-            p->q_after = 0;
+    gs_status st = gs_buf_append(&p->replay, s, n);
+    if (st != GS_OK)
+        fail(p, st);
+}
+
+/* Follows the quote character over bytes libcsv consumed (base: their stream
+ * offset): where the open quote opened, and its bytes since (the replay).
+ * A doubled quote inside a quoted field closes and reopens at once and keeps
+ * the original position. */
+static void quote_scan(gs_parser *p, const char *s, size_t n, uint64_t base)
+{
+    const char *start = s, *end = s + n;
+    while (p->quote >= 0 && s < end) {
+        const char *q = memchr(s, p->quote, (size_t)(end - s));
+        const char *stop = q ? q : end;
+        if (stop != s && p->q_in) {
+            keep(p, s, (size_t)(stop - s));
+        } else if (stop != s && p->q_after) {
+            p->q_after = 0;   /* the field closed */
+            p->replay.len = 0;
+        }
+        if (!q)
             return;
-        }
-        if (q != s)
-            p->q_after = 0;
-        if (p->q_in) {
-            p->q_in = 0;
-            p->q_after = 1;
-        } else if (p->q_after) {
-            p->q_in = 1;
-            p->q_after = 0;
-        } else {
-            p->q_in = 1;
+        if (!p->q_in && !p->q_after) {
+            p->replay.len = 0;
             p->q_line = p->line;
+            p->q_off = base + (uint64_t)(q - start);
+            p->q_col = p->q_off - p->line_start + 1;
         }
+        p->q_after = p->q_in;
+        p->q_in = !p->q_in;
+        keep(p, q, 1);
         s = q + 1;
     }
+}
+
+static void set_quote(gs_parser *p, int quote)
+{
+    p->quote = quote;
+    csv_set_quote(&p->cp, (unsigned char)(quote >= 0 ? quote : NO_QUOTE));
+}
+
+/* Forget libcsv's partial row (no callbacks) and the quote lexer's state. */
+static void reset_libcsv(gs_parser *p)
+{
+    csv_fini(&p->cp, NULL, NULL, NULL);
+    p->q_in = p->q_after = 0;
+    p->replay.len = 0;
 }
 
 /* Forget the broken row and restart libcsv at the next line. */
@@ -456,15 +845,7 @@ static void malformed(gs_parser *p)
         end_record(p);
     }
     p->in_row = 0;
-    p->q_in = p->q_after = 0;
-    csv_set_opts(&p->cp, CSV_STRICT);
-    csv_fini(&p->cp, NULL, NULL, NULL); /* resets libcsv's state, no calls */
-    csv_set_opts(&p->cp, CSV_STRICT | CSV_STRICT_FINI);
-}
-
-static int is_term(char c)
-{
-    return c == '\n' || c == '\r';
+    reset_libcsv(p);
 }
 
 /* libcsv stopped short of the end of what it was given. */
@@ -480,6 +861,19 @@ static void parse_error(gs_parser *p, char last)
         limit_hit(p, "csv.field_too_large", "field longer than the limit");
     } else {
         fail(p, GS_ENOMEM);
+    }
+}
+
+static void recover(gs_parser *p);
+static void feed_bytes(gs_parser *p, const char *buf, size_t len);
+
+/* Moves the position past n bytes whose last one may end a line. */
+static void advance(gs_parser *p, const char *s, size_t n)
+{
+    p->offset += n;
+    if (s[n - 1] == '\n') {
+        p->line++;
+        p->line_start = p->offset;
     }
 }
 
@@ -499,16 +893,22 @@ static void parse_segment(gs_parser *p, const char *s, size_t n)
             piece = most;
         csv_set_blk_size(&p->cp, have < BLK_MIN ? BLK_MIN : have);
         size_t done = csv_parse(&p->cp, s + off, piece, on_cell, on_row, p);
-        quote_scan(p, s + off, done);
+        quote_scan(p, s + off, done, p->offset + off);
+        if (p->st == GS_OK && done < piece && p->q_after &&
+            p->q_line < p->line && csv_error(&p->cp) == CSV_EPARSE) {
+            /* text after a quote that closed on a later line than it
+             * opened: the quote was never meant to be closed there */
+            recover(p);
+            feed_bytes(p, s + off + done, n - off - done);
+            return;
+        }
         if (p->st == GS_OK && done < piece) {
             parse_error(p, s[n - 1]);
             break;
         }
         off += piece;
     }
-    p->offset += n;
-    if (s[n - 1] == '\n')
-        p->line++;
+    advance(p, s, n);
 }
 
 static void feed_bytes(gs_parser *p, const char *buf, size_t len)
@@ -522,9 +922,7 @@ static void feed_bytes(gs_parser *p, const char *buf, size_t len)
         if (p->skipping) {
             if (j < len)
                 p->skipping = 0;
-            if (buf[end - 1] == '\n')
-                p->line++;
-            p->offset += end - i;
+            advance(p, buf + i, end - i);
         } else {
             parse_segment(p, buf + i, end - i);
         }
@@ -532,47 +930,65 @@ static void feed_bytes(gs_parser *p, const char *buf, size_t len)
     }
 }
 
-/* ',' unless the header line clearly uses ';' (more ';' than ',' outside
- * quotes). Full dialect sniffing belongs to a later stage. */
-static void decide(gs_parser *p)
+/* A quote never closed: see "Unterminated quote" above. The replay runs
+ * from the opening quote to the last byte libcsv consumed. */
+static void recover(gs_parser *p)
 {
-    size_t commas = 0, semis = 0;
-    int inq = 0;
-    for (size_t i = 0; i < p->head.len; i++) {
-        char c = p->head.p[i];
-        if (c == '"')
-            inq = !inq;
-        else if (!inq && c == ',')
-            commas++;
-        else if (!inq && c == ';')
-            semis++;
-    }
-    p->delim = semis > commas ? ';' : ',';
-    csv_set_delim(&p->cp, (unsigned char)p->delim);
-    p->decided = 1;
-    feed_bytes(p, p->head.p, p->head.len);
-    gs_free(p->head.p);
-    p->head = (gs_buf){0};
+    gs_loc loc = here(p);
+    loc.line = p->q_line;
+    loc.col = p->q_col;
+    loc.offset = p->q_off;
+    defect(p, "csv.unterminated_quote", "quote never closed; its line is "
+           "read as unquoted text and parsing restarts on the next", &loc);
+    gs_buf r = p->replay;
+    p->replay = (gs_buf){0};
+    reset_libcsv(p);
+    p->line = p->q_line;
+    p->offset = p->q_off;
+    p->line_start = p->q_off - (p->q_col - 1);
+    size_t eol = 0;
+    while (eol < r.len && !is_term(r.p[eol]))
+        eol++;
+    eol += eol < r.len;
+    int quote = p->quote;
+    set_quote(p, -1);
+    if (p->st == GS_OK)
+        parse_segment(p, r.p, eol);
+    set_quote(p, quote);
+    feed_bytes(p, r.p + eol, r.len - eol);
+    gs_free(r.p);
 }
 
-/* Takes bytes into the look-ahead until the first line (outside quotes)
- * ends or HEAD_MAX is reached; returns how many bytes it took. */
-static size_t look_ahead(gs_parser *p, const char *buf, size_t len)
+/* Chooses the dialect from the sample, reports it, then parses the sample. */
+static void decide(gs_parser *p, int at_eof)
 {
-    size_t i = 0;
-    int done = 0;
-    while (i < len && !done) {
-        char c = buf[i++];
-        if (c == '"')
-            p->head_inq = !p->head_inq;
-        done = (c == '\n' && !p->head_inq) || p->head.len + i >= HEAD_MAX;
+    const char *s = p->head.p;
+    size_t n = p->head.len;
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        s += 3; /* U+FEFF: not part of the first name */
+        n -= 3;
+        p->offset = 3;
     }
-    gs_status st = gs_buf_append(&p->head, buf, i);
-    if (st != GS_OK)
-        fail(p, st);
-    else if (done)
-        decide(p);
-    return i;
+    dialect d = sniff_dialect(s, n, at_eof, p->fixed_delim);
+    p->delim = d.delim;
+    csv_set_delim(&p->cp, (unsigned char)d.delim);
+    set_quote(p, d.quote);
+    p->header_done = !d.header;
+    p->decided = 1;
+    size_t blank = 0;
+    while (blank < n && is_term(s[blank]))
+        blank++;
+    if (blank < n) {
+        char dl[2] = {d.delim, '\0'};
+        char q[2] = {(char)d.quote, '\0'};
+        fact(p, "csv.delimiter", dl);
+        fact(p, "csv.quote", d.quote >= 0 ? q : "none");
+        fact(p, "csv.header", d.header ? "present" : "absent");
+    }
+    if (p->st == GS_OK && n)
+        feed_bytes(p, s, n);
+    gs_free(p->head.p);
+    p->head = (gs_buf){0};
 }
 
 static gs_status csv_feed(gs_parser *p, const char *buf, size_t len)
@@ -580,9 +996,15 @@ static gs_status csv_feed(gs_parser *p, const char *buf, size_t len)
     if (p->st != GS_OK)
         return p->st;
     if (!p->decided) {
-        size_t took = look_ahead(p, buf, len);
-        buf += took;
-        len -= took;
+        size_t take = HEAD_MAX - p->head.len;
+        take = take < len ? take : len;
+        gs_status st = gs_buf_append(&p->head, buf, take);
+        if (st != GS_OK)
+            fail(p, st);
+        else if (p->head.len == HEAD_MAX)
+            decide(p, 0);
+        buf += take;
+        len -= take;
     }
     if (p->st == GS_OK && len)
         feed_bytes(p, buf, len);
@@ -592,21 +1014,11 @@ static gs_status csv_feed(gs_parser *p, const char *buf, size_t len)
 static gs_status csv_finish(gs_parser *p)
 {
     if (p->st == GS_OK && !p->decided)
-        decide(p);
-    if (p->st != GS_OK)
-        return p->st;
-    if (csv_fini(&p->cp, on_cell, on_row, p) != 0 && p->st == GS_OK &&
-        csv_error(&p->cp) == CSV_EPARSE) {
-        gs_loc loc = here(p);
-        loc.line = p->q_line;
-        loc.offset = 0;
-        defect(p, "csv.unterminated_quote", "quoted field not closed at end "
-               "of input", &loc);
-        /* Deliver what was read of the row, as libcsv saw it. */
-        csv_set_opts(&p->cp, CSV_STRICT);
-        if (p->st == GS_OK)
-            csv_fini(&p->cp, on_cell, on_row, p);
-    }
+        decide(p, 1);
+    while (p->st == GS_OK && p->q_in)
+        recover(p);
+    if (p->st == GS_OK)
+        csv_fini(&p->cp, on_cell, on_row, p);
     return p->st;
 }
 
@@ -617,6 +1029,7 @@ static void csv_close(gs_parser *p)
     if (p->cp_live)
         csv_free(&p->cp);
     gs_free(p->head.p);
+    gs_free(p->replay.p);
     gs_free(p->header.p);
     gs_free(p->hcell);
     gs_free(p->ids);
@@ -625,7 +1038,7 @@ static void csv_close(gs_parser *p)
 }
 
 static gs_status open_common(const gs_limits *lim, const gs_sink *sink,
-                             char delim, gs_parser **out)
+                             char fixed_delim, gs_parser **out)
 {
     gs_status st = GS_ENOMEM;
     *out = NULL;
@@ -638,15 +1051,13 @@ static gs_status open_common(const gs_limits *lim, const gs_sink *sink,
     p->lim = lim;
     p->sink = sink;
     p->line = 1;
-    p->delim = delim;
-    p->decided = delim != ',';
+    p->fixed_delim = fixed_delim;
     size_t slack = 2 + sizeof(buf_hdr);
     p->buf_cap = lim->max_field_bytes > SIZE_MAX - slack
                      ? SIZE_MAX - slack
                      : lim->max_field_bytes + 2;
-    if (csv_init(&p->cp, CSV_STRICT | CSV_STRICT_FINI) != 0)
+    if (csv_init(&p->cp, CSV_STRICT) != 0)
         goto fail;
-    csv_set_delim(&p->cp, (unsigned char)delim);
     csv_set_space_func(&p->cp, never_space);
     csv_set_realloc_func(&p->cp, capped_realloc);
     csv_set_free_func(&p->cp, capped_free);
@@ -670,7 +1081,7 @@ fail:
 static gs_status csv_open(const gs_limits *lim, const gs_sink *sink,
                           gs_parser **out)
 {
-    return open_common(lim, sink, ',', out);
+    return open_common(lim, sink, 0, out);
 }
 
 static gs_status tsv_open(const gs_limits *lim, const gs_sink *sink,
