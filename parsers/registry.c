@@ -16,6 +16,7 @@
 
 extern const gs_parser_type gs_csv_parser_type;
 extern const gs_parser_type gs_tsv_parser_type;
+extern const gs_parser_type gs_json_parser_type;
 extern const gs_parser_type gs_jsonl_parser_type;
 
 static const char *const format_names[GS_FMT__COUNT] = {
@@ -34,6 +35,7 @@ static const char *const format_names[GS_FMT__COUNT] = {
 static const gs_parser_type *const parsers[] = {
     &gs_csv_parser_type,
     &gs_tsv_parser_type,
+    &gs_json_parser_type,
     &gs_jsonl_parser_type,
 };
 
