@@ -447,7 +447,7 @@ static size_t guard_skip(gs_parser *p, const unsigned char *s, size_t n)
         unsigned char c = s[i];
         int end = p->skip == SKIP_STR       ? g->state == L_STR && c == '"'
                   : p->skip == SKIP_BARE    ? !bare(c)
-                  : g->state == L_OUT && (c == ']' || c == '}') &&
+                  : g->state <= L_BARE && (c == ']' || c == '}') &&
                     g->depth == p->lim->max_depth + 1;
         if (end) {
             p->skip = SKIP_NONE;
