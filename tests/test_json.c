@@ -148,7 +148,8 @@ START_TEST(an_object_with_many_distinct_keys_becomes_a_map)
     str s = {0};
     str_addn(&s, "{\"l\":[", 6);
     str_addn(&s, data, strlen(data));
-    str_addn(&s, "}},{\"m\":{\"key0\":\"again\"}}]}", 29);
+    const char *tail = "}},{\"m\":{\"key0\":\"again\"}}]}";
+    str_addn(&s, tail, strlen(tail));
     out = parse(&lim, s.p);
     ck_assert_has(out, "STRING \"again\"");
     ck_assert_has(out, "field 256 l[].m.{*}\n");
