@@ -37,7 +37,10 @@
  * Defects (code, location): json.syntax (yajl's message, at the offending
  * byte or token), json.truncated (input ends inside the value, at the end),
  * json.trailing_data, json.empty (no value at all), json.too_deep,
- * json.field_too_large, json.too_many_paths. A syntax error, truncation or
+ * json.field_too_large, json.too_many_paths, json.lone_surrogate (an
+ * escaped UTF-16 surrogate without its pair: yajl writes a lone low one as
+ * bytes that are not UTF-8, replaced here by U+FFFD; a lone high one comes
+ * out of yajl as '?' and goes unnoticed). A syntax error, truncation or
  * trailing data ends the parse (yajl cannot resume); the status stays GS_OK
  * and an open record is closed after the defect.
  *
@@ -163,6 +166,7 @@ struct gs_parser {
     int cut;               /* CUT_*: why the guard stopped */
     int cut_token;         /* yajl holds a token cut short */
     int skipped_open;      /* yajl is inside a skipped container */
+    gs_buf fixed;          /* a string with its surrogates replaced */
 
     const unsigned char *seg; /* the piece of input being processed */
     uint64_t off;          /* its stream offset */
@@ -270,6 +274,30 @@ static int paths_done(gs_parser *p, gs_status st, const gs_loc *loc)
 
 /* ---- yajl callbacks ---- */
 
+/* yajl writes an unpaired low surrogate escape ("\udc00") as its 3-byte
+ * encoding, which is not UTF-8 (an unpaired high one becomes '?'): such a
+ * string goes on with U+FFFD (as long) in its place, and a defect. */
+static int utf8_only(gs_parser *p, const char **s, size_t n,
+                     const gs_loc *loc)
+{
+    const unsigned char *u = (const unsigned char *)*s;
+    size_t i = 0;
+    while (i + 3 <= n && !(u[i] == 0xED && u[i + 1] >= 0xA0))
+        i++;
+    if (i + 3 > n)
+        return 1;
+    p->fixed.len = 0;
+    if (gs_buf_append(&p->fixed, *s, n) != GS_OK)
+        return fail(p, GS_ENOMEM);
+    for (u = (const unsigned char *)p->fixed.p; i + 3 <= n; i++)
+        if (u[i] == 0xED && u[i + 1] >= 0xA0)
+            memcpy(p->fixed.p + i, "\xEF\xBF\xBD", 3);
+    *s = p->fixed.p;
+    return defect(p, "json.lone_surrogate",
+                  "UTF-16 surrogate without its pair; replaced by U+FFFD",
+                  loc);
+}
+
 static int scalar(gs_parser *p, const char *s, size_t n, gs_value_kind kind)
 {
     gs_loc loc = token_loc(p);
@@ -281,6 +309,8 @@ static int scalar(gs_parser *p, const char *s, size_t n, gs_value_kind kind)
         return defect(p, "json.field_too_large",
                       "value longer than the limit; dropped", &loc);
     }
+    if (kind == GS_VK_STRING && !utf8_only(p, &s, n, &loc))
+        return 0;
     if (!paths_done(p, gs__json_paths_field(p->paths, id, &fid), &loc))
         return 0;
     return check(p, p->sink->value(p->sink->ud, fid, s, n, kind, &loc));
@@ -318,8 +348,10 @@ static int on_key(void *ctx, const unsigned char *key, size_t n)
         return defect(p, "json.field_too_large",
                       "key longer than the limit; its values not kept", &loc);
     }
-    return paths_done(p, gs__json_paths_key(p->paths, f->node,
-                                            (const char *)key, n, &f->next),
+    const char *k = (const char *)key;
+    if (!utf8_only(p, &k, n, &loc))
+        return 0;
+    return paths_done(p, gs__json_paths_key(p->paths, f->node, k, n, &f->next),
                       &loc);
 }
 
@@ -554,6 +586,7 @@ static void json_close(gs_parser *p)
     if (p->h)
         yajl_free(p->h);
     gs_free(p->stack);
+    gs_free(p->fixed.p);
     gs__json_paths_free(p->paths);
     gs_free(p);
 }

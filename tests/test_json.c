@@ -429,6 +429,21 @@ START_TEST(top_level_scalars_are_document_values)
 }
 END_TEST
 
+START_TEST(a_lone_low_surrogate_becomes_a_replacement_character)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    char *out = parse(&lim, "{\"k\\udfaa\":[\"\\udc00x\",\"\\ud834\\udd1e\"]}");
+    ck_assert_int_eq(count(out, "defect json.lone_surrogate line=1 col=2 "), 1);
+    ck_assert_has(out, "field 0 k\xef\xbf\xbd[]\n");
+    ck_assert_has(out, "value 0 STRING \"\xef\xbf\xbdx\" line=1 col=13");
+    ck_assert_has(out, "value 0 STRING \"\xf0\x9d\x84\x9e\" line=1 col=23");
+    ck_assert_has(out, "defect json.lone_surrogate line=1 col=13 ");
+    ck_assert_int_eq(count(out, "defect"), 2);
+    free(out);
+}
+END_TEST
+
 static Suite *json_suite(void)
 {
     Suite *s = suite_create("json");
@@ -447,6 +462,7 @@ static Suite *json_suite(void)
     tcase_add_test(tc, syntax_errors_are_located_at_the_offending_byte);
     tcase_add_test(tc, a_syntax_error_closes_the_open_record);
     tcase_add_test(tc, top_level_scalars_are_document_values);
+    tcase_add_test(tc, a_lone_low_surrogate_becomes_a_replacement_character);
     suite_add_tcase(s, tc);
     return s;
 }
