@@ -235,7 +235,9 @@ gs_status gs__json_paths_field(gs__json_paths *t, uint32_t id,
     if (st != GS_OK)
         return st;
     node *nd = &t->nodes[id];
-    nd->fid = t->sink->field(t->sink->ud, t->path.p, t->path.len);
+    /* an empty key ("") gives an empty path: still a valid pointer */
+    nd->fid = t->sink->field(t->sink->ud, t->path.p ? t->path.p : "",
+                             t->path.len);
     nd->has_fid = 1;
     t->nfields++;
     *out = nd->fid;

@@ -114,6 +114,9 @@ START_TEST(id_keys_collapse_to_one_map_component)
     ck_assert_has(out, "field 5 names.-5\nvalue 5");
     ck_assert_has(out, "field 6 names.\nvalue 6");
     free(out);
+    out = parse(&lim, "{\"\":1}"); /* the empty path */
+    ck_assert_has(out, "field 0 \nvalue 0 NUMBER \"1\"");
+    free(out);
 }
 END_TEST
 
