@@ -1,8 +1,9 @@
 /* jsonl.c - JSON Lines. yajl's callback parser underneath, events on top.
  *
  * Each line holding a JSON value is one record. Scalars become values of a
- * field path: object keys join with '.', array elements add "[]"
- * ("items[].sku"), a top-level scalar is "$". Strings are GS_VK_STRING
+ * field path named as json_paths.h says: object keys join with '.', array
+ * elements add "[]" ("items[].sku"), objects used as maps collapse to "{*}"
+ * ("scores.{*}"), a top-level scalar is "$". Strings are GS_VK_STRING
  * (unescaped), numbers GS_VK_NUMBER (the literal as written), booleans
  * GS_VK_BOOL, null GS_VK_NULL.
  *
@@ -14,10 +15,8 @@
  * the next line (yajl 2.1 has no reset; errors are rare, clean lines reuse
  * the handle and cost no allocation).
  *
- * Paths are interned through a trie: a hash keyed by (parent node, kind, key
- * bytes) gives the child node, which remembers the sink's field id. The hot
- * path hashes one key, never a full path; the full path is built once, when
- * a node's first value is sent.
+ * Paths are interned through the trie of json_paths.c, shared with json.c:
+ * the hot path hashes one key, never a full path.
  *
  * Invariants:
  *   1. Events depend only on the bytes: yajl sees the same prefix of every
@@ -27,8 +26,9 @@
  *   2. record_begin comes with the first value of a line, record_end at its
  *      newline (or end of input), after any defect of that line; they pair.
  *   3. Bounded memory: a line is at most max_record_bytes inside yajl,
- *      nesting at most max_depth, the trie at most 2 * max_paths + 2 nodes
- *      (past that, values go out with GS_FIELD_NONE and one defect says so).
+ *      nesting at most max_depth, at most max_paths distinct paths per
+ *      document (past that, values go out with GS_FIELD_NONE and one
+ *      defect says so).
  *   4. Sink callbacks are never called after one returned nonzero.
  *
  * Not done here: whole-file JSON (json.c), numbers' types or ranges,
@@ -40,20 +40,7 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
-#define NODE_ROOT 0u        /* path "" (a top-level container) */
-#define NODE_DOLLAR 1u      /* path "$" (a top-level scalar) */
-#define NODE_NONE UINT32_MAX /* past the trie's cap: no field */
-
-enum { KIND_KEY = 0, KIND_ELEM = 1 };
-
-
-typedef struct node {
-    uint32_t parent;
-    uint32_t kind;
-    size_t key_off, key_len; /* in keys */
-    gs_field_id fid;
-    int has_fid;
-} node;
+#include "json_paths.h"
 
 typedef struct frame {
     uint32_t node;  /* the container's own node */
@@ -81,14 +68,7 @@ struct gs_parser {
     frame *stack;          /* open containers, at most max_depth */
     size_t depth, stack_cap;
 
-    node *nodes;
-    size_t nnodes, nodes_cap, max_nodes;
-    uint32_t *slot;        /* open addressing: 0 empty, else node + 1 */
-    size_t nslot;
-    gs_buf keys;
-    gs_buf path;            /* scratch for building a path */
-    uint32_t *chain;       /* scratch: a node's ancestors, stack_cap + 1 */
-    int overflow_told;
+    gs__json_paths *paths;
 };
 
 /* ---- allocation through gs_* for yajl ---- */
@@ -136,133 +116,18 @@ static int defect(gs_parser *p, const char *code, const char *detail,
     return check(p, p->sink->defect(p->sink->ud, code, detail, &loc));
 }
 
-/* ---- the path trie ---- */
+/* ---- paths ---- */
 
-static uint64_t hash_key(uint32_t parent, uint32_t kind, const char *s,
-                         size_t n)
+/* Turn a json_paths status into "go on" (nonzero) or a stop, and report
+ * the first path overflow once. */
+static int paths_done(gs_parser *p, gs_status st)
 {
-    uint64_t h = 1469598103934665603u ^ ((uint64_t)parent << 1 | kind);
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211u;
-    }
-    return h ^ (h >> 29);
-}
-
-static void place(gs_parser *p, uint32_t id)
-{
-    const node *nd = &p->nodes[id];
-    size_t mask = p->nslot - 1;
-    size_t i = (size_t)hash_key(nd->parent, nd->kind, p->keys.p + nd->key_off,
-                                nd->key_len) & mask;
-    while (p->slot[i])
-        i = (i + 1) & mask;
-    p->slot[i] = id + 1;
-}
-
-static gs_status add_node(gs_parser *p, uint32_t parent, uint32_t kind,
-                          const char *key, size_t n, uint32_t *out)
-{
-    if (p->nnodes == p->nodes_cap) {
-        size_t cap = p->nodes_cap * 2;
-        node *nn = gs_realloc(p->nodes, cap * sizeof *nn);
-        if (!nn)
-            return GS_ENOMEM;
-        p->nodes = nn;
-        p->nodes_cap = cap;
-    }
-    if (2 * (p->nnodes + 1) > p->nslot) {
-        size_t nslot = p->nslot * 2;
-        uint32_t *slot = gs_calloc(nslot, sizeof *slot);
-        if (!slot)
-            return GS_ENOMEM;
-        gs_free(p->slot);
-        p->slot = slot;
-        p->nslot = nslot;
-        for (uint32_t id = 0; id < p->nnodes; id++)
-            place(p, id);
-    }
-    size_t off = p->keys.len;
-    gs_status st = gs_buf_append(&p->keys, key, n);
     if (st != GS_OK)
-        return st;
-    uint32_t id = (uint32_t)p->nnodes++;
-    p->nodes[id] = (node){.parent = parent, .kind = kind, .key_off = off,
-                          .key_len = n, .fid = GS_FIELD_NONE};
-    place(p, id);
-    *out = id;
-    return GS_OK;
-}
-
-/* The child of parent reached by kind/key; NODE_NONE past the cap. Returns
- * 0 (stop) only when the sink canceled or memory ran out. */
-static int child(gs_parser *p, uint32_t parent, uint32_t kind,
-                 const char *key, size_t n, uint32_t *out)
-{
-    *out = NODE_NONE;
-    if (parent == NODE_NONE)
-        return 1;
-    size_t mask = p->nslot - 1;
-    for (size_t i = (size_t)hash_key(parent, kind, key, n) & mask;;
-         i = (i + 1) & mask) {
-        uint32_t e = p->slot[i];
-        if (!e)
-            break;
-        const node *nd = &p->nodes[e - 1];
-        if (nd->parent == parent && nd->kind == kind && nd->key_len == n &&
-            memcmp(p->keys.p + nd->key_off, key, n) == 0) {
-            *out = e - 1;
-            return 1;
-        }
-    }
-    if (p->nnodes >= p->max_nodes) {
-        if (p->overflow_told)
-            return 1;
-        p->overflow_told = 1;
+        return fail(p, st);
+    if (gs__json_paths_overflowed(p->paths))
         return defect(p, "json.too_many_paths",
                       "more distinct paths than the limit; values not kept",
                       0);
-    }
-    gs_status st = add_node(p, parent, kind, key, n, out);
-    return st == GS_OK ? 1 : fail(p, st);
-}
-
-/* The sink's id for a node, interned on first use. */
-static int field_of(gs_parser *p, uint32_t id, gs_field_id *out)
-{
-    *out = GS_FIELD_NONE;
-    if (id == NODE_NONE)
-        return 1;
-    node *nd = &p->nodes[id];
-    if (nd->has_fid) {
-        *out = nd->fid;
-        return 1;
-    }
-    size_t n = 0;
-    for (uint32_t c = id; c != NODE_ROOT && c != NODE_DOLLAR;
-         c = p->nodes[c].parent)
-        p->chain[n++] = c;
-    p->path.len = 0;
-    gs_status st = GS_OK;
-    if (id == NODE_DOLLAR)
-        st = gs_buf_append(&p->path, "$", 1);
-    while (n-- > 0 && st == GS_OK) {
-        const node *c = &p->nodes[p->chain[n]];
-        if (c->kind == KIND_ELEM) {
-            st = gs_buf_append(&p->path, "[]", 2);
-            continue;
-        }
-        if (p->path.len)
-            st = gs_buf_append(&p->path, ".", 1);
-        if (st == GS_OK)
-            st = gs_buf_append(&p->path, p->keys.p + c->key_off, c->key_len);
-    }
-    if (st != GS_OK)
-        return fail(p, st);
-    nd = &p->nodes[id];
-    nd->fid = p->sink->field(p->sink->ud, p->path.p, p->path.len);
-    nd->has_fid = 1;
-    *out = nd->fid;
     return 1;
 }
 
@@ -292,7 +157,7 @@ static int scalar(gs_parser *p, const char *s, size_t n, gs_value_kind kind)
     if (p->depth == 0) {
         if (!top_value(p))
             return 0;
-        id = NODE_DOLLAR;
+        id = GS__JSON_NODE_DOLLAR;
         p->values++;
     } else {
         id = p->stack[p->depth - 1].next;
@@ -300,7 +165,7 @@ static int scalar(gs_parser *p, const char *s, size_t n, gs_value_kind kind)
     if (kind == GS_VK_STRING && n > p->lim->max_field_bytes)
         return defect(p, "json.field_too_large",
                       "string longer than the limit; value dropped", 0);
-    if (!field_of(p, id, &fid))
+    if (!paths_done(p, gs__json_paths_field(p->paths, id, &fid)))
         return 0;
     return check(p, p->sink->value(p->sink->ud, fid, s, n, kind, &p->rloc));
 }
@@ -328,7 +193,7 @@ static int on_string(void *ctx, const unsigned char *s, size_t n)
 
 static int open_container(gs_parser *p, int is_array)
 {
-    uint32_t id = NODE_ROOT;
+    uint32_t id = GS__JSON_NODE_ROOT;
     if (p->depth == 0) {
         if (!top_value(p))
             return 0;
@@ -344,20 +209,16 @@ static int open_container(gs_parser *p, int is_array)
         if (cap > p->lim->max_depth)
             cap = p->lim->max_depth;
         frame *ns = gs_realloc(p->stack, cap * sizeof *ns);
-        if (ns)
-            p->stack = ns;
-        uint32_t *nc = ns ? gs_realloc(p->chain, (cap + 1) * sizeof *nc)
-                          : NULL;
-        if (!nc)
+        if (!ns)
             return fail(p, GS_ENOMEM);
-        p->chain = nc;
+        p->stack = ns;
         p->stack_cap = cap;
     }
     frame *f = &p->stack[p->depth++];
     f->node = id;
-    f->next = NODE_NONE;
+    f->next = GS__JSON_NODE_NONE;
     if (is_array)
-        return child(p, id, KIND_ELEM, "", 0, &f->next);
+        return paths_done(p, gs__json_paths_elem(p->paths, id, &f->next));
     return 1;
 }
 
@@ -388,11 +249,12 @@ static int on_key(void *ctx, const unsigned char *key, size_t n)
     gs_parser *p = ctx;
     frame *f = &p->stack[p->depth - 1];
     if (n > p->lim->max_field_bytes) {
-        f->next = NODE_NONE;
+        f->next = GS__JSON_NODE_NONE;
         return defect(p, "json.field_too_large",
                       "key longer than the limit; its values not kept", 0);
     }
-    return child(p, f->node, KIND_KEY, (const char *)key, n, &f->next);
+    return paths_done(p, gs__json_paths_key(p->paths, f->node,
+                                            (const char *)key, n, &f->next));
 }
 
 static const yajl_callbacks callbacks = {
@@ -533,11 +395,7 @@ static void jsonl_close(gs_parser *p)
     if (p->h)
         yajl_free(p->h);
     gs_free(p->stack);
-    gs_free(p->nodes);
-    gs_free(p->slot);
-    gs_free(p->keys.p);
-    gs_free(p->path.p);
-    gs_free(p->chain);
+    gs__json_paths_free(p->paths);
     gs_free(p);
 }
 
@@ -545,7 +403,6 @@ static gs_status jsonl_open(const gs_limits *lim, const gs_sink *sink,
                             gs_parser **out)
 {
     gs_status st = GS_ENOMEM;
-    uint32_t id;
     *out = NULL;
     if (!lim || !sink || !sink->field || !sink->record_begin ||
         !sink->record_end || !sink->value || !sink->defect)
@@ -556,20 +413,7 @@ static gs_status jsonl_open(const gs_limits *lim, const gs_sink *sink,
     p->lim = lim;
     p->sink = sink;
     p->line = 1;
-    p->max_nodes = lim->max_paths > (UINT32_MAX - 8) / 2
-                       ? UINT32_MAX - 8
-                       : 2 * lim->max_paths + 2;
-    p->nodes_cap = 16;
-    p->nslot = 64;
-    p->nodes = gs_malloc(p->nodes_cap * sizeof *p->nodes);
-    p->slot = gs_calloc(p->nslot, sizeof *p->slot);
-    p->chain = gs_malloc(sizeof *p->chain); /* grows with the stack */
-    if (!p->nodes || !p->slot || !p->chain)
-        goto fail;
-    /* NODE_ROOT and NODE_DOLLAR: parents of nothing that is looked up by
-     * key, so their (parent, kind) pairs never collide with real nodes. */
-    if ((st = add_node(p, NODE_NONE, KIND_KEY, "", 0, &id)) != GS_OK ||
-        (st = add_node(p, NODE_NONE, KIND_ELEM, "$", 1, &id)) != GS_OK)
+    if ((st = gs__json_paths_new(lim, sink, &p->paths)) != GS_OK)
         goto fail;
     if ((st = fresh_handle(p)) != GS_OK)
         goto fail;

@@ -16,6 +16,7 @@
 
 extern const gs_parser_type gs_csv_parser_type;
 extern const gs_parser_type gs_tsv_parser_type;
+extern const gs_parser_type gs_json_parser_type;
 extern const gs_parser_type gs_jsonl_parser_type;
 extern const gs_parser_type gs_text_parser_type;
 extern const gs_parser_type gs_markdown_parser_type;
@@ -38,6 +39,7 @@ static const char *const format_names[GS_FMT__COUNT] = {
 static const gs_parser_type *const parsers[] = {
     &gs_csv_parser_type,
     &gs_tsv_parser_type,
+    &gs_json_parser_type,
     &gs_jsonl_parser_type,
     &gs_text_parser_type,
     &gs_markdown_parser_type,
