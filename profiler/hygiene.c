@@ -287,19 +287,28 @@ static int is_upper(uint32_t c)
     return c && (u_isupper((UChar32)c) || u_istitle((UChar32)c));
 }
 
-/* U+200C/U+200D are part of the writing of Arabic, Indic and other
- * scripts, and U+200D of emoji sequences: legitimate after those. */
-static int joiner_context(uint32_t prev, uint32_t c)
+/* Invisible characters that belong to the writing of a script, judged by
+ * the last visible character before them (prev): U+200B separates words in
+ * scripts written without spaces (Thai, Lao, Tibetan, Myanmar, Khmer, Tai);
+ * U+200C/U+200D shape Arabic, Indic and similar scripts, and U+200D joins
+ * emoji sequences. Elsewhere they are stray. */
+static int script_invisible(uint32_t prev, uint32_t c)
 {
-    if (c == 0x200D && (u_hasBinaryProperty((UChar32)prev,
-                                            UCHAR_EXTENDED_PICTOGRAPHIC) ||
-                        prev == 0xFE0F || (prev >= 0x1F3FB && prev <= 0x1F3FF)))
-        return 1;
+    static const range no_spaces[] = {
+        {0x0E00, 0x0FFF}, {0x1000, 0x109F}, {0x1780, 0x17FF}, {0x1950, 0x19DF},
+        {0x1A20, 0x1AAF},
+    };
     static const range joining[] = {
         {0x0600, 0x0DFF}, {0x0F00, 0x109F}, {0x1780, 0x18AF}, {0xA8E0, 0xA8FF},
     };
-    return IN(prev, joining) &&
-           (u_isalpha((UChar32)prev) || (U_GET_GC_MASK((UChar32)prev) & U_GC_M_MASK));
+    UChar32 p = (UChar32)prev;
+
+    if (c == 0x200B || c == 0x2060)
+        return c == 0x200B && IN(prev, no_spaces);
+    if (c == 0x200D && (u_hasBinaryProperty(p, UCHAR_EXTENDED_PICTOGRAPHIC) ||
+                        prev == 0xFE0F || (prev >= 0x1F3FB && prev <= 0x1F3FF)))
+        return 1;
+    return IN(prev, joining) && (u_isalpha(p) || (U_GET_GC_MASK(p) & U_GC_M_MASK));
 }
 
 /* ---- the detector core --------------------------------------------- */
@@ -336,6 +345,7 @@ typedef struct core {
 
     uint64_t off, line, line_start, cr_end;
     uint32_t prev;              /* the character before the current one */
+    uint32_t prev_visible;      /* the last one that is not U+200B-200D */
     int pages_busy;             /* some page has a sequence or run open */
     page pg[NPAGES];
 
@@ -719,7 +729,7 @@ static gs_status on_char(core *c, uint32_t ch, const gs_loc *at, int inserted)
             return st;
     if (ch >= 0x200B && ch <= 0x2069) {
         if (ch <= 0x200D || ch == 0x2060) {
-            if ((ch == 0x200B || ch == 0x2060 || !joiner_context(c->prev, ch)) &&
+            if (!script_invisible(c->prev_visible, ch) &&
                 (st = char_defect(c, GS_HYG_ZERO_WIDTH, ch, at,
                                   "invisible character")) != GS_OK)
                 return st;
@@ -746,6 +756,8 @@ static gs_status on_char(core *c, uint32_t ch, const gs_loc *at, int inserted)
     if ((st = nfc_char(c, ch, at)) != GS_OK)
         return st;
     c->prev = ch;
+    if (ch < 0x200B || ch > 0x200D)
+        c->prev_visible = ch;
     return GS_OK;
 }
 
@@ -816,7 +828,7 @@ static gs_status ascii_run(core *c, const unsigned char *p, size_t n,
         if (ch != '\n' && ch != '\r')
             loc_at(c, c->off + j - 1, &last);
         c->f.chars += j - 1;
-        c->prev = ch;
+        c->prev = c->prev_visible = ch;
         c->u[0] = (UChar)ch;
         if (c->uloc)
             c->uloc[0] = last;

@@ -343,6 +343,8 @@ START_TEST(joiners_inside_emoji_and_joining_scripts_are_not_defects)
         "می‌خواهم",                        /* Persian ZWNJ */
         "क्‍ष",                             /* Devanagari ZWJ */
         "❤️‍🔥",                            /* VS16 then ZWJ */
+        "ភាសា\u200Bខ្មែរ",                    /* Khmer word break */
+        "\u0C36\u0C4D\u200D\u200C\u0C1A",          /* Telugu ZWJ ZWNJ */
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         run r;

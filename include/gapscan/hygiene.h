@@ -12,9 +12,10 @@
  *   encoding.replacement_char   U+FFFD that was in the input         character
  *   encoding.bidi_control       U+202A-202E, U+2066-2069, U+200E,    character
  *                               U+200F, U+061C (Trojan Source)
- *   encoding.zero_width         U+200B, U+2060, and U+200C/U+200D    character
- *                               outside the scripts and emoji
- *                               sequences that need them
+ *   encoding.zero_width         U+200B-200D, U+2060, except where    character
+ *                               a script or an emoji sequence uses
+ *                               them (Khmer word breaks, Persian
+ *                               ZWNJ, family emoji ZWJ)
  *   encoding.bom_mid_file       U+FEFF anywhere but offset 0         character
  *   encoding.not_nfc            a segment that NFC would change      segment
  *
