@@ -263,12 +263,18 @@ static int prose_punct(uint32_t c)
     }
 }
 
-/* The byte of character c in page p, 0 if none (c >= 0x80). */
-static unsigned rev_byte(uint32_t c, int p)
+/* The bytes of character c (>= 0x80) in each page, 0 where it has none. */
+static void rev_bytes(uint32_t c, unsigned b[NPAGES])
 {
-    if (p == PAGE_1252 && c <= 0xFF)
-        return c;   /* A0-FF as in Latin-1, 80-9F the Latin-1 reading */
     size_t lo = 0, hi = sizeof REV / sizeof REV[0];
+
+    if (c >= 0xC0 && c <= 0xFF && c != 0xF7) {
+        /* Latin-1 letters: in windows-1252 only, no search */
+        b[PAGE_1252] = c;
+        b[PAGE_1251] = b[PAGE_KOI8R] = 0;
+        return;
+    }
+
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (REV[mid].cp < c)
@@ -276,10 +282,22 @@ static unsigned rev_byte(uint32_t c, int p)
         else
             hi = mid;
     }
-    if (lo == sizeof REV / sizeof REV[0] || REV[lo].cp != c)
-        return 0;
-    return p == PAGE_1252 ? REV[lo].w1252
-         : p == PAGE_1251 ? REV[lo].w1251 : REV[lo].koi8r;
+    if (lo < sizeof REV / sizeof REV[0] && REV[lo].cp == c) {
+        b[PAGE_1252] = REV[lo].w1252;
+        b[PAGE_1251] = REV[lo].w1251;
+        b[PAGE_KOI8R] = REV[lo].koi8r;
+    } else {
+        b[PAGE_1252] = b[PAGE_1251] = b[PAGE_KOI8R] = 0;
+    }
+    if (c <= 0xFF)
+        b[PAGE_1252] = c;   /* A0-FF as Latin-1, 80-9F its C1 reading */
+}
+
+static unsigned rev_byte(uint32_t c, int p)
+{
+    unsigned b[NPAGES];
+    rev_bytes(c, b);
+    return b[p];
 }
 
 static int is_upper(uint32_t c)
@@ -590,11 +608,13 @@ static gs_status pages_char(core *c, uint32_t ch, const gs_loc *at)
     int busy = 0;
     gs_status st;
 
-    if (ch >= 0x80 && ch <= REV_MAX)
-        for (int k = 0; k < NPAGES; k++)
-            b[k] = rev_byte(ch, k);
-    if (!c->pages_busy && b[0] < 0xC2 && b[1] < 0xC2 && b[2] < 0xC2)
+    /* with nothing open, only a lead byte matters: U+00C2-00F4 in
+     * windows-1252, Cyrillic letters in the other two */
+    if (!c->pages_busy && !(ch >= 0xC2 && ch <= 0xF4) &&
+        !(ch >= 0x410 && ch <= 0x44F))
         return GS_OK;
+    if (ch >= 0x80 && ch <= REV_MAX)
+        rev_bytes(ch, b);
     for (int k = 0; k < NPAGES; k++) {
         if ((st = page_char(c, k, ch, b[k], at)) != GS_OK)
             return st;
@@ -854,6 +874,15 @@ static gs_status core_feed(core *c, const unsigned char *p, size_t n,
                 continue;
             }
             loc_at(c, c->off, &c->char_loc);
+            if (b >= 0xC2 && b <= 0xDF && i + 1 < n &&
+                (p[i + 1] & 0xC0) == 0x80) {
+                /* a whole 2-byte character: the common case, in one go */
+                c->off += 2;
+                i += 2;
+                st = on_char(c, (b & 0x1Fu) << 6 | (p[i - 1] & 0x3Fu),
+                             &c->char_loc, 0);
+                continue;
+            }
             c->lo = 0x80;
             c->hi = 0xBF;
             if (b >= 0xC2 && b <= 0xDF) {
