@@ -88,6 +88,9 @@ struct gs_decoder {
     uint64_t terminators;       /* line terminators seen */
     uint64_t line_start;        /* output offset where the line starts */
     int cr_pending, c2_pending, nul_reported;
+    gs_hygiene *hyg;            /* sees every output byte once, in order */
+    unsigned hyg_flags;         /* GS_HYGIENE_INSERTED while U+FFFD output
+                                   is the decoder's own */
 };
 
 /* ---- UTF-8 validation ------------------------------------------------ */
@@ -324,6 +327,14 @@ static gs_status scan_out(gs_decoder *d, const unsigned char *p, size_t n)
 
     if (n == 0)
         return GS_OK;
+    /* characters: every byte that does not continue a sequence */
+    uint64_t cont = 0;
+    for (size_t k = 0; k < n; k++)
+        cont += (p[k] & 0xC0) == 0x80;
+    d->f.chars += n - cont;
+    if ((st = gs_hygiene_feed(d->hyg, (const char *)p, n, d->hyg_flags)) !=
+        GS_OK)
+        return fail(d, st);
     if (d->c2_pending) {
         d->c2_pending = 0;
         if (p[0] >= 0x80 && p[0] <= 0x9F)
@@ -421,7 +432,10 @@ static gs_status utf8_invalid(gs_decoder *d, const unsigned char *bad,
         if (st != GS_OK)
             return st;
     }
-    return emit(d, REPLACEMENT, sizeof REPLACEMENT);
+    d->hyg_flags = GS_HYGIENE_INSERTED;
+    gs_status st = emit(d, REPLACEMENT, sizeof REPLACEMENT);
+    d->hyg_flags = 0;
+    return st;
 }
 
 /* Completes the sequence waiting in pend with bytes from p; advances *i past
@@ -688,6 +702,8 @@ gs_status gs_decoder_open(const gs_limits *lim, const gs_sink *sink,
     d->obuf = gs_malloc(OUT_CAP);
     if (!d->obuf)
         goto fail_d;
+    if (gs_hygiene_open(lim, sink, GS_HYGIENE_BOM_STRIPPED, &d->hyg) != GS_OK)
+        goto fail_obuf;
     d->sink = sink;
     d->max_examples = lim->max_examples;
     d->f.ascii_only = 1;
@@ -695,9 +711,32 @@ gs_status gs_decoder_open(const gs_limits *lim, const gs_sink *sink,
     *out = d;
     return GS_OK;
 
+fail_obuf:
+    gs_free(d->obuf);
 fail_d:
     gs_free(d);
     return GS_ENOMEM;
+}
+
+/* A declaration that names another charset than the bytes are in. Pure
+ * ASCII fits any ASCII-compatible declaration; an undetermined or unknown
+ * answer cannot be compared. */
+static gs_status declared_check(gs_decoder *d, const gs_charset_result *cr)
+{
+    if (!cr->declared[0] || cr->ascii_only || cr->looks_binary ||
+        strcmp(d->f.encoding, "undetermined") == 0 ||
+        ucnv_compareNames(cr->declared, d->f.encoding) == 0)
+        return GS_OK;
+    UErrorCode err = U_ZERO_ERROR;
+    const char *a = ucnv_getCanonicalName(cr->declared, "IANA", &err);
+    err = U_ZERO_ERROR;
+    const char *b = ucnv_getCanonicalName(d->f.encoding, "IANA", &err);
+    if (a && b && strcmp(a, b) == 0)
+        return GS_OK;
+    char detail[160];
+    snprintf(detail, sizeof detail, "declares %s; the bytes are %s",
+             cr->declared, d->f.encoding);
+    return report(d, "encoding.declared_mismatch", detail, 0);
 }
 
 gs_status gs_decoder_detect(gs_decoder *d, const unsigned char *head,
@@ -712,6 +751,7 @@ gs_status gs_decoder_detect(gs_decoder *d, const unsigned char *head,
     if ((st = gs_charset_detect(head, len, &cr)) != GS_OK)
         return fail(d, st);
     snprintf(d->f.bom, sizeof d->f.bom, "%s", cr.bom);
+    snprintf(d->f.declared, sizeof d->f.declared, "%s", cr.declared);
     d->bom_left = cr.bom_len;
     d->f.ascii_only = cr.ascii_only;
     d->f.looks_binary = cr.looks_binary;
@@ -725,7 +765,13 @@ gs_status gs_decoder_detect(gs_decoder *d, const unsigned char *head,
         }
     }
     set_encoding(d, cr.name, cr.confidence);
-    return GS_OK;
+    /* A legacy charset cannot encode U+FFFD: every one in ICU's output is
+     * the converter's. UTF-16/32 could carry one from the input, but ICU's
+     * output does not say which are whose, so there too they are all taken
+     * for the converter's (a known blind spot: docs/limits.md). */
+    if (d->mode == MODE_ICU)
+        d->hyg_flags = GS_HYGIENE_INSERTED;
+    return declared_check(d, &cr);
 }
 
 gs_status gs_decoder_feed(gs_decoder *d, const unsigned char *buf, size_t len,
@@ -777,6 +823,10 @@ gs_status gs_decoder_finish(gs_decoder *d, gs_decode_out_fn out, void *ud)
     }
     if (st == GS_OK)
         st = flush(d);
+    if (st == GS_OK)
+        st = gs_hygiene_finish(d->hyg);
+    memcpy(d->f.hygiene, gs_hygiene_get_facts(d->hyg)->count,
+           sizeof d->f.hygiene);
     d->finished = 1;
     return fail(d, st);
 }
@@ -792,6 +842,7 @@ void gs_decoder_close(gs_decoder *d)
         return;
     if (d->cnv)
         ucnv_close(d->cnv);
+    gs_hygiene_close(d->hyg);
     gs_free(d->bad);
     gs_free(d->ubuf);
     gs_free(d->obuf);

@@ -77,6 +77,7 @@ struct gs_document {
     char format[16];
     char encoding[40];
     char bom[12];
+    char declared[40];       /* charset the file declares, "" if none */
 
     unsigned char *buf;      /* READ_BYTES */
     char *stage;             /* decoded head before the parser exists */
@@ -393,12 +394,14 @@ static void begin(gs_document *d, const char *path, gs_profile *p)
     copy_str(d->format, sizeof d->format, "unknown");
     copy_str(d->encoding, sizeof d->encoding, "undetermined");
     d->bom[0] = '\0';
+    d->declared[0] = '\0';
     memset(&d->facts, 0, sizeof d->facts);
     d->facts.path = path;
     d->facts.collection = d->collection;
     d->facts.format = d->format;
     d->facts.encoding = d->encoding;
     d->facts.bom = d->bom;
+    d->facts.declared_charset = d->declared;
 }
 
 /* Record a failure of the file itself (not of its content). */
@@ -434,6 +437,12 @@ static void decide_dates(gs_document *d)
         if (i == 0 ? d->dv.tier >= 0 : d->dv.future_dates > 0)
             gs_date_pick_describe(pk[i], text[i], sizeof d->newest_source);
     }
+    /* what the profile keeps: a content date proper (not the mtime) */
+    d->facts.content_date = d->dv.tier >= 0 && d->dv.tier <= 3
+                                ? d->dv.newest.days : 0;
+    d->facts.future_dates = d->dv.future_dates;
+    d->facts.resaved = d->dv.resaved;
+    memcpy(d->facts.markers, d->markers, sizeof d->facts.markers);
 }
 
 static gs_status finish(gs_document *d, gs_status st)
@@ -557,6 +566,8 @@ out:
         d->facts.invalid_utf8 = f->invalid_utf8;
         d->facts.nul_bytes = f->nul_bytes;
         d->facts.control_chars = f->control_chars;
+        d->facts.chars = f->chars;
+        copy_str(d->declared, sizeof d->declared, f->declared);
     }
     if (d->parser && d->ptype->close)
         d->ptype->close(d->parser);

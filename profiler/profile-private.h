@@ -65,6 +65,7 @@ struct gs_profile {
     gs__table fields;
     gs_count_item *rows;     /* scratch for gs_profile_distribution */
     size_t rows_cap;
+    gs_kll *content_dates;   /* days; NULL until a document has one */
 };
 
 /* Shared helpers (profile.c). */

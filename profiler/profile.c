@@ -377,6 +377,8 @@ static void profile_clear(gs_profile *p)
     gs__table_free(&p->coll_records, count_free);
     gs__table_free(&p->defects, defect_free);
     gs__table_free(&p->fields, field_entry_free);
+    gs_kll_free(p->content_dates);
+    p->content_dates = NULL;
     memset(&p->corpus, 0, sizeof p->corpus);
 }
 
@@ -392,6 +394,11 @@ void gs_profile_free(gs_profile *p)
 void gs_profile_reset(gs_profile *p)
 {
     profile_clear(p);
+}
+
+const gs_kll *gs_profile_content_dates(const gs_profile *p)
+{
+    return p->content_dates;
 }
 
 const gs_limits *gs_profile_limits(const gs_profile *p)
@@ -459,7 +466,21 @@ gs_status gs_profile_add_doc(gs_profile *p, const gs_doc_facts *d)
     c->files_invalid_utf8 += d->invalid_utf8 > 0;
     c->nul_bytes += d->nul_bytes;
     c->control_chars += d->control_chars;
-    gs_status st = gs__profile_count(&p->formats, d->format, 1, d->bytes);
+    c->chars += d->chars;
+    c->docs_future += d->future_dates > 0;
+    c->docs_resaved += d->resaved != 0;
+    for (int i = 0; i < GS_MARK__COUNT; i++)
+        c->docs_marked[i] += d->markers[i] > 0;
+    gs_status st = GS_OK;
+    if (d->content_date) {
+        c->docs_dated++;
+        if (!p->content_dates &&
+            !(p->content_dates = gs_kll_new(GS_KLL_K_DEFAULT)))
+            return GS_ENOMEM;
+        st = gs_kll_add(p->content_dates, (double)d->content_date);
+    }
+    if (st == GS_OK)
+        st = gs__profile_count(&p->formats, d->format, 1, d->bytes);
     if (st == GS_OK)
         st = gs__profile_count(&p->encodings, d->encoding, 1, d->bytes);
     if (st == GS_OK)
@@ -895,6 +916,19 @@ gs_status gs_profile_merge(gs_profile *into, const gs_profile *from)
     a->nul_bytes += b->nul_bytes;
     a->control_chars += b->control_chars;
     a->paths_overflow += b->paths_overflow;
+    a->chars += b->chars;
+    a->docs_dated += b->docs_dated;
+    a->docs_future += b->docs_future;
+    a->docs_resaved += b->docs_resaved;
+    for (int i = 0; i < GS_MARK__COUNT; i++)
+        a->docs_marked[i] += b->docs_marked[i];
+    if (st == GS_OK && from->content_dates) {
+        if (!into->content_dates &&
+            !(into->content_dates = gs_kll_new(gs_kll_k(from->content_dates))))
+            st = GS_ENOMEM;
+        else
+            st = gs_kll_merge(into->content_dates, from->content_dates);
+    }
 
     if (st == GS_OK)
         st = merge_counts(&into->formats, &from->formats);

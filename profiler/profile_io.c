@@ -206,6 +206,15 @@ static void gen_corpus(yajl_gen g, const gs_corpus_facts *c)
     gen_key_u64(g, "paths_overflow", c->paths_overflow);
     gen_key_i64(g, "mtime_min", c->mtime_min);
     gen_key_i64(g, "mtime_max", c->mtime_max);
+    gen_key_u64(g, "chars", c->chars);
+    gen_key_u64(g, "docs_dated", c->docs_dated);
+    gen_key_u64(g, "docs_future", c->docs_future);
+    gen_key_u64(g, "docs_resaved", c->docs_resaved);
+    gen_str(g, "docs_marked");
+    yajl_gen_map_open(g);
+    for (int i = 0; i < GS_MARK__COUNT; i++)
+        gen_key_u64(g, gs_stale_marker_name((gs_stale_marker)i), c->docs_marked[i]);
+    yajl_gen_map_close(g);
     yajl_gen_map_close(g);
 }
 
@@ -260,6 +269,13 @@ gs_status gs_profile_save(const gs_profile *cp, FILE *out, gs_error *err)
     yajl_gen_array_close(g);
     gen_str(g, "corpus");
     gen_corpus(g, &p->corpus);
+    if (p->content_dates) {
+        char *kll = NULL;
+        st = gs_kll_encode(p->content_dates, &kll);
+        if (st == GS_OK)
+            gen_key_str(g, "content_dates", kll);
+        gs_free(kll);
+    }
     gen_str(g, "distributions");
     yajl_gen_map_open(g);
     gen_str(g, "format");
@@ -422,6 +438,16 @@ static int load_example(loader *L, yajl_val v, gs_example *ex, size_t maxv)
     return 1;
 }
 
+static int load_markers(loader *L, yajl_val m, uint64_t *out)
+{
+    if (!m || !YAJL_IS_OBJECT(m) || m->u.object.len != GS_MARK__COUNT)
+        return bad(L, "docs_marked");
+    for (int i = 0; i < GS_MARK__COUNT; i++)
+        if (!get_u64(L, m, gs_stale_marker_name((gs_stale_marker)i), &out[i]))
+            return 0;
+    return 1;
+}
+
 static int load_corpus(loader *L, yajl_val c, gs_corpus_facts *o)
 {
     return get_u64(L, c, "files", &o->files) &&
@@ -444,7 +470,12 @@ static int load_corpus(loader *L, yajl_val c, gs_corpus_facts *o)
            get_u64(L, c, "control_chars", &o->control_chars) &&
            get_u64(L, c, "paths_overflow", &o->paths_overflow) &&
            get_i64(L, c, "mtime_min", &o->mtime_min) &&
-           get_i64(L, c, "mtime_max", &o->mtime_max);
+           get_i64(L, c, "mtime_max", &o->mtime_max) &&
+           get_u64(L, c, "chars", &o->chars) &&
+           get_u64(L, c, "docs_dated", &o->docs_dated) &&
+           get_u64(L, c, "docs_future", &o->docs_future) &&
+           get_u64(L, c, "docs_resaved", &o->docs_resaved) &&
+           load_markers(L, get(c, "docs_marked"), o->docs_marked);
 }
 
 static int load_counts(loader *L, yajl_val arr, gs__table *t)
@@ -770,6 +801,13 @@ gs_status gs_profile_load(const char *path, gs_profile **out, gs_error *err)
         }
     }
     yajl_val dist = get(root, "distributions");
+    yajl_val cd = get(root, "content_dates");
+    const char *cds = cd && YAJL_IS_STRING(cd) ? YAJL_GET_STRING(cd) : NULL;
+    if (cd && (!cds || gs_kll_decode(cds, strlen(cds), &p->content_dates) !=
+                           GS_OK)) {
+        bad(&L, "content_dates");
+        goto done;
+    }
     if (!load_corpus(&L, get(root, "corpus"), &p->corpus) ||
         !load_counts(&L, get(dist, "format"), &p->formats) ||
         !load_counts(&L, get(dist, "encoding"), &p->encodings) ||

@@ -36,6 +36,7 @@ typedef struct scan_state {
     const gs_scan_opts *opts;
     gs_profile *result;
     const gs_limits *lim;
+    int32_t as_of_days;      /* dates after it are future (document.h) */
     slot *ring;
     size_t window;
     uint64_t next_seq;     /* next entry the walk will add */
@@ -116,6 +117,8 @@ static void *worker(void *arg)
     pthread_mutex_lock(&s->mu);
     if (!doc)
         fail(s, GS_ENOMEM);
+    else
+        gs_document_set_as_of(doc, s->as_of_days);
     for (;;) {
         while (s->next_take == s->next_seq && !s->walk_done && !s->canceled)
             pthread_cond_wait(&s->can_take, &s->mu);
@@ -202,6 +205,7 @@ gs_status gs_scan(const char *const *roots, size_t n_roots,
     s.opts = opts;
     s.result = p;
     s.lim = gs_profile_limits(p);
+    s.as_of_days = opts->as_of_days ? opts->as_of_days : INT32_MAX;
     unsigned nt = opts->threads ? opts->threads : default_threads();
     s.window = nt == 1 ? 1 : 4 * (size_t)nt;
     pthread_t *tids = NULL;
@@ -224,6 +228,7 @@ gs_status gs_scan(const char *const *roots, size_t n_roots,
     if (nt == 1) {
         if (!(s.inline_doc = gs_document_new(s.lim)))
             goto nomem;
+        gs_document_set_as_of(s.inline_doc, s.as_of_days);
     } else {
         if (!(tids = gs_calloc(nt, sizeof *tids)))
             goto nomem;

@@ -8,7 +8,12 @@
  *     WHATWG count) is replaced by U+FFFD and counted;
  *   - other encodings are transcoded with ICU's converters, streaming.
  * On the way it counts the text-hygiene facts every format shares: line
- * endings (LF, CRLF, lone CR), lines, NUL bytes, other C0/C1 controls. The
+ * endings (LF, CRLF, lone CR), lines, NUL bytes, other C0/C1 controls, and
+ * runs every output byte through the hygiene detectors (hygiene.h:
+ * mojibake, U+FFFD that was in the input, bidi and zero-width characters,
+ * a BOM mid-file, non-NFC text), whose defects go to the same sink. A
+ * declared charset (XML declaration, HTML <meta>) that is not what the
+ * bytes are is the defect "encoding.declared_mismatch". The
  * first few invalid sequences are reported as defects with their location
  * ("encoding.invalid_utf8"; "encoding.undecodable" for other encodings),
  * the rest only counted.
@@ -27,6 +32,7 @@
 #define GAPSCAN_DECODE_H
 
 #include "gapscan/events.h"
+#include "gapscan/hygiene.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -52,6 +58,11 @@ typedef struct gs_decode_facts {
     uint64_t lines;          /* lines, counting a last unterminated one */
     uint64_t bytes_in;       /* bytes fed (BOM included) */
     uint64_t bytes_out;      /* UTF-8 bytes emitted */
+    uint64_t chars;          /* characters emitted */
+    char declared[40];       /* charset the XML declaration or HTML <meta>
+                                names, as written; "" if none */
+    uint64_t hygiene[GS_HYG__COUNT];  /* text-hygiene counts (hygiene.h) of
+                                         the output, after finish */
 } gs_decode_facts;
 
 /* Receives decoded UTF-8; nonzero stops the decoder with GS_ECANCELED. */

@@ -29,6 +29,7 @@
 
 #include <stdio.h>
 
+#include "gapscan/dates.h"
 #include "gapscan/events.h"
 #include "gapscan/kll.h"
 #include "gapscan/sketch.h"
@@ -39,7 +40,7 @@ extern "C" {
 #endif
 
 #define GS_PROFILE_FORMAT "gapscan-profile"
-#define GS_PROFILE_VERSION 2
+#define GS_PROFILE_VERSION 3
 
 typedef struct gs_profile gs_profile;
 typedef struct gs_field gs_field;
@@ -85,6 +86,13 @@ typedef struct gs_doc_facts {
     uint64_t nul_bytes;
     uint64_t control_chars;
     uint64_t defects;          /* all defects, including those not kept */
+    uint64_t chars;            /* characters the parser saw */
+    const char *declared_charset;  /* XML/HTML declaration, "" if none */
+    int32_t content_date;      /* newest content date, days since 1970
+                                  (dates.h tiers 0-3); 0: none found */
+    uint64_t future_dates;     /* dates after the as-of date */
+    int resaved;               /* mtime long after the content date */
+    uint64_t markers[GS_MARK__COUNT];  /* staleness markers in the text */
     int64_t mtime;             /* seconds, UTC */
     gs_status status;          /* GS_OK, or why the read stopped early */
 } gs_doc_facts;
@@ -163,9 +171,18 @@ typedef struct gs_corpus_facts {
     uint64_t nul_bytes, control_chars;
     uint64_t paths_overflow;    /* values dropped past max_paths */
     int64_t mtime_min, mtime_max;  /* 0 when no files */
+    uint64_t chars;             /* characters (tokens are estimated from it) */
+    uint64_t docs_dated;        /* with a content date (not just mtime) */
+    uint64_t docs_future;       /* with a date after the as-of date */
+    uint64_t docs_resaved;      /* mtime over a year after the content date */
+    uint64_t docs_marked[GS_MARK__COUNT];  /* with each staleness marker */
 } gs_corpus_facts;
 
 const gs_corpus_facts *gs_profile_corpus(const gs_profile *p);
+/* The documents' newest content dates (days since 1970) as a KLL sketch;
+ * NULL when no document had one. Ages are taken against an as-of date at
+ * comparison time. */
+const gs_kll *gs_profile_content_dates(const gs_profile *p);
 
 /* Distributions, sorted by count desc then key asc. which is one of
  * "format", "encoding", "compression", "collection_files",

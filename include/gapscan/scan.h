@@ -29,6 +29,8 @@ typedef struct gs_scan_opts {
     unsigned threads;          /* 0: the number of online CPUs */
     gs_progress_fn progress;   /* may be NULL */
     void *progress_ud;
+    int32_t as_of_days;        /* days since 1970 after which a content
+                                  date is future; 0: none is */
 } gs_scan_opts;
 
 /* Profile every file under the roots into p (which may already hold data:

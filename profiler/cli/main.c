@@ -319,6 +319,9 @@ static gs_status scan_tree(cli *c, const char *const *roots, size_t n,
     o.walk.n_exclude = c->n_exclude;
     o.walk.follow_symlinks = c->follow;
     o.threads = c->jobs;
+    int y, mo, d;
+    if (sscanf(c->as_of, "%4d-%2d-%2d", &y, &mo, &d) == 3)
+        o.as_of_days = gs_days_from_civil(y, mo, d);
     int show = c->progress_tty && !c->quiet;
     if (show) {
         o.progress = on_progress;
