@@ -40,16 +40,18 @@ struct gs_comparison {
         const char *which;
         gs_dist_row *rows;
         size_t n;
-    } dists[6];
+    } dists[7];
     gs_field_drift *drift;
     size_t n_drift;
+    gs_volume_row volume[7];
     gs_status st;  /* first allocation failure */
 };
 
-static const char *const dist_names[6] = {
+static const char *const dist_names[7] = {
     "format", "encoding", "compression", "collection_files",
-    "collection_records", "defect_files",
+    "collection_records", "defect_files", "age",
 };
+#define DIST_AGE 6
 
 const char *gs_severity_name(gs_severity s)
 {
@@ -71,6 +73,8 @@ void gs_compare_opts_default(gs_compare_opts *o)
         .drift_null = 0.05,
         .drift_fdr = 0.05,
         .drift_min_values = 5,
+        .stale_days = 730,
+        .price_per_mtok = NAN,
     };
 }
 
@@ -156,6 +160,10 @@ static const char *const check_ids[] = {
     "schema.range_exceeded",
     "schema.type_changed",
     "schema.unique_violated",
+    "staleness.future_date",
+    "staleness.marker",
+    "staleness.old_content",
+    "staleness.resaved",
 };
 
 const char *const *gs_compare_checks(size_t *n)
@@ -253,7 +261,7 @@ static void dist_add(gs_comparison *c, int d, const char *key, int side,
 
 static void build_dists(gs_comparison *c)
 {
-    for (int d = 0; d < 6; d++) {
+    for (int d = 0; d < DIST_AGE; d++) {
         c->dists[d].which = dist_names[d];
         for (int side = 0; side < 2; side++) {
             const gs_profile *p = c->sides[side].profile;
@@ -290,6 +298,8 @@ static const char *dimension_of(const char *code)
 {
     if (strncmp(code, "encoding.", 9) == 0)
         return "encoding";
+    if (strncmp(code, "staleness.", 10) == 0)
+        return "staleness";
     if (strncmp(code, "csv.", 4) == 0 || strncmp(code, "json.", 5) == 0 ||
         strncmp(code, "jsonl.", 6) == 0)
         return "format";
@@ -559,6 +569,101 @@ static void check_fields(gs_comparison *c)
     }
 }
 
+/* ---- volume and staleness ----------------------------------------------- */
+
+static void volume(gs_comparison *c)
+{
+    for (int i = 0; i < 2; i++) {
+        gs_side *sd = &c->sides[i];
+        sd->tokens = (sd->corpus->chars + 3) / 4;
+        sd->ingest_cost = (double)sd->tokens / 1e6 * c->opts.price_per_mtok;
+    }
+    const gs_side *s = &c->sides[0], *p = &c->sides[1];
+    const gs_volume_row rows[7] = {
+        {"files", s->corpus->files, p->corpus->files, 0},
+        {"bytes", s->corpus->bytes, p->corpus->bytes, 0},
+        {"records", s->corpus->records, p->corpus->records, 0},
+        {"characters", s->corpus->chars, p->corpus->chars, 0},
+        {"tokens (est.)", s->tokens, p->tokens, 0},
+        {"fields", s->fields, p->fields, 0},
+        {"collections", s->collections, p->collections, 0},
+    };
+    for (int i = 0; i < 7; i++) {
+        c->volume[i] = rows[i];
+        c->volume[i].ratio = rows[i].sandbox ? (double)rows[i].production /
+                                                   (double)rows[i].sandbox
+                                             : NAN;
+    }
+}
+
+size_t gs_comparison_volume(const gs_comparison *c, const gs_volume_row **rows)
+{
+    *rows = c->volume;
+    return sizeof c->volume / sizeof *c->volume;
+}
+
+/* Age bands, in days before as-of; the last is open. */
+static const struct {
+    const char *key;
+    double max_days;
+} age_bands[] = {
+    {"up to 30 days", 30},   {"31 to 90 days", 90},  {"91 to 365 days", 365},
+    {"1 to 2 years", 730},   {"2 to 5 years", 1826}, {"over 5 years", INFINITY},
+};
+
+static void staleness(gs_comparison *c)
+{
+    const gs_compare_opts *o = &c->opts;
+    size_t nb = sizeof age_bands / sizeof *age_bands;
+    for (int i = 0; i < 2; i++) {
+        gs_side *sd = &c->sides[i];
+        sd->age_p10 = sd->age_p50 = sd->age_p90 = sd->age_max = NAN;
+        sd->share_stale = NAN;
+        const gs_kll *k = gs_profile_content_dates(sd->profile);
+        if (!o->as_of_days || !k || gs_kll_count(k) == 0)
+            continue;
+        double q[4] = {0.9, 0.5, 0.1, 0}, v[4], cut[8], f[8];
+        if (gs_kll_quantiles(k, q, 4, v) != GS_OK) {
+            c->st = GS_ENOMEM;
+            return;
+        }
+        sd->age_p10 = o->as_of_days - v[0];  /* newest 10%: youngest */
+        sd->age_p50 = o->as_of_days - v[1];
+        sd->age_p90 = o->as_of_days - v[2];
+        sd->age_max = o->as_of_days - v[3];
+        /* the CDF at the cut dates: dates <= as_of - days are older */
+        cut[0] = o->as_of_days - (double)o->stale_days - 1;
+        for (size_t b = 0; b + 1 < nb; b++)
+            cut[b + 1] = o->as_of_days - age_bands[b].max_days - 1;
+        if (gs_kll_cdf(k, cut, nb, f) != GS_OK) {
+            c->st = GS_ENOMEM;
+            return;
+        }
+        sd->share_stale = f[0];
+        double n = (double)gs_kll_count(k), younger = 1;
+        for (size_t b = 0; b < nb; b++) {
+            double older = b + 1 < nb ? f[b + 1] : 0;
+            dist_add(c, DIST_AGE, age_bands[b].key, i,
+                     (uint64_t)llround((younger - older) * n));
+            younger = older;
+        }
+    }
+    c->dists[DIST_AGE].which = dist_names[DIST_AGE];
+    const gs_side *s = &c->sides[0], *p = &c->sides[1];
+    if (isnan(p->share_stale) || p->share_stale == 0 ||
+        (!isnan(s->share_stale) && p->share_stale <= s->share_stale))
+        return;
+    char sb[96] = "no dated documents";
+    if (!isnan(s->share_stale))
+        snprintf(sb, sizeof sb, "%.1f%% (median age %.0f days)",
+                 100 * s->share_stale, s->age_p50);
+    add(c, "staleness.old_content", "staleness", "corpus",
+        "share of dated documents", s->share_stale, p->share_stale,
+        "%.1f%% of dated production documents are older than %llu days "
+        "(median age %.0f days); sandbox: %s", 100 * p->share_stale,
+        (unsigned long long)o->stale_days, p->age_p50, sb);
+}
+
 /* ---- distribution drift ------------------------------------------------- */
 
 static gs_field_drift *drift_row(gs_comparison *c, const gs_field_stats *s)
@@ -804,6 +909,8 @@ gs_status gs_compare(const gs_profile *sandbox, const gs_profile *production,
     check_collections(c);
     check_fields(c);
     check_drift(c);
+    volume(c);
+    staleness(c);
     gs_comparison_sort(c);
     if (c->st != GS_OK) {
         gs_status st = c->st;
@@ -838,7 +945,7 @@ void gs_comparison_free(gs_comparison *c)
         gs_free(c->drift[i].path);
     }
     gs_free(c->drift);
-    for (int d = 0; d < 6; d++) {
+    for (int d = 0; d < 7; d++) {
         for (size_t i = 0; i < c->dists[d].n; i++)
             gs_free(c->dists[d].rows[i].key);
         gs_free(c->dists[d].rows);
@@ -859,7 +966,7 @@ const gs_side *gs_comparison_side(const gs_comparison *c, int production)
 size_t gs_comparison_dist(const gs_comparison *c, const char *which,
                           const gs_dist_row **rows)
 {
-    for (int d = 0; d < 6; d++)
+    for (int d = 0; d < 7; d++)
         if (strcmp(dist_names[d], which) == 0) {
             *rows = c->dists[d].rows;
             return c->dists[d].n;

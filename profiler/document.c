@@ -415,6 +415,47 @@ static void file_error(gs_document *d, const char *code, const gs_error *e)
 }
 
 /* The verdict, with its borrowed field paths copied into the document. */
+static void ymd(int32_t days, char out[11])
+{
+    int y, m, dd;
+    gs_civil_from_days(days, &y, &m, &dd);
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, dd);
+}
+
+/* Staleness evidence that a reviewer wants to see per file goes out as
+ * defects, so it is counted per file and kept with examples like any
+ * other: dates after the as-of date, old material saved again, and
+ * staleness markers in the text. */
+static void stale_defects(gs_document *d)
+{
+    char detail[320], a[11], b[11];
+    if (d->dv.future_dates) {
+        ymd(d->dv.future.days, a);
+        snprintf(detail, sizeof detail, "%llu date%s after the as-of date; "
+                 "the latest, %s, in %s", (unsigned long long)d->dv.future_dates,
+                 d->dv.future_dates == 1 ? "" : "s", a, d->future_source);
+        sink_defect(d, "staleness.future_date", detail, &d->dv.future.loc);
+    }
+    if (d->dv.resaved) {
+        ymd(d->dv.newest.days, a);
+        ymd((int32_t)(d->facts.mtime / 86400), b);
+        snprintf(detail, sizeof detail, "content dated %s (%s) but the file "
+                 "was modified %s: old material saved again", a,
+                 d->newest_source, b);
+        sink_defect(d, "staleness.resaved", detail, &d->dv.newest.loc);
+    }
+    size_t w = 0;
+    detail[0] = '\0';
+    for (int i = 0; i < GS_MARK__COUNT && w < sizeof detail; i++)
+        if (d->markers[i])
+            w += (size_t)snprintf(detail + w, sizeof detail - w, "%s\"%s\" x%llu",
+                                  w ? ", " : "says ",
+                                  gs_stale_marker_name((gs_stale_marker)i),
+                                  (unsigned long long)d->markers[i]);
+    if (w)
+        sink_defect(d, "staleness.marker", detail, NULL);
+}
+
 static void decide_dates(gs_document *d)
 {
     if (d->prose_on) {
@@ -443,6 +484,7 @@ static void decide_dates(gs_document *d)
     d->facts.future_dates = d->dv.future_dates;
     d->facts.resaved = d->dv.resaved;
     memcpy(d->facts.markers, d->markers, sizeof d->facts.markers);
+    stale_defects(d);
 }
 
 static gs_status finish(gs_document *d, gs_status st)

@@ -146,13 +146,27 @@ static void json_side(yajl_gen g, const gs_side *s)
     ju(g, "files_mixed", c->files_mixed_eol);
     yajl_gen_map_close(g);
     ju(g, "paths_overflow", c->paths_overflow);
+    ju(g, "chars", c->chars);
+    ju(g, "tokens", s->tokens);
+    jd(g, "ingest_cost", s->ingest_cost);
+    jk(g, "staleness");
+    yajl_gen_map_open(g);
+    ju(g, "docs_dated", c->docs_dated);
+    ju(g, "docs_future", c->docs_future);
+    ju(g, "docs_resaved", c->docs_resaved);
+    jd(g, "age_p10_days", s->age_p10);
+    jd(g, "age_median_days", s->age_p50);
+    jd(g, "age_p90_days", s->age_p90);
+    jd(g, "age_max_days", s->age_max);
+    jd(g, "share_stale", s->share_stale);
+    jk(g, "docs_marked");
+    yajl_gen_map_open(g);
+    for (int i = 0; i < GS_MARK__COUNT; i++)
+        ju(g, gs_stale_marker_name((gs_stale_marker)i), c->docs_marked[i]);
+    yajl_gen_map_close(g);
+    yajl_gen_map_close(g);
     yajl_gen_map_close(g);
 }
-
-static const char *const dist_names[] = {
-    "format", "encoding", "compression", "collection_files",
-    "collection_records", "defect_files",
-};
 
 /* Per-field drift rows (compare.h gs_field_drift); NAN prints as null. */
 static void json_drift(yajl_gen g, const gs_comparison *c)
@@ -332,9 +346,26 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     json_side(g, pr);
     yajl_gen_map_close(g);
 
+    const gs_volume_row *vol;
+    size_t nv = gs_comparison_volume(c, &vol);
+    jk(g, "volume");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < nv; i++) {
+        yajl_gen_map_open(g);
+        jk(g, "name");
+        js(g, vol[i].name);
+        ju(g, "sandbox", vol[i].sandbox);
+        ju(g, "production", vol[i].production);
+        jd(g, "ratio", vol[i].ratio);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+
+    const char *const *dist_names;
+    size_t n_dists = gs_comparison_dist_names(&dist_names);
     jk(g, "distributions");
     yajl_gen_map_open(g);
-    for (size_t d = 0; d < sizeof dist_names / sizeof *dist_names; d++) {
+    for (size_t d = 0; d < n_dists; d++) {
         const gs_dist_row *rows;
         size_t n = gs_comparison_dist(c, dist_names[d], &rows);
         jk(g, dist_names[d]);
@@ -474,6 +505,87 @@ static void md_num(FILE *out, double v)
         fputs("–", out);
 }
 
+static void md_num_cell(FILE *out, double v, const char *fmt)
+{
+    if (isnan(v))
+        fputs(" — |", out);
+    else
+        fprintf(out, fmt, v);
+}
+
+/* Volume on both sides, the ratio, and the ingest cost when priced. */
+static void md_volume(FILE *out, const gs_comparison *c)
+{
+    const gs_volume_row *v;
+    size_t n = gs_comparison_volume(c, &v);
+    fputs("## Volume\n\n| | sandbox | production | production / sandbox "
+          "|\n|---|---:|---:|---:|\n", out);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(out, "| %s | %llu | %llu |", v[i].name,
+                (unsigned long long)v[i].sandbox,
+                (unsigned long long)v[i].production);
+        md_num_cell(out, v[i].ratio, " ×%.1f |");
+        fputc('\n', out);
+    }
+    const gs_side *s = gs_comparison_side(c, 0), *p = gs_comparison_side(c, 1);
+    fputs("\nTokens are estimated as characters / 4.", out);
+    if (!isnan(p->ingest_cost))
+        fprintf(out, " At the policy's price of %g per million tokens, "
+                "ingesting production once costs about %.2f (sandbox: %.2f).",
+                gs_comparison_opts(c)->price_per_mtok, p->ingest_cost,
+                s->ingest_cost);
+    fputc('\n', out);
+}
+
+/* Ages of the documents' newest content dates, both sides. */
+static void md_staleness(FILE *out, const gs_comparison *c)
+{
+    const gs_compare_opts *o = gs_comparison_opts(c);
+    const gs_side *sd[2] = {gs_comparison_side(c, 0), gs_comparison_side(c, 1)};
+    fprintf(out, "\n## Staleness\n\nAges are days before the as-of date "
+            "to each document's newest content date (metadata, then "
+            "last-updated phrases, then dates in the text); files with no "
+            "such date are undated.\n\n| | sandbox | production |\n"
+            "|---|---:|---:|\n");
+    fprintf(out, "| dated documents | %llu of %llu | %llu of %llu |\n",
+            (unsigned long long)sd[0]->corpus->docs_dated,
+            (unsigned long long)sd[0]->corpus->files,
+            (unsigned long long)sd[1]->corpus->docs_dated,
+            (unsigned long long)sd[1]->corpus->files);
+    const struct {
+        const char *name;
+        double v[2];
+        const char *fmt;
+    } rows[] = {
+        {"median age (days)", {sd[0]->age_p50, sd[1]->age_p50}, " %.0f |"},
+        {"90th percentile age (days)", {sd[0]->age_p90, sd[1]->age_p90},
+         " %.0f |"},
+        {"oldest (days)", {sd[0]->age_max, sd[1]->age_max}, " %.0f |"},
+        {"share older than the threshold", {100 * sd[0]->share_stale,
+                                            100 * sd[1]->share_stale},
+         " %.1f%% |"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        fprintf(out, "| %s |", rows[i].name);
+        md_num_cell(out, rows[i].v[0], rows[i].fmt);
+        md_num_cell(out, rows[i].v[1], rows[i].fmt);
+        fputc('\n', out);
+    }
+    fprintf(out, "| documents with future dates | %llu | %llu |\n"
+            "| old material saved again | %llu | %llu |\n",
+            (unsigned long long)sd[0]->corpus->docs_future,
+            (unsigned long long)sd[1]->corpus->docs_future,
+            (unsigned long long)sd[0]->corpus->docs_resaved,
+            (unsigned long long)sd[1]->corpus->docs_resaved);
+    for (int m = 0; m < GS_MARK__COUNT; m++)
+        fprintf(out, "| documents saying \"%s\" | %llu | %llu |\n",
+                gs_stale_marker_name((gs_stale_marker)m),
+                (unsigned long long)sd[0]->corpus->docs_marked[m],
+                (unsigned long long)sd[1]->corpus->docs_marked[m]);
+    fprintf(out, "\nThreshold: %llu days.\n",
+            (unsigned long long)o->stale_days);
+}
+
 #define MD_DRIFT_ROWS 50
 
 /* The fields whose distribution or missingness drifted (at most
@@ -594,34 +706,17 @@ gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
     fputs(" |\n\n", out);
 
     md_checklist(out, m->policy);
-    fputs("## Volume\n\n| | sandbox | production |\n|---|---:|---:|\n", out);
-    struct {
-        const char *name;
-        uint64_t v[2];
-    } rows[] = {
-        {"files", {sd[0]->corpus->files, sd[1]->corpus->files}},
-        {"bytes", {sd[0]->corpus->bytes, sd[1]->corpus->bytes}},
-        {"records", {sd[0]->corpus->records, sd[1]->corpus->records}},
-        {"lines", {sd[0]->corpus->lines, sd[1]->corpus->lines}},
-        {"fields", {sd[0]->fields, sd[1]->fields}},
-        {"collections", {sd[0]->collections, sd[1]->collections}},
-        {"files read partly", {sd[0]->corpus->files_partial,
-                               sd[1]->corpus->files_partial}},
-        {"entries skipped", {sd[0]->corpus->skipped, sd[1]->corpus->skipped}},
-        {"files with invalid UTF-8", {sd[0]->corpus->files_invalid_utf8,
-                                      sd[1]->corpus->files_invalid_utf8}},
-    };
-    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
-        fprintf(out, "| %s | %llu | %llu |\n", rows[i].name,
-                (unsigned long long)rows[i].v[0],
-                (unsigned long long)rows[i].v[1]);
+    md_volume(out, c);
+    md_staleness(out, c);
 
     static const char *const titles[] = {
         "Formats (files)", "Encodings (files)", "Compression (files)",
         "Collections (files)", "Collections (records)",
-        "Defects (files affected)",
+        "Defects (files affected)", "Age of dated documents (estimated)",
     };
-    for (size_t d = 0; d < sizeof titles / sizeof *titles; d++) {
+    const char *const *dist_names;
+    size_t n_dists = gs_comparison_dist_names(&dist_names);
+    for (size_t d = 0; d < n_dists && d < sizeof titles / sizeof *titles; d++) {
         const gs_dist_row *r;
         size_t n = gs_comparison_dist(c, dist_names[d], &r);
         if (n == 0)

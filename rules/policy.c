@@ -80,6 +80,7 @@ static const owned_threshold owned_thresholds[] = {
     {"drift.numeric", offsetof(gs_compare_opts, drift_psi), 0},
     {"drift.categorical", offsetof(gs_compare_opts, drift_js), 0},
     {"drift.missingness", offsetof(gs_compare_opts, drift_null), 0},
+    {"staleness.old_content", offsetof(gs_compare_opts, stale_days), 1},
 };
 
 const char *gs_policy_builtin_text(void)

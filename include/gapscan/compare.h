@@ -68,6 +68,15 @@ typedef struct gs_side {
     const gs_corpus_facts *corpus;   /* borrowed from the profile */
     uint64_t fields;
     uint64_t collections;
+    /* volume: tokens are estimated as characters / 4 */
+    uint64_t tokens;
+    double ingest_cost;              /* tokens x price per million; NAN
+                                        without a price */
+    /* staleness, from the documents' newest content dates */
+    double age_p10, age_p50, age_p90, age_max;  /* days before as-of; NAN
+                                                   when no dated document */
+    double share_stale;              /* dated documents older than
+                                        opts.stale_days; NAN when none */
 } gs_side;
 
 typedef struct gs_comparison gs_comparison;
@@ -104,6 +113,10 @@ typedef struct gs_compare_opts {
     double drift_null;          /* change in null share, missingness */
     double drift_fdr;           /* false discovery rate across all tests */
     uint64_t drift_min_values;  /* fewer values on a side: no drift test */
+    int32_t as_of_days;         /* ages are taken at this day (days since
+                                   1970); 0: no staleness checks */
+    uint64_t stale_days;        /* older content than this is stale */
+    double price_per_mtok;      /* ingest price per million tokens; NAN */
 } gs_compare_opts;
 
 void gs_compare_opts_default(gs_compare_opts *o);
@@ -116,9 +129,22 @@ void gs_comparison_free(gs_comparison *c);
 const gs_compare_opts *gs_comparison_opts(const gs_comparison *c);
 const gs_side *gs_comparison_side(const gs_comparison *c, int production);
 /* which: "format", "encoding", "compression", "collection_files",
- * "collection_records", "defect_files". Rows sorted by key. */
+ * "collection_records", "defect_files", "age" (dated documents by age band,
+ * estimated from the sketches; keys in band order, not sorted). Other rows
+ * are sorted by key. */
 size_t gs_comparison_dist(const gs_comparison *c, const char *which,
                           const gs_dist_row **rows);
+/* Volume on each side and production / sandbox (NAN when the sandbox has
+ * none): files, bytes, records, characters, tokens (est.: characters / 4),
+ * fields, collections. */
+typedef struct gs_volume_row {
+    const char *name;
+    uint64_t sandbox, production;
+    double ratio;
+} gs_volume_row;
+
+size_t gs_comparison_volume(const gs_comparison *c, const gs_volume_row **rows);
+
 /* Per-field drift rows, sorted by (collection, path). */
 size_t gs_comparison_drift(const gs_comparison *c, const gs_field_drift **rows);
 

@@ -388,6 +388,10 @@ static int judge_and_report(cli *c, const gs_profile *sb, const gs_profile *pr,
     gs_comparison *cmp = NULL;
     gs_compare_opts opts;
     gs_policy_compare_opts(c->policy, &opts);
+    int y, mo, d;
+    if (sscanf(c->as_of, "%4d-%2d-%2d", &y, &mo, &d) == 3)
+        opts.as_of_days = gs_days_from_civil(y, mo, d);
+    opts.price_per_mtok = gs_policy_price_per_mtok(c->policy);
     gs_status st = gs_compare(sb, pr, &opts, &cmp);
     if (st == GS_OK)
         st = gs_policy_apply(c->policy, cmp, c->as_of);
