@@ -66,16 +66,17 @@
  *   5. Sink callbacks are never called after one returned nonzero.
  *
  * libxml2 allocates through its own allocator, not gs_malloc: an allocation
- * failure inside it is GS_ENOMEM when libxml2 reports it. xmlInitParser runs
- * once per process through pthread_once (libxml_init below); contexts are
- * per parser, so workers may parse HTML in parallel.
+ * failure inside it is GS_ENOMEM when libxml2 reports it. libxml2's
+ * process-wide set-up (xmlInitParser, the refusing entity loader) is
+ * gs__libxml_setup (libxml.h); contexts are per parser, so workers may parse
+ * HTML in parallel.
  *
  * Not done here: HTML5 tree building rules, tables as records, scripts, CSS,
  * anything about values beyond where they are.
  */
 #include "gapscan/parser.h"
+#include "libxml.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -667,14 +668,6 @@ static void html_close(gs_parser *p)
     gs_free(p);
 }
 
-static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
-
-/* libxml2 wants xmlInitParser once, before any thread parses. */
-static void libxml_init(void)
-{
-    xmlInitParser();
-}
-
 static gs_status html_open(const gs_limits *lim, const gs_sink *sink,
                            gs_parser **out)
 {
@@ -682,7 +675,7 @@ static gs_status html_open(const gs_limits *lim, const gs_sink *sink,
     if (!lim || !sink || !sink->field || !sink->record_begin ||
         !sink->record_end || !sink->value || !sink->defect)
         return GS_EINVAL;
-    pthread_once(&libxml_once, libxml_init);
+    gs__libxml_setup();
     gs_parser *p = gs_calloc(1, sizeof *p);
     if (!p)
         return GS_ENOMEM;

@@ -33,9 +33,9 @@
  *     output is bounded here too (expansion_ok: one entity referenced many
  *     times, which libxml2 2.9 lets through in SAX mode), and so is nesting
  *     (max_depth: 2.9's push parser does not enforce its own depth limit).
- *   - Process-wide, once (pthread_once): xmlInitParser, an external-entity
- *     loader that refuses everything, catalogs off, a silent generic error
- *     handler (also set for the calling thread at each open) so that libxml2
+ *   - Process-wide (gs__libxml_setup, libxml.h, shared with html.c):
+ *     xmlInitParser, an external-entity loader that refuses everything,
+ *     catalogs off, and a silent generic error handler so that libxml2
  *     never prints.
  *
  * Defect codes: xml.syntax (fatal well-formedness error), xml.truncated,
@@ -73,6 +73,7 @@
  * process-wide), any statistics.
  */
 #include "gapscan/parser.h"
+#include "libxml.h"
 
 #include <libxml/SAX2.h>
 #include <libxml/catalog.h>
@@ -168,33 +169,6 @@ struct gs_parser {
     int in_record;
     gs_loc rloc;
 };
-
-/* ---- process-wide set-up ---- */
-
-static xmlParserInputPtr refuse_entity(const char *url, const char *id,
-                                       xmlParserCtxtPtr ctxt)
-{
-    (void)url;
-    (void)id;
-    (void)ctxt;
-    return NULL;
-}
-
-static void ignore_generic(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
-static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-
-static void init_libxml2(void)
-{
-    xmlInitParser();
-    xmlSetExternalEntityLoader(refuse_entity);
-    xmlCatalogSetDefaults(XML_CATA_ALLOW_NONE);
-    xmlThrDefSetGenericErrorFunc(NULL, ignore_generic);
-}
 
 /* ---- status and sink helpers: each returns nonzero to go on ---- */
 
@@ -952,8 +926,7 @@ static gs_status xml_open(const gs_limits *lim, const gs_sink *sink,
         !sink->record_end || !sink->value || !sink->defect ||
         lim->max_depth == 0)
         return GS_EINVAL;
-    pthread_once(&init_once, init_libxml2);
-    xmlSetGenericErrorFunc(NULL, ignore_generic); /* this thread: never print */
+    gs__libxml_setup();
     gs_parser *p = gs_calloc(1, sizeof *p);
     if (!p)
         goto fail;
