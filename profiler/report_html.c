@@ -144,7 +144,8 @@ static const char style[] =
     "th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;"
     "vertical-align:top}th{background:#f4f4f6}td.n{text-align:right;"
     "font-variant-numeric:tabular-nums}"
-    "table.findings{width:100%}table.findings th{cursor:pointer;"
+    "table.findings{width:100%}table.findings td:nth-child(5){"
+    "min-width:24em;width:45%}table.findings th{cursor:pointer;"
     "user-select:none}th[aria-sort=ascending]::after{content:' \\25B2'}"
     "th[aria-sort=descending]::after{content:' \\25BC'}"
     ".badge{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;"
@@ -153,7 +154,7 @@ static const char style[] =
     ".pending{background:#b26a00}.na{background:#607d8b}"
     ".waived{background:#6a1b9a}tr.waived td{color:#666}"
     "code,.ev{font-family:ui-monospace,monospace;font-size:12px}"
-    ".ev{margin:0;padding-left:16px;word-break:break-all}"
+    ".ev{margin:4px 0 0;padding-left:16px;overflow-wrap:anywhere}"
     ".esc{color:#b00020;background:#fde7e9}"
     ".note{color:#555;font-style:italic}"
     ".filters{position:sticky;top:0;background:#fff;padding:8px 0;"
@@ -558,6 +559,9 @@ static void provenance(html *h, gs_comparison *c, const gs_report_meta *m)
         u64(h, sd->corpus->bytes);
         put(h, " bytes");
         size_t nr = gs_profile_root_count(sd->profile);
+        if (nr == 1 && what[s]
+            && strcmp(gs_profile_root(sd->profile, 0), what[s]) == 0)
+            nr = 0;  /* the root is what the user named */
         for (size_t i = 0; i < nr && i < 20; i++) {
             put(h, i ? ", " : " from ");
             text(h, gs_profile_root(sd->profile, i), 200);

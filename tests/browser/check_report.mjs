@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const require = createRequire(path.join(process.env.GS_PLAYWRIGHT, 'x.js'));
+const require = createRequire(path.resolve(process.env.GS_PLAYWRIGHT, 'x.js'));
 const { chromium } = require('playwright-core');
 
 const [report, ...texts] = process.argv.slice(2);
