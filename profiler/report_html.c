@@ -532,6 +532,25 @@ static void checklist(html *h, const gs_policy *p)
         }
         put(h, "</tbody></table>");
     }
+    n = gs_policy_waiver_count(p);
+    if (n) {
+        put(h, "<h3>Waivers</h3><table><thead><tr><th>check</th>"
+             "<th>scope</th><th>owner</th><th>expires</th><th>reason</th>"
+             "</tr></thead><tbody>");
+        for (size_t i = 0; i < n; i++) {
+            const gs_policy_waiver *w = gs_policy_waiver_at(p, i);
+            const char *cells[] = {w->check, w->scope, w->owner, w->expires,
+                                   w->reason};
+            put(h, "<tr>");
+            for (size_t k = 0; k < 5; k++) {
+                put(h, "<td>");
+                text(h, cells[k], 300);
+                put(h, "</td>");
+            }
+            put(h, "</tr>");
+        }
+        put(h, "</tbody></table>");
+    }
     put(h, "</section>");
 }
 

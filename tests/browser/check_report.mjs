@@ -7,7 +7,8 @@
 //   - every TEXT given on the command line is visible as text;
 //   - the DOM holds no element or attribute the data could have smuggled
 //     in (img, iframe, b, on* handlers, non-anchor links, a second script);
-//   - the page's own script works under its CSP (filter and sort).
+//   - the page's own script works under its CSP (filter, sort, and hiding
+//     waived findings when there are any).
 // The page is loaded twice: as written, and with the CSP bypassed, so that
 // the escaping alone is shown to keep the payloads inert.
 //
@@ -108,6 +109,13 @@ async function visit(browser, bypassCSP) {
       await page.locator('#q').fill('');
       check('the filter hides rows', all === rows && none === 0 && hidden === 0,
         `${rows} rows, shown ${all} then ${none}, ${hidden} visible`);
+      const waived = await page.locator('tr[data-waived="1"]').count();
+      if (waived > 0) {
+        await page.locator('#waived').uncheck();
+        const left = await page.locator('tr[data-waived="1"]:visible').count();
+        await page.locator('#waived').check();
+        check('waived findings can be hidden', left === 0, `${left} still visible`);
+      }
       const th = page.locator('table.findings th', { hasText: 'check' }).first();
       await th.click();
       check('a header click sorts', await th.getAttribute('aria-sort') === 'ascending');

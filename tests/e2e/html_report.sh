@@ -32,13 +32,37 @@ mkdir -p "$TMP/sb" "$TMP/pr"
 printf 'id,status,note\n1,open,fine\n2,open\n3,closed,fine\n' >"$TMP/pr/na<b>me
 x.csv"
 
-for r in r1 r2; do
-    "$GS_BIN" audit -q --as-of 2026-11-27 -o "$TMP/$r" "$TMP/sb" "$TMP/pr" >/dev/null 2>"$TMP/err"
+# a policy whose waiver, owner and gate evidence are payloads too
+cat >"$TMP/policy.yaml" <<'YAML'
+version: 1
+checks:
+  - id: "schema.*"
+    severity: fail
+  - id: "*"
+    severity: warn
+waivers:
+  - check: csv.ragged_row
+    scope: corpus
+    owner: "<i>data</i> team"
+    reason: "known export bug <u>x</u>"
+    expires: 2099-12-31
+checklist:
+  - id: security_review
+    title: "Security review <em>signed</em>"
+    owner: sec@example.com
+    status: done
+    required: true
+    evidence: "javascript:alert(5)"
+YAML
+for r in "r1 -j4" "r2 -j1"; do
+    # shellcheck disable=SC2086
+    "$GS_BIN" audit -q --as-of 2026-11-27 --policy "$TMP/policy.yaml" -o "$TMP"/$r \
+        "$TMP/sb" "$TMP/pr" >/dev/null 2>"$TMP/err"
     rc=$?
-    check "audit wrote report.html (exit $rc)" test "$rc" -le 1 -a -s "$TMP/$r/report.html"
+    check "audit wrote report.html (exit $rc)" test "$rc" -eq 1 -a -s "$TMP/${r% *}/report.html"
 done
 H="$TMP/r1/report.html"
-check "the same comparison gives the same bytes" cmp -s "$H" "$TMP/r2/report.html"
+check "the same comparison gives the same bytes (-j4, -j1)" cmp -s "$H" "$TMP/r2/report.html"
 
 check "report.html names no URL and carries data only as text" "$PY" - "$H" <<'PY'
 import re, sys
@@ -71,6 +95,8 @@ for s in ("&lt;img src=x onerror=alert(1)&gt;",
           "&quot;&gt;&lt;svg onload=alert(3)&gt;", "javascript:alert(4)",
           'na&lt;b&gt;me<span class=esc>\\n</span>x'):
     assert s in text, s
+ragged = re.search(r"<tr data-sev=warn data-waived=1 class=waived>.*?</tr>", text)
+assert ragged and "csv.ragged_row" in ragged.group(0), "waived row unmarked"
 PY
 
 # --- the browser ------------------------------------------------------------
@@ -99,7 +125,8 @@ if [ "$browser_ready" -eq 1 ]; then
     GS_PLAYWRIGHT="$CACHE" GS_CHROMIUM="$CHROMIUM" \
         node "$GS_SRCDIR/tests/browser/check_report.mjs" "$H" \
         '<img src=x onerror=alert(1)>' '<script>alert(2)</script>' \
-        '"><svg onload=alert(3)>' 'javascript:alert(4)' \
+        '"><svg onload=alert(3)>' 'javascript:alert(4)' 'javascript:alert(5)' \
+        'Security review <em>signed</em>' '<i>data</i> team' \
         'na<b>me\nx' "pr/na<b>me\\nx.csv:3" >"$TMP/browser" 2>&1
     rc=$?
     sed 's/^/#   /' "$TMP/browser"
