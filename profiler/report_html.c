@@ -33,6 +33,7 @@
 #include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define HTML_MAX_BARS 40          /* keys per chart */
@@ -276,23 +277,22 @@ static void bar_value(html *h, int x, int y, uint64_t v, uint64_t tot)
 }
 
 /* Horizontal bars, one pair per key: sandbox above production. */
-static void chart_bars(html *h, const gs_dist_row *r, size_t n,
+static void chart_bars(html *h, const gs_dist_row *const *r, size_t shown,
                        const uint64_t tot[2])
 {
     enum { LABEL = 220, BAR = 380, ROW = 30, TOP = 22 };
-    size_t shown = n < HTML_MAX_BARS ? n : HTML_MAX_BARS;
     int height = TOP + (int)shown * ROW + 4;
     putf(h, "<svg class=chart role=img viewBox=\"0 0 760 %d\" width=760 "
          "height=%d>", height, height);
     legend(h, 2);
     for (size_t i = 0; i < shown; i++) {
         int y = TOP + (int)i * ROW;
-        uint64_t v[2] = {r[i].sandbox, r[i].production};
+        uint64_t v[2] = {r[i]->sandbox, r[i]->production};
         put(h, "<g><title>");
-        text(h, r[i].key, 300);
+        text(h, r[i]->key, 300);
         put(h, "</title>");
         putf(h, "<text x=0 y=%d>", y + 15);
-        text(h, r[i].key, 34);
+        text(h, r[i]->key, 34);
         put(h, "</text>");
         for (int s = 0; s < 2; s++) {
             double w = BAR * share(v[s], tot[s]);
@@ -355,6 +355,28 @@ static void chart_histogram(html *h, const gs_dist_row *r, size_t n,
     put(h, "</svg>");
 }
 
+static uint64_t row_max(const gs_dist_row *r)
+{
+    return r->sandbox > r->production ? r->sandbox : r->production;
+}
+
+/* Larger count on either side first; then the comparison's order. */
+static int by_count(const void *a, const void *b)
+{
+    const gs_dist_row *x = *(const gs_dist_row *const *)a;
+    const gs_dist_row *y = *(const gs_dist_row *const *)b;
+    if (row_max(x) != row_max(y))
+        return row_max(x) > row_max(y) ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
+static int by_place(const void *a, const void *b)
+{
+    const gs_dist_row *x = *(const gs_dist_row *const *)a;
+    const gs_dist_row *y = *(const gs_dist_row *const *)b;
+    return (x > y) - (x < y);
+}
+
 static void chart(html *h, gs_comparison *c, const char *name)
 {
     const gs_dist_row *r;
@@ -369,13 +391,31 @@ static void chart(html *h, gs_comparison *c, const char *name)
     }
     uint64_t tot[2];
     side_totals(c, r, n, di, tot);
-    if (strcmp(name, "age") == 0)
-        chart_histogram(h, r, n, tot);
-    else
-        chart_bars(h, r, n, tot);
+    if (strcmp(name, "age") == 0) {
+        chart_histogram(h, r, n, tot);  /* bins keep their order */
+    } else {
+        /* past HTML_MAX_BARS keys, the biggest ones, in key order */
+        const gs_dist_row **p = gs_malloc(n * sizeof *p);
+        if (!p) {
+            h->st = GS_ENOMEM;
+            return;
+        }
+        for (size_t i = 0; i < n; i++)
+            p[i] = &r[i];
+        size_t shown = n;
+        if (n > HTML_MAX_BARS) {
+            qsort(p, n, sizeof *p, by_count);
+            shown = HTML_MAX_BARS;
+            qsort(p, shown, sizeof *p, by_place);
+        }
+        chart_bars(h, p, shown, tot);
+        gs_free(p);
+    }
     if (n > HTML_MAX_BARS)
-        putf(h, "<p class=note>%zu more keys are left out here; report.json "
-             "lists them all.</p>", n - HTML_MAX_BARS);
+        putf(h, "<p class=note>%zu more keys are left out here (%s); "
+             "report.json lists them all.</p>", n - HTML_MAX_BARS,
+             strcmp(name, "age") == 0 ? "the last bins"
+                                      : "those with the fewest on either side");
 }
 
 /* ---- sections ---------------------------------------------------------- */

@@ -173,6 +173,16 @@ echo "# large comparison: $findings findings, report.html $size bytes (report.md
 check "a large comparison's report.html stays under 2.2 MB" test "$size" -lt 2200000
 check "the page says how many findings it left out" \
     grep -q 'id=left-out>[0-9]* findings are left out' "$TMP/rbig/report.html"
+check "a chart says how many keys it left out" \
+    grep -q '<p class=note>[0-9]* more keys are left out' "$TMP/rbig/report.html"
+if [ "$browser_ready" -eq 1 ]; then
+    GS_PLAYWRIGHT="$CACHE" GS_CHROMIUM="$CHROMIUM" \
+        node "$GS_SRCDIR/tests/browser/check_report.mjs" "$TMP/rbig/report.html" \
+        'findings are left out' >"$TMP/browser" 2>&1
+    rc=$?
+    grep -v '^ok' "$TMP/browser" | sed 's/^/#   /'
+    check "Chromium: the large page renders, sorts and filters" test "$rc" -eq 0
+fi
 if [ "$browser_ready" -eq 0 ] && [ "$fails" -eq 0 ]; then
     echo "$passes passed; the browser checks did not run: skipped"
     exit 77
