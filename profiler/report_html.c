@@ -66,12 +66,14 @@ static void putf(html *h, const char *fmt, ...)
 }
 
 /* Characters that change how text around them reads without showing
- * themselves: C1 controls, zero-width and bidi controls, the BOM. */
+ * themselves: C1 controls, zero-width and bidi controls, line and
+ * paragraph separators, the BOM. */
 static int invisible(unsigned long cp)
 {
     return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C
-           || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E)
-           || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF;
+           || (cp >= 0x200B && cp <= 0x200F)
+           || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2069)
+           || cp == 0xFEFF;
 }
 
 /* Data as inert HTML text, cut after max characters (see invariant 2). */
