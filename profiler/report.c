@@ -870,5 +870,7 @@ gs_status gs_report_write(gs_comparison *c, const gs_report_meta *m,
         st = write_atomic(dir, "report.md", gs_report_markdown, c, m, err);
     if (st == GS_OK)
         st = write_atomic(dir, "junit.xml", gs_report_junit, c, m, err);
+    if (st == GS_OK)
+        st = write_atomic(dir, "report.html", gs_report_html, c, m, err);
     return st;
 }

@@ -32,8 +32,8 @@ typedef struct gs_report_meta {
                                 cannot change a result (-j, -q, -o) */
 } gs_report_meta;
 
-/* Write DIR/report.json, DIR/report.md and DIR/junit.xml (DIR is created
- * if missing). */
+/* Write DIR/report.json, DIR/report.md, DIR/junit.xml and DIR/report.html
+ * (DIR is created if missing). */
 gs_status gs_report_write(gs_comparison *c, const gs_report_meta *m,
                           const char *dir, gs_error *err);
 
@@ -43,6 +43,10 @@ gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
                              FILE *out);
 /* JUnit XML: one test case per check (report_junit.c). */
 gs_status gs_report_junit(gs_comparison *c, const gs_report_meta *m, FILE *out);
+/* One self-contained HTML page (report_html.c): no network, no external
+ * assets, a strict Content-Security-Policy; bounded in size whatever the
+ * comparison holds (rows left out are counted on the page). */
+gs_status gs_report_html(gs_comparison *c, const gs_report_meta *m, FILE *out);
 
 /* A valid UTF-8 copy of s in which every byte that is not part of a valid
  * sequence is shown as the four characters \xNN (file names may hold any

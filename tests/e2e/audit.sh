@@ -11,7 +11,8 @@ check "audit names the report" grep -q "report: $TMP/j1/report.md" "$TMP/out"
 check "report.json written" test -s "$TMP/j1/report.json"
 check "report.md written" test -s "$TMP/j1/report.md"
 check "junit.xml written" test -s "$TMP/j1/junit.xml"
-check "no temporary files left" test "$(ls -A "$TMP/j1" | wc -l)" -eq 3
+check "report.html written" test -s "$TMP/j1/report.html"
+check "no temporary files left" test "$(ls -A "$TMP/j1" | wc -l)" -eq 4
 check "verdict in the JSON" grep -q '"verdict": "not ready"' "$TMP/j1/report.json"
 check "as-of in the JSON" grep -q '"as_of": "2026-11-27"' "$TMP/j1/report.json"
 check "verdict in the Markdown" grep -q 'Verdict: NOT READY' "$TMP/j1/report.md"
