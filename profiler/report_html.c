@@ -443,16 +443,67 @@ static void dimension_facts(html *h, gs_comparison *c, const char *dim)
     const gs_side *s[2] = {gs_comparison_side(c, 0), gs_comparison_side(c, 1)};
     const gs_corpus_facts *a = s[0]->corpus, *b = s[1]->corpus;
     if (strcmp(dim, "volume") == 0) {
-        static const char *const names[] = {
-            "files", "bytes", "bytes decoded", "records", "lines", "fields",
-            "collections", "files read partly", "entries skipped"};
-        uint64_t sb[] = {a->files, a->bytes, a->bytes_decoded, a->records,
-                         a->lines, s[0]->fields, s[0]->collections,
-                         a->files_partial, a->skipped};
-        uint64_t pr[] = {b->files, b->bytes, b->bytes_decoded, b->records,
-                         b->lines, s[1]->fields, s[1]->collections,
-                         b->files_partial, b->skipped};
+        const gs_volume_row *v;
+        size_t n = gs_comparison_volume(c, &v);
+        put(h, "<table><thead><tr><th></th><th>sandbox</th><th>production"
+             "</th><th>production / sandbox</th></tr></thead><tbody>");
+        for (size_t i = 0; i < n; i++) {
+            putf(h, "<tr><td>%s</td><td class=n>", v[i].name);
+            u64(h, v[i].sandbox);
+            put(h, "</td><td class=n>");
+            u64(h, v[i].production);
+            if (isnan(v[i].ratio))
+                put(h, "</td><td class=n>—</td></tr>");
+            else
+                putf(h, "</td><td class=n>×%.1f</td></tr>", v[i].ratio);
+        }
+        put(h, "</tbody></table><p class=note>Tokens are estimated as "
+             "characters / 4.");
+        if (!isnan(s[1]->ingest_cost))
+            putf(h, " At the policy's price of %g per million tokens, "
+                 "ingesting production once costs about %.2f (sandbox: "
+                 "%.2f).", gs_comparison_opts(c)->price_per_mtok,
+                 s[1]->ingest_cost, s[0]->ingest_cost);
+        put(h, "</p>");
+        static const char *const names[] = {"files read partly",
+                                            "entries skipped"};
+        uint64_t sb[] = {a->files_partial, a->skipped};
+        uint64_t pr[] = {b->files_partial, b->skipped};
         fact_rows(h, names, sb, pr, sizeof sb / sizeof *sb);
+    } else if (strcmp(dim, "staleness") == 0) {
+        static const char *const names[] = {
+            "dated documents", "documents with future dates",
+            "old material saved again"};
+        uint64_t sb[] = {a->docs_dated, a->docs_future, a->docs_resaved};
+        uint64_t pr[] = {b->docs_dated, b->docs_future, b->docs_resaved};
+        fact_rows(h, names, sb, pr, sizeof sb / sizeof *sb);
+        const struct {
+            const char *name, *fmt;
+            double v[2];
+        } rows[] = {
+            {"median age (days)", "%.0f", {s[0]->age_p50, s[1]->age_p50}},
+            {"90th percentile age (days)", "%.0f",
+             {s[0]->age_p90, s[1]->age_p90}},
+            {"oldest (days)", "%.0f", {s[0]->age_max, s[1]->age_max}},
+            {"share older than the threshold (%)", "%.1f",
+             {100 * s[0]->share_stale, 100 * s[1]->share_stale}},
+        };
+        put(h, "<table><tbody>");
+        for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+            putf(h, "<tr><td>%s</td>", rows[i].name);
+            for (int k = 0; k < 2; k++) {
+                put(h, "<td class=n>");
+                if (isnan(rows[i].v[k]))
+                    put(h, "—");
+                else
+                    putf(h, rows[i].fmt, rows[i].v[k]);
+                put(h, "</td>");
+            }
+            put(h, "</tr>");
+        }
+        putf(h, "</tbody></table><p class=note>Threshold: %llu days before "
+             "the as-of date.</p>",
+             (unsigned long long)gs_comparison_opts(c)->stale_days);
     } else if (strcmp(dim, "encoding") == 0) {
         static const char *const names[] = {
             "files with a BOM", "files with invalid UTF-8",
