@@ -72,7 +72,9 @@ typedef struct gs_sink {
     int (*defect)(void *ud, const char *code, const char *detail,
                   const gs_loc *loc);
     /* A format-specific fact about the document ("csv.delimiter" = ",",
-     * "csv.header" = "id,name,..."); may be NULL in a sink that ignores them. */
+     * "csv.header" = "present", "csv.header_names" = "id,name,...",
+     * "xml.record_path" = "/catalog/book", "html.declared_charset" = ...);
+     * may be NULL in a sink that ignores them. */
     int (*fact)(void *ud, const char *key, const char *value);
 } gs_sink;
 

@@ -57,7 +57,10 @@ static const char usage_scan_opts[] =
     "  -q, --quiet           no progress or summary on stderr/stdout\n"
     "      --limit NAME=N    change a limit, e.g. max_depth=512 or\n"
     "                        max_field_bytes=4M (repeatable; the names and\n"
-    "                        defaults are in docs/limits.md)\n";
+    "                        defaults are in docs/limits.md)\n"
+    "      --xml-record PATH the repeated element that is one record in XML\n"
+    "                        files, e.g. /catalog/book (default: found in\n"
+    "                        each file)\n";
 
 static const char usage_audit[] =
     "usage: gapscan audit SANDBOX PRODUCTION [-o DIR] [--as-of YYYY-MM-DD]\n"
@@ -138,7 +141,8 @@ static const char usage_inspect[] =
     "      --as-of DATE      dates after DATE are future, never the newest\n"
     "                        (default: today, UTC)\n"
     "      --follow-symlinks follow symbolic links\n"
-    "      --limit NAME=N    change a limit (docs/limits.md; repeatable)\n";
+    "      --limit NAME=N    change a limit (docs/limits.md; repeatable)\n"
+    "      --xml-record PATH the XML record element (default: found)\n";
 
 typedef struct cli {
     const char *cmd;
@@ -188,7 +192,7 @@ static void today(char out[11])
 }
 
 enum { OPT_AS_OF = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_FOLLOW, OPT_JSON,
-       OPT_LIMIT, OPT_POLICY };
+       OPT_LIMIT, OPT_POLICY, OPT_XML_RECORD };
 
 /* Parse options; positional arguments are left at argv[optind..]. */
 static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
@@ -205,6 +209,7 @@ static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
         {"json", no_argument, NULL, OPT_JSON},
         {"limit", required_argument, NULL, OPT_LIMIT},
         {"policy", required_argument, NULL, OPT_POLICY},
+        {"xml-record", required_argument, NULL, OPT_XML_RECORD},
         {NULL, 0, NULL, 0},
     };
     *done = 0;
@@ -250,6 +255,13 @@ static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
             break;
         case OPT_POLICY:
             c->policy_path = optarg;
+            break;
+        case OPT_XML_RECORD:
+            if (optarg[0] != '/' || optarg[1] == '\0')
+                return usage_error(c->cmd, "--xml-record wants an element "
+                                   "path such as /catalog/book, not '%s'",
+                                   optarg);
+            c->lim.xml_record_path = optarg;
             break;
         case OPT_INCLUDE:
         case OPT_EXCLUDE: {

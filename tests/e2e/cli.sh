@@ -27,4 +27,11 @@ expect_exit "--limit max_depth=2 is obeyed" 0 "$GS_BIN" inspect --json --limit m
 check "the lowered depth limit is hit" grep -q 'too_deep' "$TMP/out"
 expect_exit "--limit max_depth=1K is accepted" 0 "$GS_BIN" inspect --json --limit max_depth=1K "$TMP/deep.jsonl"
 check "the raised depth limit is not hit" sh -c "! grep -q too_deep '$TMP/out'"
+printf '<catalog><book id="1"><t>a</t></book><book id="2"><t>b</t></book></catalog>\n' >"$TMP/c.xml"
+expect_exit "an XML file's records are found" 0 "$GS_BIN" inspect --json "$TMP/c.xml"
+check "the repeated element is the record" grep -q '"xml.record_path":"/catalog/book"' "$TMP/out"
+check "two records" grep -q '"records":2' "$TMP/out"
+expect_exit "--xml-record overrides it" 0 "$GS_BIN" inspect --json --xml-record /catalog "$TMP/c.xml"
+check "the named element is the record" grep -q '"xml.record_path":"/catalog"' "$TMP/out"
+expect_exit "--xml-record wants a path" 2 "$GS_BIN" inspect --xml-record catalog "$TMP/c.xml"
 finish
