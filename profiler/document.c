@@ -609,6 +609,7 @@ out:
         d->facts.nul_bytes = f->nul_bytes;
         d->facts.control_chars = f->control_chars;
         d->facts.chars = f->chars;
+        memcpy(d->facts.hygiene, f->hygiene, sizeof d->facts.hygiene);
         copy_str(d->declared, sizeof d->declared, f->declared);
     }
     if (d->parser && d->ptype->close)

@@ -31,6 +31,7 @@
 
 #include "gapscan/dates.h"
 #include "gapscan/events.h"
+#include "gapscan/hygiene.h"
 #include "gapscan/kll.h"
 #include "gapscan/sketch.h"
 #include "gapscan/value.h"
@@ -88,6 +89,7 @@ typedef struct gs_doc_facts {
     uint64_t defects;          /* all defects, including those not kept */
     uint64_t chars;            /* characters the parser saw */
     const char *declared_charset;  /* XML/HTML declaration, "" if none */
+    uint64_t hygiene[GS_HYG__COUNT];  /* text-hygiene counts (hygiene.h) */
     int32_t content_date;      /* newest content date, days since 1970
                                   (dates.h tiers 0-3); 0: none found */
     uint64_t future_dates;     /* dates after the as-of date */

@@ -130,7 +130,10 @@ static const char usage_inspect[] =
     "\n"
     "      --json            one JSON object per file per line, with keys:\n"
     "                        path format compression bytes encoding\n"
-    "                        encoding_confidence bom invalid_utf8\n"
+    "                        encoding_confidence bom declared_charset\n"
+    "                        invalid_utf8 nul_bytes control_chars chars\n"
+    "                        hygiene{mojibake,replacement_char,\n"
+    "                        bidi_control,zero_width,bom_mid_file,not_nfc}\n"
     "                        line_endings{lf,crlf,cr} mtime\n"
     "                        newest_content_date newest_content_date_source\n"
     "                        newest_content_date_precision\n"
@@ -740,7 +743,18 @@ static void inspect_json(const gs_document *d, const char *path)
     yajl_gen_number(g, conf, (size_t)n);
     yk(g, "bom");
     yajl_gen_bool(g, f->bom && f->bom[0]);
+    ys(g, "declared_charset", f->declared_charset && f->declared_charset[0]
+                                  ? f->declared_charset : NULL);
     yu(g, "invalid_utf8", f->invalid_utf8);
+    yu(g, "nul_bytes", f->nul_bytes);
+    yu(g, "control_chars", f->control_chars);
+    yu(g, "chars", f->chars);
+    yk(g, "hygiene");
+    yajl_gen_map_open(g);
+    for (int i = 0; i < GS_HYG_INVALID_UTF8; i++)  /* "encoding.x" -> "x" */
+        yu(g, strchr(gs_hygiene_code((gs_hygiene_class)i), '.') + 1,
+           f->hygiene[i]);
+    yajl_gen_map_close(g);
     yk(g, "line_endings");
     yajl_gen_map_open(g);
     yu(g, "lf", f->lf);
