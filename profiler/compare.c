@@ -140,6 +140,8 @@ static gs_finding *add(gs_comparison *c, const char *check,
 
 static const char *const check_ids[] = {
     "corpus.empty",
+    "coverage.new_collection",
+    "coverage.new_format",
     "drift.categorical",
     "drift.missingness",
     "drift.numeric",
@@ -358,6 +360,34 @@ static void check_encodings(gs_comparison *c)
     if (p->files == 0)
         add(c, "corpus.empty", "volume", "corpus", "files",
             (double)s->files, 0, "production holds no readable files");
+}
+
+/* What production has that the pilot never saw at all: file formats and
+ * kinds of records (collections). Fields new in production are
+ * schema.new_field. */
+static void check_coverage(gs_comparison *c)
+{
+    static const struct {
+        int dist;
+        const char *check, *what, *scope;
+    } kinds[] = {
+        {0, "coverage.new_format", "file format", "format"},
+        {3, "coverage.new_collection", "kind of record", "collection"},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        for (size_t i = 0; i < c->dists[kinds[k].dist].n; i++) {
+            const gs_dist_row *r = &c->dists[kinds[k].dist].rows[i];
+            if (r->sandbox > 0 || r->production == 0)
+                continue;
+            char scope[300];
+            snprintf(scope, sizeof scope, "%s %s", kinds[k].scope, r->key);
+            add(c, kinds[k].check, "coverage", scope, "files", 0,
+                (double)r->production,
+                "%llu production file%s of a %s the sandbox never had "
+                "(\"%s\"): the pilot was never tested on it",
+                (unsigned long long)r->production,
+                r->production == 1 ? "" : "s", kinds[k].what, r->key);
+        }
 }
 
 static uint64_t non_null(const gs_field_stats *s)
@@ -908,6 +938,7 @@ gs_status gs_compare(const gs_profile *sandbox, const gs_profile *production,
     check_encodings(c);
     check_collections(c);
     check_fields(c);
+    check_coverage(c);
     check_drift(c);
     volume(c);
     staleness(c);

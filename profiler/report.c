@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "gapscan/drift.h"
 #include "gapscan/sketch.h"
 
 
@@ -323,6 +324,14 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     ju(g, "enum_max_distinct", o->enum_max_distinct);
     ju(g, "enum_min_values", o->enum_min_values);
     ju(g, "min_values", o->min_values);
+    jd(g, "drift_psi", o->drift_psi);
+    jd(g, "drift_js", o->drift_js);
+    jd(g, "drift_null", o->drift_null);
+    jd(g, "drift_fdr", o->drift_fdr);
+    ju(g, "drift_min_values", o->drift_min_values);
+    ju(g, "drift_psi_bins", GS_DRIFT_PSI_BINS);
+    ju(g, "stale_days", o->stale_days);
+    ju(g, "kll_k", GS_KLL_K_DEFAULT);
     yajl_gen_map_close(g);
     jk(g, "limits");
     yajl_gen_map_open(g);
@@ -788,15 +797,22 @@ gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
     const gs_limits *lim = gs_profile_limits(sd[1]->profile);
     fprintf(out, "Thresholds: required presence %.2f, presence drop %.2f, "
             "enum domain ≤ %llu values seen ≥ %llu times, assumptions need "
-            "≥ %llu sandbox values. Sketches: HyperLogLog 2^%u registers, "
-            "top %zu values, %zu examples per finding. Limits: field %zu "
-            "bytes, depth %zu, %zu field paths, gzip ratio %llu:1.\n",
+            "≥ %llu sandbox values; drift: PSI ≥ %.2f on %u sandbox-quantile "
+            "bins, Jensen-Shannon ≥ %.2f, null share change ≥ %.2f, false "
+            "discovery rate %.2f, ≥ %llu values per side; stale after %llu "
+            "days. Sketches: HyperLogLog 2^%u registers, KLL k = %u, top %zu "
+            "values, %zu examples per finding. Limits: field %zu bytes, depth "
+            "%zu, %zu field paths, gzip ratio %llu:1. Run time and host are "
+            "left out so that this file is the same on every run.\n",
             o->required_presence, o->presence_drop,
             (unsigned long long)o->enum_max_distinct,
             (unsigned long long)o->enum_min_values,
-            (unsigned long long)o->min_values, lim->hll_lg_k,
-            lim->max_top_values, lim->max_examples, lim->max_field_bytes,
-            lim->max_depth, lim->max_paths,
+            (unsigned long long)o->min_values, o->drift_psi,
+            GS_DRIFT_PSI_BINS, o->drift_js, o->drift_null, o->drift_fdr,
+            (unsigned long long)o->drift_min_values,
+            (unsigned long long)o->stale_days, lim->hll_lg_k,
+            GS_KLL_K_DEFAULT, lim->max_top_values, lim->max_examples,
+            lim->max_field_bytes, lim->max_depth, lim->max_paths,
             (unsigned long long)lim->max_inflate_ratio);
     return ferror(out) ? GS_EIO : GS_OK;
 }
