@@ -1026,7 +1026,7 @@ static gs_vformat special_format(const unsigned char *p, size_t n,
         return GS_VFMT_URL;
     if (n == 36 && is_uuid(p, n))
         return GS_VFMT_UUID;
-    if (!(any & ~(C_PHONE | C_DIGIT))) {
+    if (!(any & ~(unsigned)(C_PHONE | C_DIGIT | C_SPACE))) {
         if (is_ipv4(p, n))
             return GS_VFMT_IPV4;
         gs_vformat f = phone_format(p, n);
