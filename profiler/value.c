@@ -1051,9 +1051,16 @@ static gs_vformat special_format(const unsigned char *p, size_t n,
  * their case style. */
 static gs_vformat string_format(const unsigned char *p, size_t n)
 {
-    unsigned any = 0;
-    for (size_t i = 0; i < n; i++)
-        any |= byte_class[p[i]];
+    /* any: the union of byte classes; C_UP in after_letter: an upper-case
+     * letter follows a letter (prev | prev << 1 has C_UP set after C_LOW or
+     * C_UP), which rules out Title case. Branch-free per byte. */
+    unsigned any = 0, prev = 0, after_letter = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned m = byte_class[p[i]];
+        any |= m;
+        after_letter |= m & (prev | prev << 1);
+        prev = m;
+    }
     if (any & ~(unsigned)(C_LOW | C_UP | C_SPACE)) {
         gs_vformat f = special_format(p, n, any);
         if (f)
@@ -1065,19 +1072,12 @@ static gs_vformat string_format(const unsigned char *p, size_t n)
         return GS_VFMT_STR_LOWER;
     if (!(any & C_LOW))
         return GS_VFMT_STR_UPPER;
-    /* Title: the first letter is upper case, and no upper-case letter
-     * follows a letter. */
-    unsigned prev = 0;
-    int seen_letter = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned m = byte_class[p[i]];
-        if ((m & C_UP) ? (prev & (C_UP | C_LOW)) != 0
-                       : (m & C_LOW) && !seen_letter)
-            return GS_VFMT_STR_MIXED;
-        seen_letter |= (m & (C_UP | C_LOW)) != 0;
-        prev = m;
-    }
-    return GS_VFMT_STR_TITLE;
+    if (after_letter & C_UP)
+        return GS_VFMT_STR_MIXED;
+    size_t i = 0;
+    while (!(byte_class[p[i]] & (C_UP | C_LOW)))
+        i++;
+    return byte_class[p[i]] & C_UP ? GS_VFMT_STR_TITLE : GS_VFMT_STR_MIXED;
 }
 
 /* ------------------------------------------------------------------ */
