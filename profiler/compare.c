@@ -14,9 +14,14 @@
  *                                      values outside a small sandbox
  *                                      domain; numeric range; uniqueness;
  *                                      fields new in production
- *   format                             decimal commas, ambiguous day/month
- *                                      dates, padding, leading zeros that
- *                                      the sandbox never showed
+ *   format                             padding the sandbox never showed;
+ *                                      per field (check_formats, below):
+ *                                      date patterns, decimal styles,
+ *                                      boolean spellings, null tokens and
+ *                                      case styles mixed in production
+ *                                      where the sandbox used one; codes
+ *                                      with leading zeros; formats the
+ *                                      sandbox never had
  * Assumptions resting on fewer than opts.min_values sandbox values are not
  * checked (they would be guesses), except that a field exists at all.
  *
@@ -149,7 +154,14 @@ static const char *const check_ids[] = {
     "format.ambiguous_dates",
     "format.decimal_comma",
     "format.digit_grouping",
+    "format.leading_zero_codes",
+    "format.mixed_booleans",
+    "format.mixed_case",
+    "format.mixed_date_formats",
+    "format.mixed_decimal_styles",
     "format.mixed_line_endings",
+    "format.mixed_null_tokens",
+    "format.new_format",
     "format.new_line_endings",
     "format.padding",
     "policy.waiver_expired",
@@ -551,25 +563,12 @@ static void check_field(gs_comparison *c, const gs_field *sf,
             (unsigned long long)non_null(&p),
             (double)non_null(&p) - p.distinct);
 
-    struct {
-        uint64_t sv, pv;
-        const char *check, *what;
-    } fmt[] = {
-        {s.decimal_comma, p.decimal_comma, "format.decimal_comma",
-         "use a decimal comma"},
-        {s.date_ambiguous, p.date_ambiguous, "format.ambiguous_dates",
-         "are dates whose day/month order cannot be told"},
-        {s.padded, p.padded, "format.padding", "have leading or trailing "
-         "spaces"},
-        {s.grouped, p.grouped, "format.digit_grouping", "use thousands "
-         "separators"},
-    };
-    for (size_t i = 0; i < sizeof fmt / sizeof *fmt; i++)
-        if (fmt[i].sv == 0 && fmt[i].pv > 0)
-            add(c, fmt[i].check, "format", scope, "values", 0,
-                (double)fmt[i].pv,
-                "%llu production values %s; no sandbox value did",
-                (unsigned long long)fmt[i].pv, fmt[i].what);
+    /* Decimal commas, grouping and ambiguous dates: see check_formats. */
+    if (s.padded == 0 && p.padded > 0)
+        add(c, "format.padding", "format", scope, "values", 0,
+            (double)p.padded, "%llu production values have leading or "
+            "trailing spaces; no sandbox value did",
+            (unsigned long long)p.padded);
 }
 
 static void check_fields(gs_comparison *c)
@@ -896,6 +895,394 @@ size_t gs_comparison_drift(const gs_comparison *c, const gs_field_drift **rows)
     return c->n_drift;
 }
 
+/* ---- format consistency (check_formats) ---------------------------------
+ *
+ * Per field the sandbox has at least opts.min_values non-null values for,
+ * from the format counts of both sides (value.h, profile.h):
+ *   format.mixed_date_formats    production writes dates in two or more
+ *                                patterns where the sandbox used one (an
+ *                                ambiguous d/m date fits %d/%m/%Y and
+ *                                %m/%d/%Y alike, so it adds no pattern next
+ *                                to either);
+ *   format.mixed_decimal_styles  production's decimal marks and grouping
+ *                                separators conflict (two marks, two group
+ *                                separators, or one character as both) where
+ *                                the sandbox's did not;
+ *   format.mixed_booleans        two or more boolean spellings in a field
+ *                                that is mostly booleans (a country field
+ *                                holding "NO" is not one); 1/0 counts as a
+ *                                spelling only in a field whose integers are
+ *                                all 0 or 1, next to boolean words;
+ *   format.mixed_case            two or more case styles of strings;
+ *   format.mixed_null_tokens     two or more null spellings (empty, N/A, -,
+ *                                ...; tokens read as values do not count);
+ *   format.leading_zero_codes    integer-looking fields with codes like 007
+ *                                that the sandbox never had;
+ *   format.decimal_comma, format.digit_grouping, format.ambiguous_dates
+ *                                production writes decimal commas, groups
+ *                                digits, or writes dates whose day/month
+ *                                order cannot be told, and the sandbox never
+ *                                did (the ids of gapscan's first checks);
+ *   format.new_format            other formats the sandbox never had in the
+ *                                field, unless a mixed_* finding of their
+ *                                family already names them (boolean words
+ *                                only in a field that is mostly booleans).
+ * Every finding gives counts and shares per format and one example with
+ * its location per format (the first value of that format seen). */
+
+enum { FAM_DATE, FAM_DECIMAL, FAM_BOOL, FAM_CASE, FAM__COUNT };
+
+static const char *const mixed_check[FAM__COUNT] = {
+    "format.mixed_date_formats", "format.mixed_decimal_styles",
+    "format.mixed_booleans", "format.mixed_case",
+};
+static const char *const mixed_what[FAM__COUNT] = {
+    "date formats", "decimal styles", "boolean spellings", "case styles",
+};
+
+/* 1/0 is a boolean spelling only next to boolean words in a field whose
+ * integers are all 0 or 1. */
+static int bits_are_booleans(const gs_field_stats *st)
+{
+    uint64_t ints = 0;
+    for (int f = 0; f < GS_VFMT__COUNT; f++)
+        if (gs_vformat_family((gs_vformat)f) == GS_FF_INTEGER)
+            ints += st->formats[f];
+    return st->types[GS_VT_BOOL] > 0 && ints == st->formats[GS_VFMT_INT_0_1];
+}
+
+/* Booleans are at least half of the non-null values. */
+static int mostly_booleans(const gs_field_stats *st)
+{
+    uint64_t bools = st->types[GS_VT_BOOL];
+    if (bits_are_booleans(st))
+        bools += st->formats[GS_VFMT_INT_0_1];
+    return 2 * bools >= st->count - st->types[GS_VT_NULL];
+}
+
+/* The mixing family format f counts in, or -1. */
+static int mix_family(const gs_field_stats *st, int f)
+{
+    switch (gs_vformat_family((gs_vformat)f)) {
+    case GS_FF_DATE:
+        return FAM_DATE;
+    case GS_FF_DECIMAL:
+        return f == GS_VFMT_DEC_SCIENTIFIC ? -1 : FAM_DECIMAL;
+    case GS_FF_INTEGER:
+        if (f >= GS_VFMT_INT_GROUP_COMMA && f <= GS_VFMT_INT_GROUP_APOS)
+            return FAM_DECIMAL;
+        return f == GS_VFMT_INT_0_1 && bits_are_booleans(st) ? FAM_BOOL : -1;
+    case GS_FF_BOOL:
+        return FAM_BOOL;
+    case GS_FF_CASE:
+        return f == GS_VFMT_STR_UNCASED ? -1 : FAM_CASE;
+    default:
+        return -1;
+    }
+}
+
+/* The decimal mark ('.', ',' or 0) and group separator (',', '.', ' ',
+ * '\'' or 0) a decimal-style format writes. */
+static void decimal_style(int f, char *mark, char *group)
+{
+    static const struct { int f; char mark, group; } styles[] = {
+        {GS_VFMT_DEC_POINT, '.', 0}, {GS_VFMT_DEC_COMMA, ',', 0},
+        {GS_VFMT_DEC_COMMA_POINT, '.', ','}, {GS_VFMT_DEC_DOT_COMMA, ',', '.'},
+        {GS_VFMT_DEC_SPACE_COMMA, ',', ' '}, {GS_VFMT_DEC_SPACE_POINT, '.', ' '},
+        {GS_VFMT_DEC_APOS_POINT, '.', '\''}, {GS_VFMT_DEC_APOS_COMMA, ',', '\''},
+        {GS_VFMT_INT_GROUP_COMMA, 0, ','}, {GS_VFMT_INT_GROUP_DOT, 0, '.'},
+        {GS_VFMT_INT_GROUP_SPACE, 0, ' '}, {GS_VFMT_INT_GROUP_APOS, 0, '\''},
+    };
+    *mark = *group = 0;
+    for (size_t i = 0; i < sizeof styles / sizeof *styles; i++)
+        if (styles[i].f == f) {
+            *mark = styles[i].mark;
+            *group = styles[i].group;
+        }
+}
+
+/* How many styles of family fam a side writes, counting compatible ones
+ * as one: 0 (none), 1 (consistent) or more (mixed). */
+static int family_spread(const gs_field_stats *st, int fam)
+{
+    int n = 0;
+    for (int f = 0; f < GS_VFMT__COUNT; f++)
+        n += st->formats[f] && mix_family(st, f) == fam;
+    if (fam == FAM_DATE && st->formats[GS_VFMT_DATE_DM_AMBIGUOUS] &&
+        (st->formats[GS_VFMT_DATE_DMY_SLASH] ||
+         st->formats[GS_VFMT_DATE_MDY_SLASH]))
+        n--;
+    if (fam != FAM_DECIMAL || n < 2)
+        return n;
+    char mark = 0, group = 0;
+    for (int f = 0; f < GS_VFMT__COUNT; f++) {
+        char m, g;
+        if (!st->formats[f] || mix_family(st, f) != FAM_DECIMAL)
+            continue;
+        decimal_style(f, &m, &g);
+        if ((m && mark && m != mark) || (g && group && g != group))
+            return 2;
+        mark = m ? m : mark;
+        group = g ? g : group;
+    }
+    return mark && mark == group ? 2 : 1;
+}
+
+/* "label n (s%), ..." for the formats in fmts, into buf. */
+static void list_formats(const gs_field_stats *p, const int *fmts, size_t n,
+                         uint64_t whole, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        int w = snprintf(buf + o, cap - o, "%s%s %llu (%.1f%%)",
+                         i ? ", " : "", gs_vformat_label((gs_vformat)fmts[i]),
+                         (unsigned long long)p->formats[fmts[i]],
+                         100.0 * share(p->formats[fmts[i]], whole));
+        if (w < 0 || (size_t)w >= cap - o) {
+            snprintf(buf + o, cap - o, ", ...");
+            return;
+        }
+        o += (size_t)w;
+    }
+}
+
+/* Examples of the formats in fmts (in that order) from the production
+ * field, each labelled with its format. */
+static void format_evidence(gs_comparison *c, gs_finding *f,
+                            const gs_field *pf, const gs_field_stats *p,
+                            const int *fmts, size_t n)
+{
+    for (size_t i = 0; f && i < n; i++) {
+        const gs_example *ex = gs_field_format_example(pf,
+                                                       (gs_vformat)fmts[i]);
+        if (!ex)
+            continue;
+        char detail[160];
+        snprintf(detail, sizeof detail, "%s (%s), %llu values",
+                 gs_vformat_label((gs_vformat)fmts[i]),
+                 gs_vformat_name((gs_vformat)fmts[i]),
+                 (unsigned long long)p->formats[fmts[i]]);
+        gs_example e = *ex;
+        e.detail = detail;
+        evidence(c, f, &e);
+    }
+}
+
+/* Production's formats of family fam (fam < 0: those selected by want[]),
+ * formats the sandbox never had first, then by count desc. */
+static size_t pick_formats(const gs_field_stats *s, const gs_field_stats *p,
+                           int fam, const unsigned char *want, int *out)
+{
+    size_t n = 0;
+    for (int f = 0; f < GS_VFMT__COUNT; f++)
+        if (p->formats[f] && (fam >= 0 ? mix_family(p, f) == fam : want[f]))
+            out[n++] = f;
+    for (size_t i = 1; i < n; i++)   /* insertion sort: n is small */
+        for (size_t j = i; j > 0; j--) {
+            int a = out[j - 1], b = out[j];
+            int na = s->formats[a] == 0, nb = s->formats[b] == 0;
+            if (na > nb || (na == nb && p->formats[a] >= p->formats[b]))
+                break;
+            out[j - 1] = b;
+            out[j] = a;
+        }
+    return n;
+}
+
+static void check_mixed(gs_comparison *c, const gs_field *pf,
+                        const gs_field_stats *s, const gs_field_stats *p,
+                        const char *scope, int *fired)
+{
+    uint64_t p_values = p->count - p->types[GS_VT_NULL];
+    for (int fam = 0; fam < FAM__COUNT; fam++) {
+        int ss = family_spread(s, fam), ps = family_spread(p, fam);
+        fired[fam] = ss <= 1 && ps >= 2 &&
+                     (fam != FAM_BOOL || mostly_booleans(p));
+        if (!fired[fam])
+            continue;
+        int fmts[GS_VFMT__COUNT];
+        size_t n = pick_formats(s, p, fam, NULL, fmts), n_new = 0;
+        for (size_t i = 0; i < n; i++)
+            n_new += s->formats[fmts[i]] == 0;
+        char list[400];
+        list_formats(p, fmts, n, p_values, list, sizeof list);
+        gs_finding *f = add(c, mixed_check[fam], "format", scope, "formats",
+                            ss, (double)n,
+                            "production mixes %zu %s: %s; %zu of them never "
+                            "in the sandbox, which used %s", n,
+                            mixed_what[fam], list, n_new,
+                            ss ? "one" : "none");
+        format_evidence(c, f, pf, p, fmts, n);
+    }
+}
+
+static void check_null_tokens(gs_comparison *c, const gs_field *pf,
+                              const gs_field_stats *s,
+                              const gs_field_stats *p, const char *scope)
+{
+    size_t ns = 0, np = 0;
+    for (size_t t = 0; t < gs_null_token_count(); t++) {
+        int sv = t < 32 && (s->null_tokens_as_values >> t & 1);
+        int pv = t < 32 && (p->null_tokens_as_values >> t & 1);
+        ns += s->null_tokens[t] && !sv;
+        np += p->null_tokens[t] && !pv;
+    }
+    if (ns > 1 || np < 2)
+        return;
+    char list[400];
+    size_t o = 0;
+    list[0] = '\0';
+    for (size_t t = 0; t < gs_null_token_count() && o + 1 < sizeof list;
+         t++) {
+        if (!p->null_tokens[t] || (t < 32 && (p->null_tokens_as_values >> t
+                                              & 1)))
+            continue;
+        int w = snprintf(list + o, sizeof list - o, "%s\"%s\" %llu (%.1f%%)",
+                         o ? ", " : "", t ? gs_null_token_name(t) : "",
+                         (unsigned long long)p->null_tokens[t],
+                         100.0 * share(p->null_tokens[t], p->count));
+        if (w < 0 || (size_t)w >= sizeof list - o)
+            break;
+        o += (size_t)w;
+    }
+    gs_finding *f = add(c, "format.mixed_null_tokens", "format", scope,
+                        "null spellings", (double)ns, (double)np,
+                        "production writes missing values %zu ways: %s of "
+                        "%llu values; the sandbox used %s", np, list,
+                        (unsigned long long)p->count, ns ? "one" : "none");
+    int fmts[] = {GS_VFMT_NULL_EMPTY, GS_VFMT_NULL_TOKEN, GS_VFMT_NULL_JSON};
+    format_evidence(c, f, pf, p, fmts, 3);
+    for (size_t t = 1; f && t < gs_null_token_count(); t++)
+        if (p->null_tokens[t] && !(t < 32 && (p->null_tokens_as_values >> t
+                                              & 1)))
+            evidence_value(c, f, gs_null_token_name(t),
+                           strlen(gs_null_token_name(t)), p->null_tokens[t]);
+}
+
+/* The old check a new format belongs to, or NULL for format.new_format. */
+static const char *legacy_check(int f)
+{
+    char mark, group;
+    if (f == GS_VFMT_DATE_DM_AMBIGUOUS)
+        return "format.ambiguous_dates";
+    decimal_style(f, &mark, &group);
+    if (mark == ',')
+        return "format.decimal_comma";
+    return group ? "format.digit_grouping" : NULL;
+}
+
+static void check_new_formats(gs_comparison *c, const gs_field *pf,
+                              const gs_field_stats *s,
+                              const gs_field_stats *p, const char *scope,
+                              const int *fired)
+{
+    static const char *const legacy[] = {
+        "format.decimal_comma", "format.digit_grouping",
+        "format.ambiguous_dates",
+    };
+    static const char *const legacy_what[] = {
+        "use a decimal comma", "group digits in thousands",
+        "are dates whose day/month order cannot be told",
+    };
+    uint64_t p_values = p->count - p->types[GS_VT_NULL];
+    unsigned char want[GS_VFMT__COUNT], in_sb[3] = {0};
+    for (int f = 0; f < GS_VFMT__COUNT; f++)
+        for (int k = 0; k < 3; k++)
+            in_sb[k] |= s->formats[f] && legacy_check(f) == legacy[k];
+    for (int k = 0; k < 3; k++) {
+        memset(want, 0, sizeof want);
+        uint64_t n_values = 0;
+        for (int f = 0; f < GS_VFMT__COUNT; f++)
+            if (p->formats[f] && legacy_check(f) == legacy[k]) {
+                want[f] = 1;
+                n_values += p->formats[f];
+            }
+        if (in_sb[k] || n_values == 0)
+            continue;
+        int fmts[GS_VFMT__COUNT];
+        size_t n = pick_formats(s, p, -1, want, fmts);
+        char list[400];
+        list_formats(p, fmts, n, p_values, list, sizeof list);
+        gs_finding *f = add(c, legacy[k], "format", scope, "values", 0,
+                            (double)n_values,
+                            "%llu production values (%.1f%%) %s (%s); no "
+                            "sandbox value did", (unsigned long long)n_values,
+                            100.0 * share(n_values, p_values), legacy_what[k],
+                            list);
+        format_evidence(c, f, pf, p, fmts, n);
+    }
+    /* Other formats new to the field; families reported as mixed, and
+     * integer forms that are values rather than spellings, are left out. */
+    memset(want, 0, sizeof want);
+    uint64_t n_values = 0;
+    for (int f = 0; f < GS_VFMT__COUNT; f++) {
+        int fam = mix_family(p, f);
+        gs_vfamily ff = gs_vformat_family((gs_vformat)f);
+        if (!p->formats[f] || s->formats[f] || legacy_check(f) ||
+            ff == GS_FF_NULL || ff == GS_FF_INTEGER || ff == GS_FF_OTHER ||
+            f == GS_VFMT_STR_UNCASED || (fam >= 0 && fired[fam]) ||
+            (ff == GS_FF_BOOL && !mostly_booleans(p)))
+            continue;
+        want[f] = 1;
+        n_values += p->formats[f];
+    }
+    int fmts[GS_VFMT__COUNT];
+    size_t n = pick_formats(s, p, -1, want, fmts);
+    if (n == 0)
+        return;
+    char list[400];
+    list_formats(p, fmts, n, p_values, list, sizeof list);
+    gs_finding *f = add(c, "format.new_format", "format", scope, "values", 0,
+                        (double)n_values,
+                        "%llu production values (%.1f%%) are written in %zu "
+                        "format%s the sandbox never had here: %s",
+                        (unsigned long long)n_values,
+                        100.0 * share(n_values, p_values), n,
+                        n == 1 ? "" : "s", list);
+    format_evidence(c, f, pf, p, fmts, n);
+}
+
+static void check_leading_zeros(gs_comparison *c, const gs_field *pf,
+                                const gs_field_stats *s,
+                                const gs_field_stats *p, const char *scope)
+{
+    uint64_t lz = p->formats[GS_VFMT_INT_LEADING_ZERO];
+    uint64_t p_values = p->count - p->types[GS_VT_NULL];
+    if (lz == 0 || s->formats[GS_VFMT_INT_LEADING_ZERO] ||
+        2 * p->types[GS_VT_INTEGER] < p_values)
+        return;
+    gs_finding *f = add(c, "format.leading_zero_codes", "format", scope,
+                        "values", 0, (double)lz,
+                        "%llu production values (%.1f%%) are digit codes "
+                        "with leading zeros, which a number loses; the "
+                        "sandbox had none", (unsigned long long)lz,
+                        100.0 * share(lz, p_values));
+    int fmt = GS_VFMT_INT_LEADING_ZERO;
+    format_evidence(c, f, pf, p, &fmt, 1);
+}
+
+static void check_formats(gs_comparison *c)
+{
+    const gs_profile *sb = c->sides[0].profile, *pr = c->sides[1].profile;
+    for (size_t i = 0; i < gs_profile_field_count(sb) && c->st == GS_OK;
+         i++) {
+        gs_field_stats s, p;
+        gs_field_stats_get(gs_profile_field_at(sb, i), &s);
+        const gs_field *pf = gs_profile_field_find(pr, s.collection, s.path);
+        if (!pf || non_null(&s) < c->opts.min_values)
+            continue;
+        gs_field_stats_get(pf, &p);
+        char scope[600];
+        snprintf(scope, sizeof scope, "field %s:%s", s.collection, s.path);
+        int fired[FAM__COUNT];
+        check_mixed(c, pf, &s, &p, scope, fired);
+        check_null_tokens(c, pf, &s, &p, scope);
+        check_leading_zeros(c, pf, &s, &p, scope);
+        check_new_formats(c, pf, &s, &p, scope, fired);
+    }
+}
+
 /* ---- sorting and lifecycle ---------------------------------------------- */
 
 static int finding_cmp(const void *a, const void *b)
@@ -942,6 +1329,7 @@ gs_status gs_compare(const gs_profile *sandbox, const gs_profile *production,
     check_drift(c);
     volume(c);
     staleness(c);
+    check_formats(c);
     gs_comparison_sort(c);
     if (c->st != GS_OK) {
         gs_status st = c->st;

@@ -33,6 +33,12 @@ typedef struct gs__defect {
     gs_example *ex;          /* max_examples slots */
 } gs__defect;
 
+/* The example of one shape in a field's top shapes (see profile.c). */
+typedef struct gs__shape_ex {
+    uint64_t hash;           /* gs_hash of the shape */
+    gs_example ex;
+} gs__shape_ex;
+
 struct gs_field {
     gs__entry e;             /* key = collection NUL path */
     const char *collection;  /* alias into e.key */
@@ -53,6 +59,14 @@ struct gs_field {
     gs_topk *top;
     gs_example type_ex[GS_VT__COUNT];
     size_t max_value_bytes;
+    uint64_t formats[GS_VFMT__COUNT];
+    unsigned char fmt_slot[GS_VFMT__COUNT];  /* 1 + index in fmt_ex, or 0 */
+    gs_example *fmt_ex;      /* first value of each format, in order seen */
+    size_t n_fmt_ex, cap_fmt_ex;
+    gs_topk *shapes;         /* shapes of non-null values */
+    gs__shape_ex *shape_ex;  /* at most 2 * GS_SHAPE_TOP_K */
+    size_t n_shape_ex, cap_shape_ex;
+    gs_kll *len_kll;         /* lengths of non-null values; NULL until one */
 };
 
 struct gs_profile {
@@ -84,5 +98,10 @@ void gs__example_clear(gs_example *ex);
 gs_field *gs__field_new(const char *collection, const char *path,
                         size_t path_len, const gs_limits *lim);
 void gs__field_free(gs_field *f);
+/* The example slot of format fmt (created empty on first use; NULL on
+ * ENOMEM) and of a shape already in the field's table (NULL if none). */
+gs_example *gs__field_format_example(gs_field *f, gs_vformat fmt);
+gs_status gs__field_shape_example_set(gs_field *f, const char *shape,
+                                      size_t len, const gs_example *ex);
 
 #endif

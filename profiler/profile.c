@@ -10,6 +10,11 @@
  *      walk order), so they are deterministic.
  *   3. Field count is capped at lim.max_paths; values past it are counted in
  *      corpus.paths_overflow.
+ *   4. A field's top shapes keep one example per shape: the first value of
+ *      that shape seen while the shape was tracked. The example table holds
+ *      at most 2 * GS_SHAPE_TOP_K shapes; when it is full, shapes no longer
+ *      in the top-K sketch are dropped from it (at most once per K new
+ *      shapes), so every shape in the sketch has its example.
  *
  * Saving and loading live in profile_io.c. */
 #include "profile-private.h"
@@ -620,7 +625,8 @@ gs_field *gs__field_new(const char *collection, const char *path,
     f->null_tokens = gs_calloc(gs_null_token_count(), sizeof *f->null_tokens);
     f->hll = gs_hll_new(lim->hll_lg_k);
     f->top = gs_topk_new(lim->max_top_values, lim->max_value_bytes_kept);
-    if (!f->e.key || !f->null_tokens || !f->hll || !f->top) {
+    f->shapes = gs_topk_new(GS_SHAPE_TOP_K, GS_SHAPE_MAX);
+    if (!f->e.key || !f->null_tokens || !f->hll || !f->top || !f->shapes) {
         gs__field_free(f);
         return NULL;
     }
@@ -641,12 +647,144 @@ void gs__field_free(gs_field *f)
         return;
     for (int t = 0; t < GS_VT__COUNT; t++)
         gs__example_clear(&f->type_ex[t]);
+    for (size_t i = 0; i < f->n_fmt_ex; i++)
+        gs__example_clear(&f->fmt_ex[i]);
+    gs_free(f->fmt_ex);
+    for (size_t i = 0; i < f->n_shape_ex; i++)
+        gs__example_clear(&f->shape_ex[i].ex);
+    gs_free(f->shape_ex);
+    gs_topk_free(f->shapes);
+    gs_kll_free(f->len_kll);
     gs_hll_free(f->hll);
     gs_kll_free(f->num_kll);
     gs_topk_free(f->top);
     gs_free(f->null_tokens);
     gs_free(f->e.key);
     gs_free(f);
+}
+
+/* ---- formats and shapes of a field ----------------------------------- */
+
+gs_example *gs__field_format_example(gs_field *f, gs_vformat fmt)
+{
+    if (f->fmt_slot[fmt])
+        return &f->fmt_ex[f->fmt_slot[fmt] - 1];
+    if (f->n_fmt_ex == f->cap_fmt_ex) {
+        size_t cap = f->cap_fmt_ex ? f->cap_fmt_ex * 2 : 4;
+        gs_example *ex = gs_realloc(f->fmt_ex, cap * sizeof *ex);
+        if (!ex)
+            return NULL;
+        f->fmt_ex = ex;
+        f->cap_fmt_ex = cap;
+    }
+    gs_example *ex = &f->fmt_ex[f->n_fmt_ex++];
+    memset(ex, 0, sizeof *ex);
+    f->fmt_slot[fmt] = (unsigned char)f->n_fmt_ex;
+    return ex;
+}
+
+const gs_example *gs_field_format_example(const gs_field *f, gs_vformat fmt)
+{
+    if ((unsigned)fmt >= GS_VFMT__COUNT || !f->fmt_slot[fmt])
+        return NULL;
+    const gs_example *ex = &f->fmt_ex[f->fmt_slot[fmt] - 1];
+    return ex->path ? ex : NULL;
+}
+
+static gs__shape_ex *shape_ex_find(const gs_field *f, uint64_t hash)
+{
+    for (size_t i = 0; i < f->n_shape_ex; i++)
+        if (f->shape_ex[i].hash == hash)
+            return &f->shape_ex[i];
+    return NULL;
+}
+
+const gs_example *gs_field_shape_example(const gs_field *f, const char *shape,
+                                         size_t len)
+{
+    const gs__shape_ex *e = shape_ex_find(f, gs_hash(shape, len));
+    return e && e->ex.path ? &e->ex : NULL;
+}
+
+/* Drop the examples of shapes the sketch no longer holds. */
+static void shape_ex_prune(gs_field *f)
+{
+    gs_topk_item items[GS_SHAPE_TOP_K];
+    size_t n = gs_topk_items(f->shapes, items, GS_SHAPE_TOP_K), kept = 0;
+    for (size_t i = 0; i < f->n_shape_ex; i++) {
+        int in = 0;
+        for (size_t k = 0; k < n && !in; k++)
+            in = items[k].hash == f->shape_ex[i].hash;
+        if (in)
+            f->shape_ex[kept++] = f->shape_ex[i];
+        else
+            gs__example_clear(&f->shape_ex[i].ex);
+    }
+    f->n_shape_ex = kept;
+}
+
+/* A free slot of the example table for hash (pruning or growing the
+ * table), or NULL on ENOMEM. */
+static gs__shape_ex *shape_ex_slot(gs_field *f, uint64_t hash)
+{
+    if (f->n_shape_ex == 2 * GS_SHAPE_TOP_K)
+        shape_ex_prune(f);
+    if (f->n_shape_ex == f->cap_shape_ex) {
+        size_t cap = f->cap_shape_ex ? f->cap_shape_ex * 2 : 4;
+        gs__shape_ex *t = gs_realloc(f->shape_ex, cap * sizeof *t);
+        if (!t)
+            return NULL;
+        f->shape_ex = t;
+        f->cap_shape_ex = cap;
+    }
+    gs__shape_ex *e = &f->shape_ex[f->n_shape_ex++];
+    memset(e, 0, sizeof *e);
+    e->hash = hash;
+    return e;
+}
+
+gs_status gs__field_shape_example_set(gs_field *f, const char *shape,
+                                      size_t len, const gs_example *ex)
+{
+    uint64_t h = gs_hash(shape, len);
+    if (shape_ex_find(f, h))
+        return GS_OK;
+    gs__shape_ex *e = shape_ex_slot(f, h);
+    return e ? example_copy(&e->ex, ex) : GS_ENOMEM;
+}
+
+/* Formats, shape and length of one value (the part of gs_field_add that
+ * concerns how a value is written). */
+static gs_status add_format_and_shape(gs_field *f, const char *bytes,
+                                      size_t len, const gs_value_class *vc,
+                                      const char *path, const gs_loc *loc)
+{
+    gs_status st = GS_OK;
+    f->formats[vc->format]++;
+    if (!f->fmt_slot[vc->format]) {
+        gs_example *ex = gs__field_format_example(f, vc->format);
+        st = ex ? gs__example_set(ex, path, loc, bytes, len, NULL,
+                                  f->max_value_bytes) : GS_ENOMEM;
+        if (st != GS_OK)
+            return st;
+    }
+    if (vc->type == GS_VT_NULL)
+        return GS_OK;
+    if (!f->len_kll && !(f->len_kll = gs_kll_new(GS_LEN_KLL_K)))
+        return GS_ENOMEM;
+    if ((st = gs_kll_add(f->len_kll, (double)len)) != GS_OK)
+        return st;
+    char shape[GS_SHAPE_MAX];
+    size_t sl = gs_value_shape(bytes, len, shape, sizeof shape);
+    uint64_t h = gs_hash(shape, sl);
+    gs_topk_add(f->shapes, shape, sl, h, 1);
+    if (shape_ex_find(f, h))
+        return GS_OK;
+    gs__shape_ex *e = shape_ex_slot(f, h);
+    if (!e)
+        return GS_ENOMEM;
+    return gs__example_set(&e->ex, path, loc, bytes, len, NULL,
+                           f->max_value_bytes);
 }
 
 gs_field *gs_profile_field(gs_profile *p, const char *collection,
@@ -734,6 +872,9 @@ gs_status gs_field_add(gs_field *f, const char *bytes, size_t len,
             return st;
         gs_topk_add(f->top, bytes, len, h, 1);
     }
+    gs_status st = add_format_and_shape(f, bytes, len, &vc, path, loc);
+    if (st != GS_OK)
+        return st;
     if (!f->type_ex[vc.type].path)
         return gs__example_set(&f->type_ex[vc.type], path, loc, bytes, len,
                                NULL, f->max_value_bytes);
@@ -777,6 +918,54 @@ const char *gs_field_path(const gs_field *f)
     return f->path;
 }
 
+/* The case style of an ASCII word, as gs_value_classify would give it. */
+static gs_vformat word_case(const char *w)
+{
+    int up = 0, low = 0, later_up = 0;
+    for (size_t i = 0; w[i]; i++) {
+        int u = w[i] >= 'A' && w[i] <= 'Z';
+        up += u;
+        low += w[i] >= 'a' && w[i] <= 'z';
+        later_up += u && i > 0;
+    }
+    if (!up)
+        return GS_VFMT_STR_LOWER;
+    if (!low)
+        return GS_VFMT_STR_UPPER;
+    return later_up || !(w[0] >= 'A' && w[0] <= 'Z') ? GS_VFMT_STR_MIXED
+                                                      : GS_VFMT_STR_TITLE;
+}
+
+/* Null tokens that are values in this field (the rule is in profile.h). */
+static void read_tokens_in_context(const gs_field *f, gs_field_stats *o)
+{
+    uint64_t non_null = f->count - f->types[GS_VT_NULL];
+    gs_topk_item top;
+    if (non_null < GS_CONTEXT_MIN_VALUES ||
+        gs_topk_items(f->shapes, &top, 1) != 1 ||
+        2 * (top.count - top.error) < non_null)
+        return;
+    for (size_t t = 1; t < gs_null_token_count() && t < 32; t++) {
+        const char *w = gs_null_token_name(t);
+        size_t len = strlen(w), k = 0;
+        uint64_t c = f->null_tokens[t];
+        while (k < len && ((w[k] | 0x20) >= 'a' && (w[k] | 0x20) <= 'z'))
+            k++;
+        if (c == 0 || len > 3 || k != len || c > top.count)
+            continue;
+        char shape[GS_SHAPE_MAX];
+        size_t sl = gs_value_shape(w, len, shape, sizeof shape);
+        if (sl != top.len || memcmp(shape, top.value, sl) != 0)
+            continue;
+        o->null_tokens_as_values |= (uint32_t)1 << t;
+        o->nulls_as_values += c;
+        o->types[GS_VT_NULL] -= c;
+        o->types[GS_VT_STRING] += c;
+        o->formats[GS_VFMT_NULL_TOKEN] -= c;
+        o->formats[word_case(w)] += c;
+    }
+}
+
 void gs_field_stats_get(const gs_field *f, gs_field_stats *o)
 {
     memset(o, 0, sizeof *o);
@@ -806,6 +995,19 @@ void gs_field_stats_get(const gs_field *f, gs_field_stats *o)
     o->num_quantiles = f->num_kll;
     o->top = f->top;
     o->type_examples = f->type_ex;
+    memcpy(o->formats, f->formats, sizeof o->formats);
+    o->shapes = f->shapes;
+    o->len_quantiles = f->len_kll;
+    read_tokens_in_context(f, o);
+    uint64_t non_null = o->count - o->types[GS_VT_NULL];
+    o->dominant_format = -1;
+    for (int i = 0; i < GS_VFMT__COUNT; i++)
+        if (gs_vformat_family((gs_vformat)i) != GS_FF_NULL && o->formats[i] &&
+            (o->dominant_format < 0 ||
+             o->formats[i] > o->formats[o->dominant_format]))
+            o->dominant_format = i;
+    o->dominant_share = o->dominant_format < 0 ? 0.0
+        : (double)o->formats[o->dominant_format] / (double)non_null;
 }
 
 /* ---- merge ------------------------------------------------------------ */
@@ -820,6 +1022,44 @@ static gs_status merge_counts(gs__table *into, const gs__table *from)
             return st;
     }
     return GS_OK;
+}
+
+/* Format counts and examples, shapes, length quantiles. */
+static gs_status merge_formats(gs_field *a, const gs_field *b)
+{
+    gs_status st = GS_OK;
+    for (int i = 0; i < GS_VFMT__COUNT; i++)
+        a->formats[i] += b->formats[i];
+    /* a keeps its examples; formats only b has take b's */
+    for (size_t i = 0; st == GS_OK && i < GS_VFMT__COUNT; i++) {
+        if (!b->fmt_slot[i] || a->fmt_slot[i])
+            continue;
+        gs_example *ex = gs__field_format_example(a, (gs_vformat)i);
+        st = ex ? example_copy(ex, &b->fmt_ex[b->fmt_slot[i] - 1])
+                : GS_ENOMEM;
+    }
+    if (b->len_kll && !a->len_kll &&
+        !(a->len_kll = gs_kll_new(gs_kll_k(b->len_kll))))
+        return GS_ENOMEM;
+    if (st == GS_OK && b->len_kll)
+        st = gs_kll_merge(a->len_kll, b->len_kll);
+    if (st == GS_OK)
+        st = gs_topk_merge(a->shapes, b->shapes);
+    if (st != GS_OK)
+        return st;
+    gs_topk_item items[GS_SHAPE_TOP_K];
+    size_t n = gs_topk_items(a->shapes, items, GS_SHAPE_TOP_K);
+    for (size_t i = 0; st == GS_OK && i < b->n_shape_ex; i++) {
+        const gs__shape_ex *e = &b->shape_ex[i];
+        int in = 0;
+        for (size_t k = 0; k < n && !in; k++)
+            in = items[k].hash == e->hash;
+        if (!in || shape_ex_find(a, e->hash))
+            continue;
+        gs__shape_ex *d = shape_ex_slot(a, e->hash);
+        st = d ? example_copy(&d->ex, &e->ex) : GS_ENOMEM;
+    }
+    return st;
 }
 
 static gs_status merge_field(gs_field *a, const gs_field *b)
@@ -876,6 +1116,8 @@ static gs_status merge_field(gs_field *a, const gs_field *b)
     for (int t = 0; st == GS_OK && t < GS_VT__COUNT; t++)
         if (!a->type_ex[t].path && b->type_ex[t].path)
             st = example_copy(&a->type_ex[t], &b->type_ex[t]);
+    if (st == GS_OK)
+        st = merge_formats(a, b);
     return st;
 }
 

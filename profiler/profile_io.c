@@ -95,6 +95,54 @@ static const char *const kind_names[GS_VK__COUNT] = {
     "text", "string", "number", "boolean", "null",
 };
 
+/* formats, format_examples, shapes, len_kll (version 3). */
+static gs_status gen_formats(yajl_gen g, const gs_field *f)
+{
+    gen_str(g, "formats");
+    yajl_gen_map_open(g);
+    for (int i = 0; i < GS_VFMT__COUNT; i++)
+        if (f->formats[i])
+            gen_key_u64(g, gs_vformat_name((gs_vformat)i), f->formats[i]);
+    yajl_gen_map_close(g);
+    gen_str(g, "format_examples");
+    yajl_gen_map_open(g);
+    for (int i = 0; i < GS_VFMT__COUNT; i++) {
+        const gs_example *ex = gs_field_format_example(f, (gs_vformat)i);
+        if (ex) {
+            gen_str(g, gs_vformat_name((gs_vformat)i));
+            gen_example(g, ex);
+        }
+    }
+    yajl_gen_map_close(g);
+    gs_topk_item items[GS_SHAPE_TOP_K];
+    size_t n = gs_topk_items(f->shapes, items, GS_SHAPE_TOP_K);
+    gen_str(g, "shapes");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < n; i++) {
+        yajl_gen_map_open(g);
+        gen_str(g, "shape");
+        yajl_gen_string(g, (const unsigned char *)items[i].value, items[i].len);
+        gen_key_u64(g, "count", items[i].count);
+        gen_key_u64(g, "error", items[i].error);
+        const gs_example *ex = gs_field_shape_example(f, items[i].value,
+                                                      items[i].len);
+        if (ex) {
+            gen_str(g, "example");
+            gen_example(g, ex);
+        }
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    if (f->len_kll) {
+        char *kll = NULL;
+        if (gs_kll_encode(f->len_kll, &kll) != GS_OK)
+            return GS_ENOMEM;
+        gen_key_str(g, "len_kll", kll);
+        gs_free(kll);
+    }
+    return GS_OK;
+}
+
 static gs_status gen_field(yajl_gen g, const gs_field *f)
 {
     yajl_gen_map_open(g);
@@ -177,8 +225,9 @@ static gs_status gen_field(yajl_gen g, const gs_field *f)
         gen_example(g, &f->type_ex[t]);
     }
     yajl_gen_map_close(g);
+    gs_status st = gen_formats(g, f);
     yajl_gen_map_close(g);
-    return GS_OK;
+    return st;
 }
 
 static void gen_corpus(yajl_gen g, const gs_corpus_facts *c)
@@ -530,6 +579,82 @@ static int load_defects(loader *L, yajl_val arr, gs_profile *p)
     return 1;
 }
 
+static int oom(loader *L)
+{
+    L->st = gs_error_set(L->err, GS_ENOMEM, "%s: out of memory", L->path);
+    return 0;
+}
+
+/* formats, format_examples, shapes, len_kll (version 3); checks that the
+ * format counts add up to count and the length sketch to the non-null
+ * values. */
+static int load_formats(loader *L, yajl_val r, gs_field *f)
+{
+    yajl_val fm = get(r, "formats"), fx = get(r, "format_examples");
+    if (!fm || !YAJL_IS_OBJECT(fm) || !fx || !YAJL_IS_OBJECT(fx))
+        return bad(L, "formats");
+    uint64_t sum = 0;
+    for (size_t i = 0; i < fm->u.object.len; i++) {
+        int id = gs_vformat_from_name(fm->u.object.keys[i]);
+        if (id < 0)
+            return bad(L, "unknown format");
+        if (!get_u64(L, fm, fm->u.object.keys[i], &f->formats[id]))
+            return 0;
+        sum += f->formats[id];
+    }
+    if (sum != f->count)
+        return bad(L, "format counts do not add up to count");
+    for (size_t i = 0; i < fx->u.object.len; i++) {
+        int id = gs_vformat_from_name(fx->u.object.keys[i]);
+        if (id < 0 || !f->formats[id] || f->fmt_slot[id])
+            return bad(L, "format example");
+        gs_example *ex = gs__field_format_example(f, (gs_vformat)id);
+        if (!ex)
+            return oom(L);
+        if (!load_example(L, fx->u.object.values[i], ex, f->max_value_bytes))
+            return 0;
+    }
+    yajl_val sh = get(r, "shapes");
+    if (!sh || !YAJL_IS_ARRAY(sh) || sh->u.array.len > GS_SHAPE_TOP_K)
+        return bad(L, "shapes");
+    for (size_t i = 0; i < sh->u.array.len; i++) {
+        yajl_val it = sh->u.array.values[i], ev = get(it, "example");
+        const char *v = get_str(L, it, "shape");
+        uint64_t count, error;
+        if (!v || !get_u64(L, it, "count", &count) ||
+            !get_u64(L, it, "error", &error))
+            return 0;
+        size_t len = strlen(v);
+        if (len >= GS_SHAPE_MAX ||
+            gs_topk_restore(f->shapes, v, len, gs_hash(v, len), 0, count,
+                            error) != GS_OK)
+            return bad(L, "shape");
+        if (ev) {
+            gs_example ex = {0};
+            int ok = load_example(L, ev, &ex, f->max_value_bytes);
+            gs_status st = ok ? gs__field_shape_example_set(f, v, len, &ex)
+                              : GS_OK;
+            gs__example_clear(&ex);
+            if (!ok)
+                return 0;
+            if (st != GS_OK)
+                return oom(L);
+        }
+    }
+    uint64_t non_null = f->count - f->types[GS_VT_NULL];
+    if (non_null) {
+        const char *kll = get_str(L, r, "len_kll");
+        if (!kll)
+            return 0;
+        if (gs_kll_decode(kll, strlen(kll), &f->len_kll) != GS_OK ||
+            gs_kll_count(f->len_kll) != non_null)
+            return bad(L, "len_kll");
+    } else if (get(r, "len_kll")) {
+        return bad(L, "len_kll without non-null values");
+    }
+    return 1;
+}
+
 static int load_field(loader *L, yajl_val r, gs_profile *p)
 {
     const char *coll = get_str(L, r, "collection");
@@ -645,7 +770,7 @@ static int load_field(loader *L, yajl_val r, gs_profile *p)
         if (e && !load_example(L, e, &f->type_ex[t], f->max_value_bytes))
             return 0;
     }
-    return 1;
+    return load_formats(L, r, f);
 }
 
 /* Reject nesting deeper than the format has, before the tree parser. */

@@ -36,11 +36,28 @@
  *   date_days is the date as written: a UTC offset is not applied.
  *   Eight digits ("20240301") are an integer, never a date.
  *
+ * Formats (gs_vformat) come out of the same parses: the separators and
+ * exponent a number was read with, the date pattern that matched (ISO with
+ * 'T' or ' ', fraction, zone), the boolean word and its case. Only strings
+ * get a second pass, which tells case style and the string formats, in this
+ * order: email (one '@', a dot in the domain, no space), URL (scheme:// or
+ * www.), UUID, IPv4, phone (E.164 is '+' and 8-15 digits; a national form
+ * is 7-15 digits with at least one of space - . ( ) between them, an
+ * optional leading '+'), percent (a number then '%'), currency (a symbol
+ * $ £ € ¥ ₹ ₩ ₽ ₺ ₪ or a common ISO 4217 code before or after a number),
+ * RFC 2822 and "Mon D, YYYY" dates (English month names), else the case.
+ * Epoch seconds and milliseconds are formats of plain unsigned integers of
+ * 10 / 13 digits between 2001-09-09 and 2100-01-01, nothing more.
+ * "1.234" is read as a decimal point (one '.' group is never grouping);
+ * a field mixing it with "1.234,50" is reported as mixing styles.
+ *
  * Invariants:
  *   1. The result depends only on (bytes, kind).
  *   2. Null-token indices never change: tokens are only appended.
  *   3. A JSON number is only ever integer or decimal (or string if it does
  *      not parse); JSON null/true/false are null/boolean whatever the bytes.
+ *   4. Format ids and names never change meaning: formats are only appended
+ *      and every format belongs to exactly one type family.
  */
 #include "gapscan/value.h"
 
@@ -75,6 +92,130 @@ const char *gs_null_token_label(size_t i)
     return gs_null_token_name(i);
 }
 
+/* Indexed by gs_vformat; names are stored in profiles. */
+static const struct {
+    const char *name, *label;
+    unsigned char family;
+} formats[GS_VFMT__COUNT] = {
+    [GS_VFMT_OTHER] = {"other", "other", GS_FF_OTHER},
+    [GS_VFMT_NULL_EMPTY] = {"null.empty", "empty", GS_FF_NULL},
+    [GS_VFMT_NULL_TOKEN] = {"null.token", "null token", GS_FF_NULL},
+    [GS_VFMT_NULL_JSON] = {"null.json", "JSON null", GS_FF_NULL},
+    [GS_VFMT_BOOL_JSON] = {"bool.json", "JSON true/false", GS_FF_BOOL},
+    [GS_VFMT_BOOL_TRUE_FALSE] = {"bool.true_false", "true/false", GS_FF_BOOL},
+    [GS_VFMT_BOOL_TRUE_FALSE_TITLE] = {"bool.true_false_title", "True/False",
+                                      GS_FF_BOOL},
+    [GS_VFMT_BOOL_TRUE_FALSE_UPPER] = {"bool.true_false_upper", "TRUE/FALSE",
+                                      GS_FF_BOOL},
+    [GS_VFMT_BOOL_YES_NO] = {"bool.yes_no", "yes/no", GS_FF_BOOL},
+    [GS_VFMT_BOOL_YES_NO_TITLE] = {"bool.yes_no_title", "Yes/No", GS_FF_BOOL},
+    [GS_VFMT_BOOL_YES_NO_UPPER] = {"bool.yes_no_upper", "YES/NO", GS_FF_BOOL},
+    [GS_VFMT_BOOL_Y_N] = {"bool.y_n", "y/n", GS_FF_BOOL},
+    [GS_VFMT_BOOL_Y_N_UPPER] = {"bool.y_n_upper", "Y/N", GS_FF_BOOL},
+    [GS_VFMT_BOOL_T_F] = {"bool.t_f", "t/f", GS_FF_BOOL},
+    [GS_VFMT_BOOL_T_F_UPPER] = {"bool.t_f_upper", "T/F", GS_FF_BOOL},
+    [GS_VFMT_BOOL_ON_OFF] = {"bool.on_off", "on/off", GS_FF_BOOL},
+    [GS_VFMT_BOOL_ON_OFF_TITLE] = {"bool.on_off_title", "On/Off", GS_FF_BOOL},
+    [GS_VFMT_BOOL_ON_OFF_UPPER] = {"bool.on_off_upper", "ON/OFF", GS_FF_BOOL},
+    [GS_VFMT_BOOL_MIXED_CASE] = {"bool.mixed_case", "tRuE (mixed case)",
+                                GS_FF_BOOL},
+    [GS_VFMT_INT] = {"int", "1234", GS_FF_INTEGER},
+    [GS_VFMT_INT_0_1] = {"int.0_1", "1/0", GS_FF_INTEGER},
+    [GS_VFMT_INT_LEADING_ZERO] = {"int.leading_zero", "0123 (code)",
+                                 GS_FF_INTEGER},
+    [GS_VFMT_INT_GROUP_COMMA] = {"int.group_comma", "1,234", GS_FF_INTEGER},
+    [GS_VFMT_INT_GROUP_DOT] = {"int.group_dot", "1.234.567", GS_FF_INTEGER},
+    [GS_VFMT_INT_GROUP_SPACE] = {"int.group_space", "1 234", GS_FF_INTEGER},
+    [GS_VFMT_INT_GROUP_APOS] = {"int.group_apos", "1'234", GS_FF_INTEGER},
+    [GS_VFMT_INT_EPOCH_S] = {"int.epoch_s", "epoch seconds", GS_FF_INTEGER},
+    [GS_VFMT_INT_EPOCH_MS] = {"int.epoch_ms", "epoch milliseconds",
+                             GS_FF_INTEGER},
+    [GS_VFMT_DEC_POINT] = {"dec.point", "1234.5", GS_FF_DECIMAL},
+    [GS_VFMT_DEC_COMMA] = {"dec.comma", "1234,5", GS_FF_DECIMAL},
+    [GS_VFMT_DEC_COMMA_POINT] = {"dec.comma_point", "1,234.50",
+                                GS_FF_DECIMAL},
+    [GS_VFMT_DEC_DOT_COMMA] = {"dec.dot_comma", "1.234,50", GS_FF_DECIMAL},
+    [GS_VFMT_DEC_SPACE_COMMA] = {"dec.space_comma", "1 234,50",
+                                GS_FF_DECIMAL},
+    [GS_VFMT_DEC_SPACE_POINT] = {"dec.space_point", "1 234.50",
+                                GS_FF_DECIMAL},
+    [GS_VFMT_DEC_APOS_POINT] = {"dec.apos_point", "1'234.50", GS_FF_DECIMAL},
+    [GS_VFMT_DEC_APOS_COMMA] = {"dec.apos_comma", "1'234,50", GS_FF_DECIMAL},
+    [GS_VFMT_DEC_SCIENTIFIC] = {"dec.scientific", "1.5e3", GS_FF_DECIMAL},
+    [GS_VFMT_CURRENCY_SYMBOL_BEFORE] = {"currency.symbol_before", "$12.50",
+                                       GS_FF_AMOUNT},
+    [GS_VFMT_CURRENCY_SYMBOL_AFTER] = {"currency.symbol_after",
+                                      "12,50 \xE2\x82\xAC", GS_FF_AMOUNT},
+    [GS_VFMT_CURRENCY_CODE_BEFORE] = {"currency.code_before", "USD 12.50",
+                                     GS_FF_AMOUNT},
+    [GS_VFMT_CURRENCY_CODE_AFTER] = {"currency.code_after", "12.50 EUR",
+                                    GS_FF_AMOUNT},
+    [GS_VFMT_PERCENT] = {"percent", "12%", GS_FF_AMOUNT},
+    [GS_VFMT_DATE_ISO] = {"date.ymd", "%Y-%m-%d", GS_FF_DATE},
+    [GS_VFMT_DATETIME_ISO] = {"datetime.iso", "%Y-%m-%dT%H:%M:%S",
+                             GS_FF_DATE},
+    [GS_VFMT_DATETIME_ISO_ZONE] = {"datetime.iso_zone", "%Y-%m-%dT%H:%M:%S%z",
+                                  GS_FF_DATE},
+    [GS_VFMT_DATETIME_ISO_FRAC] = {"datetime.iso_frac", "%Y-%m-%dT%H:%M:%S.f",
+                                  GS_FF_DATE},
+    [GS_VFMT_DATETIME_ISO_FRAC_ZONE] = {"datetime.iso_frac_zone",
+                                       "%Y-%m-%dT%H:%M:%S.f%z", GS_FF_DATE},
+    [GS_VFMT_DATETIME_SPACE] = {"datetime.space", "%Y-%m-%d %H:%M:%S",
+                               GS_FF_DATE},
+    [GS_VFMT_DATETIME_SPACE_ZONE] = {"datetime.space_zone",
+                                    "%Y-%m-%d %H:%M:%S%z", GS_FF_DATE},
+    [GS_VFMT_DATETIME_SPACE_FRAC] = {"datetime.space_frac",
+                                    "%Y-%m-%d %H:%M:%S.f", GS_FF_DATE},
+    [GS_VFMT_DATETIME_SPACE_FRAC_ZONE] = {"datetime.space_frac_zone",
+                                         "%Y-%m-%d %H:%M:%S.f%z", GS_FF_DATE},
+    [GS_VFMT_DATE_YMD_SLASH] = {"date.ymd_slash", "%Y/%m/%d", GS_FF_DATE},
+    [GS_VFMT_DATE_MDY_SLASH] = {"date.mdy_slash", "%m/%d/%Y", GS_FF_DATE},
+    [GS_VFMT_DATE_DMY_SLASH] = {"date.dmy_slash", "%d/%m/%Y", GS_FF_DATE},
+    [GS_VFMT_DATE_DM_AMBIGUOUS] = {"date.dm_ambiguous",
+                                  "%d/%m/%Y or %m/%d/%Y (ambiguous)",
+                                  GS_FF_DATE},
+    [GS_VFMT_DATE_DMY_DOT] = {"date.dmy_dot", "%d.%m.%Y", GS_FF_DATE},
+    [GS_VFMT_DATE_RFC2822] = {"date.rfc2822", "%a, %d %b %Y %H:%M:%S %z",
+                             GS_FF_DATE},
+    [GS_VFMT_DATE_MON_D_Y] = {"date.mon_d_y", "%b %d, %Y", GS_FF_DATE},
+    [GS_VFMT_EMAIL] = {"email", "email address", GS_FF_IDENT},
+    [GS_VFMT_URL] = {"url", "URL", GS_FF_IDENT},
+    [GS_VFMT_UUID] = {"uuid", "UUID", GS_FF_IDENT},
+    [GS_VFMT_PHONE_E164] = {"phone.e164", "+4915123456789", GS_FF_IDENT},
+    [GS_VFMT_PHONE_NATIONAL] = {"phone.national", "(555) 123-4567",
+                               GS_FF_IDENT},
+    [GS_VFMT_IPV4] = {"ipv4", "IPv4 address", GS_FF_IDENT},
+    [GS_VFMT_STR_LOWER] = {"str.lower", "lower case", GS_FF_CASE},
+    [GS_VFMT_STR_UPPER] = {"str.upper", "UPPER CASE", GS_FF_CASE},
+    [GS_VFMT_STR_TITLE] = {"str.title", "Title Case", GS_FF_CASE},
+    [GS_VFMT_STR_MIXED] = {"str.mixed", "MiXed case", GS_FF_CASE},
+    [GS_VFMT_STR_UNCASED] = {"str.uncased", "no ASCII letters", GS_FF_CASE},
+};
+
+const char *gs_vformat_name(gs_vformat f)
+{
+    return (unsigned)f < GS_VFMT__COUNT ? formats[f].name : NULL;
+}
+
+const char *gs_vformat_label(gs_vformat f)
+{
+    return (unsigned)f < GS_VFMT__COUNT ? formats[f].label : NULL;
+}
+
+gs_vfamily gs_vformat_family(gs_vformat f)
+{
+    return (unsigned)f < GS_VFMT__COUNT ? (gs_vfamily)formats[f].family
+                                       : GS_FF_OTHER;
+}
+
+int gs_vformat_from_name(const char *name)
+{
+    for (int i = 0; i < GS_VFMT__COUNT; i++)
+        if (strcmp(formats[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
 const char *gs_vtype_name(gs_vtype t)
 {
     switch (t) {
@@ -98,6 +239,16 @@ static int is_alpha(unsigned char c)
 
 static int null_token(const char *p, size_t n)
 {
+    /* Most values cannot be a token: their first byte starts none. (The
+     * token-table test classifies every token, so a token appended with a
+     * new first byte and not listed here fails it.) */
+    switch (p[0]) {
+    case 'N': case 'n': case '-': case '#': case '(': case 'u': case '?':
+    case 'm':
+        break;
+    default:
+        return -1;
+    }
     for (size_t i = 1; i < N_NULL_TOKENS; i++)
         if (null_tokens[i].len == n && null_tokens[i].s[0] == p[0] &&
             memcmp(null_tokens[i].s, p, n) == 0)
@@ -105,26 +256,50 @@ static int null_token(const char *p, size_t n)
     return -1;
 }
 
-static int is_bool(const char *p, size_t n)
+/* The boolean format of p[0..n), or 0 when it is not a boolean word. */
+static gs_vformat bool_format(const char *p, size_t n)
 {
-    /* Lower-case words padded to 5 bytes, grouped by length. */
+    /* Lower-case words padded to 5 bytes, grouped by length, and their
+     * family's formats in lower, Title and UPPER case. */
     static const char words[][6] = {
         "y", "n", "t", "f", "no", "on", "yes", "off", "true", "false",
+    };
+    static const unsigned char family[] = {2, 2, 3, 3, 1, 4, 1, 4, 0, 0};
+    static const gs_vformat by_case[5][3] = {
+        {GS_VFMT_BOOL_TRUE_FALSE, GS_VFMT_BOOL_TRUE_FALSE_TITLE,
+         GS_VFMT_BOOL_TRUE_FALSE_UPPER},
+        {GS_VFMT_BOOL_YES_NO, GS_VFMT_BOOL_YES_NO_TITLE,
+         GS_VFMT_BOOL_YES_NO_UPPER},
+        {GS_VFMT_BOOL_Y_N, GS_VFMT_BOOL_Y_N_UPPER, GS_VFMT_BOOL_Y_N_UPPER},
+        {GS_VFMT_BOOL_T_F, GS_VFMT_BOOL_T_F_UPPER, GS_VFMT_BOOL_T_F_UPPER},
+        {GS_VFMT_BOOL_ON_OFF, GS_VFMT_BOOL_ON_OFF_TITLE,
+         GS_VFMT_BOOL_ON_OFF_UPPER},
     };
     static const unsigned char first[6] = {0, 0, 4, 6, 8, 9};
     static const unsigned char last[6] = {0, 4, 6, 8, 9, 10};
     char low[5];
+    unsigned upper = 0;   /* bit i: p[i] is upper case */
     if (n == 0 || n > 5)
-        return 0;
+        return GS_VFMT_OTHER;
+    switch (p[0] | 0x20) {
+    case 'y': case 'n': case 't': case 'f': case 'o':
+        break;
+    default:
+        return GS_VFMT_OTHER;
+    }
     for (size_t i = 0; i < n; i++) {
         if (!is_alpha((unsigned char)p[i]))
-            return 0;
+            return GS_VFMT_OTHER;
         low[i] = (char)(p[i] | 0x20);
+        upper |= (unsigned)(low[i] != p[i]) << i;
     }
     for (unsigned i = first[n]; i < last[n]; i++)
-        if (memcmp(words[i], low, n) == 0)
-            return 1;
-    return 0;
+        if (memcmp(words[i], low, n) == 0) {
+            unsigned all = (1u << n) - 1;
+            int c = upper == 0 ? 0 : upper == all ? 2 : upper == 1 ? 1 : -1;
+            return c < 0 ? GS_VFMT_BOOL_MIXED_CASE : by_case[family[i]][c];
+        }
+    return GS_VFMT_OTHER;
 }
 
 /* ------------------------------------------------------------------ */
@@ -292,6 +467,48 @@ static int scan_exponent(const unsigned char *p, size_t n, size_t *i,
     return 1;
 }
 
+/* 0 for no grouping, else 1 comma, 2 dot, 3 space, 4 apostrophe. */
+static int group_style(unsigned sep)
+{
+    return sep == ',' ? 1 : sep == '.' ? 2 : sep == '\'' ? 4 : 3;
+}
+
+static gs_vformat number_format(const numscan *ns, size_t n, int grouped,
+                                unsigned mark, int has_exp)
+{
+    static const gs_vformat int_group[5] = {
+        GS_VFMT_INT, GS_VFMT_INT_GROUP_COMMA, GS_VFMT_INT_GROUP_DOT,
+        GS_VFMT_INT_GROUP_SPACE, GS_VFMT_INT_GROUP_APOS};
+    /* [group style][mark is a comma] */
+    static const gs_vformat dec_group[5][2] = {
+        {GS_VFMT_DEC_POINT, GS_VFMT_DEC_COMMA},
+        {GS_VFMT_DEC_COMMA_POINT, GS_VFMT_DEC_COMMA},   /* 1,234,5: none */
+        {GS_VFMT_DEC_POINT, GS_VFMT_DEC_DOT_COMMA},     /* 1.234.5: none */
+        {GS_VFMT_DEC_SPACE_POINT, GS_VFMT_DEC_SPACE_COMMA},
+        {GS_VFMT_DEC_APOS_POINT, GS_VFMT_DEC_APOS_COMMA},
+    };
+    int g = grouped ? group_style(ns->first) : 0;
+    if (has_exp)
+        return GS_VFMT_DEC_SCIENTIFIC;
+    if (mark)
+        return dec_group[g][mark == ','];
+    if (g)
+        return int_group[g];
+    if (ns->r0 > 1 && ns->r0_zero)
+        return GS_VFMT_INT_LEADING_ZERO;
+    if (n == ns->r0 + 1 && !ns->neg && ns->r0 >= 8 && ns->r0 <= 15)
+        return GS_VFMT_PHONE_E164;   /* +4915123456789 */
+    if (n == 1 && ns->mant <= 1)
+        return GS_VFMT_INT_0_1;
+    /* Plain unsigned 10 or 13 digits from 2001-09-09 to 2100-01-01. */
+    if (n == 10 && ns->mant >= 1000000000u && ns->mant < 4102444800u)
+        return GS_VFMT_INT_EPOCH_S;
+    if (n == 13 && ns->mant >= 1000000000000u &&
+        ns->mant < 4102444800000u)
+        return GS_VFMT_INT_EPOCH_MS;
+    return GS_VFMT_INT;
+}
+
 /* Writes r only when p[0..n) is a number. */
 static int parse_number(const unsigned char *p, size_t n, gs_value_class *r)
 {
@@ -314,6 +531,7 @@ static int parse_number(const unsigned char *p, size_t n, gs_value_class *r)
         r->flags |= GS_VF_DECIMAL_COMMA;
     if (ns.r0 > 1 && ns.r0_zero)
         r->flags |= GS_VF_LEADING_ZERO;
+    r->format = number_format(&ns, n, grouped, mark, has_exp);
     return 1;
 }
 
@@ -357,9 +575,10 @@ static int32_t days_from_civil(int y, int m, int d)
     return (int32_t)(era * 146097 + doe - 719468);
 }
 
-/* HH:MM[:SS[(.|,)frac]]; hour_min digits for the hour (2 for ISO). */
+/* HH:MM[:SS[(.|,)frac]]; hour_min digits for the hour (2 for ISO).
+ * *frac is set when there is a fraction. */
 static int parse_time(const unsigned char *p, size_t n, size_t *i,
-                      int hour_min, int *hour)
+                      int hour_min, int *hour, int *frac)
 {
     int h = digits(p, n, i, hour_min, 2);
     if (h < 0 || h > 23 || *i >= n || p[*i] != ':')
@@ -379,20 +598,24 @@ static int parse_time(const unsigned char *p, size_t n, size_t *i,
                 (*i)++;
             if (*i == start)
                 return 0;
+            *frac = 1;
         }
     }
     *hour = h;
     return 1;
 }
 
-static int parse_offset(const unsigned char *p, size_t n, size_t *i)
+/* Z, +-HH, +-HHMM, +-HH:MM or nothing; *zone set when there is one. */
+static int parse_offset(const unsigned char *p, size_t n, size_t *i,
+                        int *zone)
 {
+    *zone = *i < n && (p[*i] == 'Z' || p[*i] == '+' || p[*i] == '-');
     if (*i < n && p[*i] == 'Z') {
         (*i)++;
         return 1;
     }
-    if (*i >= n || (p[*i] != '+' && p[*i] != '-'))
-        return 1;   /* no offset */
+    if (!*zone)
+        return 1;
     (*i)++;
     int h = digits(p, n, i, 2, 2);
     if (h < 0) {
@@ -416,11 +639,11 @@ static int parse_local_time(const unsigned char *p, size_t n, size_t *i)
 {
     if (*i == n)
         return 1;
-    int h;
+    int h, frac = 0;
     if (p[*i] != ' ')
         return 0;
     (*i)++;
-    if (!parse_time(p, n, i, 1, &h))
+    if (!parse_time(p, n, i, 1, &h, &frac))
         return 0;
     if (*i + 3 == n && p[*i] == ' ' && ((p[*i + 2] | 0x20) == 'm') &&
         ((p[*i + 1] | 0x20) == 'a' || (p[*i + 1] | 0x20) == 'p')) {
@@ -450,6 +673,7 @@ static int parse_date(const unsigned char *p, size_t n, gs_value_class *r)
     unsigned char sep = p[i];
     if (i == 4 && (sep == '-' || sep == '/')) {
         int w = sep == '-' ? 2 : 1;   /* ISO wants two-digit fields */
+        gs_vformat f = sep == '-' ? GS_VFMT_DATE_ISO : GS_VFMT_DATE_YMD_SLASH;
         i++;
         int m = digits(p, n, &i, w, 2);
         if (m < 0 || i >= n || p[i] != sep)
@@ -459,14 +683,18 @@ static int parse_date(const unsigned char *p, size_t n, gs_value_class *r)
         if (d < 0)
             return 0;
         if (sep == '-' && i < n) {
-            int h;
-            if ((p[i] != 'T' && p[i] != ' ') || ++i >= n ||
-                !parse_time(p, n, &i, 2, &h) || !parse_offset(p, n, &i) ||
-                i != n)
+            int h, frac = 0, zone = 0;
+            int space = p[i] == ' ';
+            if ((p[i] != 'T' && !space) || ++i >= n ||
+                !parse_time(p, n, &i, 2, &h, &frac) ||
+                !parse_offset(p, n, &i, &zone) || i != n)
                 return 0;
+            f = (gs_vformat)(GS_VFMT_DATETIME_ISO + 4 * space + 2 * frac +
+                             zone);
         } else if (!parse_local_time(p, n, &i)) {
             return 0;
         }
+        r->format = f;
         return set_date(r, a, m, d);
     }
     if (i > 2 || (sep != '/' && sep != '.'))
@@ -479,10 +707,20 @@ static int parse_date(const unsigned char *p, size_t n, gs_value_class *r)
     int y = digits(p, n, &i, 4, 4);
     if (y < 0 || !parse_local_time(p, n, &i))
         return 0;
-    if (sep == '.' || a > 12)
+    if (sep == '.') {
+        r->format = GS_VFMT_DATE_DMY_DOT;
         return set_date(r, y, b, a);
-    if (b > 12)
+    }
+    if (a > 12) {
+        r->format = GS_VFMT_DATE_DMY_SLASH;
+        return set_date(r, y, b, a);
+    }
+    if (b > 12) {
+        r->format = GS_VFMT_DATE_MDY_SLASH;
         return set_date(r, y, a, b);
+    }
+    /* Both orders read the same date when a == b: still no order known. */
+    r->format = GS_VFMT_DATE_DM_AMBIGUOUS;
     if (!set_date(r, y, b, a))
         return 0;
     if (a != b)
@@ -491,19 +729,487 @@ static int parse_date(const unsigned char *p, size_t n, gs_value_class *r)
 }
 
 /* ------------------------------------------------------------------ */
+/* String formats                                                      */
+
+static int is_hex(unsigned char c)
+{
+    return is_digit(c) || (unsigned)((c | 0x20) - 'a') < 6u;
+}
+
+static int is_uuid(const unsigned char *p, size_t n)
+{
+    if (n != 36)
+        return 0;
+    for (size_t i = 0; i < 36; i++)
+        if (i == 8 || i == 13 || i == 18 || i == 23 ? p[i] != '-'
+                                                     : !is_hex(p[i]))
+            return 0;
+    return 1;
+}
+
+static int is_ipv4(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part && (i >= n || p[i++] != '.'))
+            return 0;
+        size_t start = i;
+        int v = digits(p, n, &i, 1, 3);
+        if (v < 0 || v > 255 || (i - start > 1 && p[start] == '0'))
+            return 0;
+    }
+    return i == n;
+}
+
+/* One '@' (at), something before it, a dot inside the domain. The caller
+ * has checked there is no space. */
+static int is_email(const unsigned char *p, size_t n, size_t at)
+{
+    if (at == 0 || at + 3 >= n)
+        return 0;
+    for (size_t i = at + 2; i + 1 < n; i++)
+        if (p[i] == '.')
+            return 1;
+    return 0;
+}
+
+/* scheme:// with a 2-10 character scheme, or www. */
+static int is_url(const unsigned char *p, size_t n)
+{
+    if (n > 4 && memcmp(p, "www.", 4) == 0)
+        return 1;
+    size_t i = 0;
+    while (i < n && i <= 10 &&
+           (is_alpha(p[i]) || (i > 0 && (is_digit(p[i]) || p[i] == '+' ||
+                                         p[i] == '.' || p[i] == '-'))))
+        i++;
+    return i >= 2 && i + 3 < n && p[i] == ':' && p[i + 1] == '/' &&
+           p[i + 2] == '/';
+}
+
+/* Digits with separators: E.164 ('+' and 8-15 digits, nothing else; the
+ * number parser reads that as an integer and gives the format itself) or a
+ * national form (7-15 digits, at least one separator). The caller has
+ * checked that p holds only digits, '+', ' ', '-', '.', '(' and ')'. */
+static gs_vformat phone_format(const unsigned char *p, size_t n)
+{
+    size_t dig = 0, seps = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_digit(p[i]))
+            dig++;
+        else if (p[i] != '+')
+            seps++;
+        else if (i != 0)
+            return GS_VFMT_OTHER;
+    }
+    if (p[0] == '+' && seps == 0 && dig >= 8 && dig <= 15 && p[1] != '0')
+        return GS_VFMT_PHONE_E164;
+    if (seps > 0 && dig >= 7 && dig <= 15 && is_digit(p[n - 1]))
+        return GS_VFMT_PHONE_NATIONAL;
+    return GS_VFMT_OTHER;
+}
+
+/* A currency symbol at p[i] (UTF-8): its length, else 0. */
+static size_t currency_symbol(const unsigned char *p, size_t n, size_t i)
+{
+    if (i < n && p[i] == '$')
+        return 1;
+    if (i + 1 < n && p[i] == 0xC2 && (p[i + 1] == 0xA3 || p[i + 1] == 0xA5))
+        return 2;   /* £ ¥ */
+    if (i + 2 < n && p[i] == 0xE2 && p[i + 1] == 0x82 &&
+        (p[i + 2] == 0xAC || p[i + 2] == 0xB9 || p[i + 2] == 0xA9 ||
+         p[i + 2] == 0xBD || p[i + 2] == 0xBA || p[i + 2] == 0xAA))
+        return 3;   /* € ₹ ₩ ₽ ₺ ₪ */
+    return 0;
+}
+
+static int currency_code(const unsigned char *p, size_t n, size_t i)
+{
+    static const char codes[][4] = {
+        "AUD", "BRL", "CAD", "CHF", "CNY", "CZK", "DKK", "EUR", "GBP", "HKD",
+        "HUF", "INR", "JPY", "KRW", "MXN", "NOK", "NZD", "PLN", "RUB", "SEK",
+        "SGD", "TRY", "USD", "ZAR",
+    };
+    if (i + 3 > n)
+        return 0;
+    for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
+        if (memcmp(codes[k], p + i, 3) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_number_text(const unsigned char *p, size_t n)
+{
+    gs_value_class tmp;
+    return n > 0 && parse_number(p, n, &tmp);
+}
+
+/* Spaces (ASCII or U+00A0) at p[i..]: how many bytes. */
+static size_t spaces(const unsigned char *p, size_t n, size_t i)
+{
+    size_t j = i;
+    for (;;) {
+        if (j < n && p[j] == ' ')
+            j++;
+        else if (j + 1 < n && p[j] == 0xC2 && p[j + 1] == 0xA0)
+            j += 2;
+        else
+            return j - i;
+    }
+}
+
+/* Percent and currency: a number with '%', a symbol or a code around it. */
+static gs_vformat amount_format(const unsigned char *p, size_t n)
+{
+    size_t b = p[0] == '-' ? 1 : 0, k;
+    if (p[n - 1] == '%') {
+        size_t e = n - 1;
+        while (e > 0 && p[e - 1] == ' ')
+            e--;
+        return is_number_text(p, e) ? GS_VFMT_PERCENT : GS_VFMT_OTHER;
+    }
+    if ((k = currency_symbol(p, n, b)) != 0) {
+        k += b + spaces(p, n, b + k);
+        return is_number_text(p + k, n - k) ? GS_VFMT_CURRENCY_SYMBOL_BEFORE
+                                            : GS_VFMT_OTHER;
+    }
+    if (currency_code(p, n, 0)) {
+        k = 3 + spaces(p, n, 3);
+        return k > 3 && is_number_text(p + k, n - k)
+                   ? GS_VFMT_CURRENCY_CODE_BEFORE : GS_VFMT_OTHER;
+    }
+    /* number [spaces] symbol-or-code */
+    size_t e = n;
+    for (size_t k = 1; k <= 3 && k < n; k++)
+        if (currency_symbol(p, n, n - k) == k) {
+            e = n - k;
+            break;
+        }
+    int code = e == n && n > 4 && currency_code(p, n, n - 3);
+    if (e == n && !code)
+        return GS_VFMT_OTHER;
+    if (code)
+        e = n - 3;
+    while (e > 0 && (p[e - 1] == ' ' || (e > 1 && p[e - 2] == 0xC2 &&
+                                         p[e - 1] == 0xA0)))
+        e -= p[e - 1] == ' ' ? 1 : 2;
+    if (code && e == n - 3)
+        return GS_VFMT_OTHER;   /* "12USD" is not written that way */
+    if (!is_number_text(p, e))
+        return GS_VFMT_OTHER;
+    return code ? GS_VFMT_CURRENCY_CODE_AFTER : GS_VFMT_CURRENCY_SYMBOL_AFTER;
+}
+
+/* English month abbreviation at p (any case): 1-12, else 0. */
+static int month_abbr(const unsigned char *p)
+{
+    static const char m[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    char w[3] = {(char)(p[0] | 0x20), (char)(p[1] | 0x20),
+                 (char)(p[2] | 0x20)};
+    for (int i = 0; i < 12; i++)
+        if (memcmp(m + 3 * i, w, 3) == 0)
+            return i + 1;
+    return 0;
+}
+
+static int valid_ymd(int y, int m, int d)
+{
+    return y >= 1000 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
+           d <= days_in_month(y, m);
+}
+
+/* [Ddd, ]D Mon YYYY HH:MM[:SS] (+-HHMM | UT | GMT | Z | [A-Z]{3}) */
+static int is_rfc2822(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    int h, frac = 0;
+    if (n >= 5 && is_alpha(p[0]) && p[3] == ',' && p[4] == ' ')
+        i = 5;
+    int d = digits(p, n, &i, 1, 2);
+    if (d < 0 || i + 5 > n || p[i] != ' ' || !is_alpha(p[i + 1]))
+        return 0;
+    int m = month_abbr(p + i + 1);
+    i += 4;
+    if (!m || p[i++] != ' ')
+        return 0;
+    int y = digits(p, n, &i, 4, 4);
+    if (y < 0 || !valid_ymd(y, m, d) || i >= n || p[i++] != ' ' ||
+        !parse_time(p, n, &i, 2, &h, &frac) || frac || i >= n ||
+        p[i++] != ' ' || i >= n)
+        return 0;
+    if (p[i] == '+' || p[i] == '-') {
+        i++;
+        return digits(p, n, &i, 4, 4) >= 0 && i == n;
+    }
+    while (i < n && p[i] >= 'A' && p[i] <= 'Z')
+        i++;
+    return i == n;
+}
+
+/* Mon[.] D, YYYY */
+static int is_mon_d_y(const unsigned char *p, size_t n)
+{
+    size_t i = 3;
+    if (n < 10 || n > 13 || !is_alpha(p[0]) || !is_alpha(p[1]) ||
+        !is_alpha(p[2]))
+        return 0;
+    int m = month_abbr(p);
+    if (!m)
+        return 0;
+    if (p[i] == '.')
+        i++;
+    if (i >= n || p[i++] != ' ')
+        return 0;
+    int d = digits(p, n, &i, 1, 2);
+    if (d < 0 || i + 2 >= n || p[i] != ',' || p[i + 1] != ' ')
+        return 0;
+    i += 2;
+    int y = digits(p, n, &i, 4, 4);
+    return y >= 0 && i == n && valid_ymd(y, m, d);
+}
+
+/* Byte classes for the string pass. */
+enum {
+    C_LOW = 1, C_UP = 2, C_DIGIT = 4, C_PHONE = 8, C_AT = 16, C_COLON = 32,
+    C_SPACE = 64, C_HIGH = 128, C_OTHER = 256
+};
+
+#define R4(x) x, x, x, x
+#define R16(x) R4(x), R4(x), R4(x), R4(x)
+#define O C_OTHER
+static const unsigned short byte_class[256] = {
+    R16(O), R16(O),
+    /* ' ' ! " # $ % & ' ( ) * + , - . / */
+    C_SPACE | C_PHONE, O, O, O, O, O, O, O, C_PHONE, C_PHONE, O, C_PHONE, O,
+    C_PHONE, C_PHONE, O,
+    /* 0-9 : ; < = > ? */
+    R4(C_DIGIT), R4(C_DIGIT), C_DIGIT, C_DIGIT, C_COLON, O, O, O, O, O,
+    /* @ A-Z [ \ ] ^ _ */
+    C_AT, R16(C_UP), R4(C_UP), R4(C_UP), C_UP, C_UP, O, O, O, O, O,
+    /* ` a-z { | } ~ DEL */
+    O, R16(C_LOW), R4(C_LOW), R4(C_LOW), C_LOW, C_LOW, O, O, O, O, O,
+    R16(C_HIGH), R16(C_HIGH), R16(C_HIGH), R16(C_HIGH),
+    R16(C_HIGH), R16(C_HIGH), R16(C_HIGH), R16(C_HIGH),
+};
+#undef O
+#undef R16
+#undef R4
+
+static int upper3(const unsigned char *p)
+{
+    return (byte_class[p[0]] & byte_class[p[1]] & byte_class[p[2]]) == C_UP;
+}
+
+/* Could p be an amount: a digit and a symbol, '%' or code at an end. */
+static int amount_like(const unsigned char *p, size_t n, unsigned any)
+{
+    if (!(any & C_DIGIT))
+        return 0;
+    unsigned char a = p[0], z = p[n - 1];
+    return a >= 0x80 || z >= 0x80 || a == '$' || z == '$' || z == '%' ||
+           a == '-' || (n > 4 && p[3] == ' ' && upper3(p)) ||
+           (n > 4 && p[n - 4] == ' ' && upper3(p + n - 3));
+}
+
+/* The formats of strings that hold more than letters and spaces (any: the
+ * union of their byte classes); GS_VFMT_OTHER when none fits. */
+static gs_vformat special_format(const unsigned char *p, size_t n,
+                                 unsigned any)
+{
+    if ((any & C_AT) && !(any & C_SPACE)) {
+        const unsigned char *at = memchr(p, '@', n);
+        if (!memchr(at + 1, '@', n - (size_t)(at - p) - 1) &&
+            is_email(p, n, (size_t)(at - p)))
+            return GS_VFMT_EMAIL;
+    }
+    if (!(any & C_SPACE) && ((any & C_COLON) || p[0] == 'w') && is_url(p, n))
+        return GS_VFMT_URL;
+    if (n == 36 && is_uuid(p, n))
+        return GS_VFMT_UUID;
+    if (!(any & ~(unsigned)(C_PHONE | C_DIGIT | C_SPACE))) {
+        if (is_ipv4(p, n))
+            return GS_VFMT_IPV4;
+        gs_vformat f = phone_format(p, n);
+        if (f)
+            return f;
+    }
+    if (amount_like(p, n, any)) {
+        gs_vformat f = amount_format(p, n);
+        if (f)
+            return f;
+    }
+    if ((any & (C_COLON | C_DIGIT)) == (C_COLON | C_DIGIT) &&
+        is_rfc2822(p, n))
+        return GS_VFMT_DATE_RFC2822;
+    if ((any & C_DIGIT) && n >= 10 && n <= 13 && is_mon_d_y(p, n))
+        return GS_VFMT_DATE_MON_D_Y;
+    return GS_VFMT_OTHER;
+}
+
+/* The format of a value that is none of null, boolean, number, date: one
+ * pass over the byte classes; words of letters and spaces go straight to
+ * their case style. */
+static gs_vformat string_format(const unsigned char *p, size_t n)
+{
+    /* any: the union of byte classes; C_UP in after_letter: an upper-case
+     * letter follows a letter (prev | prev << 1 has C_UP set after C_LOW or
+     * C_UP), which rules out Title case. Branch-free per byte. */
+    unsigned any = 0, prev = 0, after_letter = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned m = byte_class[p[i]];
+        any |= m;
+        after_letter |= m & (prev | prev << 1);
+        prev = m;
+    }
+    if (any & ~(unsigned)(C_LOW | C_UP | C_SPACE)) {
+        gs_vformat f = special_format(p, n, any);
+        if (f)
+            return f;
+    }
+    if (!(any & (C_UP | C_LOW)))
+        return GS_VFMT_STR_UNCASED;
+    if (!(any & C_UP))
+        return GS_VFMT_STR_LOWER;
+    if (!(any & C_LOW))
+        return GS_VFMT_STR_UPPER;
+    if (after_letter & C_UP)
+        return GS_VFMT_STR_MIXED;
+    size_t i = 0;
+    while (!(byte_class[p[i]] & (C_UP | C_LOW)))
+        i++;
+    return byte_class[p[i]] & C_UP ? GS_VFMT_STR_TITLE : GS_VFMT_STR_MIXED;
+}
+
+/* ------------------------------------------------------------------ */
+/* Shapes                                                              */
+
+/* Latin Extended-A (U+0100-U+017F): upper case, mostly the even code
+ * points, with the runs where the pairing shifts by one. */
+static int latin_ext_a_upper(uint32_t cp)
+{
+    if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+        return cp & 1;
+    if (cp == 0x138 || cp == 0x149 || cp == 0x17F)
+        return 0;
+    return cp == 0x178 || !(cp & 1);
+}
+
+/* The shape symbol of the character at p[i], its length in *len: 'A' or
+ * 'a' for letters, 'X' for symbols and invalid bytes, 0 for a combining
+ * mark (see value.h). */
+static char wide_symbol(const unsigned char *p, size_t n, size_t i,
+                        size_t *len)
+{
+    unsigned char c = p[i];
+    size_t need = c >= 0xF5 ? 0 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3
+                  : c >= 0xC2 ? 2 : 0;
+    *len = 1;
+    if (need == 0 || i + need > n)
+        return 'X';
+    uint32_t cp = c & (0x7F >> need);
+    for (size_t k = 1; k < need; k++) {
+        if ((p[i + k] & 0xC0) != 0x80)
+            return 'X';
+        cp = cp << 6 | (p[i + k] & 0x3Fu);
+    }
+    if ((need == 3 && (cp < 0x800 || (cp >= 0xD800 && cp < 0xE000))) ||
+        (need == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 'X';
+    *len = need;
+    if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7)
+        return 'X';
+    if (cp < 0x100)
+        return cp < 0xDF ? 'A' : 'a';
+    if (cp < 0x180)
+        return latin_ext_a_upper(cp) ? 'A' : 'a';
+    if (cp >= 0x300 && cp < 0x370)
+        return 0;
+    if (cp >= 0x386 && cp < 0x3AC)   /* Greek capitals */
+        return cp == 0x387 ? 'X' : 'A';
+    if (cp >= 0x400 && cp < 0x530)   /* Cyrillic */
+        return cp < 0x430 ? 'A' : cp < 0x460 || (cp & 1) ? 'a' : 'A';
+    if ((cp >= 0x2000 && cp < 0x2C00) || (cp >= 0x3000 && cp < 0x3040) ||
+        (cp >= 0xE000 && cp < 0xF900) || (cp >= 0xFE00 && cp < 0x10000) ||
+        cp >= 0x1F000)
+        return 'X';
+    return 'a';
+}
+
+/* One pass writing the shape of p[b..e); collapse drops repeats of the
+ * previous symbol. Returns the bytes written, or SIZE_MAX when the shape
+ * has more than GS_SHAPE_SYMBOLS symbols and stop_long is set. */
+static size_t shape_pass(const unsigned char *p, size_t b, size_t e,
+                         int collapse, int stop_long, char *out, size_t cap)
+{
+    size_t o = 0, sym = 0;
+    char prev = 0;
+    for (size_t i = b; i < e;) {
+        unsigned char c = p[i];
+        size_t l = 1;
+        char y;
+        if (c >= 0x80)
+            y = wide_symbol(p, e, i, &l);
+        else if (is_digit(c))
+            y = '9';
+        else if ((unsigned)(c - 'a') < 26u)
+            y = 'a';
+        else if ((unsigned)(c - 'A') < 26u)
+            y = 'A';
+        else
+            y = c < 0x20 || c == 0x7F ? 'X' : (char)c;
+        i += l;
+        if (!y || (collapse && y == prev))
+            continue;
+        prev = y;
+        if (sym == GS_SHAPE_SYMBOLS) {
+            if (stop_long)
+                return SIZE_MAX;
+            if (o + 3 < cap) {
+                memcpy(out + o, "\xE2\x80\xA6", 3);
+                o += 3;
+            }
+            break;
+        }
+        if (o + 1 < cap)
+            out[o++] = y;
+        sym++;
+    }
+    return o;
+}
+
+size_t gs_value_shape(const char *s, size_t len, char *out, size_t cap)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t b = 0, e = len;
+    if (cap == 0)
+        return 0;
+    while (b < e && is_ws(u[b]))
+        b++;
+    while (e > b && is_ws(u[e - 1]))
+        e--;
+    size_t o = shape_pass(u, b, e, 0, 1, out, cap);
+    if (o == SIZE_MAX)
+        o = shape_pass(u, b, e, 1, 0, out, cap);
+    out[o] = '\0';
+    return o;
+}
+
+/* ------------------------------------------------------------------ */
 
 gs_value_class gs_value_classify(const char *s, size_t len,
                                  gs_value_kind kind)
 {
-    gs_value_class r = {GS_VT_STRING, -1, 0, 0, 0.0};
+    gs_value_class r = {GS_VT_STRING, -1, 0, GS_VFMT_OTHER, 0, 0.0};
     const unsigned char *u = (const unsigned char *)s;
     switch (kind) {
     case GS_VK_NULL:
         r.type = GS_VT_NULL;
         r.null_token = NULL_TOKEN_JSON;
+        r.format = GS_VFMT_NULL_JSON;
         return r;
     case GS_VK_BOOL:
         r.type = GS_VT_BOOL;
+        r.format = GS_VFMT_BOOL_JSON;
         return r;
     case GS_VK_NUMBER:
         parse_number(u, len, &r);   /* a string if it does not parse */
@@ -522,6 +1228,7 @@ gs_value_class gs_value_classify(const char *s, size_t len,
     if (b == e) {
         r.type = GS_VT_NULL;
         r.null_token = 0;
+        r.format = GS_VFMT_NULL_EMPTY;
         return r;
     }
     const unsigned char *p = u + b;
@@ -533,20 +1240,22 @@ gs_value_class gs_value_classify(const char *s, size_t len,
             if (t >= 0) {
                 r.type = GS_VT_NULL;
                 r.null_token = t;
+                r.format = GS_VFMT_NULL_TOKEN;
                 return r;
             }
         }
-        if (is_bool((const char *)p, n)) {
+        gs_vformat bf = bool_format((const char *)p, n);
+        if (bf) {
             r.type = GS_VT_BOOL;
+            r.format = bf;
             return r;
         }
-        if (c != '-' && c != '+' && c != '.')
-            return r;
     }
-    /* Both parsers write r only on success. */
-    if (parse_number(p, n, &r))
+    /* Both parsers write r only on success (parse_date may leave a format
+     * behind, which string_format overwrites). */
+    if ((is_digit(c) || c == '-' || c == '+' || c == '.') &&
+        (parse_number(p, n, &r) || (is_digit(c) && parse_date(p, n, &r))))
         return r;
-    if (is_digit(c))
-        parse_date(p, n, &r);
+    r.format = string_format(p, n);
     return r;
 }

@@ -73,6 +73,41 @@ START_TEST(merge_of_parts_equals_profile_of_the_whole)
     ck_assert(fabs(sa.num_mean - sw.num_mean) < 1e-9);
     ck_assert(fabs(sa.num_m2 - sw.num_m2) < 1e-6);
     ck_assert(fabs(sa.distinct - sw.distinct) < 1e-9);
+    /* Formats merge exactly; the first example of a format is the first in
+     * merge order. */
+    for (int i = 0; i < GS_VFMT__COUNT; i++)
+        ck_assert_uint_eq(sa.formats[i], sw.formats[i]);
+    ck_assert_uint_eq(sa.formats[GS_VFMT_DEC_COMMA], 1);        /* 1,5 */
+    ck_assert_uint_eq(sa.formats[GS_VFMT_INT_0_1], 1);          /* 1 */
+    ck_assert_uint_eq(sa.formats[GS_VFMT_INT], 8);
+    ck_assert_uint_eq(sa.formats[GS_VFMT_NULL_TOKEN], 3);
+    ck_assert_uint_eq(sa.formats[GS_VFMT_BOOL_YES_NO], 1);
+    const gs_example *ex = gs_field_format_example(fa, GS_VFMT_DATE_ISO);
+    ck_assert_ptr_nonnull(ex);
+    ck_assert_str_eq(ex->path, "a.csv");
+    ck_assert_str_eq(ex->value, "2024-03-01");
+    ck_assert_uint_eq(ex->loc.line, 9);
+    ex = gs_field_format_example(fa, GS_VFMT_DEC_COMMA);
+    ck_assert_str_eq(ex->path, "b.csv");
+    ck_assert_ptr_null(gs_field_format_example(fa, GS_VFMT_EMAIL));
+    ck_assert_int_eq(sa.dominant_format, GS_VFMT_INT);
+    ck_assert(fabs(sa.dominant_share - 8.0 / 16.0) < 1e-12);
+    /* Shapes: "9" leads with its first example; lengths of the 16
+     * non-null values. */
+    gs_topk_item top[GS_SHAPE_TOP_K];
+    size_t nt = gs_topk_items(sa.shapes, top, GS_SHAPE_TOP_K);
+    ck_assert_uint_ge(nt, 5);
+    ck_assert_uint_eq(top[0].len, 1);
+    ck_assert_int_eq(top[0].value[0], '9');
+    ck_assert_uint_eq(top[0].count, 7);   /* 1 2 3 7 8 9 2 */
+    ex = gs_field_shape_example(fa, "9", 1);
+    ck_assert_ptr_nonnull(ex);
+    ck_assert_str_eq(ex->value, "1");
+    ex = gs_field_shape_example(fa, "9999-99-99", 10);
+    ck_assert_str_eq(ex->value, "2024-03-01");
+    ck_assert_uint_eq(gs_kll_count(sa.len_quantiles), 16);
+    ck_assert(gs_kll_min(sa.len_quantiles) == 1.0);
+    ck_assert(gs_kll_max(sa.len_quantiles) == 10.0);
     ck_assert_uint_eq(gs_profile_corpus(a)->files, 2);
     ck_assert_uint_eq(gs_profile_defect_find(a, "csv.ragged_row")->files, 2);
     ck_assert_uint_eq(gs_profile_collection_records(a, "tickets"), 20);
@@ -164,6 +199,156 @@ START_TEST(a_bad_profile_is_refused_with_a_reason)
 }
 END_TEST
 
+/* n values into field (coll, path) of p, cycling through v. */
+static void add_cycle(gs_profile *p, const char *path,
+                      const char *const *v, size_t nv, size_t n)
+{
+    gs_field *f = gs_profile_field(p, "c", path, strlen(path), NULL);
+    ck_assert_ptr_nonnull(f);
+    for (size_t i = 0; i < n; i++) {
+        gs_loc loc = {0, i + 2, 0, i + 1};
+        ck_assert_int_eq(gs_field_add(f, v[i % nv], strlen(v[i % nv]),
+                                      GS_VK_TEXT, "c.csv", &loc, NULL), GS_OK);
+    }
+}
+
+START_TEST(a_null_token_shaped_like_the_field_is_a_value)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_profile *p = gs_profile_new(&lim);
+    /* Country codes: NA is Namibia. */
+    static const char *const countries[] = {"DE", "FR", "GB", "NA", "US",
+                                            "IT", "ES", "PL"};
+    add_cycle(p, "country", countries, 8, 40);
+    /* Language codes: nil is a value (a three-letter code shape). */
+    static const char *const langs[] = {"eng", "fra", "deu", "nil"};
+    add_cycle(p, "lang", langs, 4, 40);
+    /* Numbers: NA is a null whatever its count. */
+    static const char *const nums[] = {"1", "22", "NA", "333"};
+    add_cycle(p, "amount", nums, 4, 40);
+    /* Words: "null" and "none" always mean null. */
+    static const char *const words[] = {"open", "shut", "null", "none"};
+    add_cycle(p, "state", words, 4, 40);
+    /* Too few values to tell: NA stays a null. */
+    add_cycle(p, "few", countries, 8, 8);
+
+    gs_field_stats st;
+    gs_field_stats_get(gs_profile_field_find(p, "c", "country"), &st);
+    ck_assert_uint_eq(st.null_tokens[6], 5);             /* raw count kept */
+    ck_assert_uint_eq(st.null_tokens_as_values, 1u << 6);
+    ck_assert_uint_eq(st.nulls_as_values, 5);
+    ck_assert_uint_eq(st.types[GS_VT_NULL], 0);
+    ck_assert_uint_eq(st.types[GS_VT_STRING], 40);
+    ck_assert_uint_eq(st.formats[GS_VFMT_STR_UPPER], 40);
+    ck_assert_uint_eq(st.formats[GS_VFMT_NULL_TOKEN], 0);
+    ck_assert_int_eq(st.dominant_format, GS_VFMT_STR_UPPER);
+    ck_assert(st.dominant_share == 1.0);
+
+    gs_field_stats_get(gs_profile_field_find(p, "c", "lang"), &st);
+    ck_assert_uint_eq(st.null_tokens_as_values, 1u << 15);
+    ck_assert_uint_eq(st.types[GS_VT_NULL], 0);
+
+    gs_field_stats_get(gs_profile_field_find(p, "c", "amount"), &st);
+    ck_assert_uint_eq(st.null_tokens_as_values, 0);
+    ck_assert_uint_eq(st.types[GS_VT_NULL], 10);
+
+    gs_field_stats_get(gs_profile_field_find(p, "c", "state"), &st);
+    ck_assert_uint_eq(st.null_tokens_as_values, 0);
+    ck_assert_uint_eq(st.types[GS_VT_NULL], 20);
+
+    gs_field_stats_get(gs_profile_field_find(p, "c", "few"), &st);
+    ck_assert_uint_eq(st.null_tokens_as_values, 0);
+    ck_assert_uint_eq(st.types[GS_VT_NULL], 1);
+    gs_profile_free(p);
+}
+END_TEST
+
+START_TEST(top_shapes_keep_an_example_each_past_many_shapes)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_profile *a = gs_profile_new(&lim), *b = gs_profile_new(&lim);
+    gs_profile *whole = gs_profile_new(&lim);
+    /* One frequent shape and a long tail of one-off shapes (a, aa, aaa...)
+     * that keeps evicting sketch slots and pruning the example table. */
+    char buf[64];
+    for (int side = 0; side < 2; side++)
+        for (int i = 0; i < 300; i++) {
+            gs_profile *p = side ? b : a;
+            gs_field *f = gs_profile_field(p, "c", "v", 1, NULL);
+            gs_field *w = gs_profile_field(whole, "c", "v", 1, NULL);
+            int tail = i % 3 == 0;
+            int n = tail ? 1 + (i / 3 + side * 100) % 40 : 0;
+            if (tail) {
+                memset(buf, 'x', (size_t)n);
+                buf[n] = '\0';
+            } else {
+                snprintf(buf, sizeof buf, "AB-%03d", i % 1000);
+            }
+            gs_loc loc = {0, (uint64_t)i + 2, 0, (uint64_t)i + 1};
+            const char *doc = side ? "b.csv" : "a.csv";
+            ck_assert_int_eq(gs_field_add(f, buf, strlen(buf), GS_VK_TEXT,
+                                          doc, &loc, NULL), GS_OK);
+            ck_assert_int_eq(gs_field_add(w, buf, strlen(buf), GS_VK_TEXT,
+                                          doc, &loc, NULL), GS_OK);
+        }
+    ck_assert_int_eq(gs_profile_merge(a, b), GS_OK);
+    const gs_profile *ps[2] = {a, whole};
+    for (int k = 0; k < 2; k++) {
+        const gs_field *f = gs_profile_field_find(ps[k], "c", "v");
+        gs_field_stats st;
+        gs_field_stats_get(f, &st);
+        gs_topk_item items[GS_SHAPE_TOP_K];
+        size_t n = gs_topk_items(st.shapes, items, GS_SHAPE_TOP_K);
+        ck_assert_uint_eq(n, GS_SHAPE_TOP_K);
+        ck_assert_uint_eq(items[0].len, 6);
+        ck_assert_int_eq(memcmp(items[0].value, "AA-999", 6), 0);
+        ck_assert_uint_eq(items[0].count - items[0].error, 400);
+        for (size_t i = 0; i < n; i++) {
+            const gs_example *ex = gs_field_shape_example(f, items[i].value,
+                                                          items[i].len);
+            ck_assert_msg(ex != NULL, "shape %.*s has no example",
+                          (int)items[i].len, items[i].value);
+            char shape[GS_SHAPE_MAX];
+            size_t sl = gs_value_shape(ex->value, strlen(ex->value), shape,
+                                       sizeof shape);
+            ck_assert(sl == items[i].len &&
+                      memcmp(shape, items[i].value, sl) == 0);
+        }
+        ck_assert_str_eq(gs_field_shape_example(f, "AA-999", 6)->value,
+                         "AB-001");
+    }
+    char *sa = save_to_string(a);
+    ck_assert_ptr_nonnull(strstr(sa, "\"shape\": \"AA-999\""));
+    ck_assert_ptr_nonnull(strstr(sa, "\"formats\""));
+    ck_assert_ptr_nonnull(strstr(sa, "\"len_kll\""));
+    free(sa);
+    gs_profile_free(a);
+    gs_profile_free(b);
+    gs_profile_free(whole);
+}
+END_TEST
+
+START_TEST(format_counts_must_add_up_when_loading)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_profile *p = gs_profile_new(&lim);
+    add_values(p, values_a, 10, "a.csv");
+    char *text = save_to_string(p);
+    /* values_a has one null token (N/A): claim three. */
+    char *at = strstr(text, "\"null.token\": 1");
+    ck_assert_ptr_nonnull(at);
+    at[strlen("\"null.token\": ")] = '3';
+    gs_error err = {0};
+    ck_assert_int_eq(load_text(text, &err), GS_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(err.message, "format counts"));
+    free(text);
+    gs_profile_free(p);
+}
+END_TEST
+
 START_TEST(missing_profile_file_is_enoent)
 {
     gs_profile *p = NULL;
@@ -240,6 +425,9 @@ int main(void)
     tcase_add_test(tc, collection_names_drop_dates_and_extensions);
     tcase_add_test(tc, fields_stop_at_max_paths_and_overflow_is_counted);
     tcase_add_test(tc, merging_different_sketch_sizes_is_refused);
+    tcase_add_test(tc, a_null_token_shaped_like_the_field_is_a_value);
+    tcase_add_test(tc, top_shapes_keep_an_example_each_past_many_shapes);
+    tcase_add_test(tc, format_counts_must_add_up_when_loading);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -2,7 +2,8 @@
  *
  * Each row: bytes, what the format said, and the expected type, null token,
  * flags and value (number for integers/decimals, days since 1970-01-01 for
- * dates). One loop test per row, so a failure names its row.
+ * dates). A second table gives type, concrete format and shape. One loop
+ * test per row, so a failure names its row.
  */
 #include <check.h>
 #include <float.h>
@@ -307,6 +308,220 @@ START_TEST(every_day_of_four_centuries_round_trips)
 }
 END_TEST
 
+/* ---- formats and shapes ------------------------------------------------ */
+
+typedef struct frow {
+    const char *in;
+    int kind;
+    gs_vtype type;
+    gs_vformat format;
+    const char *shape;   /* NULL: not checked */
+} frow;
+
+#define F(x) GS_VFMT_##x
+static const frow frows[] = {
+    /* nulls; "NA" is a null token here, a value only in a field's context
+     * (profile.h: gs_field_stats.null_tokens_as_values) */
+    {"", TX, NUL, F(NULL_EMPTY), ""},
+    {"   ", TX, NUL, F(NULL_EMPTY), ""},
+    {"NA", TX, NUL, F(NULL_TOKEN), "AA"},
+    {"nil", TX, NUL, F(NULL_TOKEN), "aaa"},
+    {"null", JZ, NUL, F(NULL_JSON), NULL},
+    /* booleans by family and case; 1/0 are integers with their own format,
+     * booleans only in a field's context */
+    {"true", TX, BOO, F(BOOL_TRUE_FALSE), "aaaa"},
+    {"True", TX, BOO, F(BOOL_TRUE_FALSE_TITLE), "Aaaa"},
+    {"FALSE", TX, BOO, F(BOOL_TRUE_FALSE_UPPER), "AAAAA"},
+    {"yes", TX, BOO, F(BOOL_YES_NO), NULL},
+    {"No", TX, BOO, F(BOOL_YES_NO_TITLE), NULL},
+    {"YES", TX, BOO, F(BOOL_YES_NO_UPPER), NULL},
+    {"y", TX, BOO, F(BOOL_Y_N), NULL},
+    {"N", TX, BOO, F(BOOL_Y_N_UPPER), NULL},
+    {"t", TX, BOO, F(BOOL_T_F), NULL},
+    {"F", TX, BOO, F(BOOL_T_F_UPPER), NULL},
+    {"on", TX, BOO, F(BOOL_ON_OFF), NULL},
+    {"Off", TX, BOO, F(BOOL_ON_OFF_TITLE), NULL},
+    {"ON", TX, BOO, F(BOOL_ON_OFF_UPPER), NULL},
+    {"tRuE", TX, BOO, F(BOOL_MIXED_CASE), NULL},
+    {"true", JB, BOO, F(BOOL_JSON), NULL},
+    {"1", TX, INT, F(INT_0_1), "9"},
+    {"0", TX, INT, F(INT_0_1), "9"},
+    {"1", JN, INT, F(INT_0_1), "9"},
+    /* integers: a code with leading zeros, grouping, epoch ranges */
+    {"42", TX, INT, F(INT), "99"},
+    {"-7", TX, INT, F(INT), "-9"},
+    {"2", TX, INT, F(INT), "9"},
+    {"007", TX, INT, F(INT_LEADING_ZERO), "999"},
+    {"1,234", TX, INT, F(INT_GROUP_COMMA), "9,999"},
+    {"1.234.567", TX, INT, F(INT_GROUP_DOT), "9.999.999"},
+    {"1 234", TX, INT, F(INT_GROUP_SPACE), "9 999"},
+    {"1\xC2\xA0" "234", TX, INT, F(INT_GROUP_SPACE), "9X999"},
+    {"1'234", TX, INT, F(INT_GROUP_APOS), "9'999"},
+    {"1700000000", TX, INT, F(INT_EPOCH_S), "9999999999"},
+    {"1700000000000", TX, INT, F(INT_EPOCH_MS), "9999999999999"},
+    {"1700000000000", JN, INT, F(INT_EPOCH_MS), NULL},
+    {"999999999", TX, INT, F(INT), NULL},            /* 1970s: no epoch */
+    {"5000000000", TX, INT, F(INT), NULL},           /* after 2100 */
+    {"-1700000000", TX, INT, F(INT), NULL},          /* signed: no epoch */
+    {"20240301", TX, INT, F(INT), "99999999"},       /* no context hook */
+    {"+4915123456789", TX, INT, F(PHONE_E164), "+9999999999999"},
+    /* decimals: "1.234" is a decimal point (one '.' group never groups) */
+    {"1.234", TX, DEC, F(DEC_POINT), "9.999"},
+    {"3,14", TX, DEC, F(DEC_COMMA), "9,99"},
+    {"1,234.50", TX, DEC, F(DEC_COMMA_POINT), "9,999.99"},
+    {"1.234,50", TX, DEC, F(DEC_DOT_COMMA), "9.999,99"},
+    {"1 234,50", TX, DEC, F(DEC_SPACE_COMMA), "9 999,99"},
+    {"1 234.50", TX, DEC, F(DEC_SPACE_POINT), NULL},
+    {"1'234.50", TX, DEC, F(DEC_APOS_POINT), "9'999.99"},
+    {"1'234,50", TX, DEC, F(DEC_APOS_COMMA), NULL},
+    {"1e5", TX, DEC, F(DEC_SCIENTIFIC), "9a9"},
+    {"2.5E+3", JN, DEC, F(DEC_SCIENTIFIC), NULL},
+    /* amounts stay strings */
+    {"\xE2\x82\xAC" "1.234,56", TX, STR, F(CURRENCY_SYMBOL_BEFORE),
+     "X9.999,99"},
+    {"$12.50", TX, STR, F(CURRENCY_SYMBOL_BEFORE), "$99.99"},
+    {"-$5", TX, STR, F(CURRENCY_SYMBOL_BEFORE), NULL},
+    {"12,50 \xE2\x82\xAC", TX, STR, F(CURRENCY_SYMBOL_AFTER), "99,99 X"},
+    {"1.299,00\xC2\xA0\xE2\x82\xAC", TX, STR, F(CURRENCY_SYMBOL_AFTER), NULL},
+    {"USD 12.50", TX, STR, F(CURRENCY_CODE_BEFORE), "AAA 99.99"},
+    {"12.50 EUR", TX, STR, F(CURRENCY_CODE_AFTER), NULL},
+    {"12USD", TX, STR, F(STR_UPPER), NULL},
+    {"12%", TX, STR, F(PERCENT), "99%"},
+    {"12,5 %", TX, STR, F(PERCENT), NULL},
+    {"%", TX, STR, F(STR_UNCASED), "%"},
+    /* dates by pattern; day/month resolved only when one side is > 12 */
+    {"2024-03-01", TX, DAT, F(DATE_ISO), "9999-99-99"},
+    {"2024-03-01T10:00:00", TX, DAT, F(DATETIME_ISO), NULL},
+    {"2024-03-01T10:00:00Z", TX, DAT, F(DATETIME_ISO_ZONE),
+     "9999-99-99A99:99:99A"},
+    {"2024-03-01T10:00:00.5", TX, DAT, F(DATETIME_ISO_FRAC), NULL},
+    {"2024-03-01T10:00:00.123+02:00", TX, DAT, F(DATETIME_ISO_FRAC_ZONE),
+     NULL},
+    {"2024-03-01 10:00:00", TX, DAT, F(DATETIME_SPACE), NULL},
+    {"2024-03-01 10:00-05", TX, DAT, F(DATETIME_SPACE_ZONE), NULL},
+    {"2024-03-01 10:00:00,5", TX, DAT, F(DATETIME_SPACE_FRAC), NULL},
+    {"2024-03-01 10:00:00.5Z", TX, DAT, F(DATETIME_SPACE_FRAC_ZONE), NULL},
+    {"2024/03/01", TX, DAT, F(DATE_YMD_SLASH), "9999/99/99"},
+    {"03/04/2020", TX, DAT, F(DATE_DM_AMBIGUOUS), "99/99/9999"},
+    {"04/04/2020", TX, DAT, F(DATE_DM_AMBIGUOUS), NULL},
+    {"13/04/2020", TX, DAT, F(DATE_DMY_SLASH), NULL},
+    {"04/13/2020", TX, DAT, F(DATE_MDY_SLASH), NULL},
+    {"3/1/2024 9:05 PM", TX, DAT, F(DATE_DM_AMBIGUOUS), "9/9/9999 9:99 AA"},
+    {"01.03.2024", TX, DAT, F(DATE_DMY_DOT), "99.99.9999"},
+    {"03.10.2026 14:22", TX, DAT, F(DATE_DMY_DOT), NULL},
+    {"Fri, 01 Mar 2024 10:00:00 +0000", TX, STR, F(DATE_RFC2822), NULL},
+    {"1 Mar 2024 10:00 GMT", TX, STR, F(DATE_RFC2822), NULL},
+    {"Fri, 30 Feb 2024 10:00:00 +0000", TX, STR, F(STR_TITLE), NULL},
+    {"Oct 3, 2026", TX, STR, F(DATE_MON_D_Y), "Aaa 9, 9999"},
+    {"Mar. 14, 2023", TX, STR, F(DATE_MON_D_Y), NULL},
+    {"Foo 3, 2026", TX, STR, F(STR_TITLE), NULL},
+    /* identifiers */
+    {"jose@example.com", TX, STR, F(EMAIL), "aaaa@aaaaaaa.aaa"},
+    {"a@b", TX, STR, F(STR_LOWER), NULL},
+    {"a@@b.com", TX, STR, F(STR_LOWER), NULL},
+    {"https://example.com/a?b=1", TX, STR, F(URL), NULL},
+    {"www.example.com", TX, STR, F(URL), NULL},
+    {"550e8400-e29b-41d4-a716-446655440000", TX, STR, F(UUID),
+     "9a9-a9a-9a9-a9-9"},   /* 36 symbols: collapsed */
+    {"(555) 123-4567", TX, STR, F(PHONE_NATIONAL), "(999) 999-9999"},
+    {"555-123-4567", TX, STR, F(PHONE_NATIONAL), NULL},
+    {"+44 20 7946 0958", TX, STR, F(PHONE_NATIONAL), NULL},
+    {"030 1234567", TX, STR, F(PHONE_NATIONAL), NULL},
+    {"12-34", TX, STR, F(STR_UNCASED), NULL},
+    {"192.168.0.1", TX, STR, F(IPV4), "999.999.9.9"},
+    {"256.1.1.1", TX, STR, F(STR_UNCASED), NULL},   /* 6 digits */
+    /* case styles; padding is a flag, not a format or a shape */
+    {"open", TX, STR, F(STR_LOWER), "aaaa"},
+    {"GB", TX, STR, F(STR_UPPER), "AA"},
+    {"AB-123", TX, STR, F(STR_UPPER), "AA-999"},
+    {"New York", TX, STR, F(STR_TITLE), "Aaa Aaaa"},
+    {"Hello world", TX, STR, F(STR_TITLE), NULL},
+    {"O'Brien", TX, STR, F(STR_TITLE), "A'Aaaaa"},
+    {"iPhone", TX, STR, F(STR_MIXED), "aAaaaa"},
+    {"McDonald", TX, STR, F(STR_MIXED), NULL},
+    {"hello World", TX, STR, F(STR_MIXED), NULL},
+    {"  Padded  ", TX, STR, F(STR_TITLE), "Aaaaaa"},
+    {"#12", TX, STR, F(STR_UNCASED), "#99"},
+    {"Z\xC3\xBC" "rich", TX, STR, F(STR_TITLE), "Aaaaaa"},
+    {"\xC3\x9C" "BER", TX, STR, F(STR_UPPER), "AAAA"},
+    /* NFD (e + U+0301) and NFC give one shape */
+    {"Jose\xCC\x81", TX, STR, F(STR_TITLE), "Aaaa"},
+    {"\xCE\x91\xCE\xB8\xCE\xAE\xCE\xBD\xCE\xB1", TX, STR, F(STR_UNCASED),
+     "Aaaaa"},
+    {"\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0", TX, STR,
+     F(STR_UNCASED), "Aaaaaa"},
+    {"\xE6\x97\xA5\xE6\x9C\xAC", TX, STR, F(STR_UNCASED), "aa"},
+    {"\xF0\x9F\x98\x80!", TX, STR, F(STR_UNCASED), "X!"},
+    {"a\xFF" "b", TX, STR, F(STR_LOWER), "aXa"},
+    {"x", JN, STR, F(OTHER), NULL},
+    /* long values: runs collapsed, then cut with an ellipsis */
+    {"Printer not working after the update, again", TX, STR, F(STR_TITLE),
+     "Aa a a a a a, a"},
+    {"abcdefghijklmnopqrstuvwxyz0123456789", TX, STR, F(STR_LOWER), "a9"},
+    {"a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8", TX, STR, F(STR_LOWER),
+     "a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9\xE2\x80\xA6"},
+};
+#undef F
+#define N_FROWS ((int)(sizeof frows / sizeof frows[0]))
+
+START_TEST(gives_each_value_the_format_and_shape_the_table_says)
+{
+    const frow *r = &frows[_i];
+    size_t len = strlen(r->in);
+    gs_value_class c = gs_value_classify(r->in, len, (gs_value_kind)r->kind);
+    ck_assert_msg(c.type == r->type, "frow %d \"%s\": type %s, want %s", _i,
+                  r->in, gs_vtype_name(c.type), gs_vtype_name(r->type));
+    ck_assert_msg(c.format == r->format, "frow %d \"%s\": format %s, want %s",
+                  _i, r->in, gs_vformat_name(c.format),
+                  gs_vformat_name(r->format));
+    ck_assert(gs_vformat_family(c.format) != GS_FF_NULL ||
+              c.type == GS_VT_NULL);
+    if (r->shape) {
+        char shape[GS_SHAPE_MAX];
+        size_t n = gs_value_shape(r->in, len, shape, sizeof shape);
+        ck_assert_msg(n == strlen(r->shape) && strcmp(shape, r->shape) == 0,
+                      "frow %d \"%s\": shape \"%s\", want \"%s\"", _i, r->in,
+                      shape, r->shape);
+    }
+}
+END_TEST
+
+START_TEST(format_names_are_unique_and_stable)
+{
+    /* Stored in profiles: these ids and names must never change. */
+    ck_assert_str_eq(gs_vformat_name(GS_VFMT_OTHER), "other");
+    ck_assert_str_eq(gs_vformat_name(GS_VFMT_INT_0_1), "int.0_1");
+    ck_assert_int_eq(GS_VFMT_INT, 19);
+    ck_assert_int_eq(GS_VFMT_DATE_ISO, 42);
+    ck_assert_int_eq(GS_VFMT_STR_UNCASED, 68);
+    ck_assert_ptr_null(gs_vformat_name(GS_VFMT__COUNT));
+    for (int i = 0; i < GS_VFMT__COUNT; i++) {
+        const char *name = gs_vformat_name((gs_vformat)i);
+        ck_assert_ptr_nonnull(name);
+        ck_assert_ptr_nonnull(gs_vformat_label((gs_vformat)i));
+        ck_assert_int_eq(gs_vformat_from_name(name), i);
+    }
+    ck_assert_int_eq(gs_vformat_from_name("no.such"), -1);
+}
+END_TEST
+
+START_TEST(shape_is_bounded_by_its_buffer)
+{
+    char small[4];
+    ck_assert_uint_eq(gs_value_shape("2024-03-01", 10, small, sizeof small),
+                      3);
+    ck_assert_str_eq(small, "999");
+    ck_assert_uint_eq(gs_value_shape("x", 1, small, 0), 0);
+    char big[GS_SHAPE_MAX];
+    char text[4096];
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = (char)("aZ9 -\xC3\xA9"[i % 7]);
+    size_t n = gs_value_shape(text, sizeof text, big, sizeof big);
+    ck_assert_uint_lt(n, sizeof big);
+    ck_assert_uint_eq(strlen(big), n);
+}
+END_TEST
+
 static Suite *value_suite(void)
 {
     Suite *s = suite_create("value");
@@ -319,6 +534,12 @@ static Suite *value_suite(void)
     tcase_add_test(tc, negative_zero_keeps_its_sign);
     tcase_add_test(tc, every_day_of_four_centuries_round_trips);
     suite_add_tcase(s, tc);
+    TCase *fmt = tcase_create("formats");
+    tcase_add_loop_test(fmt, gives_each_value_the_format_and_shape_the_table_says,
+                        0, N_FROWS);
+    tcase_add_test(fmt, format_names_are_unique_and_stable);
+    tcase_add_test(fmt, shape_is_bounded_by_its_buffer);
+    suite_add_tcase(s, fmt);
     TCase *names = tcase_create("names");
     tcase_add_test(names, null_token_table_is_stable);
     tcase_add_test(names, type_names_read_as_words);

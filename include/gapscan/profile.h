@@ -8,9 +8,11 @@
  *   - collections: groups of files that hold the same kind of records (see
  *     gs_collection_name), with their file and record counts;
  *   - fields, keyed by (collection, path): value and presence counts, counts
- *     per type, kind and null token, length and numeric ranges, Welford
- *     mean/variance, date range, a HyperLogLog distinct count, top values and
- *     one example per type with its location.
+ *     per type, kind, null token and concrete format (value.h), length and
+ *     numeric ranges, Welford mean/variance, date range, a HyperLogLog
+ *     distinct count, top values, top shapes (gs_value_shape) with one
+ *     example each, length quantiles, and the first example of each type and
+ *     of each format with its location.
  *
  * Invariants:
  *   1. Memory is bounded by configuration (gs_limits: max_paths, sketch sizes,
@@ -42,6 +44,14 @@ extern "C" {
 
 #define GS_PROFILE_FORMAT "gapscan-profile"
 #define GS_PROFILE_VERSION 3
+
+/* Per-field sketch sizes that are not configurable (a field's memory is
+ * stated in docs/profile-format.md). */
+#define GS_SHAPE_TOP_K 16   /* top shapes kept per field */
+#define GS_LEN_KLL_K 64     /* k of the length quantile sketch */
+/* A null token is read as a value in a field with at least this many
+ * non-null values (see gs_field_stats.null_tokens_as_values). */
+#define GS_CONTEXT_MIN_VALUES 20
 
 typedef struct gs_profile gs_profile;
 typedef struct gs_field gs_field;
@@ -235,9 +245,36 @@ typedef struct gs_field_stats {
     const gs_topk *top;
     const gs_example *type_examples;    /* GS_VT__COUNT entries; path NULL
                                            when none */
+    /* Formats (value.h) per value. In a field whose values are codes, a
+     * null token may be a value: "NA" is Namibia in a column of upper-case
+     * two-letter codes. A token is read as a value when it is alphabetic
+     * and at most 3 bytes long (NA, na, NaN, nan, nil: spellings like NULL
+     * or None always mean null), its shape is the field's dominant shape,
+     * that shape covers at least half of at least GS_CONTEXT_MIN_VALUES
+     * non-null values, and the token is no more frequent than that shape.
+     * Such tokens are set in null_tokens_as_values (bit i for token i),
+     * and their counts moved from types[GS_VT_NULL] to types[GS_VT_STRING]
+     * and from formats[GS_VFMT_NULL_TOKEN] to their case style's format;
+     * null_tokens keeps the raw counts. */
+    uint64_t formats[GS_VFMT__COUNT];
+    uint32_t null_tokens_as_values;
+    uint64_t nulls_as_values;           /* the values so moved */
+    int dominant_format;                /* most frequent format of non-null
+                                           values (ties: lower id); -1 if
+                                           there are none */
+    double dominant_share;              /* its share of non-null values */
+    const gs_topk *shapes;              /* top shapes of non-null values */
+    const gs_kll *len_quantiles;        /* lengths (bytes) of non-null
+                                           values; NULL when none */
 } gs_field_stats;
 
 void gs_field_stats_get(const gs_field *f, gs_field_stats *out);
+/* The first value of format fmt seen in the field, with its location;
+ * NULL when the field has none. */
+const gs_example *gs_field_format_example(const gs_field *f, gs_vformat fmt);
+/* The example kept for a shape of the field's top shapes; NULL if none. */
+const gs_example *gs_field_shape_example(const gs_field *f, const char *shape,
+                                         size_t len);
 /* The field's path alone, without computing its statistics. */
 const char *gs_field_path(const gs_field *f);
 

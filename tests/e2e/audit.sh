@@ -24,9 +24,19 @@ for want in 'schema.enum.*new.*values.*tickets:status' \
             'format.decimal.*comma.*tickets:resolution.*hours' \
             'encoding.new.*encoding.*windows-1252' \
             'gzip.truncated' 'file.binary' 'json.syntax' 'csv.ragged.*row' \
-            'schema.presence.*dropped.*products:updated'; do
+            'schema.presence.*dropped.*products:updated' \
+            'format.mixed.date.formats.*tickets:created.*at' \
+            'format.mixed.null.tokens.*tickets:csat' \
+            'format.mixed.case.*tickets:status' \
+            'format.mixed.case.*customers:country' \
+            'format.mixed.booleans.*products:in.*stock' \
+            'format.mixed.decimal.styles.*tickets:resolution.*hours'; do
     check "finds $want" grep -q -- "$want" "$TMP/j1/report.md"
 done
+# NO (Norway) in a column of country codes is no boolean spelling.
+check "country codes are not booleans" bash -c \
+    '! grep -q -- "format.mixed.booleans.*customers:country" "$1"' _ \
+    "$TMP/j1/report.md"
 
 expect_exit "audit with 2 threads" 1 \
     "$GS_BIN" audit --as-of 2026-11-27 -j 2 -o "$TMP/j2" "$S" "$P"
