@@ -590,13 +590,15 @@ static gs_status open_range(gs_document *d, gs_source *src, gs_decoder *dec,
             d->stopped = 1;
             return GS_OK;
         }
+        if ((st = gs_decoder_start_at(dec, line_start)) != GS_OK)
+            return st;
         return feed_raw(d, dec, d->buf + skip, *got - skip, line_start);
     }
 }
 
 /* Source -> decoder -> parser for the whole file (start 0) or for the
  * range starting at file offset start and ending at d->stop_at. Fills the
- * facts; the caller records them (finish() or range_done()). */
+ * facts; the caller records them (finish() or scan_range()). */
 static gs_status pipeline(gs_document *d, uint64_t start)
 {
     gs_error err = {0};

@@ -9,7 +9,7 @@
  *   gapscan: profile 5678 files, 45.6 MB in 0:05 (8.2 MB/s)
  * On a terminal the line is rewritten in place at most 5 times a second;
  * elsewhere (--progress=always into a file) a line is added at most once a
- * second.
+ * second. The first merged entry always shows a line.
  *
  * Checkpoints are saved from the progress hook, which gs_scan calls on the
  * merging thread between merges, at walk-entry boundaries: the profile it
@@ -79,7 +79,9 @@ gs_status scan_run_go(scan_run *r, const char *const *roots, size_t n,
                       gs_scan_opts *o, gs_profile *p, gs_error *err)
 {
     clock_gettime(CLOCK_MONOTONIC, &r->start);
-    r->shown = r->saved = r->start;
+    r->saved = r->start;
+    r->shown = r->start;
+    r->shown.tv_sec -= 2;  /* the first entry shows a line at once */
     r->entries_saved = o->resume_entries;
     r->save_st = GS_OK;
     r->bytes_run = 0;
