@@ -796,12 +796,11 @@ static gs_status scan_range(gs_document *d, gs_doc_split *s, unsigned i,
         d->stop_at = (uint64_t)(i + 1) * s->range_bytes;
     gs_status st = pipeline(d, (uint64_t)i * s->range_bytes);
     range_info *r = &s->r[i];
-    if (!p) {
-        r->decoded = d->facts.bytes_decoded;
-        r->newlines = d->facts.lf + d->facts.crlf;
-        r->records = d->facts.records;
+    r->decoded = d->facts.bytes_decoded;
+    r->newlines = d->facts.lf + d->facts.crlf;
+    r->records = d->facts.records;
+    if (!p)
         return st;
-    }
     r->facts = d->facts;
     r->facts.fields = d->n_fields;
     r->codes = gs_calloc(d->n_codes ? d->n_codes : 1, sizeof *r->codes);

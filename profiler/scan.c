@@ -4,7 +4,9 @@
  * skip) into work items: one for an ordinary entry; for a file that splits
  * (document.h) a counting item and a profiling item per range,
  *     count 0, range 0, count 1, range 1, ..., count n-2, range n-2, range n-1
- * (the last range's counts are never needed). Items are numbered 0, 1, 2,
+ * (the last range's counts are never needed; with one thread the ranges
+ * run in order and each one's scan measures what its counting pass would,
+ * so there are none). Items are numbered 0, 1, 2,
  * ... and put in a ring of WINDOW slots; the walker blocks while the ring is
  * full, so at most WINDOW items (and their partial profiles) are in flight.
  * Workers take slots in order, run the item into the slot's own partial
@@ -293,7 +295,11 @@ static int nomem(scan_state *s)
 /* The items of a file split into ranges; sp passes to them. */
 static int add_split(scan_state *s, const gs_walk_entry *e, gs_doc_split *sp)
 {
-    unsigned n = gs_doc_split_ranges(sp), items = 2 * n - 1, added = 0;
+    /* Inline, each range is profiled after the one before it, whose scan
+     * measured what the counting pass would: no counting items. */
+    int counts = !s->inline_doc;
+    unsigned n = gs_doc_split_ranges(sp), added = 0;
+    unsigned items = counts ? 2 * n - 1 : n;
     shared_split *h = gs_malloc(sizeof *h);
     if (!h) {
         gs_doc_split_free(sp);
@@ -304,7 +310,7 @@ static int add_split(scan_state *s, const gs_walk_entry *e, gs_doc_split *sp)
     uint64_t first = s->inline_doc ? 0 : s->next_seq;
     uint64_t per = e->size / n;
     for (unsigned i = 0; i < n; i++) {
-        for (int j = i + 1 < n ? 0 : 1; j < 2; j++) {
+        for (int j = i + 1 < n && counts ? 0 : 1; j < 2; j++) {
             slot t = {0};
             t.job = j == 0 ? JOB_COUNT : JOB_RANGE;
             t.kind = GS_ENTRY_FILE;

@@ -106,8 +106,9 @@ unsigned gs_doc_split_ranges(const gs_doc_split *s);
  * order and in parallel (each writes only its own slot). */
 gs_status gs_document_count_range(gs_document *d, gs_doc_split *s,
                                   unsigned i);
-/* Profile range i into p. Every range before i must have been counted
- * (happens-before: the caller synchronises). */
+/* Profile range i into p. Every range before i must have been counted or
+ * profiled already (a profiling pass measures what the counting pass does;
+ * happens-before: the caller synchronises). */
 gs_status gs_document_scan_range(gs_document *d, gs_doc_split *s, unsigned i,
                                  gs_profile *p);
 /* After every range's profile is merged into p: the file's own facts,
