@@ -354,11 +354,12 @@ static int on_entry(void *ud, const gs_walk_entry *e)
         }
         return 0;
     }
-    if (e->kind == GS_ENTRY_FILE) {
+    uint64_t range = s->opts->split_bytes ? s->opts->split_bytes
+                                          : GS_SCAN_SPLIT_BYTES;
+    if (e->kind == GS_ENTRY_FILE && e->size > 2 * range) {
+        /* Only big files are opened here, on the walking thread. */
         gs_doc_split *sp = NULL;
-        if (gs_doc_split_plan(e->path, s->lim, s->opts->split_bytes
-                                  ? s->opts->split_bytes
-                                  : GS_SCAN_SPLIT_BYTES, &sp) != GS_OK)
+        if (gs_doc_split_plan(e->path, s->lim, range, &sp) != GS_OK)
             return nomem(s);
         if (sp)
             return add_split(s, e, sp);
@@ -449,6 +450,10 @@ gs_status gs_scan(const char *const *roots, size_t n_roots,
     if (opts->shard_count > 1 && opts->shard_index >= opts->shard_count) {
         st = gs_error_set(err, GS_EINVAL, "shard %u of %u does not exist",
                           opts->shard_index, opts->shard_count);
+        goto done;
+    }
+    if (opts->split_bytes && opts->split_bytes < 128u * 1024) {
+        st = gs_error_set(err, GS_EINVAL, "split size under 128 KiB");
         goto done;
     }
     s.ring = gs_calloc(s.window, sizeof *s.ring);
