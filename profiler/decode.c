@@ -774,6 +774,14 @@ gs_status gs_decoder_detect(gs_decoder *d, const unsigned char *head,
     return declared_check(d, &cr);
 }
 
+gs_status gs_decoder_start_at(gs_decoder *d, uint64_t offset)
+{
+    if (!d || d->f.bytes_in || d->finished)
+        return GS_EINVAL;
+    d->f.bytes_in = offset;
+    return GS_OK;
+}
+
 gs_status gs_decoder_feed(gs_decoder *d, const unsigned char *buf, size_t len,
                           gs_decode_out_fn out, void *ud)
 {

@@ -85,9 +85,32 @@ struct gs_document {
     const gs_parser_type *ptype;
     gs_parser *parser;
     gs_status parse_st;      /* first non-OK parser status */
+
+    /* One range of a split file (see "ranges" below); zero otherwise. */
+    gs_loc base;             /* added to every location that has a line */
+    int in_range;            /* scanning one range of a split file: its
+                                staleness notes wait for the whole file */
+    uint64_t stop_at;        /* end the read at the first line start at or
+                                past this file offset; UINT64_MAX: never */
+    int stopped;             /* that line start was reached */
 };
 
 /* ---- sink ------------------------------------------------------------- */
+
+/* A location in a range of a split file, made absolute. Locations without a
+ * line (disk offsets from source.h) are absolute already. */
+static const gs_loc *shift(const gs_document *d, const gs_loc *loc,
+                          gs_loc *tmp)
+{
+    if (!loc || !loc->line || (!d->base.line && !d->base.offset))
+        return loc;
+    *tmp = *loc;
+    tmp->offset += d->base.offset;
+    tmp->line += d->base.line;
+    if (tmp->record)
+        tmp->record += d->base.record;
+    return tmp;
+}
 
 static gs_field_id sink_field(void *ud, const char *path, size_t len)
 {
@@ -100,7 +123,9 @@ static gs_field_id sink_field(void *ud, const char *path, size_t len)
         d->fields = f;
         d->cap_fields = cap;
     }
-    gs_field *f = gs_profile_field(d->p, d->collection, path, len, NULL);
+    /* No profile: a counting pass over a range (records and lines only). */
+    gs_field *f = d->p ? gs_profile_field(d->p, d->collection, path, len, NULL)
+                       : NULL;
     gs_date_role role = gs_date_role_of(path, len);
     /* The text under "doc." (titles, headings) is read by the prose
      * scanner already; its metas and times are not. */
@@ -118,7 +143,8 @@ static int sink_record_begin(void *ud, const gs_loc *loc)
     d->in_record = 1;
     d->record_no++;
     d->facts.records++;
-    gs_profile_count_record(d->p, d->collection);
+    if (d->p)
+        gs_profile_count_record(d->p, d->collection);
     return 0;
 }
 
@@ -178,6 +204,10 @@ static int sink_value(void *ud, gs_field_id id, const char *bytes, size_t len,
                       gs_value_kind kind, const gs_loc *loc)
 {
     gs_document *d = ud;
+    if (!d->p)
+        return 0;
+    gs_loc tmp;
+    loc = shift(d, loc, &tmp);
     if (id >= d->n_fields || !d->fields[id].field) {
         gs_profile_count_overflow(d->p, 1);
         return 0;
@@ -208,6 +238,8 @@ static int sink_defect(void *ud, const char *code, const char *detail,
                        const gs_loc *loc)
 {
     gs_document *d = ud;
+    gs_loc tmp;
+    loc = shift(d, loc, &tmp);
     d->facts.defects++;
     if (d->n_defects < d->lim->max_doc_defects) {
         kept_defect *k = &d->defects[d->n_defects++];
@@ -231,7 +263,8 @@ static int sink_defect(void *ud, const char *code, const char *detail,
         }
         copy_str(d->codes[d->n_codes++], sizeof *d->codes, code);
     }
-    return gs_profile_add_defect(d->p, d->path, code, detail, loc) != GS_OK;
+    return d->p &&
+           gs_profile_add_defect(d->p, d->path, code, detail, loc) != GS_OK;
 }
 
 static int sink_fact(void *ud, const char *key, const char *value)
@@ -391,10 +424,14 @@ static void begin(gs_document *d, const char *path, gs_profile *p)
     d->ptype = NULL;
     d->parser = NULL;
     d->parse_st = GS_OK;
+    d->base = (gs_loc){0};
+    d->stop_at = UINT64_MAX;
+    d->stopped = 0;
     copy_str(d->format, sizeof d->format, "unknown");
     copy_str(d->encoding, sizeof d->encoding, "undetermined");
     d->bom[0] = '\0';
     d->declared[0] = '\0';
+    d->in_range = 0;
     memset(&d->facts, 0, sizeof d->facts);
     d->facts.path = path;
     d->facts.collection = d->collection;
@@ -425,35 +462,65 @@ static void ymd(int32_t days, char out[11])
 /* Staleness evidence that a reviewer wants to see per file goes out as
  * defects, so it is counted per file and kept with examples like any
  * other: dates after the as-of date, old material saved again, and
- * staleness markers in the text. */
-static void stale_defects(gs_document *d)
+ * staleness markers in the text. A file split into ranges keeps each
+ * range's notes and gs_doc_split_finish sends one set for the file. */
+enum { NOTE_FUTURE, NOTE_RESAVED, NOTE_MARKER, NOTE__COUNT };
+static const char *const note_codes[NOTE__COUNT] = {
+    "staleness.future_date", "staleness.resaved", "staleness.marker"};
+
+typedef struct stale_note {
+    int on;
+    int32_t days;        /* the date it is about (to pick among ranges) */
+    int has_loc;
+    gs_loc loc;
+    char detail[320];
+} stale_note;
+
+static void marker_detail(const uint64_t *markers, stale_note *n)
 {
-    char detail[320], a[11], b[11];
+    size_t w = 0;
+    for (int i = 0; i < GS_MARK__COUNT && w < sizeof n->detail; i++)
+        if (markers[i])
+            w += (size_t)snprintf(n->detail + w, sizeof n->detail - w,
+                                  "%s\"%s\" x%llu", w ? ", " : "says ",
+                                  gs_stale_marker_name((gs_stale_marker)i),
+                                  (unsigned long long)markers[i]);
+    n->on = w > 0;
+}
+
+static void stale_notes(const gs_document *d, stale_note *n)
+{
+    char a[11], b[11];
+    memset(n, 0, NOTE__COUNT * sizeof *n);
     if (d->dv.future_dates) {
+        stale_note *f = &n[NOTE_FUTURE];
         ymd(d->dv.future.days, a);
-        snprintf(detail, sizeof detail, "%llu date%s after the as-of date; "
-                 "the latest, %s, in %s", (unsigned long long)d->dv.future_dates,
+        *f = (stale_note){1, d->dv.future.days, 1, d->dv.future.loc, {0}};
+        snprintf(f->detail, sizeof f->detail, "%llu date%s after the as-of "
+                 "date; the latest, %s, in %s",
+                 (unsigned long long)d->dv.future_dates,
                  d->dv.future_dates == 1 ? "" : "s", a, d->future_source);
-        sink_defect(d, "staleness.future_date", detail, &d->dv.future.loc);
     }
     if (d->dv.resaved) {
+        stale_note *r = &n[NOTE_RESAVED];
         ymd(d->dv.newest.days, a);
         ymd((int32_t)(d->facts.mtime / 86400), b);
-        snprintf(detail, sizeof detail, "content dated %s (%s) but the file "
-                 "was modified %s: old material saved again", a,
+        *r = (stale_note){1, d->dv.newest.days, 1, d->dv.newest.loc, {0}};
+        snprintf(r->detail, sizeof r->detail, "content dated %s (%s) but the "
+                 "file was modified %s: old material saved again", a,
                  d->newest_source, b);
-        sink_defect(d, "staleness.resaved", detail, &d->dv.newest.loc);
     }
-    size_t w = 0;
-    detail[0] = '\0';
-    for (int i = 0; i < GS_MARK__COUNT && w < sizeof detail; i++)
-        if (d->markers[i])
-            w += (size_t)snprintf(detail + w, sizeof detail - w, "%s\"%s\" x%llu",
-                                  w ? ", " : "says ",
-                                  gs_stale_marker_name((gs_stale_marker)i),
-                                  (unsigned long long)d->markers[i]);
-    if (w)
-        sink_defect(d, "staleness.marker", detail, NULL);
+    marker_detail(d->markers, &n[NOTE_MARKER]);
+}
+
+static void stale_defects(gs_document *d)
+{
+    stale_note n[NOTE__COUNT];
+    stale_notes(d, n);
+    for (int i = 0; i < NOTE__COUNT; i++)
+        if (n[i].on)
+            sink_defect(d, note_codes[i], n[i].detail,
+                        n[i].has_loc ? &n[i].loc : NULL);
 }
 
 static void decide_dates(gs_document *d)
@@ -484,7 +551,8 @@ static void decide_dates(gs_document *d)
     d->facts.future_dates = d->dv.future_dates;
     d->facts.resaved = d->dv.resaved;
     memcpy(d->facts.markers, d->markers, sizeof d->facts.markers);
-    stale_defects(d);
+    if (!d->in_range)
+        stale_defects(d);
 }
 
 static gs_status finish(gs_document *d, gs_status st)
@@ -498,39 +566,40 @@ static gs_status finish(gs_document *d, gs_status st)
     return st != GS_OK ? st : ast;
 }
 
-gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p)
+/* Decoder input, cut at d->stop_at: bytes [pos, pos + len) of the file are
+ * fed up to and including the first '\n' at or past stop_at - 1, so a range
+ * ends exactly where the next one starts (scan_range). */
+static gs_status feed_raw(gs_document *d, gs_decoder *dec,
+                          const unsigned char *buf, size_t len, uint64_t pos)
 {
-    begin(d, path, p);
-    gs_error err = {0};
-    gs_source *src = NULL;
-    gs_decoder *dec = NULL;
-    gs_status st = gs_source_open(path, d->lim, &d->sink, &src, &err);
-    if (st != GS_OK) {
-        if (st == GS_ENOMEM)
-            return finish(d, st);
-        d->facts.status = st;
-        file_error(d, "file.unreadable", &err);
-        return finish(d, GS_OK);
+    if (d->stop_at != UINT64_MAX && pos + len >= d->stop_at) {
+        size_t from = d->stop_at > pos ? (size_t)(d->stop_at - 1 - pos) : 0;
+        const unsigned char *nl = memchr(buf + from, '\n', len - from);
+        if (nl) {
+            len = (size_t)(nl - buf) + 1;
+            d->stopped = 1;
+        }
     }
-    d->facts.bytes = gs_source_size(src);
-    d->facts.mtime = gs_source_mtime(src);
-    gs_compression comp = gs_source_compression(src);
-    d->facts.compression = gs_compression_name(comp);
+    return gs_decoder_feed(dec, buf, len, to_content, d);
+}
 
-    /* The head: up to HEAD_BYTES of decompressed bytes. */
-    size_t head = 0, got = 0;
-    gs_status rst = GS_OK;
+/* The head of a whole file (or of range 0): decide the encoding, sniff the
+ * format, open the parser and hand it the decoded head. Returns GS_OK with
+ * d->parser NULL when nothing more is to be parsed (binary, no parser). */
+static gs_status open_head(gs_document *d, gs_source *src, gs_decoder *dec,
+                           size_t *head, gs_status *rst, size_t *got,
+                           gs_error *err)
+{
+    *head = 0;
     do {
-        rst = gs_source_read(src, d->buf + head, HEAD_BYTES - head, &got, &err);
-        head += got;
-    } while (rst == GS_OK && got > 0 && head < HEAD_BYTES);
+        *rst = gs_source_read(src, d->buf + *head, HEAD_BYTES - *head, got,
+                              err);
+        *head += *got;
+    } while (*rst == GS_OK && *got > 0 && *head < HEAD_BYTES);
 
-    st = gs_decoder_open(d->lim, &d->sink, &dec);
+    gs_status st = gs_decoder_detect(dec, d->buf, *head);
     if (st != GS_OK)
-        goto out;
-    st = gs_decoder_detect(dec, d->buf, head);
-    if (st != GS_OK)
-        goto out;
+        return st;
     const gs_decode_facts *df = gs_decoder_facts(dec);
     copy_str(d->encoding, sizeof d->encoding, df->encoding);
     copy_str(d->bom, sizeof d->bom, df->bom);
@@ -539,14 +608,15 @@ gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p)
         /* Not text: its bytes would only be noise as UTF-8 defects. */
         copy_str(d->format, sizeof d->format, gs_format_name(GS_FMT_BINARY));
         sink_defect(d, "file.binary", "binary content: not profiled", NULL);
-        goto out;
+        return GS_OK;
     }
-    st = gs_decoder_feed(dec, d->buf, head, to_stage, d);
+    st = gs_decoder_feed(dec, d->buf, *head, to_stage, d);
     if (st != GS_OK)
-        goto out;
+        return st;
 
     char name[1024];
-    name_without_gz(path, comp, name, sizeof name);
+    gs_compression comp = gs_source_compression(src);
+    name_without_gz(d->path, comp, name, sizeof name);
     gs_format fmt = gs_sniff_format(d->stage, d->stage_len, name,
                                     df->looks_binary);
     copy_str(d->format, sizeof d->format, gs_format_name(fmt));
@@ -555,7 +625,7 @@ gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p)
                  gs_format_name(fmt));
     if (fmt == GS_FMT_BINARY) {
         sink_defect(d, "file.binary", "binary content: not profiled", NULL);
-        goto out;
+        return GS_OK;
     }
     if (fmt == GS_FMT_TEXT || fmt == GS_FMT_MARKDOWN || fmt == GS_FMT_HTML) {
         gs_date_scanner_reset(d->prose,
@@ -567,16 +637,86 @@ gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p)
     if (d->ptype) {
         st = d->ptype->open(d->lim, &d->sink, &d->parser);
         if (st != GS_OK)
-            goto out;
-        if (to_parser(d, d->stage, d->stage_len))
-            goto out;
+            return st;
+        to_parser(d, d->stage, d->stage_len);
     }
+    return GS_OK;
+}
 
-    /* The rest of the file, streamed. */
-    while (rst == GS_OK && got > 0 && d->parse_st == GS_OK) {
+/* A range after the first of a split JSON Lines file: skip to the first
+ * line start at or past start, feed the bytes read with it, and open the
+ * parser. The file is UTF-8 (gs_doc_split_plan checked its head), so the
+ * decoder is put in UTF-8 mode without looking at these bytes. */
+static gs_status open_range(gs_document *d, gs_source *src, gs_decoder *dec,
+                            uint64_t start, gs_status *rst, size_t *got,
+                            gs_error *err)
+{
+    gs_status st = gs_decoder_detect(dec, NULL, 0);
+    if (st != GS_OK)
+        return st;
+    copy_str(d->format, sizeof d->format, gs_format_name(GS_FMT_JSONL));
+    d->ptype = gs_parser_for(GS_FMT_JSONL);
+    if ((st = d->ptype->open(d->lim, &d->sink, &d->parser)) != GS_OK)
+        return st;
+    if ((*rst = gs_source_seek(src, start - 1, err)) != GS_OK)
+        return GS_OK;
+    uint64_t pos = start - 1;
+    for (;;) {
+        *rst = gs_source_read(src, d->buf, READ_BYTES, got, err);
+        if (*rst != GS_OK || *got == 0)
+            return GS_OK;
+        const unsigned char *nl = memchr(d->buf, '\n', *got);
+        pos += *got;
+        if (!nl)
+            continue;
+        size_t skip = (size_t)(nl - d->buf) + 1;
+        uint64_t line_start = pos - *got + skip;
+        if (line_start >= d->stop_at) {  /* one line spans the range */
+            d->stopped = 1;
+            return GS_OK;
+        }
+        if ((st = gs_decoder_start_at(dec, line_start)) != GS_OK)
+            return st;
+        return feed_raw(d, dec, d->buf + skip, *got - skip, line_start);
+    }
+}
+
+/* Source -> decoder -> parser for the whole file (start 0) or for the
+ * range starting at file offset start and ending at d->stop_at. Fills the
+ * facts; the caller records them (finish() or scan_range()). */
+static gs_status pipeline(gs_document *d, uint64_t start)
+{
+    gs_error err = {0};
+    gs_source *src = NULL;
+    gs_decoder *dec = NULL;
+    gs_status st = gs_source_open(d->path, d->lim, &d->sink, &src, &err);
+    if (st != GS_OK) {
+        if (st == GS_ENOMEM)
+            return st;
+        d->facts.status = st;
+        file_error(d, "file.unreadable", &err);
+        return GS_OK;
+    }
+    d->facts.bytes = start ? 0 : gs_source_size(src);
+    d->facts.mtime = gs_source_mtime(src);
+    d->facts.compression =
+        gs_compression_name(gs_source_compression(src));
+
+    size_t head = 0, got = 0;
+    gs_status rst = GS_OK;
+    st = gs_decoder_open(d->lim, &d->sink, &dec);
+    if (st == GS_OK)
+        st = start ? open_range(d, src, dec, start, &rst, &got, &err)
+                   : open_head(d, src, dec, &head, &rst, &got, &err);
+    if (st != GS_OK || !d->parser)
+        goto out;
+
+    /* The rest of the file (or of the range), streamed. */
+    while (rst == GS_OK && got > 0 && d->parse_st == GS_OK && !d->stopped) {
+        uint64_t pos = gs_source_bytes_out(src);
         rst = gs_source_read(src, d->buf, READ_BYTES, &got, &err);
         if (got > 0) {
-            st = gs_decoder_feed(dec, d->buf, got, to_content, d);
+            st = feed_raw(d, dec, d->buf, got, pos);
             if (st != GS_OK)
                 goto out;
         }
@@ -625,7 +765,243 @@ out:
             d->facts.status = st;
         st = GS_OK;
     }
-    return finish(d, st);
+    return st;
+}
+
+gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p)
+{
+    begin(d, path, p);
+    return finish(d, pipeline(d, 0));
+}
+
+/* ---- ranges of one big file (scan.h) ------------------------------------
+ *
+ * Range i covers the lines that start in [i * S, (i + 1) * S) of the file
+ * (S = range_bytes): it begins after the first '\n' at or past i * S - 1
+ * and ends after the first '\n' at or past (i + 1) * S - 1, so consecutive
+ * ranges meet exactly and no line is cut. Locations are made absolute by
+ * adding, to every one with a line, the decoded bytes, newlines and records
+ * of the ranges before: a counting pass over each range (decoder and parser,
+ * no profile) measures them before the range after it is profiled. */
+
+typedef struct range_info {
+    uint64_t decoded, newlines, records;  /* the counting pass */
+    gs_doc_facts facts;                   /* the profiling pass; strings not
+                                             kept (range 0's are below) */
+    char (*codes)[48];                    /* its distinct defect codes */
+    size_t n_codes;
+    stale_note notes[NOTE__COUNT];        /* its staleness evidence */
+} range_info;
+
+struct gs_doc_split {
+    char *path;
+    uint64_t range_bytes;
+    unsigned n;
+    char collection[128], format[16], encoding[40], bom[12], compression[8];
+    range_info r[];
+};
+
+gs_status gs_doc_split_plan(const char *path, const gs_limits *lim,
+                            uint64_t range_bytes, gs_doc_split **out)
+{
+    *out = NULL;
+    if (range_bytes < 2 * (uint64_t)HEAD_BYTES)
+        return GS_EINVAL;
+    gs_source *src = NULL;
+    gs_decoder *dec = NULL;
+    unsigned char *head = NULL;
+    gs_error err = {0};
+    gs_status st = gs_source_open(path, lim, NULL, &src, &err);
+    if (st != GS_OK)  /* the scan of the whole file will say why */
+        return st == GS_ENOMEM ? st : GS_OK;
+    uint64_t size = gs_source_size(src);
+    if (gs_source_compression(src) != GS_COMPRESSION_NONE ||
+        size <= 2 * range_bytes || size / range_bytes >= UINT32_MAX)
+        goto done;
+    if (!(head = gs_malloc(HEAD_BYTES))) {
+        st = GS_ENOMEM;
+        goto done;
+    }
+    size_t n = 0, got = 0;
+    gs_status rst;
+    do {
+        rst = gs_source_read(src, head + n, HEAD_BYTES - n, &got, &err);
+        n += got;
+    } while (rst == GS_OK && got > 0 && n < HEAD_BYTES);
+    if ((st = gs_decoder_open(lim, NULL, &dec)) != GS_OK ||
+        (st = gs_decoder_detect(dec, head, n)) != GS_OK)
+        goto done;
+    const gs_decode_facts *df = gs_decoder_facts(dec);
+    /* Valid-looking UTF-8 without a BOM: the head is its decoded form. */
+    if (strcmp(df->encoding, "UTF-8") != 0 || df->bom[0] || df->looks_binary ||
+        gs_sniff_format((const char *)head, n, path, 0) != GS_FMT_JSONL)
+        goto done;
+    unsigned ranges = (unsigned)((size + range_bytes - 1) / range_bytes);
+    gs_doc_split *s = gs_calloc(1, sizeof *s + ranges * sizeof *s->r);
+    if (!s || !(s->path = gs_strdup(path))) {
+        gs_free(s);
+        st = GS_ENOMEM;
+        goto done;
+    }
+    s->range_bytes = range_bytes;
+    s->n = ranges;
+    *out = s;
+done:
+    gs_free(head);
+    gs_decoder_close(dec);
+    gs_source_close(src);
+    return st;
+}
+
+unsigned gs_doc_split_ranges(const gs_doc_split *s)
+{
+    return s->n;
+}
+
+void gs_doc_split_free(gs_doc_split *s)
+{
+    if (!s)
+        return;
+    for (unsigned i = 0; i < s->n; i++)
+        gs_free(s->r[i].codes);
+    gs_free(s->path);
+    gs_free(s);
+}
+
+static gs_status scan_range(gs_document *d, gs_doc_split *s, unsigned i,
+                            gs_profile *p)
+{
+    if (i >= s->n)
+        return GS_EINVAL;
+    begin(d, s->path, p);
+    if (p) {
+        for (unsigned k = 0; k < i; k++) {
+            d->base.offset += s->r[k].decoded;
+            d->base.line += s->r[k].newlines;
+            d->base.record += s->r[k].records;
+        }
+    }
+    if (i + 1 < s->n)
+        d->stop_at = (uint64_t)(i + 1) * s->range_bytes;
+    d->in_range = 1;
+    gs_status st = pipeline(d, (uint64_t)i * s->range_bytes);
+    range_info *r = &s->r[i];
+    r->decoded = d->facts.bytes_decoded;
+    r->newlines = d->facts.lf + d->facts.crlf;
+    r->records = d->facts.records;
+    if (!p)
+        return st;
+    decide_dates(d);  /* this range's dates; gs_doc_split_finish combines */
+    stale_notes(d, r->notes);
+    r->facts = d->facts;
+    r->facts.fields = d->n_fields;
+    r->codes = gs_calloc(d->n_codes ? d->n_codes : 1, sizeof *r->codes);
+    if (!r->codes)
+        return GS_ENOMEM;
+    memcpy(r->codes, d->codes, d->n_codes * sizeof *r->codes);
+    r->n_codes = d->n_codes;
+    if (i == 0) {
+        copy_str(s->collection, sizeof s->collection, d->collection);
+        copy_str(s->format, sizeof s->format, d->format);
+        copy_str(s->encoding, sizeof s->encoding, d->encoding);
+        copy_str(s->bom, sizeof s->bom, d->bom);
+        copy_str(s->compression, sizeof s->compression, d->facts.compression);
+    }
+    return st;
+}
+
+gs_status gs_document_count_range(gs_document *d, gs_doc_split *s, unsigned i)
+{
+    return scan_range(d, s, i, NULL);
+}
+
+gs_status gs_document_scan_range(gs_document *d, gs_doc_split *s, unsigned i,
+                                 gs_profile *p)
+{
+    return p ? scan_range(d, s, i, p) : GS_EINVAL;
+}
+
+gs_status gs_doc_split_finish(const gs_doc_split *s, gs_profile *p)
+{
+    gs_doc_facts f = s->r[0].facts;
+    f.path = s->path;
+    f.collection = s->collection;
+    f.format = s->format;
+    f.encoding = s->encoding;
+    f.bom = s->bom;
+    f.compression = s->compression[0] ? s->compression : NULL;
+    for (unsigned i = 1; i < s->n; i++) {
+        const gs_doc_facts *g = &s->r[i].facts;
+        f.bytes_decoded += g->bytes_decoded;
+        f.records += g->records;
+        f.lines += g->lines;
+        f.lf += g->lf;
+        f.crlf += g->crlf;
+        f.cr += g->cr;
+        f.invalid_utf8 += g->invalid_utf8;
+        f.nul_bytes += g->nul_bytes;
+        f.control_chars += g->control_chars;
+        f.defects += g->defects;
+        f.chars += g->chars;
+        for (int h = 0; h < GS_HYG__COUNT; h++)
+            f.hygiene[h] += g->hygiene[h];
+        /* dates: the newest content date of any range (each range decided
+         * its own by precedence), future dates and markers summed */
+        if (g->content_date > f.content_date)
+            f.content_date = g->content_date;
+        f.future_dates += g->future_dates;
+        f.resaved |= g->resaved;
+        for (int m = 0; m < GS_MARK__COUNT; m++)
+            f.markers[m] += g->markers[m];
+        if (g->fields > f.fields)  /* distinct paths of the biggest range */
+            f.fields = g->fields;
+        if (f.status == GS_OK)
+            f.status = g->status;
+    }
+    /* Staleness evidence once for the file: the newest future date and the
+     * newest re-saved content of any range, and the markers of all. */
+    stale_note note[NOTE__COUNT] = {{0}};
+    for (unsigned i = 0; i < s->n; i++)
+        for (int k = NOTE_FUTURE; k <= NOTE_RESAVED; k++)
+            if (s->r[i].notes[k].on &&
+                (!note[k].on || s->r[i].notes[k].days > note[k].days))
+                note[k] = s->r[i].notes[k];
+    marker_detail(f.markers, &note[NOTE_MARKER]);
+    const char *latest = strstr(note[NOTE_FUTURE].detail, "the latest");
+    if (note[NOTE_FUTURE].on && latest) {  /* the count is the file's */
+        char tail[256];
+        copy_str(tail, sizeof tail, latest);
+        snprintf(note[NOTE_FUTURE].detail, sizeof note[NOTE_FUTURE].detail,
+                 "%llu date%s after the as-of date; %s",
+                 (unsigned long long)f.future_dates,
+                 f.future_dates == 1 ? "" : "s", tail);
+    }
+    for (int k = 0; k < NOTE__COUNT; k++) {
+        if (!note[k].on)
+            continue;
+        gs_status st = gs_profile_add_defect(p, s->path, note_codes[k],
+                                             note[k].detail,
+                                             note[k].has_loc ? &note[k].loc
+                                                             : NULL);
+        if (st != GS_OK)
+            return st;
+        gs_profile_count_defect_file(p, note_codes[k]);
+        f.defects++;
+    }
+    /* Each code once per file, in the order first seen. */
+    for (unsigned i = 0; i < s->n; i++)
+        for (size_t c = 0; c < s->r[i].n_codes; c++) {
+            const char *code = s->r[i].codes[c];
+            int seen = 0;
+            for (unsigned k = 0; k <= i && !seen; k++)
+                for (size_t e = 0; e < (k < i ? s->r[k].n_codes : c) && !seen;
+                     e++)
+                    seen = strcmp(s->r[k].codes[e], code) == 0;
+            if (!seen)
+                gs_profile_count_defect_file(p, code);
+        }
+    gs_profile_count_file(p, s->collection);
+    return gs_profile_add_doc(p, &f);
 }
 
 const gs_doc_facts *gs_document_facts(const gs_document *d)

@@ -854,6 +854,15 @@ gs_status gs_profile_load(const char *path, gs_profile **out, gs_error *err)
     gs_status st = read_all(path, &text, &len, err);
     if (st != GS_OK)
         return st;
+    st = gs_profile_load_text(path, text, len, out, err);
+    gs_free(text);
+    return st;
+}
+
+gs_status gs_profile_load_text(const char *path, const char *text, size_t len,
+                               gs_profile **out, gs_error *err)
+{
+    *out = NULL;
     loader L = {path, err, GS_OK};
     gs_profile *p = NULL;
     yajl_val root = NULL;
@@ -952,7 +961,6 @@ gs_status gs_profile_load(const char *path, gs_profile **out, gs_error *err)
 done:
     if (root)
         yajl_tree_free(root);
-    gs_free(text);
     if (L.st != GS_OK) {
         gs_profile_free(p);
         return L.st;

@@ -410,6 +410,23 @@ gs_status gs_source_read(gs_source *src, unsigned char *buf, size_t cap,
     return GS_OK;
 }
 
+gs_status gs_source_seek(gs_source *src, uint64_t offset, gs_error *err)
+{
+    if (!src || src->comp != GS_COMPRESSION_NONE || src->latched)
+        return gs_error_set(err, GS_EINVAL, "gs_source_seek: %s",
+                            src ? "not a plain file" : "no source");
+    if (offset > src->size)
+        offset = src->size;
+    if (lseek(src->fd, (off_t)offset, SEEK_SET) < 0)
+        return gs_error_errno(err, GS_EIO, errno, src->path);
+    src->bytes_in = src->bytes_out = offset;
+    src->in_pos = src->in;
+    src->in_avail = 0;
+    src->disk_eof = offset == src->size;
+    src->done = false;
+    return GS_OK;
+}
+
 gs_compression gs_source_compression(const gs_source *src)
 {
     return src->comp;

@@ -78,6 +78,11 @@ gs_status gs_decoder_open(const gs_limits *lim, const gs_sink *sink,
 gs_status gs_decoder_detect(gs_decoder *d, const unsigned char *head,
                             size_t len);
 
+/* The input starts at byte offset of its file (one range of a split file,
+ * scan.h): input offsets in defect details, and bytes_in, count from there.
+ * Call before the first feed; GS_EINVAL after. */
+gs_status gs_decoder_start_at(gs_decoder *d, uint64_t offset);
+
 gs_status gs_decoder_feed(gs_decoder *d, const unsigned char *buf, size_t len,
                           gs_decode_out_fn out, void *ud);
 /* End of input: an incomplete trailing sequence is an invalid subpart. */

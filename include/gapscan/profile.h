@@ -156,6 +156,10 @@ gs_status gs_profile_merge(gs_profile *into, const gs_profile *from);
 gs_status gs_profile_save(const gs_profile *p, FILE *out, gs_error *err);
 /* Load a saved profile; err gets "path: what is wrong" on failure. */
 gs_status gs_profile_load(const char *path, gs_profile **out, gs_error *err);
+/* The same from len bytes of text (NUL-terminated at text[len]); path only
+ * names it in messages. */
+gs_status gs_profile_load_text(const char *path, const char *text, size_t len,
+                               gs_profile **out, gs_error *err);
 
 /* ---- reading (for compare; renderers never call these) ---------------- */
 

@@ -4,10 +4,24 @@
  * scan files (document.h) into per-file partial profiles; partials are
  * merged into the result strictly in walk order, whichever worker finished
  * first. So the profile - and every report made from it - is the same at
- * any thread count. At most a fixed window of files is in flight, so memory
- * does not grow with the number of files.
+ * any thread count. At most a fixed window of work items is in flight, so
+ * memory does not grow with the number of files.
  *
- * Not done here (yet): splitting one big file across workers; checkpoints.
+ * Three things make long and large runs practical:
+ *   - shards: shard I of N takes the entries whose gs_hash(relpath) % N == I
+ *     (relpath: the path below its root as walk.h gives it; for a root that
+ *     is itself a file, the path as given). The shards of one tree are
+ *     disjoint and cover it, whatever machine runs them;
+ *   - resumption: the scan can start after the first k taken entries of a
+ *     previous run (whose merged result the caller loaded into the profile);
+ *     merges happen in walk order, so the result is the same bytes as an
+ *     uninterrupted run. The progress hook is where a caller saves that
+ *     state (a checkpoint, checkpoint.h);
+ *   - splitting one big file: a plain (not compressed) JSON Lines file in
+ *     UTF-8 of more than 2 x GS_SCAN_SPLIT_BYTES is cut into ranges of
+ *     GS_SCAN_SPLIT_BYTES at line starts, scanned by several workers and
+ *     merged in range order (document.h, gs_document_scan_range). The cut
+ *     does not depend on the thread count, so neither does the result.
  */
 #ifndef GAPSCAN_SCAN_H
 #define GAPSCAN_SCAN_H
@@ -19,14 +33,47 @@
 extern "C" {
 #endif
 
-/* Called from the merging thread after each entry is merged; nonzero
- * cancels the scan. files/bytes count merged entries so far. */
-typedef int (*gs_progress_fn)(void *ud, uint64_t files, uint64_t bytes,
-                              const char *path);
+/* Range size for splitting one JSON Lines file across workers. Fixed (not
+ * derived from the thread count) so results are the same at any -j. */
+#define GS_SCAN_SPLIT_BYTES (16u * 1024 * 1024)
+
+/* Where a scan is, given to the progress hook after each walk entry is
+ * merged (for a split file: after its last range). */
+typedef struct gs_scan_progress {
+    uint64_t entries;        /* taken walk entries merged so far, counting
+                                the ones skipped by resuming: the value to
+                                resume from */
+    uint64_t files, bytes;   /* files merged so far and their sizes on disk
+                                (this run only) */
+    uint64_t files_total;    /* files and bytes the walk found so far; */
+    uint64_t bytes_total;    /* final once totals_final is set */
+    int totals_final;        /* the counting walk has finished */
+    const char *path;        /* the entry just merged; borrowed */
+    const gs_profile *profile;  /* the result so far: may be read (saved)
+                                   during the call, not kept */
+} gs_scan_progress;
+
+/* Called from the merging thread; nonzero cancels the scan (GS_ECANCELED).
+ * Calls never overlap. */
+typedef int (*gs_progress_fn)(void *ud, const gs_scan_progress *pr);
 
 typedef struct gs_scan_opts {
     gs_walk_opts walk;
     unsigned threads;          /* 0: the number of online CPUs */
+    const gs_limits *limits;   /* for reading files; NULL: the profile's
+                                  (a loaded profile keeps only its sketch
+                                  sizes, so pass the real ones) */
+    uint64_t split_bytes;      /* range size for splitting one file, at
+                                  least 128 KiB; 0: GS_SCAN_SPLIT_BYTES */
+    unsigned shard_index;      /* take shard shard_index of shard_count; */
+    unsigned shard_count;      /* 0 or 1: every entry */
+    uint64_t resume_entries;   /* skip this many taken entries (they are
+                                  merged in the profile already) */
+    const char *resume_last;   /* path of the last of them, or NULL: when
+                                  set, entry resume_entries - 1 must have
+                                  this path, else GS_EINVAL (tree changed) */
+    int count_totals;          /* walk the tree beside the scan to give the
+                                  hook totals (costs a second walk) */
     gs_progress_fn progress;   /* may be NULL */
     void *progress_ud;
     int32_t as_of_days;        /* days since 1970 after which a content
@@ -38,6 +85,10 @@ typedef struct gs_scan_opts {
  * cannot be read at all; problems below a root are defects in p. */
 gs_status gs_scan(const char *const *roots, size_t n_roots,
                   const gs_scan_opts *opts, gs_profile *p, gs_error *err);
+
+/* Whether relpath belongs to shard index of count (count 0 or 1: always).
+ * The rule above, exposed so tools and tests agree with the scan. */
+int gs_scan_in_shard(const char *relpath, unsigned index, unsigned count);
 
 #ifdef __cplusplus
 }

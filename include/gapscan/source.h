@@ -47,6 +47,12 @@ gs_status gs_source_open(const char *path, const gs_limits *lim,
 gs_status gs_source_read(gs_source *src, unsigned char *buf, size_t cap,
                          size_t *got, gs_error *err);
 
+/* Continue reading a plain (not compressed) file at offset (clamped to the
+ * size seen at open); bytes_in and bytes_out become offset. For reading one
+ * byte range of a big file (scan.h). GS_EINVAL for gzip; GS_EIO if lseek
+ * fails. */
+gs_status gs_source_seek(gs_source *src, uint64_t offset, gs_error *err);
+
 gs_compression gs_source_compression(const gs_source *src);
 uint64_t gs_source_size(const gs_source *src);    /* bytes on disk at open */
 int64_t gs_source_mtime(const gs_source *src);    /* seconds, UTC */

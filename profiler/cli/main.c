@@ -14,12 +14,14 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "gapscan/checkpoint.h"
 #include "gapscan/compare.h"
 #include "gapscan/document.h"
 #include "gapscan/parser.h"
 #include "gapscan/policy.h"
 #include "gapscan/report.h"
 #include "gapscan/scan.h"
+#include "scan_run.h"
 
 enum { EXIT_READY = 0, EXIT_NOT_READY = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
 
@@ -55,6 +57,16 @@ static const char usage_scan_opts[] =
     "                        otherwise the base name (fnmatch(3))\n"
     "      --follow-symlinks follow symbolic links (default: skip, report)\n"
     "  -q, --quiet           no progress or summary on stderr/stdout\n"
+    "      --progress=WHEN   progress on stderr: auto (when it is a\n"
+    "                        terminal; the default), always, never\n"
+    "      --checkpoint FILE save the partial result to FILE as the scan\n"
+    "                        goes; run the same command again to resume\n"
+    "                        from it (options must match); removed at the end\n"
+    "      --checkpoint-every N  entries between checkpoints (default 1000;\n"
+    "                        also every 60 s)\n"
+    "      --split-size SIZE cut plain JSON Lines files over 2 x SIZE into\n"
+    "                        ranges of SIZE for the workers (default 16M,\n"
+    "                        at least 1M; K/M/G suffixes)\n"
     "      --limit NAME=N    change a limit, e.g. max_depth=512 or\n"
     "                        max_field_bytes=4M (repeatable; the names and\n"
     "                        defaults are in docs/limits.md)\n"
@@ -66,7 +78,7 @@ static const char usage_audit[] =
     "usage: gapscan audit SANDBOX PRODUCTION [-o DIR] [--as-of YYYY-MM-DD]\n"
     "                     [--policy FILE]\n"
     "                     [-j N] [--include GLOB]... [--exclude GLOB]...\n"
-    "                     [--follow-symlinks] [-q]\n"
+    "                     [--follow-symlinks] [-q] [--checkpoint FILE]\n"
     "\n"
     "Profile the sandbox and production trees, compare them, judge the result\n"
     "under the readiness policy, and write DIR/report.json and DIR/report.md.\n"
@@ -81,19 +93,25 @@ static const char usage_audit[] =
 static const char usage_profile[] =
     "usage: gapscan profile PATH... -o FILE [-j N] [--include GLOB]...\n"
     "                       [--exclude GLOB]... [--follow-symlinks] [-q]\n"
+    "                       [--shard I/N] [--checkpoint FILE]\n"
     "\n"
     "Profile every file under the PATHs and save the profile as versioned\n"
     "JSON (docs/profile-format.md), for 'gapscan merge' and 'compare'.\n"
     "\n"
     "  -o, --output FILE     where to write the profile (required; '-' for\n"
-    "                        standard output)\n";
+    "                        standard output)\n"
+    "      --shard I/N       profile only shard I of N (0 <= I < N): the\n"
+    "                        files whose path below its root hashes to I\n"
+    "                        (docs/distributed.md); merge the N profiles\n"
+    "                        with 'gapscan merge'\n";
 
 static const char usage_merge[] =
     "usage: gapscan merge FILE... -o FILE\n"
     "\n"
-    "Merge saved profiles, in the order given, into one: counts add exactly,\n"
-    "sketches merge within their error. All inputs must use the same sketch\n"
-    "sizes.\n"
+    "Merge saved profiles (shards) into one, in the order given: counts add\n"
+    "exactly, sketches merge within their error, examples are the first\n"
+    "ones in that order. The same inputs in the same order give the same\n"
+    "bytes. All must use the same sketch sizes (docs/distributed.md).\n"
     "\n"
     "  -o, --output FILE     where to write the merged profile (required)\n";
 
@@ -155,8 +173,11 @@ typedef struct cli {
     const char *include[MAX_GLOBS], *exclude[MAX_GLOBS];
     size_t n_include, n_exclude;
     int follow, quiet, json;
-    int progress_tty;
-    struct timespec last_progress;
+    int progress;             /* -1 auto, 0 never, 1 always */
+    const char *checkpoint;   /* --checkpoint FILE */
+    uint64_t checkpoint_every;
+    unsigned shard_index, shard_count;
+    uint64_t split_bytes;     /* 0: the library's default */
     gs_limits lim;  /* defaults, then each --limit */
     const char *policy_path;  /* --policy; NULL: the built-in policy */
     int as_of_given;
@@ -195,7 +216,23 @@ static void today(char out[11])
 }
 
 enum { OPT_AS_OF = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_FOLLOW, OPT_JSON,
-       OPT_LIMIT, OPT_POLICY, OPT_XML_RECORD };
+       OPT_LIMIT, OPT_POLICY, OPT_XML_RECORD, OPT_PROGRESS, OPT_CHECKPOINT, OPT_CP_EVERY,
+       OPT_SHARD, OPT_SPLIT };
+
+/* A size with an optional K, M or G suffix (powers of 1024); 0 if bad. */
+static uint64_t parse_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'M' || *end == 'G')
+        shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 30;
+    if (errno || end == s || *s == '-' || (shift ? end[1] : *end) ||
+        v > (UINT64_MAX >> shift))
+        return 0;
+    return (uint64_t)v << shift;
+}
 
 /* Parse options; positional arguments are left at argv[optind..]. */
 static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
@@ -213,9 +250,16 @@ static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
         {"limit", required_argument, NULL, OPT_LIMIT},
         {"policy", required_argument, NULL, OPT_POLICY},
         {"xml-record", required_argument, NULL, OPT_XML_RECORD},
+        {"progress", required_argument, NULL, OPT_PROGRESS},
+        {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
+        {"checkpoint-every", required_argument, NULL, OPT_CP_EVERY},
+        {"shard", required_argument, NULL, OPT_SHARD},
+        {"split-size", required_argument, NULL, OPT_SPLIT},
         {NULL, 0, NULL, 0},
     };
     *done = 0;
+    c->progress = -1;
+    c->checkpoint_every = 1000;
     today(c->as_of);
     gs_limits_default(&c->lim);
     opterr = 0;
@@ -278,6 +322,42 @@ static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
         case OPT_FOLLOW:
             c->follow = 1;
             break;
+        case OPT_PROGRESS:
+            if (strcmp(optarg, "auto") == 0)
+                c->progress = -1;
+            else if (strcmp(optarg, "always") == 0)
+                c->progress = 1;
+            else if (strcmp(optarg, "never") == 0)
+                c->progress = 0;
+            else
+                return usage_error(c->cmd, "--progress wants auto, always or "
+                                   "never, not '%s'", optarg);
+            break;
+        case OPT_CHECKPOINT:
+            c->checkpoint = optarg;
+            break;
+        case OPT_CP_EVERY:
+            if ((c->checkpoint_every = parse_size(optarg)) == 0)
+                return usage_error(c->cmd, "--checkpoint-every wants a "
+                                   "number of entries, not '%s'", optarg);
+            break;
+        case OPT_SHARD: {
+            unsigned i, n;
+            char tail;
+            if (sscanf(optarg, "%u/%u%c", &i, &n, &tail) != 2 || n < 1 ||
+                n > 1000000 || i >= n)
+                return usage_error(c->cmd, "--shard wants I/N with "
+                                   "0 <= I < N, not '%s'", optarg);
+            c->shard_index = i;
+            c->shard_count = n;
+            break;
+        }
+        case OPT_SPLIT:
+            c->split_bytes = parse_size(optarg);
+            if (c->split_bytes < (1u << 20))
+                return usage_error(c->cmd, "--split-size wants a size of at "
+                                   "least 1M, not '%s'", optarg);
+            break;
         case OPT_JSON:
             c->json = 1;
             break;
@@ -305,27 +385,93 @@ static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
     return EXIT_READY;
 }
 
-/* ---- progress --------------------------------------------------------- */
+/* ---- scanning ---------------------------------------------------------- */
 
-static int on_progress(void *ud, uint64_t files, uint64_t bytes,
-                       const char *path)
+static int show_progress(const cli *c)
 {
-    cli *c = ud;
-    (void)path;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double dt = (double)(now.tv_sec - c->last_progress.tv_sec) +
-                (double)(now.tv_nsec - c->last_progress.tv_nsec) / 1e9;
-    if (dt < 0.2)
-        return 0;
-    c->last_progress = now;
-    fprintf(stderr, "\r  %llu files, %.1f MB", (unsigned long long)files,
-            (double)bytes / 1e6);
-    return 0;
+    return !c->quiet &&
+           (c->progress == 1 || (c->progress < 0 && isatty(STDERR_FILENO)));
 }
 
-static gs_status scan_tree(cli *c, const char *const *roots, size_t n,
-                           gs_profile *p, gs_error *err)
+/* The options a checkpoint must share with the run resuming it: everything
+ * that can change the profile. Threads, output, progress and policy cannot. */
+static char *checkpoint_key(const cli *c, const char *const *roots, size_t n,
+                            const char *const *root_names)
+{
+    gs_buf b = {0};
+    char line[4200];
+    const gs_limits *l = &c->lim;
+    int len = snprintf(line, sizeof line, "command=%s\nfollow_symlinks=%d\n"
+                       "shard=%u/%u\nsplit_size=%llu\nas_of=%s\n", c->cmd,
+                       c->follow, c->shard_index, c->shard_count,
+                       (unsigned long long)c->split_bytes, c->as_of);
+    int ok = gs_buf_append(&b, line, (size_t)len) == GS_OK;
+    for (size_t i = 0; i < n && ok; i++) {
+        len = snprintf(line, sizeof line, "root%s%s=%s\n",
+                       root_names ? "." : "", root_names ? root_names[i] : "",
+                       roots[i]);
+        ok = gs_buf_append(&b, line, (size_t)len) == GS_OK;
+    }
+    for (size_t i = 0; i < c->n_include + c->n_exclude && ok; i++) {
+        int inc = i < c->n_include;
+        len = snprintf(line, sizeof line, "%s=%s\n",
+                       inc ? "include" : "exclude",
+                       inc ? c->include[i] : c->exclude[i - c->n_include]);
+        ok = gs_buf_append(&b, line, (size_t)len) == GS_OK;
+    }
+    len = snprintf(line, sizeof line,
+                   "max_field_bytes=%zu\nmax_record_bytes=%zu\n"
+                   "max_columns=%zu\nmax_depth=%zu\nmax_paths=%zu\n"
+                   "max_examples=%zu\nmax_top_values=%zu\n"
+                   "max_doc_defects=%zu\nmax_value_bytes_kept=%zu\n"
+                   "max_inflate_ratio=%llu\nmax_inflated_bytes=%llu\n"
+                   "hll_lg_k=%u\nxml_record_path=%s",
+                   l->max_field_bytes, l->max_record_bytes, l->max_columns,
+                   l->max_depth, l->max_paths, l->max_examples,
+                   l->max_top_values, l->max_doc_defects,
+                   l->max_value_bytes_kept,
+                   (unsigned long long)l->max_inflate_ratio,
+                   (unsigned long long)l->max_inflated_bytes, l->hll_lg_k,
+                   l->xml_record_path ? l->xml_record_path : "(auto)");
+    ok = ok && gs_buf_append(&b, line, (size_t)len + 1) == GS_OK;
+    if (!ok)
+        gs_free(b.p);
+    return ok ? b.p : NULL;
+}
+
+/* Load c->checkpoint into cp if there is one and it fits key. Returns an
+ * exit code: EXIT_READY (resume or fresh start: see cp->key) or an error. */
+static int resume_from(const cli *c, gs_checkpoint *cp, const char *key)
+{
+    gs_error err = {0};
+    gs_status st = gs_checkpoint_load(c->checkpoint, cp, &err);
+    if (st == GS_ENOENT)
+        return EXIT_READY;
+    if (st != GS_OK) {
+        fprintf(stderr, "gapscan: %s\n", err.message);
+        return st == GS_ENOMEM || st == GS_EIO ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+    char diff[4096];
+    gs_checkpoint_key_diff(cp->key, key, diff, sizeof diff);
+    if (diff[0]) {
+        fprintf(stderr, "gapscan: %s: checkpoint made with other options "
+                "(%s); remove it to start over\n", c->checkpoint, diff);
+        gs_checkpoint_clear(cp);
+        return EXIT_USAGE;
+    }
+    if (!c->quiet)
+        fprintf(stderr, "gapscan: resuming from %s: %llu entries done%s\n",
+                c->checkpoint, (unsigned long long)cp->entries,
+                cp->side ? " on the production side" : "");
+    return EXIT_READY;
+}
+
+/* Scan roots into p as side `side` of the run described by cp (whose
+ * profiles[0..side-1] are the finished sides), resuming at resume entries. */
+static gs_status scan_tree(cli *c, const char *label,
+                           const char *const *roots, size_t n, gs_profile *p,
+                           gs_checkpoint *cp, uint64_t resume,
+                           const char *resume_last, gs_error *err)
 {
     gs_scan_opts o = {0};
     o.walk.include = c->include;
@@ -337,16 +483,21 @@ static gs_status scan_tree(cli *c, const char *const *roots, size_t n,
     int y, mo, d;
     if (sscanf(c->as_of, "%4d-%2d-%2d", &y, &mo, &d) == 3)
         o.as_of_days = gs_days_from_civil(y, mo, d);
-    int show = c->progress_tty && !c->quiet;
-    if (show) {
-        o.progress = on_progress;
-        o.progress_ud = c;
-        clock_gettime(CLOCK_MONOTONIC, &c->last_progress);
-    }
-    gs_status st = gs_scan(roots, n, &o, p, err);
-    if (show)
-        fputs("\r\033[K", stderr);
-    return st;
+    o.limits = &c->lim;
+    o.shard_index = c->shard_index;
+    o.shard_count = c->shard_count;
+    o.split_bytes = c->split_bytes;
+    o.resume_entries = resume;
+    o.resume_last = resume_last;
+    scan_run r = {0};
+    r.label = label;
+    r.show = show_progress(c);
+    r.tty = isatty(STDERR_FILENO);
+    r.checkpoint = c->checkpoint;
+    r.every = c->checkpoint_every;
+    r.every_seconds = 60;
+    r.cp = cp;
+    return scan_run_go(&r, roots, n, &o, p, err);
 }
 
 static int runtime_error(const gs_error *err, gs_status st)
@@ -363,7 +514,9 @@ static int runtime_error(const gs_error *err, gs_status st)
  * byte-identical whatever they were; arguments are shell-quoted. */
 static void record_command(cli *c, int argc, char **argv)
 {
-    static const char *const drop_arg[] = {"-j", "--jobs", "-o", "--output"};
+    static const char *const drop_arg[] = {"-j", "--jobs", "-o", "--output",
+                                           "--checkpoint",
+                                           "--checkpoint-every"};
     static const char *const drop[] = {"-q", "--quiet"};
     size_t n = (size_t)snprintf(c->command, sizeof c->command, "gapscan");
     for (int i = 0; i < argc && n < sizeof c->command; i++) {
@@ -458,6 +611,13 @@ static int load_policy(cli *c)
     return EXIT_READY;
 }
 
+/* A finished run no longer needs its checkpoint. */
+static void drop_checkpoint(const cli *c)
+{
+    if (c->checkpoint && unlink(c->checkpoint) != 0 && errno != ENOENT)
+        fprintf(stderr, "gapscan: %s: %s\n", c->checkpoint, strerror(errno));
+}
+
 static int cmd_audit(cli *c, int argc, char **argv)
 {
     int done, rc = parse(c, argc, argv, usage_audit, &done);
@@ -466,25 +626,60 @@ static int cmd_audit(cli *c, int argc, char **argv)
     if (argc - optind != 2)
         return usage_error("audit", "audit wants two paths, SANDBOX and "
                            "PRODUCTION%s", "");
+    if (c->shard_count > 1)
+        return usage_error("audit", "audit takes no --shard: profile the "
+                           "shards, merge them, then compare%s", "");
     if ((rc = load_policy(c)) != EXIT_READY)
         return rc;
-    gs_profile *p[2] = {gs_profile_new(&c->lim), gs_profile_new(&c->lim)};
+    static const char *const sides[] = {"sandbox", "production"};
+    const char *roots[2] = {argv[optind], argv[optind + 1]};
+    gs_checkpoint cp = {0};
+    char *key = checkpoint_key(c, roots, 2, sides);
+    gs_profile *p[2] = {NULL, NULL};
     rc = EXIT_RUNTIME;
-    if (!p[0] || !p[1]) {
+    if (!key) {
         fputs("gapscan: out of memory\n", stderr);
         goto out;
     }
+    if (c->checkpoint && (rc = resume_from(c, &cp, key)) != EXIT_READY)
+        goto out;
+    rc = EXIT_RUNTIME;
+    unsigned first = cp.key ? cp.side : 0;
     for (int side = 0; side < 2; side++) {
-        const char *root = argv[optind + side];
+        p[side] = cp.profiles[side] ? cp.profiles[side]
+                                    : gs_profile_new(&c->lim);
+        cp.profiles[side] = NULL;
+        if (!p[side]) {
+            fputs("gapscan: out of memory\n", stderr);
+            goto out;
+        }
+    }
+    gs_free(cp.key);
+    cp.key = key;
+    key = NULL;
+    for (unsigned side = first; side < 2; side++) {
         gs_error err = {0};
-        gs_status st = scan_tree(c, &root, 1, p[side], &err);
+        uint64_t resume = side == first ? cp.entries : 0;
+        char *last = side == first ? cp.last : NULL;
+        cp.side = side;
+        cp.last = NULL;
+        cp.profiles[0] = side > 0 ? p[0] : NULL;
+        gs_status st = scan_tree(c, sides[side], &roots[side], 1, p[side],
+                                 &cp, resume, last, &err);
+        gs_free(last);
+        cp.profiles[0] = NULL;
         if (st != GS_OK) {
             rc = runtime_error(&err, st);
             goto out;
         }
     }
     rc = judge_and_report(c, p[0], p[1], argv[optind], argv[optind + 1]);
+    if (rc == EXIT_READY || rc == EXIT_NOT_READY)
+        drop_checkpoint(c);
 out:
+    cp.profiles[0] = cp.profiles[1] = NULL;
+    gs_checkpoint_clear(&cp);
+    gs_free(key);
     gs_profile_free(p[0]);
     gs_profile_free(p[1]);
     return rc;
@@ -528,15 +723,40 @@ static int cmd_profile(cli *c, int argc, char **argv)
         return usage_error("profile", "profile wants at least one PATH%s", "");
     if (!c->output)
         return usage_error("profile", "profile wants -o FILE%s", "");
-    gs_profile *p = gs_profile_new(&c->lim);
+    const char *const *roots = (const char *const *)argv + optind;
+    size_t n = (size_t)(argc - optind);
+    gs_checkpoint cp = {0};
+    char *key = checkpoint_key(c, roots, n, NULL);
+    gs_profile *p = NULL;
+    rc = EXIT_RUNTIME;
+    if (!key) {
+        fputs("gapscan: out of memory\n", stderr);
+        goto out;
+    }
+    if (c->checkpoint && (rc = resume_from(c, &cp, key)) != EXIT_READY)
+        goto out;
+    p = cp.profiles[0] ? cp.profiles[0] : gs_profile_new(&c->lim);
+    cp.profiles[0] = NULL;
     if (!p) {
         fputs("gapscan: out of memory\n", stderr);
-        return EXIT_RUNTIME;
+        rc = EXIT_RUNTIME;
+        goto out;
     }
+    gs_free(cp.key);
+    cp.key = key;
+    key = NULL;
+    char *last = cp.last;
+    cp.last = NULL;
     gs_error err = {0};
-    gs_status st = scan_tree(c, (const char *const *)argv + optind,
-                             (size_t)(argc - optind), p, &err);
+    gs_status st = scan_tree(c, "profile", roots, n, p, &cp, cp.entries, last,
+                             &err);
+    gs_free(last);
     rc = st == GS_OK ? save_profile(p, c->output) : runtime_error(&err, st);
+    if (rc == EXIT_READY)
+        drop_checkpoint(c);
+out:
+    gs_checkpoint_clear(&cp);
+    gs_free(key);
     gs_profile_free(p);
     return rc;
 }
@@ -550,12 +770,18 @@ static int cmd_merge(cli *c, int argc, char **argv)
         return usage_error("merge", "merge wants at least one profile%s", "");
     if (!c->output)
         return usage_error("merge", "merge wants -o FILE%s", "");
+    /* Merging is deterministic but not associative for the sketches and
+     * keeps the first examples in merge order: the command line's order is
+     * the merge order (the recipes list shards by index, never by which
+     * finished first). */
+    size_t n = (size_t)(argc - optind);
+    const char *const *in = (const char *const *)argv + optind;
     gs_profile *acc = NULL;
     rc = EXIT_READY;
-    for (int i = optind; i < argc && rc == EXIT_READY; i++) {
+    for (size_t i = 0; i < n && rc == EXIT_READY; i++) {
         gs_error err = {0};
         gs_profile *p = NULL;
-        gs_status st = gs_profile_load(argv[i], &p, &err);
+        gs_status st = gs_profile_load(in[i], &p, &err);
         if (st != GS_OK) {
             fprintf(stderr, "gapscan: %s\n", err.message);
             rc = st == GS_ENOMEM || st == GS_EIO || st == GS_ENOENT
@@ -569,7 +795,7 @@ static int cmd_merge(cli *c, int argc, char **argv)
         st = gs_profile_merge(acc, p);
         gs_profile_free(p);
         if (st != GS_OK) {
-            fprintf(stderr, "gapscan: %s: %s\n", argv[i],
+            fprintf(stderr, "gapscan: %s: %s\n", in[i],
                     st == GS_EINVAL ? "made with different sketch sizes; "
                     "cannot merge" : gs_status_str(st));
             rc = st == GS_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
@@ -927,7 +1153,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
         if (strcmp(cmd, cmds[i].name) == 0) {
             cli c = {.cmd = cmds[i].name};
-            c.progress_tty = isatty(STDERR_FILENO);
             record_command(&c, argc - 1, argv + 1);
             int rc = cmds[i].run(&c, argc - 1, argv + 1);
             gs_policy_free(c.policy);

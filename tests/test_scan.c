@@ -1,0 +1,272 @@
+/* test_scan.c - the "scan" suite: shards, the progress hook, resuming,
+ * splitting one file into ranges, and checkpoint files.
+ *
+ * Trees and files are made at run time in a mkdtemp() directory. The
+ * end-to-end side (kill and resume, GNU parallel, Slurm) is in
+ * tests/e2e/checkpoint.sh and tests/e2e/shards.sh. */
+#include "gapscan/checkpoint.h"
+#include "gapscan/document.h"
+#include "gapscan/scan.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/gs_test_scan.XXXXXX";
+
+static void write_file(const char *name, const char *text, size_t copies)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    for (size_t i = 0; i < copies; i++)
+        fputs(text, f);
+    fclose(f);
+}
+
+static char *saved(const gs_profile *p)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    ck_assert_int_eq(gs_profile_save(p, m, NULL), GS_OK);
+    fclose(m);
+    return buf;
+}
+
+static gs_profile *scan_dir(const gs_scan_opts *o)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_profile *p = gs_profile_new(&lim);
+    const char *root = dir;
+    gs_error err = {0};
+    ck_assert_int_eq(gs_scan(&root, 1, o, p, &err), GS_OK);
+    return p;
+}
+
+START_TEST(every_path_is_in_exactly_one_shard)
+{
+    char rel[64];
+    for (unsigned n = 1; n <= 9; n++)
+        for (int k = 0; k < 500; k++) {
+            snprintf(rel, sizeof rel, "dir-%d/file-%d.csv", k % 13, k);
+            unsigned in = 0;
+            for (unsigned i = 0; i < n; i++)
+                in += (unsigned)gs_scan_in_shard(rel, i, n);
+            ck_assert_uint_eq(in, 1);
+        }
+    ck_assert(gs_scan_in_shard("x", 0, 0));
+}
+END_TEST
+
+static int count_calls(void *ud, const gs_scan_progress *pr)
+{
+    uint64_t *calls = ud;
+    ck_assert_uint_eq(pr->entries, *calls + 1);
+    ck_assert_ptr_nonnull(pr->profile);
+    return ++*calls == 3;  /* stop after the third entry */
+}
+
+START_TEST(progress_hook_sees_every_entry_and_can_stop)
+{
+    for (int i = 0; i < 6; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "t-%d.csv", i);
+        write_file(name, "a,b\n1,2\n", 1);
+    }
+    uint64_t calls = 0;
+    gs_scan_opts o = {0};
+    o.threads = 2;
+    o.progress = count_calls;
+    o.progress_ud = &calls;
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_profile *p = gs_profile_new(&lim);
+    const char *root = dir;
+    gs_error err = {0};
+    ck_assert_int_eq(gs_scan(&root, 1, &o, p, &err), GS_ECANCELED);
+    ck_assert_uint_eq(calls, 3);
+    gs_profile_free(p);
+}
+END_TEST
+
+START_TEST(resuming_gives_the_same_bytes)
+{
+    for (int i = 0; i < 20; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "r-%02d.csv", i);
+        write_file(name, i % 2 ? "id,v\n1,x\n2,y\n" : "id,v\n3,2.5\n", 1 + i);
+    }
+    gs_scan_opts o = {0};
+    o.threads = 3;
+    gs_profile *whole = scan_dir(&o);
+    /* The first 3 entries (one thread: the hook's stop is immediate), then
+     * the rest resumed into them on 3 threads. */
+    gs_scan_opts first = o;
+    uint64_t calls = 0;
+    first.threads = 1;
+    first.progress = count_calls;  /* stops after 3 */
+    first.progress_ud = &calls;
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_profile *part = gs_profile_new(&lim);
+    const char *root = dir;
+    gs_error err = {0};
+    ck_assert_int_eq(gs_scan(&root, 1, &first, part, &err), GS_ECANCELED);
+    gs_scan_opts rest = o;
+    rest.resume_entries = 3;
+    ck_assert_int_eq(gs_scan(&root, 1, &rest, part, &err), GS_OK);
+    char *a = saved(whole), *b = saved(part);
+    ck_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    /* A wrong last path is refused. */
+    rest.resume_last = "/nowhere";
+    gs_profile *q = gs_profile_new(&lim);
+    gs_error e2 = {0};
+    ck_assert_int_eq(gs_scan(&root, 1, &rest, q, &e2), GS_EINVAL);
+    ck_assert_ptr_nonnull(strstr(e2.message, "tree changed"));
+    gs_profile_free(q);
+    gs_profile_free(whole);
+    gs_profile_free(part);
+}
+END_TEST
+
+START_TEST(only_big_plain_utf8_json_lines_split)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    const uint64_t range = 128 * 1024;
+    write_file("big.jsonl", "{\"a\": 1, \"b\": \"caf\xc3\xa9\"}\n", 20000);
+    write_file("small.jsonl", "{\"a\": 1}\n", 100);
+    write_file("big.csv", "a,b\n1,2\n", 60000);
+    char path[512];
+    gs_doc_split *s = NULL;
+    snprintf(path, sizeof path, "%s/big.jsonl", dir);
+    ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, &s), GS_OK);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(gs_doc_split_ranges(s), (20000 * 25 + range - 1) / range);
+    gs_doc_split_free(s);
+    snprintf(path, sizeof path, "%s/small.jsonl", dir);
+    ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, &s), GS_OK);
+    ck_assert_ptr_null(s);
+    snprintf(path, sizeof path, "%s/big.csv", dir);
+    ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, &s), GS_OK);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(gs_doc_split_plan(path, &lim, 1000, &s), GS_EINVAL);
+
+    /* Any thread count: the same bytes; and the same counts as unsplit. */
+    gs_scan_opts o = {0};
+    o.walk.include = (const char *[]){"big.jsonl"};
+    o.walk.n_include = 1;
+    o.split_bytes = range;
+    char *first = NULL;
+    for (unsigned t = 1; t <= 4; t++) {
+        o.threads = t;
+        gs_profile *p = scan_dir(&o);
+        char *text = saved(p);
+        ck_assert_uint_eq(gs_profile_corpus(p)->records, 20000);
+        ck_assert_uint_eq(gs_profile_corpus(p)->lines, 20000);
+        ck_assert_uint_eq(gs_profile_corpus(p)->files, 1);
+        if (first)
+            ck_assert_str_eq(first, text);
+        else
+            first = text;
+        if (text != first)
+            free(text);
+        gs_profile_free(p);
+    }
+    free(first);
+}
+END_TEST
+
+START_TEST(checkpoints_round_trip_and_refuse_garbage)
+{
+    write_file("c.csv", "id,v\n1,x\n2,y\n", 1);
+    gs_scan_opts o = {0};
+    gs_profile *p = scan_dir(&o);
+    char path[512];
+    snprintf(path, sizeof path, "%s/run.ckpt", dir);
+    gs_checkpoint c = {0};
+    c.key = "command=profile\nroot=/x";
+    c.last = "/x/c.csv";
+    c.entries = 1;
+    c.side = 1;
+    c.profiles[0] = p;
+    c.profiles[1] = p;
+    gs_error err = {0};
+    ck_assert_int_eq(gs_checkpoint_save(path, &c, &err), GS_OK);
+    gs_checkpoint r;
+    ck_assert_int_eq(gs_checkpoint_load(path, &r, &err), GS_OK);
+    ck_assert_str_eq(r.key, c.key);
+    ck_assert_str_eq(r.last, c.last);
+    ck_assert_uint_eq(r.entries, 1);
+    ck_assert_uint_eq(r.side, 1);
+    char *a = saved(p), *b = saved(r.profiles[1]);
+    ck_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    gs_checkpoint_clear(&r);
+
+    char diff[256];
+    gs_checkpoint_key_diff("a=1\nb=2\nc=3", "a=1\nb=9\nc=3", diff, sizeof diff);
+    ck_assert_str_eq(diff, "b=2 (checkpoint) vs b=9 (now)");
+    gs_checkpoint_key_diff("a=1", "a=1", diff, sizeof diff);
+    ck_assert_str_eq(diff, "");
+
+    /* Cut short anywhere: refused, never misread. */
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    for (off_t cut = 0; cut < st.st_size; cut += st.st_size / 7 + 1) {
+        ck_assert_int_eq(truncate(path, cut), 0);
+        gs_error e = {0};
+        ck_assert_int_ne(gs_checkpoint_load(path, &r, &e), GS_OK);
+        ck_assert_ptr_null(r.key);
+    }
+    unlink(path);
+    ck_assert_int_eq(gs_checkpoint_load(path, &r, &err), GS_ENOENT);
+    gs_profile_free(p);
+}
+END_TEST
+
+static void clean_dir(void)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'/*", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static Suite *scan_suite(void)
+{
+    Suite *s = suite_create("scan");
+    TCase *tc = tcase_create("scan");
+    tcase_add_checked_fixture(tc, clean_dir, NULL);
+    tcase_add_test(tc, every_path_is_in_exactly_one_shard);
+    tcase_add_test(tc, progress_hook_sees_every_entry_and_can_stop);
+    tcase_add_test(tc, resuming_gives_the_same_bytes);
+    tcase_add_test(tc, only_big_plain_utf8_json_lines_split);
+    tcase_add_test(tc, checkpoints_round_trip_and_refuse_garbage);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir))
+        return 1;
+    SRunner *sr = srunner_create(scan_suite());
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        failed++;
+    return failed ? 1 : 0;
+}
