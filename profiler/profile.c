@@ -599,7 +599,8 @@ gs_field *gs__field_new(const char *collection, const char *path,
     f->null_tokens = gs_calloc(gs_null_token_count(), sizeof *f->null_tokens);
     f->hll = gs_hll_new(lim->hll_lg_k);
     f->top = gs_topk_new(lim->max_top_values, lim->max_value_bytes_kept);
-    if (!f->e.key || !f->null_tokens || !f->hll || !f->top) {
+    f->keys = gs_keyset_new(lim->max_examples, lim->max_value_bytes_kept);
+    if (!f->e.key || !f->null_tokens || !f->hll || !f->top || !f->keys) {
         gs__field_free(f);
         return NULL;
     }
@@ -614,6 +615,11 @@ gs_field *gs__field_new(const char *collection, const char *path,
     return f;
 }
 
+const gs_keyset *gs_field_keys(const gs_field *f)
+{
+    return f->keys;
+}
+
 void gs__field_free(gs_field *f)
 {
     if (!f)
@@ -623,6 +629,7 @@ void gs__field_free(gs_field *f)
     gs_hll_free(f->hll);
     gs_kll_free(f->num_kll);
     gs_topk_free(f->top);
+    gs_keyset_free(f->keys);
     gs_free(f->null_tokens);
     gs_free(f->e.key);
     gs_free(f);
@@ -712,6 +719,9 @@ gs_status gs_field_add(gs_field *f, const char *bytes, size_t len,
         if (st != GS_OK)
             return st;
         gs_topk_add(f->top, bytes, len, h, 1);
+        if ((vc.type == GS_VT_INTEGER || vc.type == GS_VT_STRING) &&
+            (st = gs_keyset_add(f->keys, h, bytes, len, path, loc)) != GS_OK)
+            return st;
     }
     if (!f->type_ex[vc.type].path)
         return gs__example_set(&f->type_ex[vc.type], path, loc, bytes, len,
@@ -852,6 +862,8 @@ static gs_status merge_field(gs_field *a, const gs_field *b)
         st = gs_hll_merge(a->hll, b->hll);
     if (st == GS_OK)
         st = gs_topk_merge(a->top, b->top);
+    if (st == GS_OK)
+        st = gs_keyset_merge(a->keys, b->keys);
     for (int t = 0; st == GS_OK && t < GS_VT__COUNT; t++)
         if (!a->type_ex[t].path && b->type_ex[t].path)
             st = example_copy(&a->type_ex[t], &b->type_ex[t]);
