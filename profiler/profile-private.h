@@ -1,5 +1,6 @@
 /* profile-private.h - the profile's insides, shared by profile.c (model and
- * merge) and profile_io.c (save and load); keys.c uses its example storage.
+ * merge) and profile_io.c (save and load); keys.c and assumptions.c use its
+ * example storage (gs__example_set/clear).
  * Nothing else includes this. */
 #ifndef GAPSCAN_PROFILE_PRIVATE_H
 #define GAPSCAN_PROFILE_PRIVATE_H
