@@ -48,6 +48,22 @@ const char *gs_assume_kind_name(gs_assume_kind k)
     return (unsigned)k < GS_ASSUME__COUNT ? kind_names[k] : "?";
 }
 
+const char *gs_assume_format_name(unsigned flag)
+{
+    switch (flag) {
+    case GS_FMT_UNPADDED:
+        return "unpadded";
+    case GS_FMT_DECIMAL_POINT:
+        return "decimal-point";
+    case GS_FMT_UNGROUPED:
+        return "ungrouped";
+    case GS_FMT_UNAMBIGUOUS_DATE:
+        return "unambiguous-date";
+    default:
+        return NULL;
+    }
+}
+
 /* ---- the set ------------------------------------------------------------ */
 
 static void assumption_clear(gs_assumption *a)

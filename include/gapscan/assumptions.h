@@ -102,6 +102,10 @@ enum {
     GS_FMT_UNAMBIGUOUS_DATE = 1u << 3 /* no dates with day/month unknown */
 };
 
+/* "unpadded", "decimal-point", "ungrouped", "unambiguous-date"; NULL for
+ * anything else. */
+const char *gs_assume_format_name(unsigned flag);
+
 typedef struct gs_assumption {
     gs_assume_kind kind;
     char *collection;
