@@ -412,6 +412,8 @@ static void infer_field(infer_ctx *x, const gs_field *f)
         for (int t = GS_VT_BOOL; t < GS_VT__COUNT; t++)
             if (s.types[t])
                 a->types |= 1u << t;
+        if (a->types & 1u << GS_VT_DECIMAL)  /* decimals admit integers */
+            a->types |= 1u << GS_VT_INTEGER;
         grade(x, a, o->min_values);
     }
     if (s.count > 0 && s.types[GS_VT_NULL] == 0)
@@ -1106,10 +1108,13 @@ gs_status gs_assumptions_check(gs_assumptions *s, const gs_profile *sandbox,
 {
     check_ctx x = {.c = c, .o = gs_comparison_opts(c), .sb = sandbox,
                    .pr = production, .s = s};
+    s->max_examples = gs_profile_limits(production)->max_examples;
     for (size_t i = 0; i < s->n; i++) {
         x.a = &s->items[i];
         for (size_t k = 0; k < x.a->n_examples; k++)
             gs__example_clear(&x.a->examples[k]);
+        gs_free(x.a->examples);
+        x.a->examples = NULL;
         x.a->n_examples = 0;
         x.a->check = x.a->kind == GS_ASSUME_PRESENT ? "schema.field_missing"
                                                     : check_id(x.a->kind);
