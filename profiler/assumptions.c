@@ -29,7 +29,6 @@
  * Invariants: see assumptions.h. */
 #include "assumptions-private.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,42 +264,6 @@ static uint64_t non_null(const gs_field_stats *s)
     return s->count - s->types[GS_VT_NULL];
 }
 
-/* The path's last name, lower-cased, looks like an identifier's: "id",
- * "key", "uuid", "guid", "sku", "code", "ref", or ends in one after '_',
- * '-' or a lower-to-upper case change ("ticket_id", "customerId", "order_no",
- * "invoice_number"). */
-int gs__assume_key_name(const char *path)
-{
-    static const char *const whole[] = {"id", "key", "uuid", "guid", "sku",
-                                        "code", "ref"};
-    static const char *const tails[] = {"id", "key", "uuid", "guid", "sku",
-                                        "code", "ref", "no", "number", "nr"};
-    const char *name = path;
-    for (const char *p = path; *p; p++)
-        if (*p == '.' || *p == '/' || *p == '@' || *p == ']')
-            name = p + 1;
-    char low[64];
-    size_t n = strcspn(name, "[");
-    if (n == 0 || n >= sizeof low)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)tolower((unsigned char)name[i]);
-    low[n] = '\0';
-    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
-        if (strcmp(low, whole[i]) == 0)
-            return 1;
-    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
-        size_t t = strlen(tails[i]);
-        if (n <= t || strcmp(low + n - t, tails[i]) != 0)
-            continue;
-        char before = name[n - t - 1], first = name[n - t];
-        if (before == '_' || before == '-' ||
-            (islower((unsigned char)before) && isupper((unsigned char)first)))
-            return 1;
-    }
-    return 0;
-}
-
 /* The layout of a collection from its fields: any "doc." or "/" path is
  * flat; values the format typed (JSON kinds) make a tree; else a table. */
 static gs_assume_layout layout_of(const gs_profile *p, const char *coll)
@@ -354,7 +317,7 @@ static int sandbox_unique(const gs_field *f, const gs_field_stats *s)
 {
     uint64_t nn = non_null(s);
     if (nn < 2 || s->types[GS_VT_INTEGER] + s->types[GS_VT_STRING] != nn ||
-        !gs__assume_key_name(s->path))
+        !gs_keys_name_like(s->path))
         return 0;
     const gs_keyset *k = gs_field_keys(f);
     if (gs_keyset_exact(k) && gs_keyset_values(k) == nn)

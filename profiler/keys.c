@@ -9,6 +9,7 @@
  * (profile-private.h), so they are cut and freed like every other example. */
 #include "gapscan/keys.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,4 +284,36 @@ gs_status gs_keyset_decode(gs_keyset *k, const char *text, size_t len)
     k->values += dups;
     k->duplicates = dups;
     return GS_OK;
+}
+
+int gs_keys_name_like(const char *path)
+{
+    static const char *const whole[] = {"id", "key", "uuid", "guid", "sku",
+                                        "code", "ref"};
+    static const char *const tails[] = {"id", "key", "uuid", "guid", "sku",
+                                        "code", "ref", "no", "number", "nr"};
+    const char *name = path;
+    for (const char *p = path; *p; p++)
+        if (*p == '.' || *p == '/' || *p == '@' || *p == ']')
+            name = p + 1;
+    char low[64];
+    size_t n = strcspn(name, "[");
+    if (n == 0 || n >= sizeof low)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)name[i]);
+    low[n] = '\0';
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+        if (strcmp(low, whole[i]) == 0)
+            return 1;
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+        size_t t = strlen(tails[i]);
+        if (n <= t || strcmp(low + n - t, tails[i]) != 0)
+            continue;
+        char before = name[n - t - 1], first = name[n - t];
+        if (before == '_' || before == '-' ||
+            (islower((unsigned char)before) && isupper((unsigned char)first)))
+            return 1;
+    }
+    return 0;
 }

@@ -599,8 +599,7 @@ gs_field *gs__field_new(const char *collection, const char *path,
     f->null_tokens = gs_calloc(gs_null_token_count(), sizeof *f->null_tokens);
     f->hll = gs_hll_new(lim->hll_lg_k);
     f->top = gs_topk_new(lim->max_top_values, lim->max_value_bytes_kept);
-    f->keys = gs_keyset_new(lim->max_examples, lim->max_value_bytes_kept);
-    if (!f->e.key || !f->null_tokens || !f->hll || !f->top || !f->keys) {
+    if (!f->e.key || !f->null_tokens || !f->hll || !f->top) {
         gs__field_free(f);
         return NULL;
     }
@@ -610,6 +609,13 @@ gs_field *gs__field_new(const char *collection, const char *path,
     f->e.key[f->e.key_len] = '\0';
     f->collection = f->e.key;
     f->path = f->e.key + clen + 1;
+    /* exact repeats only for fields named like identifiers (keys.h) */
+    if (gs_keys_name_like(f->path) &&
+        !(f->keys = gs_keyset_new(lim->max_examples,
+                                  lim->max_value_bytes_kept))) {
+        gs__field_free(f);
+        return NULL;
+    }
     f->len_min = UINT64_MAX;
     f->max_value_bytes = lim->max_value_bytes_kept;
     return f;
@@ -719,7 +725,7 @@ gs_status gs_field_add(gs_field *f, const char *bytes, size_t len,
         if (st != GS_OK)
             return st;
         gs_topk_add(f->top, bytes, len, h, 1);
-        if ((vc.type == GS_VT_INTEGER || vc.type == GS_VT_STRING) &&
+        if (f->keys && (vc.type == GS_VT_INTEGER || vc.type == GS_VT_STRING) &&
             (st = gs_keyset_add(f->keys, h, bytes, len, path, loc)) != GS_OK)
             return st;
     }
@@ -862,7 +868,7 @@ static gs_status merge_field(gs_field *a, const gs_field *b)
         st = gs_hll_merge(a->hll, b->hll);
     if (st == GS_OK)
         st = gs_topk_merge(a->top, b->top);
-    if (st == GS_OK)
+    if (st == GS_OK && a->keys && b->keys)
         st = gs_keyset_merge(a->keys, b->keys);
     for (int t = 0; st == GS_OK && t < GS_VT__COUNT; t++)
         if (!a->type_ex[t].path && b->type_ex[t].path)

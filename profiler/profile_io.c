@@ -168,18 +168,20 @@ static gs_status gen_field(yajl_gen g, const gs_field *f)
     }
     gs_free(items);
     yajl_gen_array_close(g);
-    char *keys = NULL;
-    if (gs_keyset_encode(f->keys, &keys) != GS_OK)
-        return GS_ENOMEM;
-    gen_key_str(g, "keys", keys);
-    gs_free(keys);
-    size_t n_rep;
-    const gs_example *rep = gs_keyset_examples(f->keys, &n_rep);
-    gen_str(g, "key_repeats");
-    yajl_gen_array_open(g);
-    for (size_t i = 0; i < n_rep; i++)
-        gen_example(g, &rep[i]);
-    yajl_gen_array_close(g);
+    if (f->keys) {
+        char *keys = NULL;
+        if (gs_keyset_encode(f->keys, &keys) != GS_OK)
+            return GS_ENOMEM;
+        gen_key_str(g, "keys", keys);
+        gs_free(keys);
+        size_t n_rep;
+        const gs_example *rep = gs_keyset_examples(f->keys, &n_rep);
+        gen_str(g, "key_repeats");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < n_rep; i++)
+            gen_example(g, &rep[i]);
+        yajl_gen_array_close(g);
+    }
     gen_str(g, "examples");
     yajl_gen_map_open(g);
     for (int t = 0; t < GS_VT__COUNT; t++) {
@@ -511,11 +513,14 @@ static int load_defects(loader *L, yajl_val arr, gs_profile *p)
     return 1;
 }
 
-/* The exact key set (keys.h) and its repeats; a profile written before
- * sets existed has none, and its fields answer "not exact". */
+/* The exact key set (keys.h) and its repeats, for fields named like keys;
+ * a profile written before sets existed has none, and its key fields
+ * answer "not exact". */
 static int load_keys(loader *L, yajl_val r, gs_field *f)
 {
     yajl_val kv = get(r, "keys"), rep = get(r, "key_repeats");
+    if (!f->keys)
+        return kv || rep ? bad(L, "keys on a field not named like a key") : 1;
     if ((kv && !YAJL_IS_STRING(kv)) || (rep && !YAJL_IS_ARRAY(rep)))
         return bad(L, "keys");
     const char *text = kv ? YAJL_GET_STRING(kv) : "keys1:off";

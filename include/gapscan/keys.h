@@ -19,7 +19,10 @@
  *      column and value), the first max_examples in merge order. Repeats
  *      found only by a merge (the two copies in different files) are counted
  *      but carry no example: a set keeps hashes, not values or places.
- *   4. Hash collisions: two different values with one 64-bit hash would
+ *   4. Only fields named like identifiers get a set (gs_keys_name_like):
+ *      uniqueness is assumed of nothing else, and free text would fill sets
+ *      for no use. Memory is then at most ~1 MiB per key-named field.
+ *   5. Hash collisions: two different values with one 64-bit hash would
  *      count as one repeat; at 65,536 values the chance is below 1e-9.
  */
 #ifndef GAPSCAN_KEYS_H
@@ -35,6 +38,12 @@ extern "C" {
 #define GS_KEYS_MAX_DUPLICATES 1024u
 
 typedef struct gs_keyset gs_keyset;
+
+/* 1 when the path's last name, lower-cased, looks like an identifier's:
+ * "id", "key", "uuid", "guid", "sku", "code", "ref", or ends in one of
+ * those or "no", "number", "nr" after '_', '-' or a lower-to-upper case
+ * change ("ticket_id", "customerId", "order_no", "invoice_number"). */
+int gs_keys_name_like(const char *path);
 
 /* An empty, exact set keeping up to max_examples repeats, each value cut
  * to max_value_bytes. NULL on ENOMEM. */
@@ -69,8 +78,8 @@ gs_status gs_keyset_add_example(gs_keyset *k, const char *path,
                                 const gs_loc *loc, const char *value,
                                 size_t len);
 
-/* The field's set; NULL when the field has none (a profile saved before
- * sets existed). Defined in profile.c. */
+/* The field's set; NULL when its name is not an identifier's. Defined in
+ * profile.c. */
 const gs_keyset *gs_field_keys(const gs_field *f);
 
 #ifdef __cplusplus
