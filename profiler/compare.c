@@ -7,13 +7,11 @@
  *                                      as files affected on each side
  *   encoding                           encodings production has and the
  *                                      sandbox never had; line-ending styles
- *   schema                             collections and fields the sandbox
- *                                      had and production lacks; presence
- *                                      drops; nulls in never-null fields;
- *                                      types never seen in the sandbox;
- *                                      values outside a small sandbox
- *                                      domain; numeric range; uniqueness;
- *                                      fields new in production
+ *   schema                             every assumption the sandbox
+ *                                      implies (assumptions.c: collections,
+ *                                      fields, presence, types, nulls,
+ *                                      ranges, domains, keys, lengths,
+ *                                      nesting), or those of a schema file
  *   format                             padding the sandbox never showed;
  *                                      per field (check_formats, below):
  *                                      date patterns, decimal styles,
@@ -22,13 +20,18 @@
  *                                      where the sandbox used one; codes
  *                                      with leading zeros; formats the
  *                                      sandbox never had
- * Assumptions resting on fewer than opts.min_values sandbox values are not
- * checked (they would be guesses), except that a field exists at all.
+ *   coverage, drift, volume, staleness (sections below)
+ * Format flags resting on fewer than opts.min_values sandbox values are not
+ * checked (they would be guesses); weak schema assumptions are checked and
+ * their findings marked weak (assumptions.h).
  *
  * Invariants: see compare.h. */
 #include "gapscan/compare.h"
 
+#include "gapscan/assumptions.h"
 #include "gapscan/drift.h"
+
+#include "compare-private.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -49,6 +52,7 @@ struct gs_comparison {
     gs_field_drift *drift;
     size_t n_drift;
     gs_volume_row volume[7];
+    gs_assumptions *assumptions;  /* checked, with results */
     gs_status st;  /* first allocation failure */
 };
 
@@ -95,19 +99,10 @@ static char *xstrdup(gs_comparison *c, const char *s)
     return d;
 }
 
-static gs_finding *add(gs_comparison *c, const char *check,
-                       const char *dimension, const char *scope,
-                       const char *unit, double sb, double pr,
-                       const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 8, 9)))
-#endif
-    ;
-
-static gs_finding *add(gs_comparison *c, const char *check,
-                       const char *dimension, const char *scope,
-                       const char *unit, double sb, double pr,
-                       const char *fmt, ...)
+static gs_finding *vadd(gs_comparison *c, const char *check,
+                        const char *dimension, const char *scope,
+                        const char *unit, double sb, double pr,
+                        const char *fmt, va_list ap)
 {
     size_t same = 0;
     for (size_t i = 0; i < c->n; i++)
@@ -125,10 +120,7 @@ static gs_finding *add(gs_comparison *c, const char *check,
         c->cap = cap;
     }
     char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     gs_finding *f = &c->findings[c->n++];
     memset(f, 0, sizeof *f);
     f->check = xstrdup(c, check);
@@ -141,6 +133,45 @@ static gs_finding *add(gs_comparison *c, const char *check,
     f->threshold = NAN;
     f->severity = GS_SEV_WARN;
     return f;
+}
+
+static gs_finding *add(gs_comparison *c, const char *check,
+                       const char *dimension, const char *scope,
+                       const char *unit, double sb, double pr,
+                       const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 8, 9)))
+#endif
+    ;
+
+static gs_finding *add(gs_comparison *c, const char *check,
+                       const char *dimension, const char *scope,
+                       const char *unit, double sb, double pr,
+                       const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gs_finding *f = vadd(c, check, dimension, scope, unit, sb, pr, fmt, ap);
+    va_end(ap);
+    return f;
+}
+
+gs_finding *gs__compare_add(gs_comparison *c, const char *check,
+                            const char *dimension, const char *scope,
+                            const char *unit, double sb, double pr,
+                            const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gs_finding *f = vadd(c, check, dimension, scope, unit, sb, pr, fmt, ap);
+    va_end(ap);
+    return f;
+}
+
+void gs__compare_fail(gs_comparison *c, gs_status st)
+{
+    if (c->st == GS_OK)
+        c->st = st;
 }
 
 static const char *const check_ids[] = {
@@ -168,6 +199,7 @@ static const char *const check_ids[] = {
     "schema.collection_missing",
     "schema.enum_new_values",
     "schema.field_missing",
+    "schema.length_exceeded",
     "schema.new_field",
     "schema.nulls_appeared",
     "schema.presence_dropped",
@@ -219,6 +251,12 @@ static void evidence(gs_comparison *c, gs_finding *f, const gs_example *ex)
     e->loc = ex->loc;
     e->value = xstrdup(c, ex->value);
     e->detail = xstrdup(c, ex->detail);
+}
+
+void gs__compare_evidence(gs_comparison *c, gs_finding *f,
+                          const gs_example *ex)
+{
+    evidence(c, f, ex);
 }
 
 static void evidence_value(gs_comparison *c, gs_finding *f, const char *value,
@@ -295,15 +333,6 @@ static void build_dists(gs_comparison *c)
             qsort(c->dists[d].rows, c->dists[d].n, sizeof *c->dists[d].rows,
                   row_key_cmp);
     }
-}
-
-static const gs_dist_row *dist_find(const gs_comparison *c, int d,
-                                    const char *key)
-{
-    for (size_t i = 0; i < c->dists[d].n; i++)
-        if (strcmp(c->dists[d].rows[i].key, key) == 0)
-            return &c->dists[d].rows[i];
-    return NULL;
 }
 
 /* ---- checks ------------------------------------------------------------- */
@@ -407,194 +436,26 @@ static uint64_t non_null(const gs_field_stats *s)
     return s->count - s->types[GS_VT_NULL];
 }
 
-static void check_collections(gs_comparison *c)
-{
-    for (size_t i = 0; i < c->dists[3].n; i++) {
-        const gs_dist_row *r = &c->dists[3].rows[i];
-        if (r->sandbox == 0 || r->production > 0)
-            continue;
-        char scope[300];
-        snprintf(scope, sizeof scope, "collection %s", r->key);
-        add(c, "schema.collection_missing", "schema", scope, "files",
-            (double)r->sandbox, 0,
-            "the sandbox has %llu file%s of \"%s\"; production has none",
-            (unsigned long long)r->sandbox, r->sandbox == 1 ? "" : "s",
-            r->key);
-    }
-}
-
-static int in_topk(const gs_topk_item *items, size_t n, const gs_topk_item *x)
-{
-    for (size_t i = 0; i < n; i++)
-        if (items[i].hash == x->hash)
-            return 1;
-    return 0;
-}
-
-static void check_enum(gs_comparison *c, const gs_field_stats *s,
-                       const gs_field_stats *p, const char *scope)
-{
-    const gs_compare_opts *o = &c->opts;
-    size_t cap = gs_topk_capacity(s->top);
-    if (non_null(s) < o->enum_min_values || s->distinct > (double)o->enum_max_distinct)
-        return;
-    gs_topk_item *si = gs_calloc(cap, sizeof *si);
-    size_t pcap = gs_topk_capacity(p->top);
-    gs_topk_item *pi = gs_calloc(pcap, sizeof *pi);
-    if (!si || !pi) {
-        c->st = GS_ENOMEM;
-        goto out;
-    }
-    size_t ns = gs_topk_items(s->top, si, cap);
-    size_t np = gs_topk_items(p->top, pi, pcap);
-    /* The domain is known only if the sandbox sketch never overflowed. */
-    if (ns >= cap || ns == 0)
-        goto out;
-    uint64_t new_values = 0, new_kinds = 0;
-    for (size_t i = 0; i < np; i++)
-        if (!in_topk(si, ns, &pi[i])) {
-            new_values += pi[i].count - pi[i].error;
-            new_kinds++;
-        }
-    if (new_kinds == 0)
-        goto out;
-    gs_finding *f = add(c, "schema.enum_new_values", "schema", scope,
-                        "values", (double)ns, (double)new_kinds,
-                        "the sandbox used %zu distinct values; production "
-                        "has at least %llu other values in %llu+ records "
-                        "(%.1f%% of its non-null values)",
-                        ns, (unsigned long long)new_kinds,
-                        (unsigned long long)new_values,
-                        100.0 * share(new_values, non_null(p)));
-    for (size_t i = 0; f && i < np; i++)
-        if (!in_topk(si, ns, &pi[i]))
-            evidence_value(c, f, pi[i].value, pi[i].len, pi[i].count);
-out:
-    gs_free(si);
-    gs_free(pi);
-}
-
-static void check_field(gs_comparison *c, const gs_field *sf,
-                        const gs_field *pf)
-{
-    const gs_compare_opts *o = &c->opts;
-    gs_field_stats s, p;
-    gs_field_stats_get(sf, &s);
-    char scope[600];
-    snprintf(scope, sizeof scope, "field %s:%s", s.collection, s.path);
-    uint64_t s_recs = gs_profile_collection_records(c->sides[0].profile,
-                                                    s.collection);
-    uint64_t p_recs = gs_profile_collection_records(c->sides[1].profile,
-                                                    s.collection);
-    double s_presence = share(s.present, s_recs);
-    if (!pf) {
-        if (p_recs > 0 && s_presence >= o->required_presence)
-            add(c, "schema.field_missing", "schema", scope, "share of records",
-                s_presence, 0,
-                "present in %.1f%% of sandbox records; in none of %llu "
-                "production records", 100 * s_presence,
-                (unsigned long long)p_recs);
-        return;
-    }
-    gs_field_stats_get(pf, &p);
-    double p_presence = share(p.present, p_recs);
-    if (s_recs && p_recs && s_presence >= o->required_presence &&
-        p_presence < s_presence - o->presence_drop)
-        add(c, "schema.presence_dropped", "schema", scope, "share of records",
-            s_presence, p_presence,
-            "present in %.1f%% of sandbox records but %.1f%% of production "
-            "records", 100 * s_presence, 100 * p_presence);
-    if (non_null(&s) < o->min_values)
-        return;
-
-    double p_null = share(p.types[GS_VT_NULL], p.count);
-    if (s.types[GS_VT_NULL] == 0 && p_null > o->null_share) {
-        gs_finding *f = add(c, "schema.nulls_appeared", "schema", scope,
-                            "share of values", 0, p_null,
-                            "never empty or null in %llu sandbox values; "
-                            "%llu of %llu production values (%.1f%%) are",
-                            (unsigned long long)s.count,
-                            (unsigned long long)p.types[GS_VT_NULL],
-                            (unsigned long long)p.count, 100 * p_null);
-        evidence(c, f, &p.type_examples[GS_VT_NULL]);
-    }
-    for (int t = GS_VT_BOOL; t < GS_VT__COUNT; t++) {
-        double ps = share(p.types[t], non_null(&p));
-        if (s.types[t] != 0 || p.types[t] == 0 || ps <= o->new_type_share)
-            continue;
-        /* An integer where decimals were expected is a narrower value,
-         * not a new type. */
-        if (t == GS_VT_INTEGER && s.types[GS_VT_DECIMAL] > 0)
-            continue;
-        int dom = GS_VT_BOOL;
-        for (int u = GS_VT_BOOL; u < GS_VT__COUNT; u++)
-            if (s.types[u] > s.types[dom])
-                dom = u;
-        gs_finding *f = add(c, "schema.type_changed", "schema", scope,
-                            "share of values", 0, ps,
-                            "sandbox values are %s (%.0f%%); %llu production "
-                            "values (%.1f%%) are %s",
-                            gs_vtype_name((gs_vtype)dom),
-                            100 * share(s.types[dom], non_null(&s)),
-                            (unsigned long long)p.types[t], 100 * ps,
-                            gs_vtype_name((gs_vtype)t));
-        evidence(c, f, &p.type_examples[t]);
-    }
-    check_enum(c, &s, &p, scope);
-    if (s.numbers >= o->min_values && p.numbers > 0 &&
-        (p.num_min < s.num_min || p.num_max > s.num_max))
-        add(c, "schema.range_exceeded", "schema", scope, "value",
-            s.num_max, p.num_max,
-            "sandbox values lie in [%g, %g]; production reaches [%g, %g]",
-            s.num_min, s.num_max, p.num_min, p.num_max);
-    /* Keys are integers or codes; dates and amounts are unique by chance. */
-    int key_like = s.types[GS_VT_INTEGER] + s.types[GS_VT_STRING] ==
-                   non_null(&s);
-    if (key_like && non_null(&s) >= o->min_values &&
-        s.distinct >= 0.99 * (double)non_null(&s) &&
-        non_null(&p) >= o->min_values &&
-        p.distinct < 0.97 * (double)non_null(&p))
-        add(c, "schema.unique_violated", "schema", scope, "distinct share",
-            share((uint64_t)s.distinct, non_null(&s)),
-            share((uint64_t)p.distinct, non_null(&p)),
-            "unique in the sandbox (%llu values); production has ~%.0f "
-            "distinct among %llu values, so ~%.0f repeat",
-            (unsigned long long)non_null(&s), p.distinct,
-            (unsigned long long)non_null(&p),
-            (double)non_null(&p) - p.distinct);
-
-    /* Decimal commas, grouping and ambiguous dates: see check_formats. */
-    if (s.padded == 0 && p.padded > 0)
-        add(c, "format.padding", "format", scope, "values", 0,
-            (double)p.padded, "%llu production values have leading or "
-            "trailing spaces; no sandbox value did",
-            (unsigned long long)p.padded);
-}
-
-static void check_fields(gs_comparison *c)
+/* Padding a field never showed in the sandbox and production does (the
+ * schema checks are assumptions.c, the other formats check_formats). */
+static void check_field_formats(gs_comparison *c)
 {
     const gs_profile *sb = c->sides[0].profile, *pr = c->sides[1].profile;
     for (size_t i = 0; i < gs_profile_field_count(sb); i++) {
-        const gs_field *sf = gs_profile_field_at(sb, i);
-        gs_field_stats s;
-        gs_field_stats_get(sf, &s);
-        check_field(c, sf, gs_profile_field_find(pr, s.collection, s.path));
-    }
-    for (size_t i = 0; i < gs_profile_field_count(pr); i++) {
-        gs_field_stats p;
-        gs_field_stats_get(gs_profile_field_at(pr, i), &p);
-        const gs_dist_row *r = dist_find(c, 3, p.collection);
-        if (!r || r->sandbox == 0 ||
-            gs_profile_field_find(sb, p.collection, p.path))
+        gs_field_stats s, p;
+        gs_field_stats_get(gs_profile_field_at(sb, i), &s);
+        const gs_field *pf = gs_profile_field_find(pr, s.collection, s.path);
+        if (!pf || non_null(&s) < c->opts.min_values)
             continue;
+        gs_field_stats_get(pf, &p);
         char scope[600];
-        snprintf(scope, sizeof scope, "field %s:%s", p.collection, p.path);
-        gs_finding *f = add(c, "schema.new_field", "schema", scope, "values",
-                            0, (double)p.count,
-                            "not in the sandbox; %llu production values",
-                            (unsigned long long)p.count);
-        for (int t = 0; t < GS_VT__COUNT && f && f->n_evidence == 0; t++)
-            evidence(c, f, &p.type_examples[t]);
+        snprintf(scope, sizeof scope, "field %s:%s", s.collection, s.path);
+        /* decimal commas, grouping and ambiguous dates: check_formats */
+        if (s.padded == 0 && p.padded > 0)
+            add(c, "format.padding", "format", scope, "values", 0,
+                (double)p.padded, "%llu production values have leading or "
+                "trailing spaces; no sandbox value did",
+                (unsigned long long)p.padded);
     }
 }
 
@@ -693,6 +554,11 @@ static void staleness(gs_comparison *c)
         (unsigned long long)o->stale_days, p->age_p50, sb);
 }
 
+const gs_assumptions *gs_comparison_assumptions(const gs_comparison *c)
+{
+    return c->assumptions;
+}
+
 /* ---- distribution drift ------------------------------------------------- */
 
 static gs_field_drift *drift_row(gs_comparison *c, const gs_field_stats *s)
@@ -716,6 +582,14 @@ static gs_field_drift *drift_row(gs_comparison *c, const gs_field_stats *s)
     }
     c->n_drift++;
     return r;
+}
+
+static int in_topk(const gs_topk_item *items, size_t n, const gs_topk_item *x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (items[i].hash == x->hash)
+            return 1;
+    return 0;
 }
 
 /* Categorical: both sides' top values aligned by identity, plus one cell
@@ -1323,8 +1197,15 @@ gs_status gs_compare(const gs_profile *sandbox, const gs_profile *production,
     build_dists(c);
     check_defects(c);
     check_encodings(c);
-    check_collections(c);
-    check_fields(c);
+    gs_status st = opts && opts->assumptions
+                       ? ((c->assumptions = gs_assumptions_clone(
+                               opts->assumptions)) ? GS_OK : GS_ENOMEM)
+                       : gs_assumptions_infer(sandbox, &c->opts,
+                                              &c->assumptions);
+    if (st == GS_OK)
+        st = gs_assumptions_check(c->assumptions, sandbox, production, c);
+    gs__compare_fail(c, st);
+    check_field_formats(c);
     check_coverage(c);
     check_drift(c);
     volume(c);
@@ -1332,7 +1213,7 @@ gs_status gs_compare(const gs_profile *sandbox, const gs_profile *production,
     check_formats(c);
     gs_comparison_sort(c);
     if (c->st != GS_OK) {
-        gs_status st = c->st;
+        st = c->st;
         gs_comparison_free(c);
         return st;
     }
@@ -1364,6 +1245,7 @@ void gs_comparison_free(gs_comparison *c)
         gs_free(c->drift[i].path);
     }
     gs_free(c->drift);
+    gs_assumptions_free(c->assumptions);
     for (int d = 0; d < 7; d++) {
         for (size_t i = 0; i < c->dists[d].n; i++)
             gs_free(c->dists[d].rows[i].key);

@@ -1,8 +1,11 @@
 /* profile-private.h - the profile's insides, shared by profile.c (model and
- * merge) and profile_io.c (save and load). Nothing else includes this. */
+ * merge) and profile_io.c (save and load); keys.c and assumptions.c use its
+ * example storage (gs__example_set/clear).
+ * Nothing else includes this. */
 #ifndef GAPSCAN_PROFILE_PRIVATE_H
 #define GAPSCAN_PROFILE_PRIVATE_H
 
+#include "gapscan/keys.h"
 #include "gapscan/kll.h"
 #include "gapscan/profile.h"
 
@@ -57,6 +60,7 @@ struct gs_field {
     gs_hll *hll;
     gs_kll *num_kll;         /* quantiles of numbers; NULL until the first */
     gs_topk *top;
+    gs_keyset *keys;         /* exact repeats of integers/strings (keys.h) */
     gs_example type_ex[GS_VT__COUNT];
     size_t max_value_bytes;
     uint64_t formats[GS_VFMT__COUNT];

@@ -636,9 +636,21 @@ gs_field *gs__field_new(const char *collection, const char *path,
     f->e.key[f->e.key_len] = '\0';
     f->collection = f->e.key;
     f->path = f->e.key + clen + 1;
+    /* exact repeats only for fields named like identifiers (keys.h) */
+    if (gs_keys_name_like(f->path) &&
+        !(f->keys = gs_keyset_new(lim->max_examples,
+                                  lim->max_value_bytes_kept))) {
+        gs__field_free(f);
+        return NULL;
+    }
     f->len_min = UINT64_MAX;
     f->max_value_bytes = lim->max_value_bytes_kept;
     return f;
+}
+
+const gs_keyset *gs_field_keys(const gs_field *f)
+{
+    return f->keys;
 }
 
 void gs__field_free(gs_field *f)
@@ -658,6 +670,7 @@ void gs__field_free(gs_field *f)
     gs_hll_free(f->hll);
     gs_kll_free(f->num_kll);
     gs_topk_free(f->top);
+    gs_keyset_free(f->keys);
     gs_free(f->null_tokens);
     gs_free(f->e.key);
     gs_free(f);
@@ -871,6 +884,9 @@ gs_status gs_field_add(gs_field *f, const char *bytes, size_t len,
         if (st != GS_OK)
             return st;
         gs_topk_add(f->top, bytes, len, h, 1);
+        if (f->keys && (vc.type == GS_VT_INTEGER || vc.type == GS_VT_STRING) &&
+            (st = gs_keyset_add(f->keys, h, bytes, len, path, loc)) != GS_OK)
+            return st;
     }
     gs_status st = add_format_and_shape(f, bytes, len, &vc, path, loc);
     if (st != GS_OK)
@@ -1113,6 +1129,8 @@ static gs_status merge_field(gs_field *a, const gs_field *b)
         st = gs_hll_merge(a->hll, b->hll);
     if (st == GS_OK)
         st = gs_topk_merge(a->top, b->top);
+    if (st == GS_OK && a->keys && b->keys)
+        st = gs_keyset_merge(a->keys, b->keys);
     for (int t = 0; st == GS_OK && t < GS_VT__COUNT; t++)
         if (!a->type_ex[t].path && b->type_ex[t].path)
             st = example_copy(&a->type_ex[t], &b->type_ex[t]);

@@ -216,6 +216,20 @@ static gs_status gen_field(yajl_gen g, const gs_field *f)
     }
     gs_free(items);
     yajl_gen_array_close(g);
+    if (f->keys) {
+        char *keys = NULL;
+        if (gs_keyset_encode(f->keys, &keys) != GS_OK)
+            return GS_ENOMEM;
+        gen_key_str(g, "keys", keys);
+        gs_free(keys);
+        size_t n_rep;
+        const gs_example *rep = gs_keyset_examples(f->keys, &n_rep);
+        gen_str(g, "key_repeats");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < n_rep; i++)
+            gen_example(g, &rep[i]);
+        yajl_gen_array_close(g);
+    }
     gen_str(g, "examples");
     yajl_gen_map_open(g);
     for (int t = 0; t < GS_VT__COUNT; t++) {
@@ -655,6 +669,35 @@ static int load_formats(loader *L, yajl_val r, gs_field *f)
     return 1;
 }
 
+/* The exact key set (keys.h) and its repeats, for fields named like keys;
+ * a profile written before sets existed has none, and its key fields
+ * answer "not exact". */
+static int load_keys(loader *L, yajl_val r, gs_field *f)
+{
+    yajl_val kv = get(r, "keys"), rep = get(r, "key_repeats");
+    if (!f->keys)
+        return kv || rep ? bad(L, "keys on a field not named like a key") : 1;
+    if ((kv && !YAJL_IS_STRING(kv)) || (rep && !YAJL_IS_ARRAY(rep)))
+        return bad(L, "keys");
+    const char *text = kv ? YAJL_GET_STRING(kv) : "keys1:off";
+    gs_status st = gs_keyset_decode(f->keys, text, strlen(text));
+    if (st == GS_EFORMAT)
+        return bad(L, "keys");
+    for (size_t i = 0; st == GS_OK && rep && i < rep->u.array.len; i++) {
+        gs_example ex = {0};
+        if (!load_example(L, rep->u.array.values[i], &ex, f->max_value_bytes))
+            return 0;
+        st = gs_keyset_add_example(f->keys, ex.path, &ex.loc, ex.value,
+                                   ex.value ? strlen(ex.value) : 0);
+        gs__example_clear(&ex);
+    }
+    if (st != GS_OK) {
+        L->st = gs_error_set(L->err, st, "%s: out of memory", L->path);
+        return 0;
+    }
+    return 1;
+}
+
 static int load_field(loader *L, yajl_val r, gs_profile *p)
 {
     const char *coll = get_str(L, r, "collection");
@@ -762,6 +805,8 @@ static int load_field(loader *L, yajl_val r, gs_profile *p)
                             count, error) != GS_OK)
             return bad(L, "top item");
     }
+    if (!load_keys(L, r, f))
+        return 0;
     yajl_val ex = get(r, "examples");
     if (!ex || !YAJL_IS_OBJECT(ex))
         return bad(L, "examples");

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "gapscan/assumptions.h"
 #include "gapscan/drift.h"
 #include "gapscan/sketch.h"
 
@@ -210,6 +211,116 @@ static void json_drift(yajl_gen g, const gs_comparison *c)
     yajl_gen_array_close(g);
 }
 
+/* The assumptions the comparison checked (assumptions.h): per assumption
+ * what is assumed, the evidence and strength, and production's violations
+ * with their examples. */
+static void json_assumptions(yajl_gen g, const gs_comparison *c)
+{
+    const gs_assumptions *as = gs_comparison_assumptions(c);
+    jk(g, "assumptions");
+    yajl_gen_map_open(g);
+    jk(g, "source");
+    js(g, as ? gs_assumptions_source(as) : NULL);
+    jk(g, "items");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; as && i < gs_assumptions_count(as); i++) {
+        const gs_assumption *a = gs_assumptions_at(as, i);
+        yajl_gen_map_open(g);
+        jk(g, "collection");
+        js(g, a->collection);
+        jk(g, "path");
+        js(g, a->path);
+        jk(g, "kind");
+        js(g, gs_assume_kind_name(a->kind));
+        jk(g, "assumed");
+        yajl_gen_map_open(g);
+        switch (a->kind) {
+        case GS_ASSUME_PRESENT:
+            jd(g, "presence", a->presence);
+            break;
+        case GS_ASSUME_TYPE:
+            jk(g, "types");
+            yajl_gen_array_open(g);
+            for (int t = 0; t < GS_VT__COUNT; t++)
+                if (a->types & 1u << t)
+                    js(g, gs_vtype_name((gs_vtype)t));
+            yajl_gen_array_close(g);
+            break;
+        case GS_ASSUME_RANGE:
+            jd(g, "min", a->min);
+            jd(g, "max", a->max);
+            break;
+        case GS_ASSUME_MAX_LENGTH:
+            ju(g, "max_length", a->max_len);
+            break;
+        case GS_ASSUME_FIELDS:
+        case GS_ASSUME_ENUM:
+            jk(g, a->kind == GS_ASSUME_ENUM ? "values" : "fields");
+            yajl_gen_array_open(g);
+            for (size_t k = 0; k < a->n_values; k++)
+                js(g, a->values[k]);
+            yajl_gen_array_close(g);
+            break;
+        case GS_ASSUME_FORMAT:
+            jk(g, "format");
+            yajl_gen_array_open(g);
+            for (unsigned b = 1; b && b <= a->format; b <<= 1)
+                if ((a->format & b) && gs_assume_format_name(b))
+                    js(g, gs_assume_format_name(b));
+            yajl_gen_array_close(g);
+            break;
+        case GS_ASSUME_NESTED:
+            jk(g, "container");
+            js(g, a->nested == 'a' ? "array" : "object");
+            break;
+        default:
+            break;
+        }
+        yajl_gen_map_close(g);
+        jk(g, "evidence");
+        yajl_gen_map_open(g);
+        ju(g, "support", a->support);
+        jd(g, "unseen", a->unseen);
+        jk(g, "method");
+        js(g, a->method);
+        yajl_gen_map_close(g);
+        jk(g, "strength");
+        js(g, a->declared ? "declared" : a->weak ? "weak" : "strong");
+        jk(g, "check");
+        js(g, a->check);
+        jk(g, "checked");
+        yajl_gen_bool(g, a->checked);
+        ju(g, "checked_n", a->checked_n);
+        ju(g, "violations", a->violations);
+        jd(g, "violation_rate", a->checked_n ? (double)a->violations /
+                                               (double)a->checked_n : NAN);
+        jk(g, "violations_estimated");
+        yajl_gen_bool(g, a->violations_estimated);
+        jk(g, "new_in_production");
+        yajl_gen_bool(g, a->new_in_production);
+        jk(g, "examples");
+        yajl_gen_array_open(g);
+        for (size_t k = 0; k < a->n_examples; k++) {
+            const gs_example *e = &a->examples[k];
+            yajl_gen_map_open(g);
+            jk(g, "path");
+            js(g, e->path[0] ? e->path : NULL);
+            ju(g, "line", e->loc.line);
+            ju(g, "col", e->loc.col);
+            ju(g, "record", e->loc.record);
+            jk(g, "value");
+            js(g, e->value);
+            jk(g, "detail");
+            js(g, e->detail);
+            yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    yajl_gen_map_close(g);
+}
+
 /* A finding's stable id: 16 hex digits of XXH3(check NUL scope), the same
  * whenever the same check fires on the same scope. */
 static const char *finding_id(const gs_finding *f, char out[17])
@@ -392,6 +503,7 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     yajl_gen_map_close(g);
 
     json_drift(g, c);
+    json_assumptions(g, c);
 
     uint64_t counts[3] = {0};
     size_t nf = gs_comparison_finding_count(c);

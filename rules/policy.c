@@ -20,7 +20,8 @@
  * listed in owned_thresholds) or, for other checks, downgrades a finding
  * whose production value is at or below it to info. Waivers mark matching
  * findings waived until their expiry; an expired waiver adds a failing
- * finding that names it.
+ * finding that names it. A finding resting on a weak assumption
+ * (gs_finding.weak) is capped at warn.
  */
 #include "gapscan/policy.h"
 
@@ -808,6 +809,9 @@ gs_status gs_policy_apply(const gs_policy *p, gs_comparison *c,
             }
             break;
         }
+        /* A weakly supported assumption informs; it never fails alone. */
+        if (f->weak && f->severity == GS_SEV_FAIL)
+            f->severity = GS_SEV_WARN;
         for (size_t w = 0; w < p->n_waivers; w++) {
             const gs_policy_waiver *wv = &p->waivers[w];
             if (fnmatch(wv->check, f->check, 0) == 0 &&

@@ -26,6 +26,8 @@ extern "C" {
 
 #define GS_COMPARE_MAX_PER_CHECK 200
 
+struct gs_assumptions;
+
 typedef enum gs_severity {
     GS_SEV_INFO = 0,
     GS_SEV_WARN,
@@ -54,6 +56,8 @@ typedef struct gs_finding {
     double threshold;    /* what the policy compared against (NAN: none) */
     gs_severity severity;
     int waived;          /* set by the policy */
+    int weak;            /* rests on a weakly supported assumption
+                            (assumptions.h): the policy caps it at warn */
     size_t n_evidence;
     gs_evidence *evidence;
 } gs_finding;
@@ -117,6 +121,9 @@ typedef struct gs_compare_opts {
                                    1970); 0: no staleness checks */
     uint64_t stale_days;        /* older content than this is stale */
     double price_per_mtok;      /* ingest price per million tokens; NAN */
+    /* The schema assumptions to check (assumptions.h), borrowed; NULL:
+     * inferred from the sandbox profile. */
+    const struct gs_assumptions *assumptions;
 } gs_compare_opts;
 
 void gs_compare_opts_default(gs_compare_opts *o);

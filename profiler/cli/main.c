@@ -15,6 +15,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "gapscan/checkpoint.h"
+#include "gapscan/assumptions.h"
 #include "gapscan/compare.h"
 #include "gapscan/document.h"
 #include "gapscan/parser.h"
@@ -42,6 +43,9 @@ static const char usage_main[] =
     "  inspect [--json] PATH...   one file's facts\n"
     "  policy show | check FILE...\n"
     "                             print the built-in policy, validate yours\n"
+    "  schema infer SANDBOX... -o FILE | check FILE...\n"
+    "                             write the sandbox's assumptions as JSON\n"
+    "                             Schema / Table Schema, validate edited ones\n"
     "  help [COMMAND]             this text, or a command's\n"
     "\n"
     "exit status: 0 ready, 1 not ready, 2 usage or policy error,\n"
@@ -88,7 +92,10 @@ static const char usage_audit[] =
     "      --as-of DATE      judge ages as of DATE (default: the policy's\n"
     "                        as_of, else today, UTC)\n"
     "      --policy FILE     judge with this YAML policy (default: the\n"
-    "                        built-in one; see 'gapscan policy show')\n";
+    "                        built-in one; see 'gapscan policy show')\n"
+    "      --assumptions FILE  check the assumptions of this schema file\n"
+    "                        ('gapscan schema infer') instead of those\n"
+    "                        inferred from the sandbox\n";
 
 static const char usage_profile[] =
     "usage: gapscan profile PATH... -o FILE [-j N] [--include GLOB]...\n"
@@ -126,6 +133,7 @@ static const char usage_compare[] =
     "      --as-of DATE      judge ages as of DATE (default: the policy's\n"
     "                        as_of, else today, UTC)\n"
     "      --policy FILE     judge with this YAML policy (default: built-in)\n"
+    "      --assumptions FILE  check this schema file's assumptions\n"
     "  -q, --quiet           no summary on standard output\n";
 
 static const char usage_policy[] =
@@ -138,6 +146,22 @@ static const char usage_policy[] =
     "FILE:LINE:COL: message (exit 2). Unknown keys, unknown checks, bad\n"
     "dates, anchors and aliases are errors. Use a policy with\n"
     "'gapscan audit --policy FILE'. The format: docs/policy.md.\n";
+
+static const char usage_schema[] =
+    "usage: gapscan schema infer SANDBOX... -o FILE [--policy FILE]\n"
+    "                            [-j N] [--include GLOB]... [--exclude GLOB]...\n"
+    "       gapscan schema check FILE...\n"
+    "\n"
+    "'infer' profiles the SANDBOX trees and writes every assumption they imply\n"
+    "(fields, presence, types, nulls, ranges, domains, keys, lengths, formats,\n"
+    "nesting) with its evidence, as one JSON file: a Frictionless Table Schema\n"
+    "per CSV collection, a JSON Schema 2020-12 per other collection. Review it,\n"
+    "correct it, commit it, and audit with '--assumptions FILE'. The policy's\n"
+    "thresholds decide what is inferred. 'check' validates edited files and\n"
+    "prints each one's first error as FILE: JSON-PATH: message (exit 2).\n"
+    "The format: docs/assumptions.md.\n"
+    "\n"
+    "  -o, --output FILE     where to write (required; '-' for standard output)\n";
 
 static const char usage_inspect[] =
     "usage: gapscan inspect [--json] [--as-of YYYY-MM-DD] PATH...\n"
@@ -180,6 +204,8 @@ typedef struct cli {
     uint64_t split_bytes;     /* 0: the library's default */
     gs_limits lim;  /* defaults, then each --limit */
     const char *policy_path;  /* --policy; NULL: the built-in policy */
+    const char *assumptions_path;  /* --assumptions; NULL: inferred */
+    gs_assumptions *assumptions;   /* loaded with the policy */
     int as_of_given;
     gs_policy *policy;        /* loaded before any scanning */
     char command[2048];       /* the command line, for the packet */
@@ -217,7 +243,7 @@ static void today(char out[11])
 
 enum { OPT_AS_OF = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_FOLLOW, OPT_JSON,
        OPT_LIMIT, OPT_POLICY, OPT_XML_RECORD, OPT_PROGRESS, OPT_CHECKPOINT, OPT_CP_EVERY,
-       OPT_SHARD, OPT_SPLIT };
+       OPT_SHARD, OPT_SPLIT, OPT_ASSUMPTIONS };
 
 /* A size with an optional K, M or G suffix (powers of 1024); 0 if bad. */
 static uint64_t parse_size(const char *s)
@@ -255,6 +281,7 @@ static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
         {"checkpoint-every", required_argument, NULL, OPT_CP_EVERY},
         {"shard", required_argument, NULL, OPT_SHARD},
         {"split-size", required_argument, NULL, OPT_SPLIT},
+        {"assumptions", required_argument, NULL, OPT_ASSUMPTIONS},
         {NULL, 0, NULL, 0},
     };
     *done = 0;
@@ -309,6 +336,9 @@ static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
                                    "path such as /catalog/book, not '%s'",
                                    optarg);
             c->lim.xml_record_path = optarg;
+            break;
+        case OPT_ASSUMPTIONS:
+            c->assumptions_path = optarg;
             break;
         case OPT_INCLUDE:
         case OPT_EXCLUDE: {
@@ -560,6 +590,7 @@ static int judge_and_report(cli *c, const gs_profile *sb, const gs_profile *pr,
     if (sscanf(c->as_of, "%4d-%2d-%2d", &y, &mo, &d) == 3)
         opts.as_of_days = gs_days_from_civil(y, mo, d);
     opts.price_per_mtok = gs_policy_price_per_mtok(c->policy);
+    opts.assumptions = c->assumptions;
     gs_status st = gs_compare(sb, pr, &opts, &cmp);
     if (st == GS_OK)
         st = gs_policy_apply(c->policy, cmp, c->as_of);
@@ -608,6 +639,12 @@ static int load_policy(cli *c)
     }
     if (!c->as_of_given && gs_policy_as_of(c->policy))
         memcpy(c->as_of, gs_policy_as_of(c->policy), 11);
+    if (c->assumptions_path &&
+        (st = gs_assumptions_load(c->assumptions_path, &c->assumptions,
+                                  &err)) != GS_OK) {
+        fprintf(stderr, "gapscan: %s\n", err.message);
+        return st == GS_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+    }
     return EXIT_READY;
 }
 
@@ -867,6 +904,95 @@ static int cmd_policy(cli *c, int argc, char **argv)
                    gs_policy_sha256(p));
         gs_policy_free(p);
     }
+    return rc;
+}
+
+/* ---- schema ------------------------------------------------------------- */
+
+/* Write a to path ('-': standard output) through a temporary file. */
+static int write_assumptions(const gs_assumptions *a, const char *path,
+                             gs_error *err)
+{
+    if (strcmp(path, "-") == 0) {
+        gs_status st = gs_assumptions_save(a, stdout, err);
+        return st == GS_OK ? EXIT_READY : runtime_error(err, st);
+    }
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        fprintf(stderr, "gapscan: %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return EXIT_RUNTIME;
+    }
+    gs_status st = gs_assumptions_save(a, f, err);
+    if (fclose(f) != 0 && st == GS_OK)
+        st = gs_error_errno(err, GS_EIO, errno, path);
+    if (st == GS_OK && rename(tmp, path) != 0)
+        st = gs_error_errno(err, GS_EIO, errno, path);
+    if (st != GS_OK) {
+        unlink(tmp);
+        return runtime_error(err, st);
+    }
+    return EXIT_READY;
+}
+
+/* 'schema infer': profile the sandbox, infer, write the file (atomically
+ * unless '-'); 'schema check': load each file, report its first error. */
+static int cmd_schema(cli *c, int argc, char **argv)
+{
+    int done, rc = parse(c, argc, argv, usage_schema, &done);
+    if (rc || done)
+        return rc;
+    const char *verb = optind < argc ? argv[optind] : NULL;
+    if (verb && strcmp(verb, "check") == 0 && argc - optind >= 2) {
+        for (int i = optind + 1; i < argc; i++) {
+            gs_assumptions *a = NULL;
+            gs_error err = {0};
+            gs_status st = gs_assumptions_load(argv[i], &a, &err);
+            if (st != GS_OK) {
+                fprintf(stderr, "%s\n", err.message);
+                rc = st == GS_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+            } else if (c->output && argc - optind == 2) {
+                rc = write_assumptions(a, c->output, &err);
+            } else if (!c->quiet) {
+                printf("%s: ok: %zu assumptions\n", argv[i],
+                       gs_assumptions_count(a));
+            }
+            gs_assumptions_free(a);
+        }
+        return rc;
+    }
+    if (!verb || strcmp(verb, "infer") != 0 || argc - optind < 2)
+        return usage_error("schema", "schema wants 'infer SANDBOX... -o FILE' "
+                           "or 'check FILE...'%s", "");
+    if (!c->output)
+        return usage_error("schema", "schema infer wants -o FILE%s", "");
+    if (c->checkpoint)
+        return usage_error("schema", "schema infer takes no --checkpoint%s",
+                           "");
+    if ((rc = load_policy(c)) != EXIT_READY)
+        return rc;
+    gs_profile *p = gs_profile_new(&c->lim);
+    gs_assumptions *a = NULL;
+    gs_error err = {0};
+    gs_status st = p ? scan_tree(c, "sandbox",
+                                 (const char *const *)argv + optind + 1,
+                                 (size_t)(argc - optind - 1), p, NULL, 0,
+                                 NULL, &err)
+                     : GS_ENOMEM;
+    gs_compare_opts opts;
+    gs_policy_compare_opts(c->policy, &opts);
+    if (st == GS_OK)
+        st = gs_assumptions_infer(p, &opts, &a);
+    rc = st != GS_OK ? runtime_error(&err, st)
+                     : write_assumptions(a, c->output, &err);
+    if (rc == EXIT_READY && !c->quiet && strcmp(c->output, "-") != 0)
+        printf("%s: %zu assumptions\n", c->output, gs_assumptions_count(a));
+    gs_assumptions_free(a);
+    gs_profile_free(p);
     return rc;
 }
 
@@ -1140,6 +1266,7 @@ int main(int argc, char **argv)
         {"compare", cmd_compare, usage_compare},
         {"inspect", cmd_inspect, usage_inspect},
         {"policy", cmd_policy, usage_policy},
+        {"schema", cmd_schema, usage_schema},
     };
     if (strcmp(cmd, "help") == 0) {
         for (size_t i = 0; argc > 2 && i < sizeof cmds / sizeof *cmds; i++)
@@ -1156,6 +1283,7 @@ int main(int argc, char **argv)
             record_command(&c, argc - 1, argv + 1);
             int rc = cmds[i].run(&c, argc - 1, argv + 1);
             gs_policy_free(c.policy);
+            gs_assumptions_free(c.assumptions);
             return rc;
         }
     return usage_error(NULL, "unknown command '%s'", cmd);

@@ -4,7 +4,7 @@
 expect_exit "--version exits 0" 0 "$GS_BIN" --version
 check "--version names the version" grep -q '^gapscan [0-9]' "$TMP/out"
 expect_exit "--help exits 0" 0 "$GS_BIN" --help
-for cmd in audit profile merge compare inspect; do
+for cmd in audit profile merge compare inspect schema; do
     expect_exit "$cmd --help exits 0" 0 "$GS_BIN" "$cmd" --help
     check "$cmd --help shows its usage" grep -q "usage: gapscan $cmd" "$TMP/out"
 done
