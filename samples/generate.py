@@ -1670,6 +1670,8 @@ EXPECT = [
     ("*/google-shopping.xml", "xml_undeclared_entity",
      ["xml.entity_undeclared"]),
     ("*/katalog-2017.xml", "xml_external_entity", ["xml.entity_refused"]),
+    ("*/katalog-2017.xml", "iso_8859_1_declared",
+     ["encoding.new_encoding@ISO-8859-1", "staleness.resaved"]),
     ("*/chat-transcripts-2026-10.json", "json_lone_surrogate",
      ["json.lone_surrogate"]),
     ("*/chat-transcripts-2026-11.json", "json_truncated", ["json.truncated"]),
