@@ -2,7 +2,11 @@
 """Generate the gapscan sample corpus: samples/sandbox and samples/production.
 
 Scenario: a support-assistant AI pilot. The sandbox is the clean, recent,
-curated subset the pilot was built on; production is the messy whole.
+curated subset the pilot was built on (tables, help pages, a product feed);
+production is the messy file share (old and re-encoded pages, feeds and
+exports of old tools, renamed fields, new codes, broken files). The prose is
+in kbtext.py. EXPECT below says which findings each planted problem must
+produce; tests/e2e/audit.sh checks them.
 
 Python 3 standard library only. Deterministic: a fixed seed, no clock, no
 environment; running it twice gives byte-identical files (gzip headers carry
@@ -961,13 +965,12 @@ def stamp(date_s, hh=9, mm=30):
 
 def sandbox_kb(rng):
     """Twelve current HTML pages and five Markdown articles, all edited
-    between June and November 2026. Returns ({rel: text}, page dates)."""
-    files, dates = {}, {}
+    between June and November 2026. Returns {rel: text}."""
+    files = {}
     products = ["Aurora", "Brio", "Crema", "All machines"]
     for k, (slug, title, summary, sections) in enumerate(ARTICLES):
         pub = dt.date(2024, 3, 1) + dt.timedelta(days=rng.randrange(600))
         mod = dt.date(2026, 6, 1) + dt.timedelta(days=rng.randrange(172))
-        dates[slug] = (pub, mod)
         files["kb/%s.html" % slug] = html_page(
             title, summary, sections, published=stamp(pub.isoformat()),
             modified=stamp(mod.isoformat(), 10 + k % 6, 5 * k % 60),
@@ -976,16 +979,15 @@ def sandbox_kb(rng):
             product=products[k % 4])
     for slug, title, cat, sections in MD_ARTICLES:
         mod = dt.date(2026, 6, 1) + dt.timedelta(days=rng.randrange(172))
-        dates[slug] = (None, mod)
         files["kb/%s.md" % slug] = md_page(
             [("title", title), ("category", cat),
              ("owner", "support-content@brewline.example"),
              ("updated", mod.isoformat()), ("reviewed", "true")],
             title, sections)
-    return files, dates
+    return files
 
 
-def production_kb(rng, sb_files, sb_dates, planted):
+def production_kb(rng, sb_files, planted):
     """The help centre's file share: today's pages, older and archived
     pages, legacy pages in other encodings, and exports from old tools."""
     out = {}
@@ -1482,12 +1484,12 @@ def generate(root):
     files.update(broken_files(rng, oct_t + nov_t, planted))
 
     # pages, feeds, exports
-    sb_kb, sb_dates = sandbox_kb(rng)
+    sb_kb = sandbox_kb(rng)
     files.update({"sandbox/" + k: v for k, v in sb_kb.items()})
     files["sandbox/macros.csv"] = macros_csv(rng)
     files["sandbox/feeds/product-feed.xml"] = product_feed(
         rng, sb_products, False)
-    files.update(production_kb(rng, sb_kb, sb_dates, planted))
+    files.update(production_kb(rng, sb_kb, planted))
     feed_products = sb_products + [p for p in products if p["sku"] not in sb_skus][:280]
     files["production/feeds/product-feed.xml"] = product_feed(
         rng, feed_products, True, planted)
