@@ -2,7 +2,11 @@
 """Generate the gapscan sample corpus: samples/sandbox and samples/production.
 
 Scenario: a support-assistant AI pilot. The sandbox is the clean, recent,
-curated subset the pilot was built on; production is the messy whole.
+curated subset the pilot was built on (tables, help pages, a product feed);
+production is the messy file share (old and re-encoded pages, feeds and
+exports of old tools, renamed fields, new codes, broken files). The prose is
+in kbtext.py. EXPECT below says which findings each planted problem must
+produce; tests/e2e/audit.sh checks them.
 
 Python 3 standard library only. Deterministic: a fixed seed, no clock, no
 environment; running it twice gives byte-identical files (gzip headers carry
@@ -17,7 +21,9 @@ Usage:  python3 samples/generate.py [--check]
 """
 
 import datetime as dt
+import fnmatch
 import gzip
+import html
 import io
 import json
 import os
@@ -27,7 +33,15 @@ import sys
 import tempfile
 import unicodedata
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kbtext import (ARTICLES, CHATS, FAQ_2015, FRENCH, GERMAN, LEGACY,  # noqa: E402
+                    MACROS, MD_ARTICLES, TIPS_2009)
+
 SEED = 20261115
+# The scenario's "today": the audit runs on 2026-11-27, and the November
+# export holds tickets up to the day before.
+CUTOFF = dt.datetime(2026, 11, 27)
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # --------------------------------------------------------------------------
@@ -203,6 +217,18 @@ class Planted:
 
     def set(self, path, problem, **kw):
         self.files.setdefault(path, {})[problem] = kw
+
+    def expect(self, path, problem, *checks):
+        """The findings a planted problem must produce: "check@scope" is a
+        finding with that check id and exact scope; a bare "check" is a
+        defect with that code in this very file (and a finding with that
+        check id in the report)."""
+        p = self.files[path][problem]
+        for c in checks:
+            check, _, scope = c.partition("@")
+            p.setdefault("expect", []).append(
+                {"check": check, "scope": scope} if scope
+                else {"check": check, "file": path})
 
 
 def write(root, rel, data):
@@ -571,21 +597,38 @@ def tickets_2019(rng, customers, products, planted):
 
 
 def tickets_2021_legacy(rng, customers, products, planted):
-    rel = "production/tickets/tickets-2021-legacy.csv"
+    rel = "production/tickets/tickets-2021.csv"
     tf = TextFile()
     tf.row(["id", "created", "customer", "state", "priority", "product_sku",
             "subject", "csat", "resolution_hours"])
     n = 600
     times = sorted(rand_time(rng, dt.datetime(2021, 3, 1),
                              dt.datetime(2021, 9, 30)) for _ in range(n))
+    # The legacy tool wrote subjects without escaping quotes.
+    raw_subject = {211: 'Display shows 5" crack after transport',
+                   n - 6: '"Urgent: machine leaking since Monday'}
     for k, t in enumerate(times):
-        tf.row([200000 + k, t.strftime("%Y-%m-%d %H:%M:%S"),
-                rng.choice(customers)["customer_id"],
-                rng.choices(STATUSES[:4] + ["new"], [10, 10, 40, 35, 5])[0],
-                rng.choices(PRIORITIES, PRIORITY_W)[0],
-                rng.choice(products)["sku"], subject(rng, products),
-                rng.choices([1, 2, 3, 4, 5], [5, 7, 15, 35, 38])[0],
-                hours(round(rng.uniform(0.25, 48) * 4) / 4)])
+        fields = [200000 + k, t.strftime("%Y-%m-%d %H:%M:%S"),
+                  rng.choice(customers)["customer_id"],
+                  rng.choices(STATUSES[:4] + ["new"], [10, 10, 40, 35, 5])[0],
+                  rng.choices(PRIORITIES, PRIORITY_W)[0],
+                  rng.choice(products)["sku"],
+                  subject(rng, products) + (", please call back"
+                                            if rng.random() < 0.05 else ""),
+                  rng.choices([1, 2, 3, 4, 5], [5, 7, 15, 35, 38])[0],
+                  hours(round(rng.uniform(0.25, 48) * 4) / 4)]
+        if k in raw_subject:
+            cells = [csv_field(f) for f in fields]
+            cells[6] = raw_subject[k]
+            line = tf.raw(",".join(cells) + "\n")
+            if k == 211:
+                planted.add(rel, "csv_stray_quote", line,
+                            'an inch sign inside an unquoted subject (5")')
+            else:
+                planted.add(rel, "csv_unterminated_quote", line,
+                            "a subject opens a quote that is never closed")
+        else:
+            tf.row(fields)
     planted.set(rel, "renamed_columns", count=3,
                 note="id (ticket_id), created (created_at), customer "
                      "(customer_id), state (status)")
@@ -829,6 +872,534 @@ def broken_files(rng, tickets, planted):
 
 
 # --------------------------------------------------------------------------
+# knowledge base: pages (HTML, Markdown, text)
+# --------------------------------------------------------------------------
+
+SITE = "Brewline Help Centre"
+
+
+def esc(s, attr=False):
+    return html.escape(s, quote=attr)
+
+
+def line_of(text, needle):
+    """1-based line of the first occurrence of needle in text."""
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def html_page(title, summary, sections, *, lang="en", charset="utf-8",
+              decl="meta", published=None, modified=None, updated_text=None,
+              updated_label="Last updated", time_el=None, product=None,
+              year=2026, tail=""):
+    """A help-centre page. decl: "meta" (<meta charset>), "http-equiv"
+    (<meta http-equiv=Content-Type>) or None (no declaration)."""
+    h = ["<!DOCTYPE html>", '<html lang="%s">' % lang, "<head>"]
+    if decl == "meta":
+        h.append('<meta charset="%s">' % charset)
+    elif decl == "http-equiv":
+        h.append('<meta http-equiv="Content-Type" '
+                 'content="text/html; charset=%s">' % charset)
+    h.append("<title>%s \u2013 %s</title>" % (esc(title), SITE))
+    if summary:
+        h.append('<meta name="description" content="%s">' % esc(summary, True))
+    if published:
+        h.append('<meta property="article:published_time" content="%s">'
+                 % published)
+    if modified:
+        h.append('<meta property="article:modified_time" content="%s">'
+                 % modified)
+    if product:
+        h.append('<meta name="product" content="%s">' % esc(product, True))
+    h += ['<link rel="stylesheet" href="/assets/help.css">', "</head>",
+          "<body>", '<header><a href="/">%s</a></header>' % SITE,
+          "<main>", "<article>", "<h1>%s</h1>" % esc(title)]
+    if time_el:
+        h.append('<p class="meta">Updated <time datetime="%s">%s</time></p>'
+                 % time_el)
+    if updated_text:
+        h.append('<p class="meta">%s: %s</p>' % (updated_label, updated_text))
+    for heading, blocks in sections:
+        h.append("<h2>%s</h2>" % esc(heading))
+        for b in blocks:
+            if isinstance(b, list):
+                h.append("<ol>")
+                h += ["  <li>%s</li>" % esc(x) for x in b]
+                h.append("</ol>")
+            else:
+                h.append("<p>%s</p>" % esc(b))
+    h += ["</article>", "</main>"]
+    if tail:
+        h.append(tail)
+    h += ['<footer><p>&copy; %d Brewline GmbH &middot; '
+          '<a href="/privacy">Privacy</a></p></footer>' % year,
+          "</body>", "</html>"]
+    return "\n".join(h) + "\n"
+
+
+def md_page(front, title, sections, note=None):
+    """Markdown with YAML front matter; front is a list of (key, value)
+    lines written as given (value None: the key's line is omitted)."""
+    out = ["---"]
+    out += ["%s: %s" % (k, v) for k, v in front if v is not None]
+    out += ["---", "", "# " + title, ""]
+    if note:
+        out += ["> " + note, ""]
+    for heading, blocks in sections:
+        out += ["## " + heading, ""]
+        for b in blocks:
+            if isinstance(b, list):
+                out += ["%d. %s" % (i + 1, x) for i, x in enumerate(b)]
+            else:
+                out.append(b)
+            out.append("")
+    return "\n".join(out)
+
+
+def day(y, m, d):
+    return dt.date(y, m, d).isoformat()
+
+
+def stamp(date_s, hh=9, mm=30):
+    return "%sT%02d:%02d:00Z" % (date_s, hh, mm)
+
+
+def sandbox_kb(rng):
+    """Twelve current HTML pages and five Markdown articles, all edited
+    between June and November 2026. Returns {rel: text}."""
+    files = {}
+    products = ["Aurora", "Brio", "Crema", "All machines"]
+    for k, (slug, title, summary, sections) in enumerate(ARTICLES):
+        pub = dt.date(2024, 3, 1) + dt.timedelta(days=rng.randrange(600))
+        mod = dt.date(2026, 6, 1) + dt.timedelta(days=rng.randrange(172))
+        files["kb/%s.html" % slug] = html_page(
+            title, summary, sections, published=stamp(pub.isoformat()),
+            modified=stamp(mod.isoformat(), 10 + k % 6, 5 * k % 60),
+            time_el=(mod.isoformat(), "%d %s %d" % (mod.day,
+                                                   mod.strftime("%B"), mod.year)),
+            product=products[k % 4])
+    for slug, title, cat, sections in MD_ARTICLES:
+        mod = dt.date(2026, 6, 1) + dt.timedelta(days=rng.randrange(172))
+        files["kb/%s.md" % slug] = md_page(
+            [("title", title), ("category", cat),
+             ("owner", "support-content@brewline.example"),
+             ("updated", mod.isoformat()), ("reviewed", "true")],
+            title, sections)
+    return files
+
+
+def production_kb(rng, sb_files, planted):
+    """The help centre's file share: today's pages, older and archived
+    pages, legacy pages in other encodings, and exports from old tools."""
+    out = {}
+    # Today's HTML pages are on the share as they are in the sandbox.
+    for rel, text in sb_files.items():
+        if rel.endswith(".html"):
+            out[rel] = text
+
+    def put(rel, problem, data, needle=None, note=None, text=None):
+        out["kb/" + rel] = data
+        line = line_of(text if text is not None else data, needle) if needle else None
+        planted.add("production/kb/" + rel, problem, line, note)
+        return "production/kb/" + rel
+
+    # The Markdown articles, as the old CMS wrote them: "author", not
+    # "owner", and older edits.
+    authors = ["Jana Novak", "Tom Becker", "Inès Laurent", "Ravi Khan"]
+    for k, (slug, title, cat, sections) in enumerate(MD_ARTICLES):
+        mod = dt.date(2022, 1, 10) + dt.timedelta(days=rng.randrange(1400))
+        text = md_page([("title", title), ("category", cat),
+                        ("author", authors[k % 4]),
+                        ("updated", mod.isoformat())], title, sections)
+        if slug == "cafe-mode":
+            text = unicodedata.normalize("NFD", text)
+            put(slug + ".md", "non_nfc", text, "Caf",
+                "copied from macOS: accents decomposed (NFD)")
+        else:
+            out["kb/%s.md" % slug] = text
+        planted.add("production/kb/%s.md" % slug, "owner_renamed_author",
+                    line_of(text, "author:"),
+                    'front matter "author" where the sandbox has "owner"')
+    t = LEGACY["brio-app-release-notes"]
+    text = md_page([("title", t[0]), ("category", "app"),
+                    ("author", "Ravi Khan"), ("updated", "2024-05-02")],
+                   t[0], t[2])
+    put("brio-app-release-notes.md", "changelog_dates", text, "3.2.0",
+        "version lines with dates, newest 2024-05-02")
+    draft = md_page([("title", "New descaler formula"),
+                     ("category", "machines"), ("author", "Tom Becker"),
+                     ("status", "draft"), ("updated", "2026-08-03")],
+                    "New descaler formula",
+                    [("What changes", [
+                        "From spring the Pura descaler comes as a tablet. "
+                        "One tablet replaces one bottle; the programme is "
+                        "the same."])],
+                    note="DRAFT \u2013 waiting for legal review. Do not publish.")
+    put("new-descaler-formula.md", "staleness_marker_draft", draft, "DRAFT",
+        'an unpublished draft on the share ("draft")')
+    broken = ('---\ntitle: "Subscription FAQ\ncategory: billing\n'
+              "author: Jana Novak\nupdated: 2023-02-01\n---\n\n"
+              "# Subscription FAQ\n\nFilters ship every two months. You can "
+              "skip a delivery under Subscriptions.\n")
+    put("subscription-faq.md", "yaml_syntax", broken, "title:",
+        "front matter title opens a quote it never closes")
+    unclosed = ("---\ntitle: Cleaning schedule\ncategory: machines\n"
+                "author: Tom Becker\nupdated: 2022-09-12\n\n"
+                "# Cleaning schedule\n\nRinse the brew unit weekly, run a "
+                "cleaning tablet monthly and descale every three months.\n")
+    put("cleaning-schedule.md", "yaml_front_matter_unclosed", unclosed,
+        "---", "front matter has no closing --- line")
+
+    # Snapshots of today's articles that an old publishing job left in
+    # year folders, edited between 2019 and 2023.
+    for k, (slug, title, summary, sections) in enumerate(ARTICLES):
+        mod = dt.date(2019, 1, 7) + dt.timedelta(days=rng.randrange(1800))
+        text = html_page(title, summary, sections,
+                         published=stamp(day(2018, 1 + k, 10)),
+                         modified=stamp(mod.isoformat()), year=mod.year)
+        put("archive/%d/%s.html" % (mod.year, slug), "old_snapshot", text,
+            "article:modified_time", "a copy of today's article, last "
+            "modified 2019-2023")
+
+    # The printable handbook: every article on one page, from 2024.
+    allsec = [(title + ": " + h, blocks) for _, title, _, secs in ARTICLES
+              for h, blocks in secs]
+    text = html_page("Brewline customer handbook", "All help articles on one "
+                     "page, for printing.", allsec,
+                     modified="2024-02-01T08:00:00Z", year=2024)
+    put("print/handbook-2024.html", "old_content", text,
+        "article:modified_time", "every article on one page, as of 2024-02-01")
+
+    # Archived HTML pages.
+    def legacy(slug, **kw):
+        t = LEGACY[slug]
+        return html_page(t[0], t[1], t[2], **kw)
+
+    text = legacy("coffeelink-app", published="2017-05-02T08:00:00Z",
+                  modified="2021-03-10T16:20:00Z", product="Aurora 1", year=2021)
+    put("archive/coffeelink-app.html", "staleness_marker", text, "deprecated",
+        '"deprecated", "no longer supported", "superseded by"; last modified 2021-03-10')
+    text = legacy("aurora-1-descaling", updated_text="3 May 2016", year=2016,
+                  product="Aurora 1")
+    put("archive/aurora-1-descaling.html", "old_last_updated_phrase", text,
+        "Last updated", '"Last updated: 3 May 2016", no date metadata; "obsolete"')
+    planted.add("production/kb/archive/aurora-1-descaling.html",
+                "staleness_marker_obsolete", line_of(text, "obsolete"))
+    text = legacy("shipping-rates", modified="2019-02-14T11:00:00Z",
+                  updated_text="14/02/2019", year=2019)
+    put("archive/shipping-rates.html", "old_content", text,
+        "article:modified_time", "modified 2019-02-14; old prices")
+    text = legacy("returns-2020", published="2018-01-15T09:00:00Z",
+                  modified="2020-07-01T09:00:00Z", year=2020)
+    put("archive/returns-2020.html", "old_content", text,
+        "article:modified_time", "14-day policy from 2020; today's is 30 days")
+    comment = ("<!-- hotline banner, remove after the migration\n"
+               '<div class="banner">Call us: 0800 123 456</div>\n')
+    text = legacy("warranty-2017", modified="2017-09-12T14:00:00Z",
+                  year=2017, tail=comment)
+    put("archive/warranty-2017.html", "html_comment_never_closed", text,
+        "<!-- hotline", "an HTML comment never closed swallows the footer")
+    text = legacy("loyalty-programme", published="2025-03-01T09:00:00Z",
+                  modified="2062-03-15T09:00:00Z", year=2025)
+    put("loyalty-programme.html", "future_date", text, "2062-03-15",
+        "article:modified_time typed as 2062 (2026)")
+    text = legacy("holiday-delivery", updated_text="2 November 2052", year=2025)
+    put("holiday-delivery.html", "future_date", text, "2 November 2052",
+        '"Last updated: 2 November 2052" (2025)')
+    text = legacy("energy-saving", modified="2022-01-20T08:00:00Z", year=2022)
+    put("archive/energy-saving.html", "replacement_char", text, "\ufffd",
+        "U+FFFD left by a CMS migration (Caf\ufffd mode)")
+    text = legacy("refund-policy", modified="2026-09-14T12:00:00Z")
+    put("refund-policy.html", "bidi_control", text, "\u202e",
+        "U+202E RIGHT-TO-LEFT OVERRIDE in a pasted file name")
+    planted.add("production/kb/refund-policy.html", "zero_width_char",
+                line_of(text, "\u200b"), "U+200B inside words (with\u200bin)")
+    text = mojibake(legacy("cafe-mode-migrated", modified="2023-06-01T10:00:00Z",
+                           year=2023))
+    put("archive/cafe-mode-and-creme.html", "mojibake", text, "CafÃ©",
+        "the whole page double-encoded: CafÃ©, CrÃ¨me, donâ€™t, 93 Â°C")
+    text = legacy("black-friday-2023", modified="2023-11-19T07:00:00Z", year=2023)
+    put("archive/black-friday-2023.html", "old_content", text,
+        "article:modified_time", "an offer that ended in 2023")
+
+    # Legacy pages in other languages and encodings.
+    t = GERMAN["entkalken"]
+    text = html_page(t[0], t[1], t[2], lang="de", charset="windows-1252",
+                     modified="2019-10-07T09:00:00Z", year=2019)
+    put("de/entkalken.html", "windows_1252_declared", text.encode("cp1252"),
+        "charset", "windows-1252, declared correctly (<meta charset>)", text)
+    t = GERMAN["garantie"]
+    text = html_page(t[0], t[1], t[2], lang="de", charset="utf-8",
+                     modified="2018-05-22T09:00:00Z", year=2018)
+    text = text.replace("Garantie gilt", "\u201eGarantie\u201c gilt")
+    put("de/garantie.html", "declared_mismatch", text.encode("cp1252"),
+        "charset", "windows-1252 bytes, declared utf-8", text)
+    t = FRENCH["retours"]
+    text = html_page(t[0], t[1], t[2], lang="fr", charset="iso-8859-1",
+                     decl="http-equiv", modified="2017-03-30T09:00:00Z",
+                     year=2017).replace("\u20ac", "EUR").replace("\u2013", "-")
+    put("fr/retours.html", "iso_8859_1_declared", text.encode("latin-1"),
+        "charset", "ISO-8859-1, declared correctly (http-equiv)", text)
+    t = FRENCH["garantie"]
+    text = html_page(t[0], t[1], t[2], lang="fr", decl=None,
+                     updated_text="12 janvier 2016", updated_label="Mis à jour le",
+                     year=2016).replace("\u20ac", "EUR").replace("\u2013", "-")
+    put("fr/garantie.html", "iso_8859_1_undeclared", text.encode("latin-1"),
+        None, "ISO-8859-1, no declaration at all", text)
+
+    # Exports of old tools.
+    body = ["Brewline customer service FAQ",
+            "Exported from HelpDesk 4 on 30.06.2015", ""]
+    for k, (q, a) in enumerate(FAQ_2015):
+        body += [q, a, ""]
+        if k % 2 == 1:
+            body.append("\f")
+    text = "\r\n".join(body) + "\r\n\x1a"
+    data = text.encode("ascii") + b"\x00" * 3
+    put("legacy/faq-2015.txt", "nul_bytes", data, None,
+        "DOS export: form feeds, Ctrl-Z, then 3 NUL bytes of padding", text)
+    planted.add("production/kb/legacy/faq-2015.txt", "control_chars",
+                line_of(text, "\f"), "form feed (U+000C) and SUB (U+001A)")
+    text = "\r".join(TIPS_2009) + "\r"
+    put("legacy/espresso-tips-2009.txt", "cr_line_endings", text, None,
+        "classic Mac OS: lines end in CR only")
+    return {"production/" + k: v for k, v in out.items()}
+
+
+# --------------------------------------------------------------------------
+# feeds (XML)
+# --------------------------------------------------------------------------
+
+
+def ean13(n):
+    digits = "400638%06d" % (n % 1000000)
+    s = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits))
+    return digits + str((10 - s % 10) % 10)
+
+
+def product_feed(rng, products, production, planted=None):
+    """The product feed the shop publishes. The sandbox's was taken during
+    the autumn sale (most products have a sale price) and has <gtin>;
+    production's current feed calls it <ean> and breaks near its end."""
+    rel = "production/feeds/product-feed.xml"
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<catalog generated="%s" currency="EUR">'
+             % ("2026-11-26T06:00:00Z" if production else "2026-10-20T06:00:00Z")]
+    bad_at = len(products) - 9 if production else -1
+    for i, p in enumerate(products):
+        amount = p["price"]["amount"]
+        on_sale = rng.random() < (0.40 if production else 0.85)
+        sale = "%.2f" % (amount * 0.9) if on_sale else None
+        code = ean13(int(p["sku"][4:]) * 7)
+        avail = "in_stock" if p["in_stock"] else "out_of_stock"
+        if production and rng.random() < 0.05:
+            avail = rng.choice(["preorder", "discontinued"])
+        title = esc(p["name"])
+        if i == bad_at:
+            title = p["name"] + " & Descaler Bundle"   # a raw '&'
+        upd = (dt.date(2026, 6, 1) + dt.timedelta(days=rng.randrange(170))
+               if not production or rng.random() < 0.6 else
+               dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(1000)))
+        start = len(lines) + 1
+        lines += ['  <product id="%s">' % p["sku"],
+                  "    <title>%s</title>" % title,
+                  "    <category>%s</category>" % esc(p["category"]),
+                  "    <%s>%s</%s>" % (("ean", code, "ean") if production
+                                       else ("gtin", code, "gtin")),
+                  '    <price currency="EUR">%.2f</price>' % amount,
+                  "    <sale_price>%s</sale_price>" % sale if sale
+                  else "    <sale_price/>",
+                  "    <availability>%s</availability>" % avail,
+                  "    <updated>%s</updated>" % upd.isoformat(),
+                  "  </product>"]
+        if planted and i == bad_at:
+            planted.add(rel, "xml_malformed_entry", start + 1,
+                        "a raw '&' in a title: the parse stops there and "
+                        "the last 9 products are lost")
+        if planted and not sale:
+            planted.add(rel, "sale_price_empty", start + 5)
+        if planted and avail in ("preorder", "discontinued"):
+            planted.add(rel, "availability_new_value", start + 6,
+                        "preorder / discontinued")
+        if planted and upd.year < 2026:
+            planted.add(rel, "updated_old", start + 7)
+    lines.append("</catalog>")
+    if planted:
+        planted.set(rel, "gtin_renamed_ean", count=len(products),
+                    note="every <gtin> is now <ean>")
+    return "\n".join(lines) + "\n"
+
+
+def google_feed(rng, products, planted):
+    """An RSS feed for a shopping site: g: elements without the xmlns:g
+    declaration, and an HTML entity XML does not know."""
+    rel = "production/feeds/google-shopping.xml"
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<rss version="2.0">',
+             "<channel>", "  <title>Brewline \u2013 shopping feed</title>",
+             "  <link>https://www.brewline.example/</link>",
+             "  <description>All products in stock</description>"]
+    for i, p in enumerate(products):
+        desc = "%s from our %s range." % (p["name"], p["category"].lower())
+        nbsp = i == len(products) - 2
+        if nbsp:
+            desc = "Save&nbsp;10% on the " + esc(p["name"]) + "."
+        start = len(lines) + 1
+        lines += ["  <item>", "    <g:id>%s</g:id>" % p["sku"],
+                  "    <title>%s</title>" % esc(p["name"]),
+                  "    <description>%s</description>" % (
+                      desc if nbsp else esc(desc)),
+                  "    <link>https://www.brewline.example/p/%s</link>"
+                  % p["sku"].lower(),
+                  "    <g:price>%.2f EUR</g:price>" % p["price"]["amount"],
+                  "    <g:availability>%s</g:availability>"
+                  % ("in stock" if p["in_stock"] else "out of stock"),
+                  "  </item>"]
+        if planted and i == 0:
+            planted.add(rel, "xml_namespace_undeclared", start + 1,
+                        "g: prefix used, xmlns:g never declared")
+        if planted and nbsp:
+            planted.add(rel, "xml_undeclared_entity", start + 3,
+                        "&nbsp; is HTML, not XML")
+    lines += ["</channel>", "</rss>"]
+    return "\n".join(lines) + "\n"
+
+
+def legacy_catalog(rng, planted):
+    """The 2017 German catalogue: ISO-8859-1, declared, with an external
+    entity in its internal DTD subset."""
+    rel = "production/feeds/katalog-2017.xml"
+    names = ["Entkalker flüssig", "Reinigungstabletten", "Wasserfilter Pura",
+             "Milchschaumdüse", "Brüheinheit Aurora 1", "Dichtungssatz",
+             "Tresterbehälter", "Espressotassen 2er-Set", "Kaffeelöffel",
+             "Bohnenbehälter", "Abtropfschale", "Reinigungsbürste"]
+    lines = ['<?xml version="1.0" encoding="ISO-8859-1"?>',
+             "<!DOCTYPE katalog [",
+             '  <!ENTITY haftung SYSTEM "haftungsausschluss.txt">', "]>",
+             '<katalog stand="2017-03-01">',
+             "  <hinweis>&haftung;</hinweis>"]
+    for i in range(80):
+        d = dt.date(2016, 3, 1) + dt.timedelta(days=rng.randrange(360))
+        lines += ['  <artikel nr="SKU-%05d">' % (1000 + i * 7),
+                  "    <bezeichnung>%s</bezeichnung>" % rng.choice(names),
+                  "    <preis>%d,%02d</preis>" % (rng.randrange(3, 60),
+                                                  rng.choice([0, 50, 90])),
+                  "    <aktualisiert>%s</aktualisiert>" % d.isoformat(),
+                  "  </artikel>"]
+    lines.append("</katalog>")
+    text = "\n".join(lines) + "\n"
+    planted.add(rel, "xml_external_entity", 6,
+                "&haftung; names an external file; never loaded")
+    planted.set(rel, "iso_8859_1_declared", count=1,
+                note="ISO-8859-1, declared in the XML declaration; dated 2016-2017")
+    return text.encode("latin-1")
+
+
+# --------------------------------------------------------------------------
+# exports: chat transcripts (JSON), the DACH re-export, a UTF-16 price list
+# --------------------------------------------------------------------------
+
+AGENTS = ["Mia", "Jonas", "Priya", "Lucas", "Sofia", "Erik"]
+
+
+def chat_sessions(rng, tickets, n, surrogate_at=None):
+    out = []
+    for k in range(n):
+        t = tickets[rng.randrange(len(tickets))]
+        q, a, f = rng.choice(CHATS)
+        t0 = t["created_at"]
+        msgs = []
+        for j, (who, text) in enumerate((("customer", q), ("agent", a),
+                                         ("customer", f))):
+            if k == surrogate_at and j == 2:
+                text = text + " SURROGATE"
+            msgs.append({"from": who, "at": iso_z(t0 + dt.timedelta(
+                seconds=40 + 70 * j + rng.randrange(60))), "text": text})
+        out.append({"session_id": "CH-%s-%05d" % (t0.strftime("%y%m"), k + 1),
+                    "started_at": iso_z(t0), "customer_id": t["customer_id"],
+                    "ticket_id": t["ticket_id"], "agent": rng.choice(AGENTS),
+                    "messages": msgs, "rating": rng.choice([3, 4, 5, 5, 5, None])})
+    return out
+
+
+def chat_exports(rng, oct_t, nov_t, planted):
+    out = {}
+    d = "production/exports/"
+    sessions = chat_sessions(rng, oct_t, 60, surrogate_at=17)
+    text = json.dumps(sessions, ensure_ascii=False, indent=2) + "\n"
+    text = text.replace(" SURROGATE", " \\ude0a")
+    out[d + "chat-transcripts-2026-10.json"] = text
+    planted.add(d + "chat-transcripts-2026-10.json", "json_lone_surrogate",
+                line_of(text, "\\ude0a"),
+                "an emoji cut in half: \\ude0a without its high surrogate")
+    text = json.dumps(chat_sessions(rng, nov_t, 60), ensure_ascii=False,
+                      indent=2) + "\n"
+    cut = text[: len(text) * 3 // 5]
+    out[d + "chat-transcripts-2026-11.json"] = cut
+    planted.add(d + "chat-transcripts-2026-11.json", "json_truncated",
+                cut.count("\n") + 1, "download interrupted at 60% of the file")
+    text = json.dumps(chat_sessions(rng, oct_t, 25), ensure_ascii=False,
+                      indent=2) + "\n]\n"
+    out[d + "chat-transcripts-2026-09.json"] = text
+    planted.add(d + "chat-transcripts-2026-09.json", "json_trailing_data",
+                text.count("\n"), "the export tool wrote one ']' too many")
+    out[d + "chat-transcripts-2026-08.json"] = "\n"
+    planted.add(d + "chat-transcripts-2026-08.json", "json_empty", 1,
+                "the August export holds no JSON value at all")
+    return out
+
+
+def dach_reexport(rng, oct_t, planted):
+    """The DACH team re-exported the last 450 October tickets from Excel
+    (German locale): BOM, ';', CRLF, dd.mm.yyyy HH:MM, decimal comma. The
+    ticket_ids repeat those of tickets-2026-10.csv."""
+    rel = "production/tickets/tickets-2026-10-31.csv"
+    tf = TextFile(eol="\r\n", delim=";")
+    tf.row(TICKET_COLS)
+    for r in oct_t[-450:]:
+        status = r["status"]
+        if status in ("open", "pending") and rng.random() < 0.6:
+            status = "solved"
+        line = tf.row([r["ticket_id"], r["created_at"].strftime("%d.%m.%Y %H:%M"),
+                       r["customer_id"], status, r["priority"], r["channel"],
+                       r["product_sku"], r["subject"], r["csat"],
+                       hours(r["resolution_hours"]).replace(".", ",")])
+        planted.add(rel, "ticket_id_repeated", line,
+                    "ticket_id also in tickets-2026-10.csv")
+    planted.set(rel, "european_dialect", count=1,
+                note="UTF-8 BOM, ';' delimiter, CRLF, dates dd.mm.yyyy HH:MM, "
+                     "decimal comma")
+    return "\ufeff" + tf.text()
+
+
+def price_list_utf16(rng, products, planted):
+    """Excel's "Unicode Text": UTF-16LE with a BOM, tab-separated, CRLF,
+    decimal comma. One name lost the second half of an emoji."""
+    rel = "production/products/price-list.txt"
+    rows = ["sku\tname\tprice\tcurrency\tvalid_from"]
+    bad = 150
+    for i, p in enumerate(products[:200]):
+        name = p["name"]
+        if i == bad:
+            name = "Geschenkset " + name + " \ud83c"
+        rows.append("%s\t%s\t%s\tEUR\t01.10.2026" % (
+            p["sku"], name, ("%.2f" % p["price"]["amount"]).replace(".", ",")))
+    planted.add(rel, "undecodable_lone_surrogate", bad + 2,
+                "UTF-16 high surrogate D83C without its low half")
+    planted.set(rel, "utf16le_tsv", count=1,
+                note="UTF-16LE with BOM, tab-separated, CRLF, decimal comma")
+    text = "\r\n".join(rows) + "\r\n"
+    return b"\xff\xfe" + text.encode("utf-16-le", "surrogatepass")
+
+
+def macros_csv(rng):
+    tf = TextFile()
+    tf.row(["macro_id", "title", "body", "language", "updated_at"])
+    for k, (title, body) in enumerate(MACROS):
+        d = dt.date(2026, 6, 1) + dt.timedelta(days=rng.randrange(172))
+        tf.row(["M-%03d" % (k + 1), title, body, "en", d.isoformat()])
+    return tf.text()
+
+
+# --------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------
 
@@ -865,7 +1436,7 @@ def generate(root):
 
     def month_tickets(year, month, n, first_id):
         start = dt.datetime(year, month, 1)
-        end = dt.datetime(year + (month == 12), month % 12 + 1, 1)
+        end = min(dt.datetime(year + (month == 12), month % 12 + 1, 1), CUTOFF)
         times = sorted(rand_time(rng, start, end) for _ in range(n))
         out = []
         tid = first_id
@@ -876,15 +1447,19 @@ def generate(root):
 
     sandbox_t = []
     tid = 480000
+    # The pilot team curated tickets that were solved within 16 hours:
+    # production's resolution_hours has the long tail the sandbox lacks.
+    def curated(t):
+        return (t["customer_id"] in sb_ids and t["product_sku"] in sb_skus
+                and t["resolution_hours"] <= 16)
+
     for m in (6, 7, 8, 9):
         ts, tid = month_tickets(2026, m, 2100, tid)
-        ok = [t for t in ts if t["customer_id"] in sb_ids and t["product_sku"] in sb_skus]
-        sandbox_t += rng.sample(ok, 45)
+        sandbox_t += rng.sample([t for t in ts if curated(t)], 45)
     oct_t, tid = month_tickets(2026, 10, 3400, tid)
     nov_t, tid = month_tickets(2026, 11, 3400, tid)
     for ts in (oct_t, nov_t):
-        ok = [t for t in ts if t["customer_id"] in sb_ids and t["product_sku"] in sb_skus]
-        sandbox_t += rng.sample(ok, 60)
+        sandbox_t += rng.sample([t for t in ts if curated(t)], 60)
     sandbox_t.sort(key=lambda t: t["ticket_id"])
 
     files = {}
@@ -898,7 +1473,7 @@ def generate(root):
         rng, "production/tickets/tickets-2026-11.csv", nov_t, products, planted, 1)
     files["production/tickets/tickets-2019.csv.gz"] = tickets_2019(
         rng, customers, products, planted)
-    files["production/tickets/tickets-2021-legacy.csv"] = tickets_2021_legacy(
+    files["production/tickets/tickets-2021.csv"] = tickets_2021_legacy(
         rng, customers, products, planted)
     files["production/products/products.jsonl"] = production_products(
         rng, products, sb_skus, planted)
@@ -908,10 +1483,55 @@ def generate(root):
         rng, customers, sb_ids, planted)
     files.update(broken_files(rng, oct_t + nov_t, planted))
 
+    # pages, feeds, exports
+    sb_kb = sandbox_kb(rng)
+    files.update({"sandbox/" + k: v for k, v in sb_kb.items()})
+    files["sandbox/macros.csv"] = macros_csv(rng)
+    files["sandbox/feeds/product-feed.xml"] = product_feed(
+        rng, sb_products, False)
+    files.update(production_kb(rng, sb_kb, planted))
+    feed_products = sb_products + [p for p in products if p["sku"] not in sb_skus][:280]
+    files["production/feeds/product-feed.xml"] = product_feed(
+        rng, feed_products, True, planted)
+    files["production/feeds/google-shopping.xml"] = google_feed(
+        rng, feed_products[:60], planted)
+    files["production/feeds/katalog-2017.xml"] = legacy_catalog(rng, planted)
+    # the German shop's copy of the feed, cut off by a failed upload
+    de_feed = google_feed(rng, feed_products[60:90], None)
+    de_feed = de_feed[: de_feed.rindex("\n", 0, len(de_feed) * 7 // 10) + 1]
+    files["production/feeds/google-shopping-de.xml"] = de_feed
+    planted.add("production/feeds/google-shopping-de.xml", "xml_truncated",
+                de_feed.count("\n"), "upload cut after a line at 70% of the "
+                "file: elements left open")
+    files.update(chat_exports(rng, oct_t, nov_t, planted))
+    files["production/tickets/tickets-2026-10-31.csv"] = dach_reexport(
+        rng, oct_t, planted)
+    files["production/products/price-list.txt"] = price_list_utf16(
+        rng, products, planted)
+    # the archive came off a tape: 512-byte block padding after the member
+    arch = files["production/products/products-archive.jsonl.gz"]
+    files["production/products/products-archive.jsonl.gz"] = (
+        arch + b"\0" * (512 - len(arch) % 512))
+    planted.add("production/products/products-archive.jsonl.gz",
+                "gzip_trailing_garbage", None,
+                "NUL padding to a 512-byte block after the gzip member")
+    # a backup with one flipped byte (bit rot on the NAS)
+    bak = bytearray(gz(customers_csv(sb_customers).encode("utf-8")))
+    bak[len(bak) * 2 // 5] ^= 0x10
+    files["production/broken/customers-backup.csv.gz"] = bytes(bak)
+    planted.set("production/broken/customers-backup.csv.gz", "gzip_corrupt",
+                count=1, note="one bit flipped at 40% of the compressed bytes")
+    links = {"production/tickets/latest.csv": "tickets-2026-11.csv"}
+    planted.set("production/tickets/latest.csv", "symlink", count=1,
+                note="a symbolic link to tickets-2026-11.csv; not followed")
+
     for rel in ("sandbox", "production"):
         shutil.rmtree(os.path.join(root, rel), ignore_errors=True)
     for rel, data in sorted(files.items()):
         write(root, rel, data)
+    for rel, target in sorted(links.items()):
+        os.symlink(target, os.path.join(root, rel))
+    expectations(planted, files)
 
     manifest = {
         "generator": "samples/generate.py",
@@ -919,11 +1539,31 @@ def generate(root):
         "note": "lines are 1-based physical line numbers of the row/record "
                 "start (after decompression for .gz); counts are exact",
         "sandbox": {
-            "sandbox/tickets.csv": {"rows": len(sandbox_t)},
+            "sandbox/tickets.csv": {
+                "rows": len(sandbox_t),
+                "curated_fast_tickets": {
+                    "count": len(sandbox_t),
+                    "note": "only tickets solved within 16 hours: production's "
+                            "resolution_hours has a long tail",
+                    "expect": [{"check": "drift.numeric",
+                                "scope": "field tickets:resolution_hours"}]}},
             "sandbox/products.jsonl": {"records": len(sb_products)},
             "sandbox/customers.csv": {"rows": len(sb_customers),
                                       "country_NA_namibia": sum(
                                           c["country"] == "NA" for c in sb_customers)},
+            "sandbox/macros.csv": {
+                "rows": len(MACROS),
+                "collection_missing_in_production": {
+                    "count": 1,
+                    "note": "canned replies live in the helpdesk tool; the "
+                            "share has no export of them",
+                    "expect": [{"check": "schema.collection_missing",
+                                "scope": "collection macros"}]}},
+            "sandbox/feeds/product-feed.xml": {"products": len(sb_products)},
+            "sandbox/kb": {"html_pages": len(ARTICLES),
+                           "markdown_articles": len(MD_ARTICLES),
+                           "note": "edited June to November 2026; every "
+                                   "Markdown article has an owner"},
         },
         "production": {k: {p: v for p, v in sorted(planted.files[k].items())}
                        for k in sorted(planted.files)},
@@ -932,6 +1572,164 @@ def generate(root):
               newline="\n") as f:
         json.dump(manifest, f, ensure_ascii=False, indent=1, sort_keys=False)
         f.write("\n")
+
+
+# What each planted problem must produce in the audit (Planted.expect):
+# (glob over the file, problem) -> checks. A problem absent here has no
+# finding class today; samples/README.md says which.
+F_TICKETS = "field tickets:"
+EXPECT = [
+    ("*/tickets-2026-1[01].csv", "status_new_value",
+     ["schema.enum_new_values@field tickets:status"]),
+    ("*/tickets-2026-11.csv", "channel_new_value",
+     ["schema.enum_new_values@field tickets:channel"]),
+    ("*/tickets-2026-1[01].csv", "csat_null_*",
+     ["schema.nulls_appeared@field tickets:csat"]),
+    ("*/tickets-2026-1[01].csv", "csat_out_of_range",
+     ["schema.range_exceeded@field tickets:csat"]),
+    ("*/tickets-2026-1[01].csv", "decimal_comma",
+     ["format.decimal_comma@field tickets:resolution_hours"]),
+    ("*/tickets-2026-1[01].csv", "date_format_dmy_slash",
+     ["format.ambiguous_dates@field tickets:created_at"]),
+    ("*/tickets-2026-1[01].csv", "date_format_mon_d_y",
+     ["schema.type_changed@field tickets:created_at"]),
+    ("*/tickets-2026-1[01].csv", "future_date_2062", ["staleness.future_date"]),
+    ("*/tickets-2026-1[01].csv", "csv_ragged_row_*", ["csv.ragged_row"]),
+    ("*/tickets-2026-1[01].csv", "mojibake", ["encoding.mojibake"]),
+    ("*/tickets-2026-1[01].csv", "zero_width_char", ["encoding.zero_width"]),
+    ("*/tickets-2026-1[01].csv", "bidi_control", ["encoding.bidi_control"]),
+    ("*/tickets-2026-10.csv", "replacement_char", ["encoding.replacement_char"]),
+    ("*/tickets-2026-11.csv", "crlf_line_ending",
+     ["format.mixed_line_endings@corpus"]),
+    ("*/tickets-2019.csv.gz", "legacy_export",
+     ["encoding.new_encoding@windows-1252", "format.new_line_endings@corpus",
+      "schema.new_field@field tickets:customer_name", "staleness.resaved"]),
+    ("*/tickets-2021.csv", "renamed_columns",
+     ["schema.presence_dropped@field tickets:status",
+      "schema.new_field@field tickets:state"]),
+    ("*/tickets-2021.csv", "missing_column",
+     ["schema.presence_dropped@field tickets:channel"]),
+    ("*/tickets-2021.csv", "stale_content", ["staleness.old_content@corpus"]),
+    ("*/tickets-2021.csv", "csv_stray_quote", ["csv.malformed_quote"]),
+    ("*/tickets-2021.csv", "csv_unterminated_quote",
+     ["csv.unterminated_quote"]),
+    ("*/google-shopping-de.xml", "xml_truncated", ["xml.truncated"]),
+    ("*/tickets-2026-10-31.csv", "ticket_id_repeated",
+     ["schema.unique_violated@field tickets:ticket_id"]),
+    ("*/products.jsonl", "price_as_string",
+     ["schema.type_changed@field products:price",
+      "schema.presence_dropped@field products:price.amount"]),
+    ("*/products.jsonl", "in_stock_string",
+     ["schema.enum_new_values@field products:in_stock"]),
+    ("*/products.jsonl", "in_stock_null",
+     ["schema.nulls_appeared@field products:in_stock"]),
+    ("*/products.jsonl", "currency_new_value",
+     ["schema.enum_new_values@field products:price.currency"]),
+    ("*/products.jsonl", "updated_missing",
+     ["schema.presence_dropped@field products:updated"]),
+    ("*/products.jsonl", "new_nested_field_dimensions",
+     ["schema.new_field@field products:dimensions.height_cm"]),
+    ("*/products.jsonl", "new_nested_field_supplier",
+     ["schema.new_field@field products:supplier.id"]),
+    ("*/products.jsonl", "weight_as_string_decimal_comma",
+     ["format.decimal_comma@field products:dimensions.weight_kg"]),
+    ("*/products.jsonl", "json_*", ["json.syntax"]),
+    ("*/products-archive.jsonl.gz", "gzip_trailing_garbage",
+     ["gzip.trailing_garbage"]),
+    ("*/products-archive.jsonl.gz", "archive", ["staleness.resaved"]),
+    ("*/price-list.txt", "undecodable_lone_surrogate",
+     ["encoding.undecodable"]),
+    ("*/price-list.txt", "utf16le_tsv", ["encoding.new_encoding@UTF-16LE"]),
+    ("*/customers/customers.csv", "email_empty",
+     ["schema.nulls_appeared@field customers:email"]),
+    ("*/customers/customers.csv", "signup_date_empty",
+     ["schema.nulls_appeared@field customers:signup_date"]),
+    ("*/customers/customers.csv", "date_format_dmy_slash",
+     ["format.ambiguous_dates@field customers:signup_date"]),
+    ("*/customers/customers.csv", "date_format_mon_d_y",
+     ["schema.type_changed@field customers:signup_date"]),
+    ("*/customers/customers.csv", "trailing_spaces",
+     ["format.padding@field customers:name"]),
+    ("*/customers/customers.csv", "non_nfc", ["encoding.not_nfc"]),
+    ("*/customers/customers.csv", "plan_new_value",
+     ["schema.enum_new_values@field customers:plan"]),
+    ("*/attachment.csv", "binary_named_csv", ["file.binary"]),
+    ("*/export-truncated.csv.gz", "gzip_truncated", ["gzip.truncated"]),
+    ("*/customers-backup.csv.gz", "gzip_corrupt", ["gzip.corrupt"]),
+    ("*/notes-latin1.csv", "latin1_undeclared",
+     ["encoding.new_encoding@ISO-8859-1"]),
+    ("*/invalid-utf8.jsonl", "invalid_utf8", ["encoding.invalid_utf8"]),
+    ("*/latest.csv", "symlink", ["walk.symlink_skipped"]),
+    ("*/feeds/product-feed.xml", "gtin_renamed_ean",
+     ["schema.field_missing@field product-feed:/catalog/product/gtin",
+      "schema.new_field@field product-feed:/catalog/product/ean"]),
+    ("*/feeds/product-feed.xml", "sale_price_empty",
+     ["drift.missingness@field product-feed:/catalog/product/sale_price"]),
+    ("*/feeds/product-feed.xml", "availability_new_value",
+     ["schema.enum_new_values@field product-feed:/catalog/product/availability"]),
+    ("*/feeds/product-feed.xml", "xml_malformed_entry", ["xml.syntax"]),
+    ("*/google-shopping.xml", "xml_namespace_undeclared", ["xml.namespace"]),
+    ("*/google-shopping.xml", "xml_undeclared_entity",
+     ["xml.entity_undeclared"]),
+    ("*/katalog-2017.xml", "xml_external_entity", ["xml.entity_refused"]),
+    ("*/katalog-2017.xml", "iso_8859_1_declared",
+     ["encoding.new_encoding@ISO-8859-1", "staleness.resaved"]),
+    ("*/chat-transcripts-2026-10.json", "json_lone_surrogate",
+     ["json.lone_surrogate"]),
+    ("*/chat-transcripts-2026-11.json", "json_truncated", ["json.truncated"]),
+    ("*/chat-transcripts-2026-09.json", "json_trailing_data",
+     ["json.trailing_data"]),
+    ("*/chat-transcripts-2026-08.json", "json_empty", ["json.empty"]),
+    ("*/kb/*.md", "owner_renamed_author",
+     ["schema.field_missing@field markdown documents:doc.meta.owner",
+      "schema.new_field@field markdown documents:doc.meta.author"]),
+    ("*/kb/cafe-mode.md", "non_nfc", ["encoding.not_nfc"]),
+    ("*/kb/new-descaler-formula.md", "staleness_marker_draft",
+     ["staleness.marker"]),
+    ("*/kb/subscription-faq.md", "yaml_syntax", ["yaml.syntax"]),
+    ("*/kb/cleaning-schedule.md", "yaml_front_matter_unclosed",
+     ["yaml.front_matter_unclosed"]),
+    ("*/kb/archive/coffeelink-app.html", "staleness_marker",
+     ["staleness.marker"]),
+    ("*/kb/archive/aurora-1-descaling.html", "staleness_marker_obsolete",
+     ["staleness.marker"]),
+    ("*/kb/archive/aurora-1-descaling.html", "old_last_updated_phrase",
+     ["schema.presence_dropped@field html documents:doc.meta.article:modified_time",
+      "staleness.resaved"]),
+    ("*/kb/*/*.html", "old_content", ["staleness.resaved"]),
+    ("*/kb/archive/20*/*.html", "old_snapshot",
+     ["staleness.old_content@corpus", "staleness.resaved"]),
+    ("*/kb/archive/warranty-2017.html", "html_comment_never_closed",
+     ["html.syntax"]),
+    ("*/kb/*.html", "future_date", ["staleness.future_date"]),
+    ("*/kb/archive/energy-saving.html", "replacement_char",
+     ["encoding.replacement_char"]),
+    ("*/kb/refund-policy.html", "bidi_control", ["encoding.bidi_control"]),
+    ("*/kb/refund-policy.html", "zero_width_char", ["encoding.zero_width"]),
+    ("*/kb/archive/cafe-mode-and-creme.html", "mojibake",
+     ["encoding.mojibake"]),
+    ("*/kb/de/entkalken.html", "windows_1252_declared",
+     ["encoding.new_encoding@windows-1252"]),
+    ("*/kb/de/garantie.html", "declared_mismatch",
+     ["encoding.declared_mismatch"]),
+    ("*/kb/fr/*.html", "iso_8859_1_*", ["encoding.new_encoding@ISO-8859-1"]),
+    ("*/kb/legacy/faq-2015.txt", "nul_bytes", ["encoding.nul_bytes"]),
+    ("*/kb/legacy/espresso-tips-2009.txt", "cr_line_endings",
+     ["format.new_line_endings@corpus"]),
+]
+
+
+def expectations(planted, files):
+    used = set()
+    for path in sorted(planted.files):
+        for problem in sorted(planted.files[path]):
+            for k, (glob, pglob, checks) in enumerate(EXPECT):
+                if fnmatch.fnmatch(path, glob) and fnmatch.fnmatch(problem, pglob):
+                    planted.expect(path, problem, *checks)
+                    used.add(k)
+    unused = [EXPECT[k][:2] for k in range(len(EXPECT)) if k not in used]
+    if unused:
+        raise SystemExit("EXPECT rows that match nothing: %r" % unused)
 
 
 def read_bytes(path):
@@ -949,7 +1747,9 @@ def tree_bytes(root):
         for d, _, fs in os.walk(p):
             for f in fs:
                 full = os.path.join(d, f)
-                out[os.path.relpath(full, root)] = read_bytes(full)
+                out[os.path.relpath(full, root)] = (
+                    b"symlink:" + os.readlink(full).encode()
+                    if os.path.islink(full) else read_bytes(full))
     return out
 
 

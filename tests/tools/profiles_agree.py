@@ -86,6 +86,8 @@ def take_sketches(p, loose):
         out[key]["shapes"] = f.pop("shapes", [])
         if loose:
             f["examples"] = sorted(f.get("examples", {}))
+            if "key_repeats" in f:  # examples of repeated keys
+                f["key_repeats"] = len(f["key_repeats"])
             if "format_examples" in f:
                 f["format_examples"] = sorted(f["format_examples"])
     if loose:
