@@ -48,7 +48,7 @@ struct gs_comparison {
         const char *which;
         gs_dist_row *rows;
         size_t n;
-    } dists[7];
+    } dists[8];
     gs_field_drift *drift;
     size_t n_drift;
     gs_volume_row volume[7];
@@ -56,11 +56,11 @@ struct gs_comparison {
     gs_status st;  /* first allocation failure */
 };
 
-static const char *const dist_names[7] = {
+static const char *const dist_names[8] = {
     "format", "encoding", "compression", "collection_files",
-    "collection_records", "defect_files", "age",
+    "collection_records", "defect_files", "bom", "age",
 };
-#define DIST_AGE 6
+#define DIST_AGE 7
 
 const char *gs_severity_name(gs_severity s)
 {
@@ -401,6 +401,36 @@ static void check_encodings(gs_comparison *c)
     if (p->files == 0)
         add(c, "corpus.empty", "volume", "corpus", "files",
             (double)s->files, 0, "production holds no readable files");
+}
+
+/* Text-hygiene defects inside a field's values (hygiene.h): one finding
+ * per field and class that production has and the sandbox's field had not,
+ * with the first value as evidence. The same codes per file come from the
+ * documents' defects (check_defects). */
+static void check_field_hygiene(gs_comparison *c)
+{
+    const gs_profile *sb = c->sides[0].profile, *pr = c->sides[1].profile;
+    for (size_t i = 0; i < gs_profile_field_count(pr); i++) {
+        gs_field_stats p, s = {0};
+        gs_field_stats_get(gs_profile_field_at(pr, i), &p);
+        const gs_field *sf = gs_profile_field_find(sb, p.collection, p.path);
+        if (sf)
+            gs_field_stats_get(sf, &s);
+        for (int h = 0; h < GS_HYG_INVALID_UTF8; h++) {
+            uint64_t sv = sf ? s.hygiene[h] : 0, pv = p.hygiene[h];
+            if (pv == 0 || sv > 0)
+                continue;
+            char scope[600];
+            snprintf(scope, sizeof scope, "field %s:%s", p.collection, p.path);
+            const char *code = gs_hygiene_code((gs_hygiene_class)h);
+            gs_finding *f = add(c, code, "encoding", scope, "values", 0,
+                                (double)pv, "%llu production value%s of this "
+                                "field ha%s %s; no sandbox value did",
+                                (unsigned long long)pv, pv == 1 ? "" : "s",
+                                pv == 1 ? "s" : "ve", strchr(code, '.') + 1);
+            evidence(c, f, &p.hygiene_examples[h]);
+        }
+    }
 }
 
 /* What production has that the pilot never saw at all: file formats and
@@ -1206,6 +1236,7 @@ gs_status gs_compare(const gs_profile *sandbox, const gs_profile *production,
         st = gs_assumptions_check(c->assumptions, sandbox, production, c);
     gs__compare_fail(c, st);
     check_field_formats(c);
+    check_field_hygiene(c);
     check_coverage(c);
     check_drift(c);
     volume(c);
@@ -1246,7 +1277,7 @@ void gs_comparison_free(gs_comparison *c)
     }
     gs_free(c->drift);
     gs_assumptions_free(c->assumptions);
-    for (int d = 0; d < 7; d++) {
+    for (int d = 0; d < 8; d++) {
         for (size_t i = 0; i < c->dists[d].n; i++)
             gs_free(c->dists[d].rows[i].key);
         gs_free(c->dists[d].rows);
@@ -1267,7 +1298,7 @@ const gs_side *gs_comparison_side(const gs_comparison *c, int production)
 size_t gs_comparison_dist(const gs_comparison *c, const char *which,
                           const gs_dist_row **rows)
 {
-    for (int d = 0; d < 7; d++)
+    for (int d = 0; d < 8; d++)
         if (strcmp(dist_names[d], which) == 0) {
             *rows = c->dists[d].rows;
             return c->dists[d].n;

@@ -62,6 +62,8 @@ struct gs_field {
     gs_topk *top;
     gs_keyset *keys;         /* exact repeats of integers/strings (keys.h) */
     gs_example type_ex[GS_VT__COUNT];
+    uint64_t hygiene[GS_HYG__COUNT];  /* values with each hygiene class */
+    gs_example hyg_ex[GS_HYG__COUNT]; /* the first value of each */
     size_t max_value_bytes;
     uint64_t formats[GS_VFMT__COUNT];
     unsigned char fmt_slot[GS_VFMT__COUNT];  /* 1 + index in fmt_ex, or 0 */
@@ -78,7 +80,7 @@ struct gs_profile {
     char **roots;
     size_t n_roots;
     gs_corpus_facts corpus;
-    gs__table formats, encodings, compressions, coll_files, coll_records;
+    gs__table formats, encodings, compressions, boms, coll_files, coll_records;
     gs__table defects;
     gs__table fields;
     gs_count_item *rows;     /* scratch for gs_profile_distribution */

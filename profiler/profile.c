@@ -163,6 +163,8 @@ size_t gs_profile_distribution(const gs_profile *cp, const char *which,
         t = &p->encodings;
     else if (strcmp(which, "compression") == 0)
         t = &p->compressions;
+    else if (strcmp(which, "bom") == 0)
+        t = &p->boms;
     else if (strcmp(which, "collection_files") == 0)
         t = &p->coll_files;
     else if (strcmp(which, "collection_records") == 0)
@@ -378,6 +380,7 @@ static void profile_clear(gs_profile *p)
     gs__table_free(&p->formats, count_free);
     gs__table_free(&p->encodings, count_free);
     gs__table_free(&p->compressions, count_free);
+    gs__table_free(&p->boms, count_free);
     gs__table_free(&p->coll_files, count_free);
     gs__table_free(&p->coll_records, count_free);
     gs__table_free(&p->defects, defect_free);
@@ -491,6 +494,10 @@ gs_status gs_profile_add_doc(gs_profile *p, const gs_doc_facts *d)
     if (st == GS_OK)
         st = gs__profile_count(&p->compressions,
                                d->compression ? d->compression : "none", 1,
+                               d->bytes);
+    if (st == GS_OK)
+        st = gs__profile_count(&p->boms, d->bom && d->bom[0] ? d->bom
+                                                             : "none", 1,
                                d->bytes);
     return st;
 }
@@ -659,6 +666,8 @@ void gs__field_free(gs_field *f)
         return;
     for (int t = 0; t < GS_VT__COUNT; t++)
         gs__example_clear(&f->type_ex[t]);
+    for (int h = 0; h < GS_HYG__COUNT; h++)
+        gs__example_clear(&f->hyg_ex[h]);
     for (size_t i = 0; i < f->n_fmt_ex; i++)
         gs__example_clear(&f->fmt_ex[i]);
     gs_free(f->fmt_ex);
@@ -841,6 +850,20 @@ gs_status gs_field_add(gs_field *f, const char *bytes, size_t len,
     gs_value_class vc = gs_value_classify(bytes, len, kind);
     if (vc_out)
         *vc_out = vc;
+    /* text hygiene inside the value (an ASCII value costs one word scan) */
+    unsigned hyg = kind == GS_VK_TEXT || kind == GS_VK_STRING
+                       ? gs_hygiene_value(bytes, len) : 0;
+    for (int h = 0; hyg && h < GS_HYG__COUNT; h++)
+        if (hyg & GS_HYG_BIT(h)) {
+            f->hygiene[h]++;
+            if (!f->hyg_ex[h].path) {
+                gs_status st = gs__example_set(&f->hyg_ex[h], path, loc,
+                                               bytes, len, NULL,
+                                               f->max_value_bytes);
+                if (st != GS_OK)
+                    return st;
+            }
+        }
     f->count++;
     f->types[vc.type]++;
     f->kinds[kind]++;
@@ -1011,6 +1034,8 @@ void gs_field_stats_get(const gs_field *f, gs_field_stats *o)
     o->num_quantiles = f->num_kll;
     o->top = f->top;
     o->type_examples = f->type_ex;
+    o->hygiene = f->hygiene;
+    o->hygiene_examples = f->hyg_ex;
     memcpy(o->formats, f->formats, sizeof o->formats);
     o->shapes = f->shapes;
     o->len_quantiles = f->len_kll;
@@ -1134,6 +1159,11 @@ static gs_status merge_field(gs_field *a, const gs_field *b)
     for (int t = 0; st == GS_OK && t < GS_VT__COUNT; t++)
         if (!a->type_ex[t].path && b->type_ex[t].path)
             st = example_copy(&a->type_ex[t], &b->type_ex[t]);
+    for (int h = 0; st == GS_OK && h < GS_HYG__COUNT; h++) {
+        a->hygiene[h] += b->hygiene[h];
+        if (!a->hyg_ex[h].path && b->hyg_ex[h].path)
+            st = example_copy(&a->hyg_ex[h], &b->hyg_ex[h]);
+    }
     if (st == GS_OK)
         st = merge_formats(a, b);
     return st;
@@ -1196,6 +1226,8 @@ gs_status gs_profile_merge(gs_profile *into, const gs_profile *from)
         st = merge_counts(&into->encodings, &from->encodings);
     if (st == GS_OK)
         st = merge_counts(&into->compressions, &from->compressions);
+    if (st == GS_OK)
+        st = merge_counts(&into->boms, &from->boms);
     if (st == GS_OK)
         st = merge_counts(&into->coll_files, &from->coll_files);
     if (st == GS_OK)

@@ -143,6 +143,32 @@ static gs_status gen_formats(yajl_gen g, const gs_field *f)
     return GS_OK;
 }
 
+/* "hygiene": {class: {"count": n, "example": {...}}} for the hygiene
+ * classes the field's values have (absent when none). */
+static void gen_hygiene(yajl_gen g, const gs_field *f)
+{
+    int any = 0;
+    for (int h = 0; h < GS_HYG__COUNT; h++)
+        any |= f->hygiene[h] != 0;
+    if (!any)
+        return;
+    gen_str(g, "hygiene");
+    yajl_gen_map_open(g);
+    for (int h = 0; h < GS_HYG__COUNT; h++) {
+        if (!f->hygiene[h])
+            continue;
+        gen_str(g, gs_hygiene_code((gs_hygiene_class)h));
+        yajl_gen_map_open(g);
+        gen_key_u64(g, "count", f->hygiene[h]);
+        if (f->hyg_ex[h].path) {
+            gen_str(g, "example");
+            gen_example(g, &f->hyg_ex[h]);
+        }
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_map_close(g);
+}
+
 static gs_status gen_field(yajl_gen g, const gs_field *f)
 {
     yajl_gen_map_open(g);
@@ -239,6 +265,7 @@ static gs_status gen_field(yajl_gen g, const gs_field *f)
         gen_example(g, &f->type_ex[t]);
     }
     yajl_gen_map_close(g);
+    gen_hygiene(g, f);
     gs_status st = gen_formats(g, f);
     yajl_gen_map_close(g);
     return st;
@@ -347,6 +374,8 @@ gs_status gs_profile_save(const gs_profile *cp, FILE *out, gs_error *err)
     gen_counts(g, &p->encodings);
     gen_str(g, "compression");
     gen_counts(g, &p->compressions);
+    gen_str(g, "bom");
+    gen_counts(g, &p->boms);
     gen_str(g, "collection_files");
     gen_counts(g, &p->coll_files);
     gen_str(g, "collection_records");
@@ -698,6 +727,31 @@ static int load_keys(loader *L, yajl_val r, gs_field *f)
     return 1;
 }
 
+static int load_hygiene(loader *L, yajl_val h, gs_field *f)
+{
+    if (!h)
+        return 1;
+    if (!YAJL_IS_OBJECT(h))
+        return bad(L, "hygiene");
+    for (size_t i = 0; i < h->u.object.len; i++) {
+        int cls = -1;
+        for (int k = 0; k < GS_HYG__COUNT; k++)
+            if (strcmp(h->u.object.keys[i],
+                       gs_hygiene_code((gs_hygiene_class)k)) == 0)
+                cls = k;
+        yajl_val v = h->u.object.values[i], e = get(v, "example");
+        if (cls < 0)
+            return bad(L, "unknown hygiene class");
+        if (!get_u64(L, v, "count", &f->hygiene[cls]))
+            return 0;
+        if (!f->hygiene[cls])
+            return bad(L, "hygiene count 0");
+        if (e && !load_example(L, e, &f->hyg_ex[cls], f->max_value_bytes))
+            return 0;
+    }
+    return 1;
+}
+
 static int load_field(loader *L, yajl_val r, gs_profile *p)
 {
     const char *coll = get_str(L, r, "collection");
@@ -815,7 +869,7 @@ static int load_field(loader *L, yajl_val r, gs_profile *p)
         if (e && !load_example(L, e, &f->type_ex[t], f->max_value_bytes))
             return 0;
     }
-    return load_formats(L, r, f);
+    return load_hygiene(L, get(r, "hygiene"), f) && load_formats(L, r, f);
 }
 
 /* Reject nesting deeper than the format has, before the tree parser. */
@@ -991,6 +1045,7 @@ gs_status gs_profile_load_text(const char *path, const char *text, size_t len,
         !load_counts(&L, get(dist, "format"), &p->formats) ||
         !load_counts(&L, get(dist, "encoding"), &p->encodings) ||
         !load_counts(&L, get(dist, "compression"), &p->compressions) ||
+        !load_counts(&L, get(dist, "bom"), &p->boms) ||
         !load_counts(&L, get(dist, "collection_files"), &p->coll_files) ||
         !load_counts(&L, get(dist, "collection_records"), &p->coll_records) ||
         !load_defects(&L, get(root, "defects"), p))

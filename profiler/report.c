@@ -833,7 +833,8 @@ gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
     static const char *const titles[] = {
         "Formats (files)", "Encodings (files)", "Compression (files)",
         "Collections (files)", "Collections (records)",
-        "Defects (files affected)", "Age of dated documents (estimated)",
+        "Defects (files affected)", "Byte order marks (files)",
+        "Age of dated documents (estimated)",
     };
     const char *const *dist_names;
     size_t n_dists = gs_comparison_dist_names(&dist_names);

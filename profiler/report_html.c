@@ -228,6 +228,7 @@ static const dist_info known_dists[] = {
     {"format", "format", "Formats (files)", 0},
     {"encoding", "encoding", "Encodings (files)", 0},
     {"compression", "volume", "Compression (files)", 0},
+    {"bom", "encoding", "Byte order marks (files)", 0},
     {"collection_files", "volume", "Collections (files)", 0},
     {"collection_records", "volume", "Collections (records)", 0},
     {"defect_files", "integrity", "Defects (share of files affected)", 1},

@@ -136,7 +136,7 @@ void gs_comparison_free(gs_comparison *c);
 const gs_compare_opts *gs_comparison_opts(const gs_comparison *c);
 const gs_side *gs_comparison_side(const gs_comparison *c, int production);
 /* which: "format", "encoding", "compression", "collection_files",
- * "collection_records", "defect_files", "age" (dated documents by age band,
+ * "collection_records", "defect_files", "bom", "age" (dated documents by age band,
  * estimated from the sketches; keys in band order, not sorted). Other rows
  * are sorted by key. */
 size_t gs_comparison_dist(const gs_comparison *c, const char *which,

@@ -201,7 +201,7 @@ const gs_corpus_facts *gs_profile_corpus(const gs_profile *p);
 const gs_kll *gs_profile_content_dates(const gs_profile *p);
 
 /* Distributions, sorted by count desc then key asc. which is one of
- * "format", "encoding", "compression", "collection_files",
+ * "format", "encoding", "compression", "bom", "collection_files",
  * "collection_records". Returns the number of rows; rows borrowed. */
 size_t gs_profile_distribution(const gs_profile *p, const char *which,
                                const gs_count_item **rows);
@@ -247,6 +247,10 @@ typedef struct gs_field_stats {
     const gs_kll *num_quantiles;        /* numbers' KLL sketch (kll.h);
                                            NULL when numbers == 0 */
     const gs_topk *top;
+    const uint64_t *hygiene;            /* GS_HYG__COUNT: text values with
+                                           each hygiene class (hygiene.h) */
+    const gs_example *hygiene_examples; /* GS_HYG__COUNT; path NULL when
+                                           none */
     const gs_example *type_examples;    /* GS_VT__COUNT entries; path NULL
                                            when none */
     /* Formats (value.h) per value. In a field whose values are codes, a
