@@ -1,14 +1,17 @@
 /* checkpoint.c - write and read checkpoint files (checkpoint.h).
  *
  * Profiles are rendered with gs_profile_save into memory (open_memstream)
- * so their lengths can prefix them; the whole file goes to a temporary
- * name beside the target, is fsync()ed and renamed over it. Reading takes
+ * so their lengths can prefix them; the whole file goes to "<path>.tmp"
+ * (a fixed name, so that a signal handler can remove it, opened with
+ * O_NOFOLLOW: a planted symlink is refused), is fsync()ed and renamed over
+ * the target. Reading takes
  * the file whole (it is a few profiles: bounded by their limits) and hands
  * each profile's bytes to gs_profile_load_text.
  */
 #include "gapscan/checkpoint.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,12 +59,13 @@ gs_status gs_checkpoint_save(const char *path, const gs_checkpoint *c,
     if (c->side >= GS_CHECKPOINT_MAX_SIDES)
         return gs_error_set(err, GS_EINVAL, "%s: bad side", path);
     size_t n = strlen(path);
-    char *tmp = gs_malloc(n + sizeof ".tmp.XXXXXX");
+    char *tmp = gs_malloc(n + sizeof ".tmp");
     if (!tmp)
         return gs_error_set(err, GS_ENOMEM, "out of memory");
     memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(tmp);
+    memcpy(tmp + n, ".tmp", sizeof ".tmp");
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+                  0644);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     gs_status st = GS_OK;
     if (!f) {

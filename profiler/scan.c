@@ -184,7 +184,9 @@ static void merge_ready(scan_state *s)
     if (s->merging)
         return;
     s->merging = 1;
-    while (s->next_merge < s->next_take &&
+    /* once canceled (a failure, or the progress hook said stop), nothing
+     * more is merged and the hook is not called again */
+    while (!s->canceled && s->next_merge < s->next_take &&
            s->ring[s->next_merge % s->window].done) {
         slot *sl = &s->ring[s->next_merge % s->window];
         pthread_mutex_unlock(&s->mu);

@@ -7,6 +7,7 @@
  * The locale is never changed from "C", so no parsing depends on it. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +261,30 @@ static uint64_t parse_size(const char *s)
     return (uint64_t)v << shift;
 }
 
+/* A run with --checkpoint that is stopped by a signal while it writes the
+ * checkpoint leaves no temporary file behind: the handler removes
+ * "<checkpoint>.tmp" (unlink is async-signal-safe) and dies of the signal
+ * as it would have. The checkpoint itself is replaced by rename(), so it is
+ * always whole. */
+static char checkpoint_tmp[4096];
+
+static void remove_checkpoint_tmp(int sig)
+{
+    unlink(checkpoint_tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void on_signal_remove_checkpoint_tmp(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = remove_checkpoint_tmp;
+    sigemptyset(&sa.sa_mask);
+    int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
 /* Parse options; positional arguments are left at argv[optind..]. */
 static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
 {
@@ -365,6 +390,11 @@ static int parse(cli *c, int argc, char **argv, const char *usage, int *done)
             break;
         case OPT_CHECKPOINT:
             c->checkpoint = optarg;
+            if (strlen(optarg) + sizeof ".tmp" > sizeof checkpoint_tmp)
+                return usage_error(c->cmd, "--checkpoint path too long: "
+                                   "'%s'", optarg);
+            snprintf(checkpoint_tmp, sizeof checkpoint_tmp, "%s.tmp", optarg);
+            on_signal_remove_checkpoint_tmp();
             break;
         case OPT_CP_EVERY:
             if ((c->checkpoint_every = parse_size(optarg)) == 0)
