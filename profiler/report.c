@@ -170,6 +170,23 @@ static void json_side(yajl_gen g, const gs_side *s)
     yajl_gen_map_close(g);
 }
 
+/* One piece of evidence: where (null path when none), the value, a note. */
+static void json_place(yajl_gen g, const char *path, const gs_loc *loc,
+                       const char *value, const char *detail)
+{
+    yajl_gen_map_open(g);
+    jk(g, "path");
+    js(g, path && path[0] ? path : NULL);
+    ju(g, "line", loc->line);
+    ju(g, "col", loc->col);
+    ju(g, "record", loc->record);
+    jk(g, "value");
+    js(g, value);
+    jk(g, "detail");
+    js(g, detail);
+    yajl_gen_map_close(g);
+}
+
 /* Per-field drift rows (compare.h gs_field_drift); NAN prints as null. */
 static void json_drift(yajl_gen g, const gs_comparison *c)
 {
@@ -302,17 +319,7 @@ static void json_assumptions(yajl_gen g, const gs_comparison *c)
         yajl_gen_array_open(g);
         for (size_t k = 0; k < a->n_examples; k++) {
             const gs_example *e = &a->examples[k];
-            yajl_gen_map_open(g);
-            jk(g, "path");
-            js(g, e->path[0] ? e->path : NULL);
-            ju(g, "line", e->loc.line);
-            ju(g, "col", e->loc.col);
-            ju(g, "record", e->loc.record);
-            jk(g, "value");
-            js(g, e->value);
-            jk(g, "detail");
-            js(g, e->detail);
-            yajl_gen_map_close(g);
+            json_place(g, e->path, &e->loc, e->value, e->detail);
         }
         yajl_gen_array_close(g);
         yajl_gen_map_close(g);
@@ -545,17 +552,7 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
         yajl_gen_array_open(g);
         for (size_t k = 0; k < f->n_evidence; k++) {
             const gs_evidence *e = &f->evidence[k];
-            yajl_gen_map_open(g);
-            jk(g, "path");
-            js(g, e->path[0] ? e->path : NULL);
-            ju(g, "line", e->loc.line);
-            ju(g, "col", e->loc.col);
-            ju(g, "record", e->loc.record);
-            jk(g, "value");
-            js(g, e->value);
-            jk(g, "detail");
-            js(g, e->detail);
-            yajl_gen_map_close(g);
+            json_place(g, e->path, &e->loc, e->value, e->detail);
         }
         yajl_gen_array_close(g);
         yajl_gen_map_close(g);
