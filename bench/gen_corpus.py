@@ -324,7 +324,7 @@ def main():
         os.makedirs(d, exist_ok=True)
         text = html_page(r, i) if kind == "html" else xml_page(r, i)
         enc = "latin-1" if kind == "html" and "iso-8859-1" in text else "utf-8"
-        with open(os.path.join(d, "p%06d.%s" % (i, kind)), "w",
+        with open(os.path.join(d, "page-%06d.%s" % (i, kind)), "w",
                   encoding=enc, errors="replace", newline="") as f:
             f.write(text)
 

@@ -497,12 +497,20 @@ gs_status gs_hll_decode(const char *text, size_t len, gs_hll **out)
 
 typedef struct tk_slot {
     uint64_t hash;
-    uint64_t count;
     uint64_t error;
     uint32_t len;
     uint32_t heap_pos;
     int truncated;
 } tk_slot;
+
+/* A heap entry carries its own key (count, hash), so sifting compares
+ * neighbouring memory instead of chasing slot numbers; a slot's count lives
+ * only here (slots[s].heap_pos finds it). */
+typedef struct tk_node {
+    uint64_t count;
+    uint64_t hash;
+    uint32_t slot;
+} tk_node;
 
 struct gs_topk {
     size_t k;
@@ -511,7 +519,7 @@ struct gs_topk {
     uint64_t total;
     size_t mask;         /* index cells - 1 */
     tk_slot *slots;
-    uint32_t *heap;      /* slot numbers; root = min (count, hash) */
+    tk_node *heap;       /* root = min (count, hash) */
     uint32_t *index;     /* slot number + 1, or 0 for an empty cell */
     char *bytes;         /* k * maxb value bytes */
 };
@@ -617,46 +625,50 @@ static void tk_index_del(gs_topk *t, uint64_t hash)
     t->index[i] = 0;
 }
 
-static int tk_less(const tk_slot *a, const tk_slot *b)
+static int tk_less(const tk_node *a, const tk_node *b)
 {
     return a->count != b->count ? a->count < b->count : a->hash < b->hash;
 }
 
-static void tk_heap_set(gs_topk *t, size_t pos, uint32_t slot)
+static uint64_t tk_count(const gs_topk *t, size_t slot)
 {
-    t->heap[pos] = slot;
-    t->slots[slot].heap_pos = (uint32_t)pos;
+    return t->heap[t->slots[slot].heap_pos].count;
+}
+
+static void tk_heap_set(gs_topk *t, size_t pos, tk_node n)
+{
+    t->heap[pos] = n;
+    t->slots[n.slot].heap_pos = (uint32_t)pos;
 }
 
 static void tk_sift_up(gs_topk *t, size_t pos)
 {
-    uint32_t s = t->heap[pos];
+    tk_node n = t->heap[pos];
     while (pos > 0) {
         size_t parent = (pos - 1) / 2;
-        if (!tk_less(&t->slots[s], &t->slots[t->heap[parent]]))
+        if (!tk_less(&n, &t->heap[parent]))
             break;
         tk_heap_set(t, pos, t->heap[parent]);
         pos = parent;
     }
-    tk_heap_set(t, pos, s);
+    tk_heap_set(t, pos, n);
 }
 
 static void tk_sift_down(gs_topk *t, size_t pos)
 {
-    uint32_t s = t->heap[pos];
+    tk_node n = t->heap[pos];
     for (;;) {
         size_t c = 2 * pos + 1;
         if (c >= t->used)
             break;
-        if (c + 1 < t->used &&
-            tk_less(&t->slots[t->heap[c + 1]], &t->slots[t->heap[c]]))
+        if (c + 1 < t->used && tk_less(&t->heap[c + 1], &t->heap[c]))
             c++;
-        if (!tk_less(&t->slots[t->heap[c]], &t->slots[s]))
+        if (!tk_less(&t->heap[c], &n))
             break;
         tk_heap_set(t, pos, t->heap[c]);
         pos = c;
     }
-    tk_heap_set(t, pos, s);
+    tk_heap_set(t, pos, n);
 }
 
 static void tk_store_value(gs_topk *t, uint32_t slot, const char *value,
@@ -675,7 +687,8 @@ static void tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
     long found = tk_find(t, hash);
     if (found >= 0) {
         tk_slot *s = &t->slots[found];
-        s->count = sat_add(s->count, count);
+        tk_node *n = &t->heap[s->heap_pos];
+        n->count = sat_add(n->count, count);
         s->error = sat_add(s->error, error);
         tk_sift_down(t, s->heap_pos);
         return;
@@ -685,16 +698,15 @@ static void tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
     int full = t->used == t->k;
     if (!full) {
         slot = (uint32_t)t->used++;
-        t->heap[t->used - 1] = slot;
         t->slots[slot].heap_pos = (uint32_t)(t->used - 1);
     } else {
-        slot = t->heap[0];
-        base = t->slots[slot].count;
+        slot = t->heap[0].slot;
+        base = t->heap[0].count;
         tk_index_del(t, t->slots[slot].hash);
     }
     tk_slot *s = &t->slots[slot];
     s->hash = hash;
-    s->count = sat_add(base, count);
+    t->heap[s->heap_pos] = (tk_node){sat_add(base, count), hash, slot};
     s->error = sat_add(base, error);
     tk_store_value(t, slot, value, len, truncated);
     tk_index_put(t, slot);
@@ -804,8 +816,8 @@ static gs_topk_item tk_item(const gs_topk *t, size_t slot)
     const tk_slot *s = &t->slots[slot];
     return (gs_topk_item){
         .value = t->bytes + slot * t->maxb, .len = s->len,
-        .truncated = s->truncated, .count = s->count, .error = s->error,
-        .hash = s->hash,
+        .truncated = s->truncated, .count = tk_count(t, slot),
+        .error = s->error, .hash = s->hash,
     };
 }
 
@@ -822,7 +834,7 @@ size_t gs_topk_items(const gs_topk *t, gs_topk_item *items, size_t cap)
 /* The count every unseen value may have had: the minimum when full. */
 static uint64_t tk_floor(const gs_topk *t)
 {
-    return t->used == t->k ? t->slots[t->heap[0]].count : 0;
+    return t->used == t->k ? t->heap[0].count : 0;
 }
 
 /* Offer every value of into and from with its merged count and error. */
@@ -834,7 +846,7 @@ static void tk_merge_offer(const gs_topk *into, const gs_topk *from,
         gs_topk_item it = tk_item(into, i);
         long j = tk_find(from, it.hash);
         const tk_slot *b = j >= 0 ? &from->slots[j] : NULL;
-        it.count = sat_add(it.count, b ? b->count : floor_b);
+        it.count = sat_add(it.count, b ? tk_count(from, (size_t)j) : floor_b);
         it.error = sat_add(it.error, b ? b->error : floor_b);
         it.truncated |= b && b->truncated;
         select_offer(sel, &it);
@@ -861,12 +873,11 @@ static void tk_rebuild(gs_topk *t, const gs_topk_item *best, size_t n,
             memcpy(bytes + i * t->maxb, best[i].value, keep);
         tk_slot *s = &t->slots[i];
         s->hash = best[i].hash;
-        s->count = best[i].count;
         s->error = best[i].error;
         s->len = (uint32_t)keep;
         s->truncated = best[i].truncated || keep < best[i].len;
         tk_index_put(t, (uint32_t)i);
-        tk_heap_set(t, i, (uint32_t)i);
+        tk_heap_set(t, i, (tk_node){best[i].count, best[i].hash, (uint32_t)i});
     }
     t->used = n;
     for (size_t i = n / 2; i-- > 0;)
