@@ -804,6 +804,8 @@ static int last_updated_context(const window *w, size_t p)
                                              "il", "em", "op", "the"};
     char c[GS_DATES_LOOKBACK + 1];
     size_t n = context_before(w, p, c);
+    if (n < 2)
+        return 0;  /* every phrase is longer (a date alone in a field) */
     int connected = 0;
     for (size_t k = 0; k < sizeof connectors / sizeof *connectors; k++)
         if (ends_with_word(c, n, connectors[k])) {

@@ -31,7 +31,8 @@
  *   - k slots, each with a fixed max_value_bytes buffer, an open-addressing
  *     index on the full-value hash (>= 4k cells, linear probing, deletion by
  *     backward shift, so no tombstones) and a min-heap on (count, hash) for
- *     eviction. Add is O(log k) and allocates nothing.
+ *     eviction, kept in heap order only once all k slots are used (before
+ *     that nothing evicts). Add is O(log k) and allocates nothing.
  * Invariants:
  *   3. A slot's identity is the hash of the full value; values longer than
  *      max_value_bytes keep a prefix cut at a UTF-8 character boundary.
@@ -503,6 +504,14 @@ typedef struct tk_slot {
     int truncated;
 } tk_slot;
 
+/* An index cell: slot number + 1 (0: empty) and the low 32 bits of the
+ * slot's hash, so probing and backward-shift deletion read only the index
+ * (the slot is read to confirm a full 64-bit match). */
+typedef struct tk_cell {
+    uint32_t slot1;
+    uint32_t lo;
+} tk_cell;
+
 /* A heap entry carries its own key (count, hash), so sifting compares
  * neighbouring memory instead of chasing slot numbers; a slot's count lives
  * only here (slots[s].heap_pos finds it). */
@@ -520,7 +529,7 @@ struct gs_topk {
     size_t mask;         /* index cells - 1 */
     tk_slot *slots;
     tk_node *heap;       /* root = min (count, hash) */
-    uint32_t *index;     /* slot number + 1, or 0 for an empty cell */
+    tk_cell *index;
     char *bytes;         /* k * maxb value bytes */
 };
 
@@ -585,36 +594,43 @@ size_t gs_topk_capacity(const gs_topk *t) { return t->k; }
 uint64_t gs_topk_total(const gs_topk *t) { return t->total; }
 
 /* Index: slot number holding hash, or -1. */
+static int tk_cell_is(const gs_topk *t, tk_cell c, uint64_t hash)
+{
+    return c.lo == (uint32_t)hash && t->slots[c.slot1 - 1].hash == hash;
+}
+
 static long tk_find(const gs_topk *t, uint64_t hash)
 {
     for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
-        uint32_t c = t->index[i];
-        if (c == 0)
+        tk_cell c = t->index[i];
+        if (c.slot1 == 0)
             return -1;
-        if (t->slots[c - 1].hash == hash)
-            return (long)(c - 1);
+        if (tk_cell_is(t, c, hash))
+            return (long)(c.slot1 - 1);
     }
 }
 
 static void tk_index_put(gs_topk *t, uint32_t slot)
 {
-    size_t i = t->slots[slot].hash & t->mask;
-    while (t->index[i])
+    uint64_t hash = t->slots[slot].hash;
+    size_t i = hash & t->mask;
+    while (t->index[i].slot1)
         i = (i + 1) & t->mask;
-    t->index[i] = slot + 1;
+    t->index[i] = (tk_cell){slot + 1, (uint32_t)hash};
 }
 
-/* Backward-shift deletion keeps every probe chain unbroken. */
+/* Backward-shift deletion keeps every probe chain unbroken (the mask is
+ * below 2^32, so a cell's lo gives its home). */
 static void tk_index_del(gs_topk *t, uint64_t hash)
 {
     size_t i = hash & t->mask;
-    while (t->slots[t->index[i] - 1].hash != hash)
+    while (!tk_cell_is(t, t->index[i], hash))
         i = (i + 1) & t->mask;
     for (size_t j = i;;) {
         j = (j + 1) & t->mask;
-        if (!t->index[j])
+        if (!t->index[j].slot1)
             break;
-        size_t home = t->slots[t->index[j] - 1].hash & t->mask;
+        size_t home = t->index[j].lo & t->mask;
         /* Move j's entry to i unless its home lies cyclically in (i, j]. */
         int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
         if (!stays) {
@@ -622,7 +638,7 @@ static void tk_index_del(gs_topk *t, uint64_t hash)
             i = j;
         }
     }
-    t->index[i] = 0;
+    t->index[i] = (tk_cell){0, 0};
 }
 
 static int tk_less(const tk_node *a, const tk_node *b)
@@ -641,19 +657,6 @@ static void tk_heap_set(gs_topk *t, size_t pos, tk_node n)
     t->slots[n.slot].heap_pos = (uint32_t)pos;
 }
 
-static void tk_sift_up(gs_topk *t, size_t pos)
-{
-    tk_node n = t->heap[pos];
-    while (pos > 0) {
-        size_t parent = (pos - 1) / 2;
-        if (!tk_less(&n, &t->heap[parent]))
-            break;
-        tk_heap_set(t, pos, t->heap[parent]);
-        pos = parent;
-    }
-    tk_heap_set(t, pos, n);
-}
-
 static void tk_sift_down(gs_topk *t, size_t pos)
 {
     tk_node n = t->heap[pos];
@@ -667,6 +670,35 @@ static void tk_sift_down(gs_topk *t, size_t pos)
             break;
         tk_heap_set(t, pos, t->heap[c]);
         pos = c;
+    }
+    tk_heap_set(t, pos, n);
+}
+
+/* Heap order is needed only once the sketch is full (eviction and the
+ * floor read the root then, and nothing else reads the order): a column
+ * with fewer distinct values than k never sifts at all. */
+static void tk_heapify(gs_topk *t)
+{
+    for (size_t i = t->used / 2; i-- > 0;)
+        tk_sift_down(t, i);
+}
+
+/* The root was replaced by a node that usually belongs near the leaves (a
+ * new value counts min + 1): move the hole down along the smaller children
+ * to a leaf, then the node up from there (Floyd), one comparison a level
+ * instead of two. */
+static void tk_replace_root(gs_topk *t)
+{
+    tk_node n = t->heap[0];
+    size_t pos = 0;
+    for (size_t c; (c = 2 * pos + 1) < t->used; pos = c) {
+        if (c + 1 < t->used && tk_less(&t->heap[c + 1], &t->heap[c]))
+            c++;
+        tk_heap_set(t, pos, t->heap[c]);
+    }
+    while (pos > 0 && tk_less(&n, &t->heap[(pos - 1) / 2])) {
+        tk_heap_set(t, pos, t->heap[(pos - 1) / 2]);
+        pos = (pos - 1) / 2;
     }
     tk_heap_set(t, pos, n);
 }
@@ -690,7 +722,8 @@ static void tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
         tk_node *n = &t->heap[s->heap_pos];
         n->count = sat_add(n->count, count);
         s->error = sat_add(s->error, error);
-        tk_sift_down(t, s->heap_pos);
+        if (t->used == t->k)
+            tk_sift_down(t, s->heap_pos);
         return;
     }
     uint32_t slot;
@@ -711,9 +744,9 @@ static void tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
     tk_store_value(t, slot, value, len, truncated);
     tk_index_put(t, slot);
     if (full)
-        tk_sift_down(t, s->heap_pos);
-    else
-        tk_sift_up(t, s->heap_pos);
+        tk_replace_root(t);
+    else if (t->used == t->k)
+        tk_heapify(t);
 }
 
 void gs_topk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
@@ -880,8 +913,7 @@ static void tk_rebuild(gs_topk *t, const gs_topk_item *best, size_t n,
         tk_heap_set(t, i, (tk_node){best[i].count, best[i].hash, (uint32_t)i});
     }
     t->used = n;
-    for (size_t i = n / 2; i-- > 0;)
-        tk_sift_down(t, i);
+    tk_heapify(t);
     gs_free(t->bytes);
     t->bytes = bytes;
 }
