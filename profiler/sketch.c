@@ -940,9 +940,65 @@ static int tk_merge_small(gs_topk *into, const gs_topk *from)
     return 1;
 }
 
+/* Merge a few values (a small file's) into a full sketch without the
+ * general merge's allocations: from is not full, so its floor is 0; each
+ * of its values already in into adds its count there; each other value
+ * comes in with into's floor added, and takes the place of the worst value
+ * in output order if it comes before it. Choosing the best k of the union
+ * one offer at a time is what the general merge does, so the items are the
+ * same. */
+#define TK_FEW 8
+static int tk_merge_few(gs_topk *into, const gs_topk *from)
+{
+    if (into == from || from->used == from->k || into->used < into->k ||
+        from->used > TK_FEW || from->used * 4 > into->k)
+        return 0;
+    uint64_t floor_a = tk_floor(into);
+    int known[TK_FEW];
+    for (size_t j = 0; j < from->used; j++) {
+        gs_topk_item it = tk_item(from, j);
+        long i = tk_find(into, it.hash);
+        known[j] = i >= 0;
+        if (i >= 0) {
+            tk_node *n = &into->heap[into->slots[i].heap_pos];
+            n->count = sat_add(n->count, it.count);
+            into->slots[i].error = sat_add(into->slots[i].error, it.error);
+            into->slots[i].truncated |= it.truncated;
+        }
+    }
+    for (size_t j = 0; j < from->used; j++) {
+        if (known[j])
+            continue;
+        gs_topk_item it = tk_item(from, j);
+        it.count = sat_add(it.count, floor_a);
+        it.error = sat_add(it.error, floor_a);
+        size_t w = 0;
+        gs_topk_item worst = tk_item(into, 0);
+        for (size_t i = 1; i < into->used; i++) {
+            gs_topk_item x = tk_item(into, i);
+            if (item_before(&worst, &x)) {
+                worst = x;
+                w = i;
+            }
+        }
+        if (!item_before(&it, &worst))
+            continue;
+        tk_slot *s = &into->slots[w];
+        tk_index_del(into, s->hash);
+        s->hash = it.hash;
+        s->error = it.error;
+        into->heap[s->heap_pos] = (tk_node){it.count, it.hash, (uint32_t)w};
+        tk_store_value(into, (uint32_t)w, it.value, it.len, it.truncated);
+        tk_index_put(into, (uint32_t)w);
+    }
+    tk_heapify(into);
+    into->total = sat_add(into->total, from->total);
+    return 1;
+}
+
 gs_status gs_topk_merge(gs_topk *into, const gs_topk *from)
 {
-    if (tk_merge_small(into, from))
+    if (tk_merge_small(into, from) || tk_merge_few(into, from))
         return GS_OK;
     /* The merged values may live in into's own buffer (or from may be
      * into): build the result in a new buffer, then swap it in. */
