@@ -911,13 +911,30 @@ static void parse_segment(gs_parser *p, const char *s, size_t n)
     advance(p, s, n);
 }
 
+/* The first '\n' or '\r' in buf[i, len), or len: memchr over windows of
+ * 256 bytes (a bound, so a file with only one kind of line end does not
+ * make the search for the other scan the whole buffer on every line). */
+static size_t next_term(const char *buf, size_t i, size_t len)
+{
+    while (i < len) {
+        size_t w = len - i < 256 ? len : i + 256;
+        const char *nl = memchr(buf + i, '\n', w - i);
+        size_t end = nl ? (size_t)(nl - buf) : w;
+        const char *cr = memchr(buf + i, '\r', end - i);
+        if (cr)
+            return (size_t)(cr - buf);
+        if (nl)
+            return end;
+        i = w;
+    }
+    return len;
+}
+
 static void feed_bytes(gs_parser *p, const char *buf, size_t len)
 {
     size_t i = 0;
     while (i < len && p->st == GS_OK) {
-        size_t j = i;
-        while (j < len && !is_term(buf[j]))
-            j++;
+        size_t j = next_term(buf, i, len);
         size_t end = j < len ? j + 1 : len;
         if (p->skipping) {
             if (j < len)

@@ -31,6 +31,7 @@
 
 #include <unicode/uchar.h>
 #include <unicode/udat.h>
+#include <unicode/ures.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
@@ -160,37 +161,96 @@ static void add_symbol(const UChar *sym, int32_t len, int month)
     n_months++;
 }
 
+/* One locale's names from a date formatter (the slow, general way). */
+static gs_status months_from_formatter(const char *locale)
+{
+    static const UDateFormatSymbolType types[] = {
+        UDAT_MONTHS, UDAT_SHORT_MONTHS, UDAT_STANDALONE_MONTHS,
+        UDAT_STANDALONE_SHORT_MONTHS,
+    };
+    UErrorCode st = U_ZERO_ERROR;
+    UDateFormat *f = udat_open(UDAT_DEFAULT, UDAT_DEFAULT, locale, NULL, 0,
+                               NULL, 0, &st);
+    if (U_FAILURE(st))
+        return st == U_MEMORY_ALLOCATION_ERROR ? GS_ENOMEM : GS_EINVAL;
+    for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
+        int32_t n = udat_countSymbols(f, types[t]);
+        for (int32_t i = 0; i < n && i < 12; i++) {
+            UChar sym[NAME_MAX_BYTES];
+            st = U_ZERO_ERROR;
+            int32_t len = udat_getSymbols(f, types[t], i, sym,
+                                          NAME_MAX_BYTES, &st);
+            if (U_SUCCESS(st) && len > 0 && len < NAME_MAX_BYTES)
+                add_symbol(sym, len, (int)i + 1);
+        }
+    }
+    udat_close(f);
+    return GS_OK;
+}
+
+/* The gregorian month names of one context and width straight from ICU's
+ * locale data: the strings a formatter would give, read without building
+ * one (a formatter also builds a calendar and number formats: ~0.15 ms a
+ * locale, most of a small run's start-up). Adds them if add; returns how
+ * many the list has (0: missing). */
+static int32_t months_from_data(UResourceBundle *names, const char *context,
+                                const char *width, int add)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UResourceBundle *ctx = ures_getByKey(names, context, NULL, &st);
+    UResourceBundle *list = ures_getByKey(ctx, width, NULL, &st);
+    int32_t n = U_SUCCESS(st) ? ures_getSize(list) : 0;
+    for (int32_t i = 0; add && i < n && i < 12; i++) {
+        int32_t len = 0;
+        st = U_ZERO_ERROR;
+        const UChar *sym = ures_getStringByIndex(list, i, &len, &st);
+        if (U_SUCCESS(st) && len > 0 && len < NAME_MAX_BYTES)
+            add_symbol(sym, len, (int)i + 1);
+    }
+    ures_close(list);
+    ures_close(ctx);
+    return n;
+}
+
+/* Format names, and stand-alone ones where the locale has them (ICU's root
+ * data makes a missing stand-alone list an alias of the format list, which
+ * is what udat_getSymbols returns then). A locale whose data is not there
+ * as such (ICU fell back to the default locale, or a format list is
+ * missing) goes through a formatter, so the table is the same either way. */
+static gs_status months_of(const char *locale)
+{
+    static const char *const widths[] = {"wide", "abbreviated"};
+    UErrorCode st = U_ZERO_ERROR;
+    UResourceBundle *root = ures_open(NULL, locale, &st);
+    int direct = U_SUCCESS(st) && st != U_USING_DEFAULT_WARNING;
+    UResourceBundle *cal = ures_getByKey(root, "calendar", NULL, &st);
+    UResourceBundle *greg = ures_getByKey(cal, "gregorian", NULL, &st);
+    UResourceBundle *names = ures_getByKey(greg, "monthNames", NULL, &st);
+    direct = direct && U_SUCCESS(st) &&
+             months_from_data(names, "format", "wide", 0) > 0 &&
+             months_from_data(names, "format", "abbreviated", 0) > 0;
+    for (size_t w = 0; direct && w < 2; w++)
+        months_from_data(names, "format", widths[w], 1);
+    for (size_t w = 0; direct && w < 2; w++)
+        if (months_from_data(names, "stand-alone", widths[w], 1) == 0)
+            months_from_data(names, "format", widths[w], 1);
+    ures_close(names);
+    ures_close(greg);
+    ures_close(cal);
+    ures_close(root);
+    return direct ? GS_OK : months_from_formatter(locale);
+}
+
 static void build_months(void)
 {
     static const char *const locales[] = {
         "en", "fr", "de", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk",
         "tr", "sv", "da", "fi", "hu", "ro", "el", "ja", "zh", "ko",
     };
-    static const UDateFormatSymbolType types[] = {
-        UDAT_MONTHS, UDAT_SHORT_MONTHS, UDAT_STANDALONE_MONTHS,
-        UDAT_STANDALONE_SHORT_MONTHS,
-    };
     for (size_t l = 0; l < sizeof locales / sizeof *locales; l++) {
-        UErrorCode st = U_ZERO_ERROR;
-        UDateFormat *f = udat_open(UDAT_DEFAULT, UDAT_DEFAULT, locales[l],
-                                   NULL, 0, NULL, 0, &st);
-        if (U_FAILURE(st)) {
-            months_status = st == U_MEMORY_ALLOCATION_ERROR ? GS_ENOMEM
-                                                            : GS_EINVAL;
+        months_status = months_of(locales[l]);
+        if (months_status != GS_OK)
             return;
-        }
-        for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
-            int32_t n = udat_countSymbols(f, types[t]);
-            for (int32_t i = 0; i < n && i < 12; i++) {
-                UChar sym[NAME_MAX_BYTES];
-                st = U_ZERO_ERROR;
-                int32_t len = udat_getSymbols(f, types[t], i, sym,
-                                              NAME_MAX_BYTES, &st);
-                if (U_SUCCESS(st) && len > 0 && len < NAME_MAX_BYTES)
-                    add_symbol(sym, len, (int)i + 1);
-            }
-        }
-        udat_close(f);
     }
     qsort(months, n_months, sizeof *months, cmp_name);
     /* Merge duplicates; a name two locales give different months is kept
@@ -744,6 +804,8 @@ static int last_updated_context(const window *w, size_t p)
                                              "il", "em", "op", "the"};
     char c[GS_DATES_LOOKBACK + 1];
     size_t n = context_before(w, p, c);
+    if (n < 2)
+        return 0;  /* every phrase is longer (a date alone in a field) */
     int connected = 0;
     for (size_t k = 0; k < sizeof connectors / sizeof *connectors; k++)
         if (ends_with_word(c, n, connectors[k])) {

@@ -102,10 +102,38 @@ static gs_status push(gs_kll *s, unsigned h, double v)
     return GS_OK;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* Sort a[0..n) ascending, stably (so -0.0 and 0.0 keep their order, as
+ * with any stable sort: the sketch's bytes do not depend on which one).
+ * Insertion sort in runs of RUN, then bottom-up merges through tmp (n
+ * doubles); a merge is skipped when its halves are already in order, which
+ * is the usual case above level 0, where a level is a few sorted runs.
+ * Inline comparisons: this runs at every compaction, i.e. on the hot path
+ * of numeric columns (qsort's indirect calls cost ~4x more). */
+#define RUN 16u
+static void sort_doubles(double *a, uint32_t n, double *tmp)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    for (uint32_t lo = 0; lo < n; lo += RUN) {
+        uint32_t hi = n - lo < RUN ? n : lo + RUN;
+        for (uint32_t i = lo + 1; i < hi; i++) {
+            double v = a[i];
+            uint32_t j = i;
+            for (; j > lo && v < a[j - 1]; j--)
+                a[j] = a[j - 1];
+            a[j] = v;
+        }
+    }
+    for (uint32_t w = RUN; w < n; w *= 2)
+        for (uint32_t lo = 0; lo + w < n; lo += 2 * w) {
+            uint32_t mid = lo + w, hi = n - mid < w ? n : mid + w;
+            if (!(a[mid] < a[mid - 1]))
+                continue;
+            uint32_t i = lo, j = mid, o = 0;
+            while (i < mid && j < hi)
+                tmp[o++] = a[j] < a[i] ? a[j++] : a[i++];
+            while (i < mid)
+                tmp[o++] = a[i++];
+            memcpy(a + lo, tmp, (size_t)o * sizeof *a);
+        }
 }
 
 /* Compact the lowest level at or over its cap (one exists while the sketch
@@ -124,7 +152,12 @@ static gs_status compact(gs_kll *s)
     }
     double *it = s->items[h];
     uint32_t len = s->len[h], odd = len & 1u;
-    qsort(it, len, sizeof *it, cmp_double);
+    double stack[512], *tmp = len <= 512 ? stack : gs_malloc(len * sizeof *tmp);
+    if (!tmp)
+        return GS_ENOMEM;
+    sort_doubles(it, len, tmp);
+    if (tmp != stack)
+        gs_free(tmp);
     uint32_t offset = (uint32_t)(next_rng(&s->rng) >> 63);
     s->len[h] = 0;
     s->retained -= len;
@@ -215,7 +248,8 @@ typedef struct witem {
 
 static int cmp_witem(const void *a, const void *b)
 {
-    return cmp_double(&((const witem *)a)->v, &((const witem *)b)->v);
+    double x = ((const witem *)a)->v, y = ((const witem *)b)->v;
+    return (x > y) - (x < y);
 }
 
 /* Sorted items with cumulative weights in w (inclusive). */

@@ -31,7 +31,8 @@
  *   - k slots, each with a fixed max_value_bytes buffer, an open-addressing
  *     index on the full-value hash (>= 4k cells, linear probing, deletion by
  *     backward shift, so no tombstones) and a min-heap on (count, hash) for
- *     eviction. Add is O(log k) and allocates nothing.
+ *     eviction, kept in heap order only once all k slots are used (before
+ *     that nothing evicts). Add is O(log k) and allocates nothing.
  * Invariants:
  *   3. A slot's identity is the hash of the full value; values longer than
  *      max_value_bytes keep a prefix cut at a UTF-8 character boundary.
@@ -497,12 +498,28 @@ gs_status gs_hll_decode(const char *text, size_t len, gs_hll **out)
 
 typedef struct tk_slot {
     uint64_t hash;
-    uint64_t count;
     uint64_t error;
     uint32_t len;
     uint32_t heap_pos;
     int truncated;
 } tk_slot;
+
+/* An index cell: slot number + 1 (0: empty) and the low 32 bits of the
+ * slot's hash, so probing and backward-shift deletion read only the index
+ * (the slot is read to confirm a full 64-bit match). */
+typedef struct tk_cell {
+    uint32_t slot1;
+    uint32_t lo;
+} tk_cell;
+
+/* A heap entry carries its own key (count, hash), so sifting compares
+ * neighbouring memory instead of chasing slot numbers; a slot's count lives
+ * only here (slots[s].heap_pos finds it). */
+typedef struct tk_node {
+    uint64_t count;
+    uint64_t hash;
+    uint32_t slot;
+} tk_node;
 
 struct gs_topk {
     size_t k;
@@ -511,8 +528,8 @@ struct gs_topk {
     uint64_t total;
     size_t mask;         /* index cells - 1 */
     tk_slot *slots;
-    uint32_t *heap;      /* slot numbers; root = min (count, hash) */
-    uint32_t *index;     /* slot number + 1, or 0 for an empty cell */
+    tk_node *heap;       /* root = min (count, hash) */
+    tk_cell *index;
     char *bytes;         /* k * maxb value bytes */
 };
 
@@ -577,36 +594,43 @@ size_t gs_topk_capacity(const gs_topk *t) { return t->k; }
 uint64_t gs_topk_total(const gs_topk *t) { return t->total; }
 
 /* Index: slot number holding hash, or -1. */
+static int tk_cell_is(const gs_topk *t, tk_cell c, uint64_t hash)
+{
+    return c.lo == (uint32_t)hash && t->slots[c.slot1 - 1].hash == hash;
+}
+
 static long tk_find(const gs_topk *t, uint64_t hash)
 {
     for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
-        uint32_t c = t->index[i];
-        if (c == 0)
+        tk_cell c = t->index[i];
+        if (c.slot1 == 0)
             return -1;
-        if (t->slots[c - 1].hash == hash)
-            return (long)(c - 1);
+        if (tk_cell_is(t, c, hash))
+            return (long)(c.slot1 - 1);
     }
 }
 
 static void tk_index_put(gs_topk *t, uint32_t slot)
 {
-    size_t i = t->slots[slot].hash & t->mask;
-    while (t->index[i])
+    uint64_t hash = t->slots[slot].hash;
+    size_t i = hash & t->mask;
+    while (t->index[i].slot1)
         i = (i + 1) & t->mask;
-    t->index[i] = slot + 1;
+    t->index[i] = (tk_cell){slot + 1, (uint32_t)hash};
 }
 
-/* Backward-shift deletion keeps every probe chain unbroken. */
+/* Backward-shift deletion keeps every probe chain unbroken (the mask is
+ * below 2^32, so a cell's lo gives its home). */
 static void tk_index_del(gs_topk *t, uint64_t hash)
 {
     size_t i = hash & t->mask;
-    while (t->slots[t->index[i] - 1].hash != hash)
+    while (!tk_cell_is(t, t->index[i], hash))
         i = (i + 1) & t->mask;
     for (size_t j = i;;) {
         j = (j + 1) & t->mask;
-        if (!t->index[j])
+        if (!t->index[j].slot1)
             break;
-        size_t home = t->slots[t->index[j] - 1].hash & t->mask;
+        size_t home = t->index[j].lo & t->mask;
         /* Move j's entry to i unless its home lies cyclically in (i, j]. */
         int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
         if (!stays) {
@@ -614,49 +638,69 @@ static void tk_index_del(gs_topk *t, uint64_t hash)
             i = j;
         }
     }
-    t->index[i] = 0;
+    t->index[i] = (tk_cell){0, 0};
 }
 
-static int tk_less(const tk_slot *a, const tk_slot *b)
+static int tk_less(const tk_node *a, const tk_node *b)
 {
     return a->count != b->count ? a->count < b->count : a->hash < b->hash;
 }
 
-static void tk_heap_set(gs_topk *t, size_t pos, uint32_t slot)
+static uint64_t tk_count(const gs_topk *t, size_t slot)
 {
-    t->heap[pos] = slot;
-    t->slots[slot].heap_pos = (uint32_t)pos;
+    return t->heap[t->slots[slot].heap_pos].count;
 }
 
-static void tk_sift_up(gs_topk *t, size_t pos)
+static void tk_heap_set(gs_topk *t, size_t pos, tk_node n)
 {
-    uint32_t s = t->heap[pos];
-    while (pos > 0) {
-        size_t parent = (pos - 1) / 2;
-        if (!tk_less(&t->slots[s], &t->slots[t->heap[parent]]))
-            break;
-        tk_heap_set(t, pos, t->heap[parent]);
-        pos = parent;
-    }
-    tk_heap_set(t, pos, s);
+    t->heap[pos] = n;
+    t->slots[n.slot].heap_pos = (uint32_t)pos;
 }
 
 static void tk_sift_down(gs_topk *t, size_t pos)
 {
-    uint32_t s = t->heap[pos];
+    tk_node n = t->heap[pos];
     for (;;) {
         size_t c = 2 * pos + 1;
         if (c >= t->used)
             break;
-        if (c + 1 < t->used &&
-            tk_less(&t->slots[t->heap[c + 1]], &t->slots[t->heap[c]]))
+        if (c + 1 < t->used && tk_less(&t->heap[c + 1], &t->heap[c]))
             c++;
-        if (!tk_less(&t->slots[t->heap[c]], &t->slots[s]))
+        if (!tk_less(&t->heap[c], &n))
             break;
         tk_heap_set(t, pos, t->heap[c]);
         pos = c;
     }
-    tk_heap_set(t, pos, s);
+    tk_heap_set(t, pos, n);
+}
+
+/* Heap order is needed only once the sketch is full (eviction and the
+ * floor read the root then, and nothing else reads the order): a column
+ * with fewer distinct values than k never sifts at all. */
+static void tk_heapify(gs_topk *t)
+{
+    for (size_t i = t->used / 2; i-- > 0;)
+        tk_sift_down(t, i);
+}
+
+/* The root was replaced by a node that usually belongs near the leaves (a
+ * new value counts min + 1): move the hole down along the smaller children
+ * to a leaf, then the node up from there (Floyd), one comparison a level
+ * instead of two. */
+static void tk_replace_root(gs_topk *t)
+{
+    tk_node n = t->heap[0];
+    size_t pos = 0;
+    for (size_t c; (c = 2 * pos + 1) < t->used; pos = c) {
+        if (c + 1 < t->used && tk_less(&t->heap[c + 1], &t->heap[c]))
+            c++;
+        tk_heap_set(t, pos, t->heap[c]);
+    }
+    while (pos > 0 && tk_less(&n, &t->heap[(pos - 1) / 2])) {
+        tk_heap_set(t, pos, t->heap[(pos - 1) / 2]);
+        pos = (pos - 1) / 2;
+    }
+    tk_heap_set(t, pos, n);
 }
 
 static void tk_store_value(gs_topk *t, uint32_t slot, const char *value,
@@ -675,9 +719,11 @@ static void tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
     long found = tk_find(t, hash);
     if (found >= 0) {
         tk_slot *s = &t->slots[found];
-        s->count = sat_add(s->count, count);
+        tk_node *n = &t->heap[s->heap_pos];
+        n->count = sat_add(n->count, count);
         s->error = sat_add(s->error, error);
-        tk_sift_down(t, s->heap_pos);
+        if (t->used == t->k)
+            tk_sift_down(t, s->heap_pos);
         return;
     }
     uint32_t slot;
@@ -685,23 +731,22 @@ static void tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
     int full = t->used == t->k;
     if (!full) {
         slot = (uint32_t)t->used++;
-        t->heap[t->used - 1] = slot;
         t->slots[slot].heap_pos = (uint32_t)(t->used - 1);
     } else {
-        slot = t->heap[0];
-        base = t->slots[slot].count;
+        slot = t->heap[0].slot;
+        base = t->heap[0].count;
         tk_index_del(t, t->slots[slot].hash);
     }
     tk_slot *s = &t->slots[slot];
     s->hash = hash;
-    s->count = sat_add(base, count);
+    t->heap[s->heap_pos] = (tk_node){sat_add(base, count), hash, slot};
     s->error = sat_add(base, error);
     tk_store_value(t, slot, value, len, truncated);
     tk_index_put(t, slot);
     if (full)
-        tk_sift_down(t, s->heap_pos);
-    else
-        tk_sift_up(t, s->heap_pos);
+        tk_replace_root(t);
+    else if (t->used == t->k)
+        tk_heapify(t);
 }
 
 void gs_topk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
@@ -804,8 +849,8 @@ static gs_topk_item tk_item(const gs_topk *t, size_t slot)
     const tk_slot *s = &t->slots[slot];
     return (gs_topk_item){
         .value = t->bytes + slot * t->maxb, .len = s->len,
-        .truncated = s->truncated, .count = s->count, .error = s->error,
-        .hash = s->hash,
+        .truncated = s->truncated, .count = tk_count(t, slot),
+        .error = s->error, .hash = s->hash,
     };
 }
 
@@ -822,7 +867,7 @@ size_t gs_topk_items(const gs_topk *t, gs_topk_item *items, size_t cap)
 /* The count every unseen value may have had: the minimum when full. */
 static uint64_t tk_floor(const gs_topk *t)
 {
-    return t->used == t->k ? t->slots[t->heap[0]].count : 0;
+    return t->used == t->k ? t->heap[0].count : 0;
 }
 
 /* Offer every value of into and from with its merged count and error. */
@@ -834,7 +879,7 @@ static void tk_merge_offer(const gs_topk *into, const gs_topk *from,
         gs_topk_item it = tk_item(into, i);
         long j = tk_find(from, it.hash);
         const tk_slot *b = j >= 0 ? &from->slots[j] : NULL;
-        it.count = sat_add(it.count, b ? b->count : floor_b);
+        it.count = sat_add(it.count, b ? tk_count(from, (size_t)j) : floor_b);
         it.error = sat_add(it.error, b ? b->error : floor_b);
         it.truncated |= b && b->truncated;
         select_offer(sel, &it);
@@ -861,22 +906,100 @@ static void tk_rebuild(gs_topk *t, const gs_topk_item *best, size_t n,
             memcpy(bytes + i * t->maxb, best[i].value, keep);
         tk_slot *s = &t->slots[i];
         s->hash = best[i].hash;
-        s->count = best[i].count;
         s->error = best[i].error;
         s->len = (uint32_t)keep;
         s->truncated = best[i].truncated || keep < best[i].len;
         tk_index_put(t, (uint32_t)i);
-        tk_heap_set(t, i, (uint32_t)i);
+        tk_heap_set(t, i, (tk_node){best[i].count, best[i].hash, (uint32_t)i});
     }
     t->used = n;
-    for (size_t i = n / 2; i-- > 0;)
-        tk_sift_down(t, i);
+    tk_heapify(t);
     gs_free(t->bytes);
     t->bytes = bytes;
 }
 
+/* Merge when neither side is full and the union fits in into: then both
+ * floors are 0 and the best k of the union is all of it, so adding from's
+ * items one by one gives the same items, counts and errors as the general
+ * merge (only the slot numbering differs, which nothing observes), without
+ * its allocations. This is the merge of every small file's profile. */
+static int tk_merge_small(gs_topk *into, const gs_topk *from)
+{
+    if (into == from || from->used == from->k || into->used == into->k ||
+        into->used + from->used > into->k)
+        return 0;
+    for (size_t j = 0; j < from->used; j++) {
+        gs_topk_item it = tk_item(from, j);
+        long i = tk_find(into, it.hash);
+        if (i >= 0)
+            into->slots[i].truncated |= it.truncated;
+        tk_add(into, it.value, it.len, it.hash, it.truncated, it.count,
+               it.error);
+    }
+    into->total = sat_add(into->total, from->total);
+    return 1;
+}
+
+/* Merge a few values (a small file's) into a full sketch without the
+ * general merge's allocations: from is not full, so its floor is 0; each
+ * of its values already in into adds its count there; each other value
+ * comes in with into's floor added, and takes the place of the worst value
+ * in output order if it comes before it. Choosing the best k of the union
+ * one offer at a time is what the general merge does, so the items are the
+ * same. */
+#define TK_FEW 8
+static int tk_merge_few(gs_topk *into, const gs_topk *from)
+{
+    if (into == from || from->used == from->k || into->used < into->k ||
+        from->used > TK_FEW || from->used * 4 > into->k)
+        return 0;
+    uint64_t floor_a = tk_floor(into);
+    int known[TK_FEW];
+    for (size_t j = 0; j < from->used; j++) {
+        gs_topk_item it = tk_item(from, j);
+        long i = tk_find(into, it.hash);
+        known[j] = i >= 0;
+        if (i >= 0) {
+            tk_node *n = &into->heap[into->slots[i].heap_pos];
+            n->count = sat_add(n->count, it.count);
+            into->slots[i].error = sat_add(into->slots[i].error, it.error);
+            into->slots[i].truncated |= it.truncated;
+        }
+    }
+    for (size_t j = 0; j < from->used; j++) {
+        if (known[j])
+            continue;
+        gs_topk_item it = tk_item(from, j);
+        it.count = sat_add(it.count, floor_a);
+        it.error = sat_add(it.error, floor_a);
+        size_t w = 0;
+        gs_topk_item worst = tk_item(into, 0);
+        for (size_t i = 1; i < into->used; i++) {
+            gs_topk_item x = tk_item(into, i);
+            if (item_before(&worst, &x)) {
+                worst = x;
+                w = i;
+            }
+        }
+        if (!item_before(&it, &worst))
+            continue;
+        tk_slot *s = &into->slots[w];
+        tk_index_del(into, s->hash);
+        s->hash = it.hash;
+        s->error = it.error;
+        into->heap[s->heap_pos] = (tk_node){it.count, it.hash, (uint32_t)w};
+        tk_store_value(into, (uint32_t)w, it.value, it.len, it.truncated);
+        tk_index_put(into, (uint32_t)w);
+    }
+    tk_heapify(into);
+    into->total = sat_add(into->total, from->total);
+    return 1;
+}
+
 gs_status gs_topk_merge(gs_topk *into, const gs_topk *from)
 {
+    if (tk_merge_small(into, from) || tk_merge_few(into, from))
+        return GS_OK;
     /* The merged values may live in into's own buffer (or from may be
      * into): build the result in a new buffer, then swap it in. */
     gs_topk_item *best = gs_malloc(into->k * sizeof *best);
