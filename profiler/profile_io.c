@@ -91,14 +91,18 @@ static void gen_counts(yajl_gen g, gs__table *t)
     yajl_gen_array_close(g);
 }
 
-/* A field's dominant formats per file, when it has any. */
+/* A field's dominant formats per file, when it has any, by format id (the
+ * order they were first seen in depends on the merge order). */
 static void gen_file_formats(yajl_gen g, const gs_field *f)
 {
     if (!f->n_file_fmt && !f->file_fmt_other)
         return;
     gen_str(g, "file_formats");
     yajl_gen_array_open(g);
+    for (int fmt = 0; fmt < GS_VFMT__COUNT; fmt++)
     for (size_t i = 0; i < f->n_file_fmt; i++) {
+        if (f->file_fmt[i].format != (gs_vformat)fmt)
+            continue;
         yajl_gen_map_open(g);
         gen_key_str(g, "format", gs_vformat_name(f->file_fmt[i].format));
         gen_key_u64(g, "files", f->file_fmt[i].files);
