@@ -267,8 +267,17 @@ static void check_layouts(gs_comparison *c, const gs_profile *sandbox,
     }
 }
 
+static int file_format_cmp(const void *a, const void *b)
+{
+    const gs_file_format *x = a, *y = b;
+    if (x->files != y->files)
+        return x->files < y->files ? 1 : -1;
+    return (x->format > y->format) - (x->format < y->format);
+}
+
 /* A field's per-file formats that matter, compatible ones folded (see the
- * header comment); returns how many, in rows order. */
+ * header comment), by files desc then format id (the profile's order
+ * depends on how it was merged and saved); returns how many. */
 static size_t distinct_formats(const gs_field *fld, gs_file_format *out)
 {
     const gs_file_format *rows;
@@ -279,8 +288,13 @@ static size_t distinct_formats(const gs_field *fld, gs_file_format *out)
         dm |= f == GS_VFMT_DATE_DMY_SLASH || f == GS_VFMT_DATE_MDY_SLASH;
         dec |= f == GS_VFMT_DEC_POINT || f == GS_VFMT_DEC_COMMA;
     }
+    /* by format id, so a folded format keeps the first file of the lowest
+     * id whatever the rows' order */
+    for (int id = 0; id < GS_VFMT__COUNT; id++)
     for (size_t i = 0; i < n; i++) {
         gs_vformat f = rows[i].format;
+        if (f != (gs_vformat)id)
+            continue;
         gs_vfamily fam = gs_vformat_family(f);
         if (fam == GS_FF_NULL || fam == GS_FF_CASE || fam == GS_FF_OTHER ||
             (dm && f == GS_VFMT_DATE_DM_AMBIGUOUS))
@@ -296,6 +310,7 @@ static size_t distinct_formats(const gs_field *fld, gs_file_format *out)
             out[k++] = (gs_file_format){f, 0, rows[i].first};
         out[j].files += rows[i].files;
     }
+    qsort(out, k, sizeof *out, file_format_cmp);
     return k;
 }
 

@@ -14,7 +14,11 @@
  *      file_fmt_other), never silently lost.
  *   2. Exact merge: counts add; the first file is the first in merge order,
  *      so merging per-file profiles in walk order gives the bytes of a
- *      single pass. Rows that find no room are dropped in that same order.
+ *      single pass. Rows that find no room are dropped in that same order;
+ *      so once a cap is reached, merging bigger partial profiles (shards)
+ *      may keep other rows than one pass would (their files are counted as
+ *      dropped/other either way). 8 dominant formats in one field's files,
+ *      or max_paths layouts, is already a corpus without a format.
  *
  * It does not judge: mixed dialects or formats are findings of compare.c. */
 #include "profile-private.h"
