@@ -20,6 +20,9 @@ gs_finding *gs__compare_add(gs_comparison *c, const char *check,
  * ex may be NULL (nothing happens). */
 void gs__compare_evidence(gs_comparison *c, gs_finding *f,
                           const gs_example *ex);
+/* The layout and per-file format checks (compare_layout.c). */
+void gs__compare_layouts(gs_comparison *c, const gs_profile *sandbox,
+                         const gs_profile *production);
 /* Remember an allocation failure (the first one wins). */
 void gs__compare_fail(gs_comparison *c, gs_status st);
 

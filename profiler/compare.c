@@ -20,6 +20,11 @@
  *                                      where the sandbox used one; codes
  *                                      with leading zeros; formats the
  *                                      sandbox never had
+ *   format per file                    CSV dialects, header orders and
+ *                                      line-ending styles mixed within a
+ *                                      collection, and a field's dominant
+ *                                      format differing between files
+ *                                      (compare_layout.c)
  *   coverage, drift, volume, staleness (sections below)
  * Format flags resting on fewer than opts.min_values sandbox values are not
  * checked (they would be guesses); weak schema assumptions are checked and
@@ -185,11 +190,14 @@ static const char *const check_ids[] = {
     "format.ambiguous_dates",
     "format.decimal_comma",
     "format.digit_grouping",
+    "format.format_differs_by_file",
     "format.leading_zero_codes",
     "format.mixed_booleans",
     "format.mixed_case",
     "format.mixed_date_formats",
     "format.mixed_decimal_styles",
+    "format.mixed_dialects",
+    "format.mixed_header_orders",
     "format.mixed_line_endings",
     "format.mixed_null_tokens",
     "format.new_format",
@@ -1242,6 +1250,7 @@ gs_status gs_compare(const gs_profile *sandbox, const gs_profile *production,
     volume(c);
     staleness(c);
     check_formats(c);
+    gs__compare_layouts(c, sandbox, production);
     gs_comparison_sort(c);
     if (c->st != GS_OK) {
         st = c->st;

@@ -29,12 +29,16 @@
 #define READ_BYTES (256u * 1024)
 #define STAGE_MAX (512u * 1024)  /* decoded head; UTF-16 may grow x1.5 */
 #define MAX_FACTS 32
+#define DOC_FORMATS 8    /* formats counted per field and file */
 
 typedef struct doc_field {
     gs_field *field;         /* NULL: past max_paths */
     uint64_t last_record;    /* presence stamp */
     gs_date_role role;       /* what the name says about its dates */
     int prose;               /* string values may hold dates in prose */
+    unsigned char fmt[DOC_FORMATS];  /* non-null formats of this file, in */
+    uint32_t fmt_n[DOC_FORMATS];     /* order seen, and their values */
+    unsigned char n_fmt;
 } doc_field;
 
 typedef struct kept_defect {
@@ -131,8 +135,8 @@ static gs_field_id sink_field(void *ud, const char *path, size_t len)
      * scanner already; its metas and times are not. */
     int doc_text = len > 4 && memcmp(path, "doc.", 4) == 0 &&
                    role == GS_ROLE_NONE;
-    d->fields[d->n_fields] = (doc_field){f, 0, role,
-                                         role == GS_ROLE_NONE && !doc_text};
+    d->fields[d->n_fields] = (doc_field){
+        .field = f, .role = role, .prose = role == GS_ROLE_NONE && !doc_text};
     return (gs_field_id)d->n_fields++;
 }
 
@@ -200,6 +204,25 @@ static int scan_worthy(const doc_field *df, const gs_value_class *vc,
     return 0;
 }
 
+/* The file's formats of a field, for its dominant one (file_formats).
+ * Null formats do not count; formats past the DOC_FORMATS first ones of the
+ * file are not counted (a field writing nine formats in one file has no
+ * format to speak of anyway). */
+static void count_format(doc_field *df, gs_vformat f)
+{
+    if (gs_vformat_family(f) == GS_FF_NULL)
+        return;
+    for (unsigned i = 0; i < df->n_fmt; i++)
+        if (df->fmt[i] == f) {
+            df->fmt_n[i]++;
+            return;
+        }
+    if (df->n_fmt < DOC_FORMATS) {
+        df->fmt[df->n_fmt] = (unsigned char)f;
+        df->fmt_n[df->n_fmt++] = 1;
+    }
+}
+
 static int sink_value(void *ud, gs_field_id id, const char *bytes, size_t len,
                       gs_value_kind kind, const gs_loc *loc)
 {
@@ -220,6 +243,7 @@ static int sink_value(void *ud, gs_field_id id, const char *bytes, size_t len,
     gs_value_class vc;
     if (gs_field_add(df->field, bytes, len, kind, d->path, loc, &vc) != GS_OK)
         return 1;  /* out of memory: stop this file */
+    count_format(df, vc.format);
     if (scan_worthy(df, &vc, kind, bytes, len)) {
         value_ctx c = {d, df, vc.type == GS_VT_DATE};
         if (gs_dates_scan_text(bytes, len, loc, d->markers, value_hit, &c) !=
@@ -555,14 +579,84 @@ static void decide_dates(gs_document *d)
         stale_defects(d);
 }
 
+/* Each field's dominant format in this file into the profile (most
+ * values; ties: the lower format id). A file whose dominant date format is
+ * the ambiguous d/m one and that also writes days past 12 told the order:
+ * that order is its format. */
+static gs_status file_formats(gs_document *d)
+{
+    for (size_t i = 0; i < d->n_fields; i++) {
+        const doc_field *df = &d->fields[i];
+        if (!df->field || !df->n_fmt)
+            continue;
+        unsigned best = 0;
+        for (unsigned k = 1; k < df->n_fmt; k++)
+            if (df->fmt_n[k] > df->fmt_n[best] ||
+                (df->fmt_n[k] == df->fmt_n[best] && df->fmt[k] < df->fmt[best]))
+                best = k;
+        gs_vformat f = (gs_vformat)df->fmt[best];
+        for (unsigned k = 0; f == GS_VFMT_DATE_DM_AMBIGUOUS && k < df->n_fmt;
+             k++)
+            if (df->fmt[k] == GS_VFMT_DATE_DMY_SLASH ||
+                df->fmt[k] == GS_VFMT_DATE_MDY_SLASH)
+                f = (gs_vformat)df->fmt[k];
+        gs_status st = gs_field_count_file_format(df->field, f, d->path);
+        if (st != GS_OK)
+            return st;
+    }
+    return GS_OK;
+}
+
+/* The CSV dialect and header the parser reported, for the profile's
+ * layouts: dialect "delimiter=; quote=\" header=present", header the names
+ * in the order written, joined by tabs whatever the delimiter (so orders of
+ * files in different dialects compare; a name holding a tab is rare enough
+ * to be split wrongly). header holds at least 4097 bytes (see sink_fact). */
+static void csv_layout(gs_document *d, char *dialect, size_t cap,
+                       char *header_buf)
+{
+    const char *delim = NULL, *quote = NULL, *header = NULL, *names = NULL;
+    for (size_t i = 0; i < d->n_facts; i++) {
+        const char *k = d->fact_keys[i], *v = d->fact_values[i];
+        if (strcmp(k, "csv.delimiter") == 0)
+            delim = v;
+        else if (strcmp(k, "csv.quote") == 0)
+            quote = v;
+        else if (strcmp(k, "csv.header") == 0)
+            header = v;
+        else if (strcmp(k, "csv.header_names") == 0)
+            names = v;
+    }
+    if (!delim)
+        return;
+    if (names) {
+        size_t i = 0;
+        for (; names[i]; i++)
+            header_buf[i] = names[i] == delim[0] ? '\t' : names[i];
+        header_buf[i] = '\0';
+        d->facts.csv_header = header_buf;
+    }
+    snprintf(dialect, cap, "delimiter=%s quote=%s header=%s",
+             strcmp(delim, "\t") == 0 ? "tab"
+             : strcmp(delim, " ") == 0 ? "space" : delim,
+             quote ? quote : "none", header ? header : "absent");
+    d->facts.csv_dialect = dialect;
+}
+
 static gs_status finish(gs_document *d, gs_status st)
 {
+    char dialect[80], header[4097];
     decide_dates(d);
+    csv_layout(d, dialect, sizeof dialect, header);
+    gs_status fst = file_formats(d);
+    if (st == GS_OK)
+        st = fst;
     for (size_t i = 0; i < d->n_codes; i++)
         gs_profile_count_defect_file(d->p, d->codes[i]);
     d->facts.fields = d->n_fields;
     gs_profile_count_file(d->p, d->collection);
     gs_status ast = gs_profile_add_doc(d->p, &d->facts);
+    d->facts.csv_dialect = d->facts.csv_header = NULL;  /* on this stack */
     return st != GS_OK ? st : ast;
 }
 
@@ -892,6 +986,11 @@ static gs_status scan_range(gs_document *d, gs_doc_split *s, unsigned i,
     if (!p)
         return st;
     decide_dates(d);  /* this range's dates; gs_doc_split_finish combines */
+    /* A split file's dominant formats per field are those of its first
+     * range (each range is a partial profile; counting every range would
+     * count the file several times). */
+    if (i == 0 && st == GS_OK)
+        st = file_formats(d);
     stale_notes(d, r->notes);
     r->facts = d->facts;
     r->facts.fields = d->n_fields;

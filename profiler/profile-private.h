@@ -73,7 +73,16 @@ struct gs_field {
     gs__shape_ex *shape_ex;  /* at most 2 * GS_SHAPE_TOP_K */
     size_t n_shape_ex, cap_shape_ex;
     gs_kll *len_kll;         /* lengths of non-null values; NULL until one */
+    gs_file_format *file_fmt;  /* GS_FILE_FORMATS_MAX; NULL until one */
+    size_t n_file_fmt;
+    uint64_t file_fmt_other; /* files whose dominant format found no room */
 };
+
+typedef struct gs__layout {  /* a row of gs_profile_layouts */
+    gs__entry e;             /* key = kind NUL collection NUL value */
+    gs_layout_row row;       /* strings alias e.key, except first */
+    char *first;
+} gs__layout;
 
 struct gs_profile {
     gs_limits lim;
@@ -86,6 +95,9 @@ struct gs_profile {
     gs_count_item *rows;     /* scratch for gs_profile_distribution */
     size_t rows_cap;
     gs_kll *content_dates;   /* days; NULL until a document has one */
+    gs__table layouts;       /* gs__layout rows, at most lim.max_paths */
+    uint64_t layouts_dropped;
+    gs_layout_row *layout_rows;  /* scratch for gs_profile_layouts */
 };
 
 /* Shared helpers (profile.c). */
@@ -109,5 +121,17 @@ void gs__field_free(gs_field *f);
 gs_example *gs__field_format_example(gs_field *f, gs_vformat fmt);
 gs_status gs__field_shape_example_set(gs_field *f, const char *shape,
                                       size_t len, const gs_example *ex);
+
+/* Layouts and per-file formats (profile_layout.c). */
+gs_status gs__layout_add(gs_profile *p, const char *kind,
+                         const char *collection, const char *value,
+                         uint64_t files, const char *first);
+gs_status gs__layouts_of_doc(gs_profile *p, const gs_doc_facts *d);
+gs_status gs__layouts_merge(gs_profile *into, const gs_profile *from);
+void gs__layouts_clear(gs_profile *p);
+gs_status gs__file_format_add(gs_field *f, gs_vformat fmt, uint64_t files,
+                              const char *first);
+gs_status gs__file_formats_merge(gs_field *a, const gs_field *b);
+void gs__file_formats_clear(gs_field *f);
 
 #endif

@@ -387,6 +387,7 @@ static void profile_clear(gs_profile *p)
     gs__table_free(&p->fields, field_entry_free);
     gs_kll_free(p->content_dates);
     p->content_dates = NULL;
+    gs__layouts_clear(p);
     memset(&p->corpus, 0, sizeof p->corpus);
 }
 
@@ -499,6 +500,8 @@ gs_status gs_profile_add_doc(gs_profile *p, const gs_doc_facts *d)
         st = gs__profile_count(&p->boms, d->bom && d->bom[0] ? d->bom
                                                              : "none", 1,
                                d->bytes);
+    if (st == GS_OK)
+        st = gs__layouts_of_doc(p, d);
     return st;
 }
 
@@ -674,6 +677,7 @@ void gs__field_free(gs_field *f)
     for (size_t i = 0; i < f->n_shape_ex; i++)
         gs__example_clear(&f->shape_ex[i].ex);
     gs_free(f->shape_ex);
+    gs__file_formats_clear(f);
     gs_topk_free(f->shapes);
     gs_kll_free(f->len_kll);
     gs_hll_free(f->hll);
@@ -1166,6 +1170,8 @@ static gs_status merge_field(gs_field *a, const gs_field *b)
     }
     if (st == GS_OK)
         st = merge_formats(a, b);
+    if (st == GS_OK)
+        st = gs__file_formats_merge(a, b);
     return st;
 }
 
@@ -1232,6 +1238,8 @@ gs_status gs_profile_merge(gs_profile *into, const gs_profile *from)
         st = merge_counts(&into->coll_files, &from->coll_files);
     if (st == GS_OK)
         st = merge_counts(&into->coll_records, &from->coll_records);
+    if (st == GS_OK)
+        st = gs__layouts_merge(into, from);
 
     for (size_t i = 0; st == GS_OK && i < from->defects.n; i++) {
         const gs__defect *d = (const gs__defect *)from->defects.items[i];

@@ -91,6 +91,48 @@ static void gen_counts(yajl_gen g, gs__table *t)
     yajl_gen_array_close(g);
 }
 
+/* A field's dominant formats per file, when it has any, by format id (the
+ * order they were first seen in depends on the merge order). */
+static void gen_file_formats(yajl_gen g, const gs_field *f)
+{
+    if (!f->n_file_fmt && !f->file_fmt_other)
+        return;
+    gen_str(g, "file_formats");
+    yajl_gen_array_open(g);
+    for (int fmt = 0; fmt < GS_VFMT__COUNT; fmt++)
+    for (size_t i = 0; i < f->n_file_fmt; i++) {
+        if (f->file_fmt[i].format != (gs_vformat)fmt)
+            continue;
+        yajl_gen_map_open(g);
+        gen_key_str(g, "format", gs_vformat_name(f->file_fmt[i].format));
+        gen_key_u64(g, "files", f->file_fmt[i].files);
+        gen_key_str(g, "first", f->file_fmt[i].first);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    gen_key_u64(g, "file_formats_other", f->file_fmt_other);
+}
+
+static void gen_layouts(yajl_gen g, const gs_profile *p)
+{
+    const gs_layout_row *rows;
+    uint64_t dropped;
+    size_t n = gs_profile_layouts(p, &rows, &dropped);
+    gen_str(g, "layouts");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < n; i++) {
+        yajl_gen_map_open(g);
+        gen_key_str(g, "kind", rows[i].kind);
+        gen_key_str(g, "collection", rows[i].collection);
+        gen_key_str(g, "value", rows[i].value);
+        gen_key_u64(g, "files", rows[i].files);
+        gen_key_str(g, "first", rows[i].first);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    gen_key_u64(g, "layouts_dropped", dropped);
+}
+
 static const char *const kind_names[GS_VK__COUNT] = {
     "text", "string", "number", "boolean", "null",
 };
@@ -266,6 +308,7 @@ static gs_status gen_field(yajl_gen g, const gs_field *f)
     }
     yajl_gen_map_close(g);
     gen_hygiene(g, f);
+    gen_file_formats(g, f);
     gs_status st = gen_formats(g, f);
     yajl_gen_map_close(g);
     return st;
@@ -381,6 +424,7 @@ gs_status gs_profile_save(const gs_profile *cp, FILE *out, gs_error *err)
     gen_str(g, "collection_records");
     gen_counts(g, &p->coll_records);
     yajl_gen_map_close(g);
+    gen_layouts(g, p);
 
     gen_str(g, "defects");
     yajl_gen_array_open(g);
@@ -698,6 +742,63 @@ static int load_formats(loader *L, yajl_val r, gs_field *f)
     return 1;
 }
 
+/* file_formats (absent: none). */
+static int load_file_formats(loader *L, yajl_val r, gs_field *f)
+{
+    yajl_val a = get(r, "file_formats");
+    if (!a)
+        return 1;
+    if (!YAJL_IS_ARRAY(a) || a->u.array.len > GS_FILE_FORMATS_MAX ||
+        !get_u64(L, r, "file_formats_other", &f->file_fmt_other))
+        return bad(L, "file_formats");
+    for (size_t i = 0; i < a->u.array.len; i++) {
+        yajl_val it = a->u.array.values[i];
+        const char *name = get_str(L, it, "format");
+        const char *first = get_str(L, it, "first");
+        uint64_t files;
+        if (!name || !first || !get_u64(L, it, "files", &files))
+            return 0;
+        int id = gs_vformat_from_name(name);
+        for (size_t k = 0; id >= 0 && k < f->n_file_fmt; k++)
+            if (f->file_fmt[k].format == (gs_vformat)id)
+                id = -1;
+        if (id < 0 || files == 0)
+            return bad(L, "file_formats item");
+        if (gs__file_format_add(f, (gs_vformat)id, files, first) != GS_OK)
+            return oom(L);
+    }
+    return 1;
+}
+
+/* layouts (absent: none). */
+static int load_layouts(loader *L, yajl_val root, gs_profile *p)
+{
+    yajl_val a = get(root, "layouts");
+    if (!a)
+        return 1;
+    if (!YAJL_IS_ARRAY(a) || a->u.array.len > p->lim.max_paths ||
+        !get_u64(L, root, "layouts_dropped", &p->layouts_dropped))
+        return bad(L, "layouts");
+    for (size_t i = 0; i < a->u.array.len; i++) {
+        yajl_val it = a->u.array.values[i];
+        const char *kind = get_str(L, it, "kind");
+        const char *coll = get_str(L, it, "collection");
+        const char *value = get_str(L, it, "value");
+        const char *first = get_str(L, it, "first");
+        uint64_t files;
+        if (!kind || !coll || !value || !first ||
+            !get_u64(L, it, "files", &files))
+            return 0;
+        if (files == 0)
+            return bad(L, "layouts item");
+        if (gs__layout_add(p, kind, coll, value, files, first) != GS_OK)
+            return oom(L);
+    }
+    if (p->layouts.n != a->u.array.len)
+        return bad(L, "duplicate layouts item");
+    return 1;
+}
+
 /* The exact key set (keys.h) and its repeats, for fields named like keys;
  * a profile written before sets existed has none, and its key fields
  * answer "not exact". */
@@ -869,7 +970,8 @@ static int load_field(loader *L, yajl_val r, gs_profile *p)
         if (e && !load_example(L, e, &f->type_ex[t], f->max_value_bytes))
             return 0;
     }
-    return load_hygiene(L, get(r, "hygiene"), f) && load_formats(L, r, f);
+    return load_hygiene(L, get(r, "hygiene"), f) &&
+           load_file_formats(L, r, f) && load_formats(L, r, f);
 }
 
 /* Reject nesting deeper than the format has, before the tree parser. */
@@ -1048,6 +1150,7 @@ gs_status gs_profile_load_text(const char *path, const char *text, size_t len,
         !load_counts(&L, get(dist, "bom"), &p->boms) ||
         !load_counts(&L, get(dist, "collection_files"), &p->coll_files) ||
         !load_counts(&L, get(dist, "collection_records"), &p->coll_records) ||
+        !load_layouts(&L, root, p) ||
         !load_defects(&L, get(root, "defects"), p))
         goto done;
     yajl_val fields = get(root, "fields");

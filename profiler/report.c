@@ -231,6 +231,71 @@ static void json_drift(yajl_gen g, const gs_comparison *c)
 /* The assumptions the comparison checked (assumptions.h): per assumption
  * what is assumed, the evidence and strength, and production's violations
  * with their examples. */
+/* One side of a field in "fields": its formats as the profile counted them
+ * (gs_field_stats, after the context rule for null tokens), or null. */
+static void json_field_side(yajl_gen g, const gs_profile *p, const gs_field *f)
+{
+    if (!f) {
+        yajl_gen_null(g);
+        return;
+    }
+    gs_field_stats s;
+    gs_field_stats_get(f, &s);
+    yajl_gen_map_open(g);
+    jk(g, "formats");
+    yajl_gen_map_open(g);
+    for (int i = 0; i < GS_VFMT__COUNT; i++)
+        if (s.formats[i])
+            ju(g, gs_vformat_name((gs_vformat)i), s.formats[i]);
+    yajl_gen_map_close(g);
+    jk(g, "dominant");
+    js(g, s.dominant_format >= 0
+              ? gs_vformat_name((gs_vformat)s.dominant_format) : NULL);
+    jd(g, "share", s.dominant_format >= 0 ? s.dominant_share : NAN);
+    uint64_t records = gs_profile_collection_records(p, s.collection);
+    jd(g, "presence", records ? (double)s.present / (double)records : NAN);
+    jd(g, "null_share",
+       s.count ? (double)s.types[GS_VT_NULL] / (double)s.count : NAN);
+    yajl_gen_map_close(g);
+}
+
+/* "fields": every (collection, path) of either profile in key order, at
+ * most max_paths of them, each with its formats per side. */
+static void json_fields(yajl_gen g, const gs_profile *sb, const gs_profile *pr,
+                        size_t max_paths)
+{
+    size_t i = 0, k = 0, ns = gs_profile_field_count(sb);
+    size_t np = gs_profile_field_count(pr);
+    jk(g, "fields");
+    yajl_gen_array_open(g);
+    for (size_t out = 0; out < max_paths && (i < ns || k < np); out++) {
+        const gs_field *a = i < ns ? gs_profile_field_at(sb, i) : NULL;
+        const gs_field *b = k < np ? gs_profile_field_at(pr, k) : NULL;
+        gs_field_stats sa, sp;
+        if (a)
+            gs_field_stats_get(a, &sa);
+        if (b)
+            gs_field_stats_get(b, &sp);
+        int d = !a ? 1 : !b ? -1 : strcmp(sa.collection, sp.collection);
+        if (a && b && d == 0)
+            d = strcmp(sa.path, sp.path);
+        const gs_field *f = d <= 0 ? a : b;
+        yajl_gen_map_open(g);
+        jk(g, "collection");
+        js(g, d <= 0 ? sa.collection : sp.collection);
+        jk(g, "path");
+        js(g, gs_field_path(f));
+        jk(g, "sandbox");
+        json_field_side(g, sb, d <= 0 ? a : NULL);
+        jk(g, "production");
+        json_field_side(g, pr, d >= 0 ? b : NULL);
+        yajl_gen_map_close(g);
+        i += d <= 0;
+        k += d >= 0;
+    }
+    yajl_gen_array_close(g);
+}
+
 static void json_assumptions(yajl_gen g, const gs_comparison *c)
 {
     const gs_assumptions *as = gs_comparison_assumptions(c);
@@ -510,6 +575,7 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     yajl_gen_map_close(g);
 
     json_drift(g, c);
+    json_fields(g, sb->profile, pr->profile, lim->max_paths);
     json_assumptions(g, c);
 
     uint64_t counts[3] = {0};

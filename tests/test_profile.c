@@ -414,6 +414,104 @@ START_TEST(merging_different_sketch_sizes_is_refused)
 }
 END_TEST
 
+/* One file of collection "tickets" in a dialect, header and line-ending
+ * style, whose "created_at" is mostly in format fmt. */
+static void add_layout_doc(gs_profile *p, const char *path,
+                           const char *dialect, const char *header,
+                           uint64_t lf, uint64_t crlf, gs_vformat fmt)
+{
+    gs_doc_facts d = {.path = path, .collection = "tickets", .format = "csv",
+                      .encoding = "UTF-8", .bom = "", .lf = lf, .crlf = crlf,
+                      .csv_dialect = dialect, .csv_header = header};
+    ck_assert_int_eq(gs_profile_add_doc(p, &d), GS_OK);
+    gs_field *f = gs_profile_field(p, "tickets", "created_at", 10, NULL);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(gs_field_count_file_format(f, fmt, path), GS_OK);
+}
+
+static void add_layout_docs(gs_profile *p, int from, int to, int formats)
+{
+    static const char *const dialects[] = {"delimiter=, quote=\" header=present",
+                                           "delimiter=; quote=\" header=present"};
+    static const char *const headers[] = {"id\tcreated_at", "created_at\tid"};
+    for (int i = from; i < to; i++) {
+        char path[32];
+        snprintf(path, sizeof path, "t-%02d.csv", i);
+        add_layout_doc(p, path, dialects[i % 2], headers[i % 3 == 0],
+                       i % 4 ? 5 : 0, i % 4 ? 0 : 5,
+                       (gs_vformat)(GS_VFMT_DATE_ISO + i % formats));
+    }
+}
+
+START_TEST(layouts_and_file_formats_merge_like_a_single_pass)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    lim.max_paths = 6;  /* 2 dialects + 2 headers + 2 styles: then full */
+    gs_profile *whole = gs_profile_new(&lim), *a = gs_profile_new(&lim),
+               *b = gs_profile_new(&lim);
+    add_layout_docs(whole, 0, 20, 6);
+    add_layout_docs(a, 0, 7, 6);
+    add_layout_docs(b, 7, 20, 6);
+    ck_assert_int_eq(gs_profile_merge(a, b), GS_OK);
+    char *sw = save_to_string(whole), *sa = save_to_string(a);
+    ck_assert_str_eq(sa, sw);
+
+    const gs_layout_row *rows;
+    uint64_t dropped;
+    size_t n = gs_profile_layouts(whole, &rows, &dropped);
+    ck_assert_uint_eq(n, 6);
+    ck_assert_uint_eq(dropped, 0);
+    ck_assert_str_eq(rows[0].kind, "dialect");
+    ck_assert_str_eq(rows[0].value, "delimiter=, quote=\" header=present");
+    ck_assert_uint_eq(rows[0].files, 10);
+    ck_assert_str_eq(rows[0].first, "t-00.csv");
+    ck_assert_str_eq(rows[4].kind, "header");
+    ck_assert_str_eq(rows[2].value, "crlf");
+    ck_assert_uint_eq(rows[2].files, 5);  /* 0, 4, 8, 12, 16 */
+
+    const gs_file_format *ff;
+    uint64_t other;
+    const gs_field *f = gs_profile_field_find(whole, "tickets", "created_at");
+    ck_assert_uint_eq(gs_field_file_formats(f, &ff, &other), 6);
+    ck_assert_uint_eq(other, 0);
+    ck_assert_int_eq(ff[0].format, GS_VFMT_DATE_ISO);
+    ck_assert_uint_eq(ff[0].files, 4);  /* 0, 6, 12, 18 */
+    ck_assert_str_eq(ff[1].first, "t-01.csv");
+
+    /* 11 formats over 20 files: 8 kept, the files of 3 more counted */
+    gs_profile *many = gs_profile_new(&lim);
+    add_layout_docs(many, 0, 20, 11);
+    f = gs_profile_field_find(many, "tickets", "created_at");
+    ck_assert_uint_eq(gs_field_file_formats(f, &ff, &other), 8);
+    ck_assert_uint_eq(other, 4);  /* files 8, 9, 10 and 19 */
+    gs_profile_free(many);
+
+    /* a new layout past max_paths is counted, not kept */
+    gs_doc_facts d = {.path = "x.csv", .collection = "orders",
+                      .format = "csv", .encoding = "UTF-8", .bom = "",
+                      .lf = 1};
+    ck_assert_int_eq(gs_profile_add_doc(whole, &d), GS_OK);
+    ck_assert_uint_eq(gs_profile_layouts(whole, &rows, &dropped), 6);
+    ck_assert_uint_eq(dropped, 1);
+
+    /* and all of it loads back to the same bytes */
+    gs_profile *back = NULL;
+    gs_error err = {0};
+    ck_assert_int_eq(gs_profile_load_text("mem", sa, strlen(sa), &back, &err),
+                     GS_OK);
+    char *sl = save_to_string(back);
+    ck_assert_str_eq(sl, sa);
+    free(sw);
+    free(sa);
+    free(sl);
+    gs_profile_free(back);
+    gs_profile_free(whole);
+    gs_profile_free(a);
+    gs_profile_free(b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("profile");
@@ -428,6 +526,7 @@ int main(void)
     tcase_add_test(tc, a_null_token_shaped_like_the_field_is_a_value);
     tcase_add_test(tc, top_shapes_keep_an_example_each_past_many_shapes);
     tcase_add_test(tc, format_counts_must_add_up_when_loading);
+    tcase_add_test(tc, layouts_and_file_formats_merge_like_a_single_pass);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -107,6 +107,10 @@ typedef struct gs_doc_facts {
     uint64_t markers[GS_MARK__COUNT];  /* staleness markers in the text */
     int64_t mtime;             /* seconds, UTC */
     gs_status status;          /* GS_OK, or why the read stopped early */
+    const char *csv_dialect;   /* "delimiter=, quote=\" header=present";
+                                  NULL when not CSV/TSV */
+    const char *csv_header;    /* the header names as written, NULL if
+                                  none */
 } gs_doc_facts;
 
 gs_status gs_profile_add_doc(gs_profile *p, const gs_doc_facts *d);
@@ -144,6 +148,15 @@ void gs_profile_count_record(gs_profile *p, const char *collection);
 void gs_profile_count_file(gs_profile *p, const char *collection);
 /* Values whose field could not be stored (past max_paths). */
 void gs_profile_count_overflow(gs_profile *p, uint64_t values);
+
+/* The file path's dominant format in field f: the format of most of its
+ * non-null values in that one file (document.c decides it). A field keeps
+ * at most GS_FILE_FORMATS_MAX formats with their file counts and first file;
+ * files whose format does not fit are counted in gs_field_file_formats'
+ * *other. */
+#define GS_FILE_FORMATS_MAX 8
+gs_status gs_field_count_file_format(gs_field *f, gs_vformat fmt,
+                                     const char *path);
 
 /* ---- merge and files ------------------------------------------------- */
 
@@ -205,6 +218,34 @@ const gs_kll *gs_profile_content_dates(const gs_profile *p);
  * "collection_records". Returns the number of rows; rows borrowed. */
 size_t gs_profile_distribution(const gs_profile *p, const char *which,
                                const gs_count_item **rows);
+
+/* How the files of each collection are written: one row per (kind,
+ * collection, value), kind being "dialect" (gs_doc_facts.csv_dialect),
+ * "header" (csv_header) or "eol" (the file's line-ending style: "lf",
+ * "crlf", "cr" or "mixed"; files without a line break have none), with the
+ * number of files and the first of them in merge order. At most max_paths
+ * rows; files whose row would be new past that are counted in *dropped
+ * (which may be NULL). Sorted by (kind, collection, value); rows borrowed. */
+typedef struct gs_layout_row {
+    const char *kind;
+    const char *collection;
+    const char *value;
+    uint64_t files;
+    const char *first;
+} gs_layout_row;
+size_t gs_profile_layouts(const gs_profile *p, const gs_layout_row **rows,
+                          uint64_t *dropped);
+
+/* A field's dominant formats per file (gs_field_count_file_format), in the
+ * order first seen; *other (may be NULL) gets the files whose format found
+ * no room. Rows borrowed. */
+typedef struct gs_file_format {
+    gs_vformat format;
+    uint64_t files;
+    char *first;                /* first such file; owned by the profile */
+} gs_file_format;
+size_t gs_field_file_formats(const gs_field *f, const gs_file_format **rows,
+                             uint64_t *other);
 
 typedef struct gs_defect_summary {
     const char *code;

@@ -10,7 +10,8 @@ both kept an item, the bounds overlap; a shape's example is the first one
 seen while it was tracked, so it may differ) and KLL quantile sketches
 within rank error (numbers and content dates k = 200: 0.03; lengths k = 64:
 0.08). With --loose-examples, examples (the first ones in merge order) need
-only be as many, for the same types. Exit 0 when they agree; otherwise the
+only be as many, for the same types, and the first file of a layout or of
+a field's per-file format is not compared. Exit 0 when they agree; otherwise the
 first difference is printed."""
 import json
 import struct
@@ -90,9 +91,13 @@ def take_sketches(p, loose):
                 f["key_repeats"] = len(f["key_repeats"])
             if "format_examples" in f:
                 f["format_examples"] = sorted(f["format_examples"])
+            for ff in f.get("file_formats", []):  # first file of a format
+                ff.pop("first")
     if loose:
         for d in p["defects"]:
             d["examples"] = len(d["examples"])
+        for row in p.get("layouts", []):  # first file of a layout
+            row.pop("first")
     return out
 
 
