@@ -26,12 +26,19 @@
  * character is ASCII (for UTF-8 input: every byte after the BOM < 0x80);
  * NUL is counted in nul_bytes only, not in control_chars.
  *
- * Not done here: NFC, mojibake, invisible characters (the collector looks at
- * values); deciding the encoding (charset.c).
+ * The characters of the output also go through the text-hygiene scanner
+ * (hygiene.h: mojibake, U+FFFD, bidi controls, zero-width characters, a BOM
+ * past the start, non-NFC text), whose first few defects of each kind reach
+ * the same sink with locations in the same output stream. It is told which
+ * U+FFFD this file put in: UTF-8 mode's replacements, and in ICU mode all of
+ * them unless the charset can encode U+FFFD itself (UTF-16/32, GB18030).
+ *
+ * Not done here: deciding the encoding (charset.c).
  */
 #include "gapscan/decode.h"
 
 #include "gapscan/charset.h"
+#include "gapscan/hygiene.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -88,6 +95,9 @@ struct gs_decoder {
     uint64_t terminators;       /* line terminators seen */
     uint64_t line_start;        /* output offset where the line starts */
     int cr_pending, c2_pending, nul_reported;
+    gs_hygiene *hyg;            /* characters of the output */
+    unsigned hyg_flags;         /* GS_HYGIENE_INSERTED in ICU mode, unless
+                                   the charset can hold U+FFFD itself */
 };
 
 /* ---- UTF-8 validation ------------------------------------------------ */
@@ -377,8 +387,12 @@ static gs_status flush(gs_decoder *d)
 static gs_status emit(gs_decoder *d, const unsigned char *p, size_t n)
 {
     gs_status st = scan_out(d, p, n);
+    if (st == GS_OK)
+        st = gs_hygiene_feed(d->hyg, (const char *)p, n,
+                             p == REPLACEMENT ? GS_HYGIENE_INSERTED
+                                              : d->hyg_flags);
     if (st != GS_OK)
-        return st;
+        return fail(d, st);
     if (n >= DIRECT_MIN) {
         st = flush(d);
         if (st == GS_OK && d->out(d->out_ud, (const char *)p, n))
@@ -656,6 +670,8 @@ static gs_status use_icu(gs_decoder *d, const char *name, int *known)
             goto fail_ubuf;
     }
     d->mode = MODE_ICU;
+    if (strncmp(name, "UTF-", 4) != 0 && strcmp(name, "GB18030") != 0)
+        d->hyg_flags = GS_HYGIENE_INSERTED;
     return GS_OK;
 
 fail_ubuf:
@@ -688,6 +704,14 @@ gs_status gs_decoder_open(const gs_limits *lim, const gs_sink *sink,
     d->obuf = gs_malloc(OUT_CAP);
     if (!d->obuf)
         goto fail_d;
+    /* the scanner keeps lim: never the local default copy */
+    gs_status st = gs_hygiene_open(lim == &def ? NULL : lim, sink,
+                                   GS_HYGIENE_BOM_STRIPPED, &d->hyg);
+    if (st != GS_OK) {
+        gs_free(d->obuf);
+        gs_free(d);
+        return st;
+    }
     d->sink = sink;
     d->max_examples = lim->max_examples;
     d->f.ascii_only = 1;
@@ -776,6 +800,8 @@ gs_status gs_decoder_finish(gs_decoder *d, gs_decode_out_fn out, void *ud)
         d->f.cr++;
     }
     if (st == GS_OK)
+        st = gs_hygiene_finish(d->hyg);
+    if (st == GS_OK)
         st = flush(d);
     d->finished = 1;
     return fail(d, st);
@@ -795,5 +821,6 @@ void gs_decoder_close(gs_decoder *d)
     gs_free(d->bad);
     gs_free(d->ubuf);
     gs_free(d->obuf);
+    gs_hygiene_close(d->hyg);
     gs_free(d);
 }
