@@ -152,14 +152,19 @@ def text(d, arg):
 
 
 def deep_tree(d, arg):
-    """arg: levels; names of 9 bytes, so 500 levels pass PATH_MAX (4096)."""
-    p = d
+    """arg: levels. Names of 9 bytes, so 500 levels (5,000 bytes) pass
+    PATH_MAX (4,096): built relative to directory fds, as a walker must."""
+    fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
     for _ in range(int(arg)):
-        p = os.path.join(p, "level_dir")
-    os.makedirs(p)
-    with open(os.path.join(p, "leaf.csv"), "w") as f:
-        f.write("id,leaf\n1,yes\n")
-    out(os.path.relpath(os.path.join(p, "leaf.csv"), d), "-")
+        os.mkdir("level_dir", dir_fd=fd)
+        nfd = os.open("level_dir", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+        os.close(fd)
+        fd = nfd
+    leaf = os.open("leaf.csv", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+    os.write(leaf, b"id,leaf\n1,yes\n")
+    os.close(leaf)
+    os.close(fd)
+    out("leaf.csv", "-")
 
 
 def many_files(d, arg):
