@@ -463,6 +463,8 @@ gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p)
     }
     d->facts.bytes = gs_source_size(src);
     d->facts.mtime = gs_source_mtime(src);
+    if (d->facts.bytes == 0)  /* often a failed export: worth a look */
+        sink_defect(d, "file.empty", "zero-byte file", NULL);
     gs_compression comp = gs_source_compression(src);
     d->facts.compression = gs_compression_name(comp);
 
