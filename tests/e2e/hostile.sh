@@ -49,7 +49,6 @@ P="$TMP/production"
 for kind in xml json csv gzip text; do
     "$PY" "$H/gen.py" "$kind" "$P/$kind" "$TMP/secret.txt $(cat "$TMP/port")" \
         > "$TMP/manifest.$kind"
-    sed "s|^|$kind/|" "$TMP/manifest.$kind" >/dev/null
     cat "$TMP/manifest.$kind" >> "$TMP/manifest"
 done
 nfiles=$(wc -l < "$TMP/manifest")
