@@ -155,7 +155,7 @@ for i in $(seq 0 11); do
         elif cmp -s "$K/$f" "$TMP/new/$f"; then new=$((new + 1))
         else torn=$((torn + 1)); fi
     done
-    rm -f "$K"/*.tmp.*   # what a killed run leaves: never under a report's name
+    find "$K" -name '.*.??????' -type f -delete  # a killed run's temporaries
     cp "$TMP/old/"* "$K/"   # the next kill starts from the old reports again
 done
 check "kill -9 at 12 points: every report whole, old ($old) or new ($new), none torn ($torn)" \
