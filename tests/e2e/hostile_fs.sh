@@ -8,8 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 H="$GS_SRCDIR/tests/hostile"
 PY=python3
-MEM=256
-ldd "$GS_BIN" 2>/dev/null | grep -q libasan && MEM=768
+MEM=256 MEM_AUDIT=512   # see hostile.sh
+ldd "$GS_BIN" 2>/dev/null | grep -q libasan && MEM=768 MEM_AUDIT=1536
 AS=()
 if [ "$(id -u)" -eq 0 ]; then
     AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
@@ -128,7 +128,7 @@ check "the symlink loops are reported" \
 # 100,000 files in one directory, each its own collection.
 mkdir "$TMP/many"
 "$PY" "$H/gen.py" many_files "$TMP/many" 100000 >/dev/null
-"$PY" "$H/bounded.py" 90 "$MEM" "$GS_BIN" audit -q -j 2 --as-of 2026-01-01 \
+"$PY" "$H/bounded.py" 90 "$MEM_AUDIT" "$GS_BIN" audit -q -j 2 --as-of 2026-01-01 \
     -o "$TMP/out/rm" "$S" "$TMP/many" >/dev/null 2>"$TMP/many.err"
 rc=$?
 check "100,000 files in one directory, $(tail -1 "$TMP/many.err")" test "$rc" -le 1
