@@ -500,6 +500,8 @@ static dialect sniff_dialect(const char *s, size_t n, int at_eof,
                              char fixed_delim)
 {
     dialect best = {.delim = fixed_delim ? fixed_delim : ',', .quote = '"'};
+    if (n == 0)  /* an empty file: s may be NULL, which memchr must not see */
+        return best;
     double top = 0;
     int dq = memchr(s, '"', n) != NULL, sq = memchr(s, '\'', n) != NULL;
     for (size_t i = 0; i < N_DELIMS; i++) {

@@ -27,7 +27,9 @@
  *     with XML_PARSE_NONET | XML_PARSE_IGNORE_ENC (the bytes are UTF-8 whatever
  *     the declaration says) and never NOENT, DTDLOAD, DTDATTR, XINCLUDE or
  *     HUGE: external entities and the external DTD subset are never loaded
- *     (a reference to an external entity is the defect "xml.entity_refused"),
+ *     (a reference to an external entity, the declaration of an external
+ *     parameter entity, whose references libxml2 skips in silence, and an
+ *     external subset are each the defect "xml.entity_refused"),
  *     and libxml2's own guard against nested entity amplification ("billion
  *     laughs") stays on. Internal entities are expanded through SAX; their
  *     output is bounded here too (expansion_ok: one entity referenced many
@@ -755,6 +757,40 @@ static void on_reference(void *ctx, const xmlChar *name)
     emit_defect(p, "xml.entity_refused", detail, here(p));
 }
 
+/* An external parameter entity is never loaded and libxml2 skips its
+ * references in silence, so its declaration is where it is reported. */
+static void on_entity_decl(void *ctx, const xmlChar *name, int type,
+                           const xmlChar *public_id, const xmlChar *system_id,
+                           xmlChar *content)
+{
+    xmlSAX2EntityDecl(ctx, name, type, public_id, system_id, content);
+    gs_parser *p = ours(ctx);
+    if (!p || type != XML_EXTERNAL_PARAMETER_ENTITY)
+        return;
+    char detail[256];
+    snprintf(detail, sizeof detail,
+             "external parameter entity '%.60s' (%.100s) not loaded",
+             (const char *)name,
+             system_id ? (const char *)system_id : "no system id");
+    emit_defect(p, "xml.entity_refused", detail, here(p));
+}
+
+/* Called once after the internal subset; an external subset is named by a
+ * system or public id and is never loaded (no DTDLOAD). */
+static void on_external_subset(void *ctx, const xmlChar *name,
+                               const xmlChar *public_id,
+                               const xmlChar *system_id)
+{
+    (void)name;
+    gs_parser *p = ours(ctx);
+    if (!p || (!system_id && !public_id))
+        return;
+    char detail[256];
+    snprintf(detail, sizeof detail, "external DTD subset (%.100s) not loaded",
+             system_id ? (const char *)system_id : (const char *)public_id);
+    emit_defect(p, "xml.entity_refused", detail, here(p));
+}
+
 static const char *error_code(const gs_parser *p, const xmlError *e)
 {
     switch (e->code) {
@@ -952,7 +988,8 @@ static gs_status xml_open(const gs_limits *lim, const gs_sink *sink,
     xmlSAXHandler sax = {
         .internalSubset = xmlSAX2InternalSubset,
         .getEntity = xmlSAX2GetEntity,
-        .entityDecl = xmlSAX2EntityDecl,
+        .entityDecl = on_entity_decl,
+        .externalSubset = on_external_subset,
         .unparsedEntityDecl = xmlSAX2UnparsedEntityDecl,
         .getParameterEntity = xmlSAX2GetParameterEntity,
         .startDocument = xmlSAX2StartDocument,

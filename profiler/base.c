@@ -109,7 +109,13 @@ gs_status gs_error_errno(gs_error *err, gs_status st, int eno,
     if (err && err->status == GS_OK) {
         /* GNU strerror_r (_GNU_SOURCE is project-wide): thread-safe, may
          * return a static string instead of filling buf. */
-        gs_error_set(err, st, "%s: %s", path, strerror_r(eno, buf, sizeof buf));
+        size_t n = strlen(path);
+        if (n > 300)  /* keep the reason: show the path's end */
+            gs_error_set(err, st, "...%s: %s", path + n - 300,
+                         strerror_r(eno, buf, sizeof buf));
+        else
+            gs_error_set(err, st, "%s: %s", path,
+                         strerror_r(eno, buf, sizeof buf));
         err->sys_errno = eno;
     }
     return st;

@@ -793,6 +793,8 @@ static gs_status pipeline(gs_document *d, uint64_t start)
     }
     d->facts.bytes = start ? 0 : gs_source_size(src);
     d->facts.mtime = gs_source_mtime(src);
+    if (!start && d->facts.bytes == 0)  /* often a failed export */
+        sink_defect(d, "file.empty", "zero-byte file", NULL);
     d->facts.compression =
         gs_compression_name(gs_source_compression(src));
 

@@ -640,7 +640,8 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
 /* ---- Markdown ----------------------------------------------------------- */
 
 /* Data as inert Markdown text: escapes markup characters, shows line breaks
- * and controls as visible escapes, and cuts at max bytes. */
+ * and controls as visible escapes, and cuts after max bytes at the next
+ * character boundary. */
 static void md_text(FILE *out, const char *s, size_t max)
 {
     char *t = gs_utf8_visible(s ? s : "");
@@ -648,7 +649,7 @@ static void md_text(FILE *out, const char *s, size_t max)
         return;
     size_t n = 0;
     for (const unsigned char *p = (const unsigned char *)t; *p; p++, n++) {
-        if (n >= max) {
+        if (n >= max && (*p & 0xC0) != 0x80) {  /* never inside a character */
             fputs("…", out);
             break;
         }

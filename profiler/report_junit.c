@@ -10,7 +10,9 @@
  *
  * XML is written with libxml2's xmlTextWriter, which escapes markup; data
  * strings first go through gs_utf8_visible (invalid UTF-8 shown as \xNN)
- * and then lose the C0 controls XML 1.0 cannot carry (shown as \xNN too).
+ * and then show every C0 control as a visible escape (\n, \xNN), as
+ * report.md does: XML 1.0 cannot carry most of them, and a raw line break
+ * in a file name would split its line of <system-out>.
  * Deterministic: no times, no host names.
  */
 #include "gapscan/report.h"
@@ -24,7 +26,10 @@ typedef struct check_row {
     size_t fail, waived, warn, info;
 } check_row;
 
-/* Data text fit for XML 1.0: valid UTF-8, no C0 controls but TAB/LF/CR. */
+/* Data text fit for XML 1.0 and for the one-line-per-item lists of
+ * <system-out>: valid UTF-8, every C0 control shown as a visible escape
+ * (\n, \r, \t, else \xNN), so a file name holding a newline stays on its
+ * line. */
 static char *xml_text(const char *s)
 {
     char *v = gs_utf8_visible(s ? s : "");
@@ -32,11 +37,15 @@ static char *xml_text(const char *s)
         return NULL;
     size_t n = 0;
     for (const char *p = v; *p; p++)
-        n += (unsigned char)*p < 0x20 && !strchr("\t\n\r", *p) ? 4 : 1;
+        n += (unsigned char)*p < 0x20 ? 4 : 1;
     char *out = gs_malloc(n + 1), *o = out;
     for (const char *p = v; out && *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (c < 0x20 && !strchr("\t\n\r", c))
+        const char *named = c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                          : c == '\t' ? "\\t" : NULL;
+        if (named)
+            o += sprintf(o, "%s", named);
+        else if (c < 0x20)
             o += sprintf(o, "\\x%02X", c);
         else
             *o++ = (char)c;

@@ -6,7 +6,8 @@
  *
  * Invariants:
  *   1. The fd is opened O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC (+O_NOATIME
- *      when the kernel allows it) and must be a regular file by fstat():
+ *      when the kernel allows it; a path past PATH_MAX one directory at a
+ *      time) and must be a regular file by fstat():
  *      nothing else is ever read, so a FIFO or device cannot block or hang.
  *   2. At most `size` bytes (fstat at open) are read from disk, in blocks of
  *      SOURCE_BLOCK with read(2), never mmap. When the disk side ends (size
@@ -305,13 +306,51 @@ static void z_free(voidpf opaque, voidpf p)
     gs_free(p);
 }
 
-static int open_readonly(const char *path)
+static int open_leaf(int dirfd, const char *name)
 {
     int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
-    int fd = open(path, flags | O_NOATIME);
+    int fd = openat(dirfd, name, flags | O_NOATIME);
     if (fd < 0 && errno == EPERM)  /* O_NOATIME needs ownership */
-        fd = open(path, flags);
+        fd = openat(dirfd, name, flags);
     return fd;
+}
+
+/* open(2) refuses a path of PATH_MAX bytes or more, which a deep tree
+ * reaches (the walker gets there with directory fds): such a path is
+ * opened one directory at a time with openat(2), intermediate components
+ * followed as open(2) would follow them. */
+static int open_readonly(const char *path)
+{
+    if (strlen(path) < PATH_MAX)
+        return open_leaf(AT_FDCWD, path);
+    int dirfd = *path == '/' ? open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                             : AT_FDCWD;
+    const char *p = path;
+    while (dirfd != -1) {
+        while (*p == '/')
+            p++;
+        const char *slash = strchr(p, '/');
+        char name[NAME_MAX + 1];
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        int fd = -1, eno = ENAMETOOLONG;
+        if (n <= NAME_MAX) {
+            memcpy(name, p, n);
+            name[n] = '\0';
+            fd = slash ? openat(dirfd, name,
+                                O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK)
+                       : open_leaf(dirfd, name);
+            eno = errno;
+        }
+        if (dirfd != AT_FDCWD)
+            close(dirfd);
+        if (!slash || fd < 0) {
+            errno = eno;
+            return fd;
+        }
+        dirfd = fd;
+        p = slash + 1;
+    }
+    return -1;
 }
 
 gs_status gs_source_open(const char *path, const gs_limits *lim,

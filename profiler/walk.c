@@ -14,8 +14,8 @@
  *      the parent's fd. Paths longer than PATH_MAX therefore work; the path
  *      and relpath strings exist only for the callback.
  *   3. Only directories are ever opened (O_DIRECTORY, plus O_NOFOLLOW unless
- *      reached through a followed symlink). Regular files, FIFOs, sockets and
- *      devices are only fstatat()ed.
+ *      reached through a followed symlink, plus O_NOATIME where permitted).
+ *      Regular files, FIFOs, sockets and devices are only fstatat()ed.
  *   4. At most about WALK_MAX_FDS directory fds are open at once, whatever
  *      the depth: the shallowest evictable fd is closed when the budget is
  *      reached and reopened on the way back up (openat(child, "..") or
@@ -216,6 +216,16 @@ static int dir_flags(bool via_link)
            (via_link ? 0 : O_NOFOLLOW);
 }
 
+/* openat() that leaves the directory's atime alone (listing it would set
+ * it) where the kernel allows O_NOATIME: the owner's or root's. */
+static int open_dir(int at, const char *name, int flags)
+{
+    int fd = openat(at, name, flags | O_NOATIME);
+    if (fd < 0 && errno == EPERM)
+        fd = openat(at, name, flags);
+    return fd;
+}
+
 static void close_frame_fd(walker *w, frame *f)
 {
     if (f->fd >= 0) {
@@ -337,7 +347,7 @@ static void pop_frame(walker *w)
     if (w->depth > 0) {
         frame *parent = &w->frames[w->depth - 1];
         if (parent->fd < 0 && child->fd >= 0 && !child->via_link) {
-            int fd = openat(child->fd, "..", dir_flags(false));
+            int fd = open_dir(child->fd, "..", dir_flags(false));
             if (fd >= 0 && same_dir(fd, parent)) {
                 parent->fd = fd;
                 w->open_fds++;
@@ -366,7 +376,7 @@ static gs_status ensure_fd(walker *w, bool *ok)
     int fd = w->frames[j].fd;
     int eno = 0;
     for (size_t k = j + 1; k <= top; k++) {
-        int nfd = openat(fd, w->frames[k].name, dir_flags(w->frames[k].via_link));
+        int nfd = open_dir(fd, w->frames[k].name, dir_flags(w->frames[k].via_link));
         if (nfd < 0)
             eno = errno;
         if (k - 1 != j)
@@ -414,7 +424,7 @@ static gs_status push_dir(walker *w, const char *name, const struct stat *sb,
         w->cap = cap;
     }
     fd_budget(w, w->depth - 1);
-    int fd = openat(w->frames[w->depth - 1].fd, name, dir_flags(via_link));
+    int fd = open_dir(w->frames[w->depth - 1].fd, name, dir_flags(via_link));
     if (fd < 0)
         return emit_errno(w, GS_ENTRY_ERROR, errno);
 
@@ -566,7 +576,8 @@ gs_status gs_walk(const char *root, const gs_walk_opts *opts, gs_walk_fn fn,
         st = fail_nomem(&w);
         goto out;
     }
-    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+    int fd = open_dir(AT_FDCWD, root, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+                                          O_NONBLOCK);
     if (fd < 0) {
         st = root_errno(&w, errno);
         goto out;

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -617,6 +618,64 @@ START_TEST(missing_file_is_enoent_with_errno)
 }
 END_TEST
 
+/* 500 levels of a 9-byte name: 5,000 bytes, past PATH_MAX, which open(2)
+ * refuses; the walker reaches such files, so the source must read them. */
+START_TEST(a_path_past_path_max_is_read_one_directory_at_a_time)
+{
+    enum { LEVELS = 500 };
+    static int fds[LEVELS + 1];
+    make_tmp();
+    size_t cap = strlen(tmp_root) + LEVELS * 10 + 32;
+    char *path = malloc(cap), *end = path;
+    end += sprintf(end, "%s", tmp_root);
+    fds[0] = open(tmp_root, O_RDONLY | O_DIRECTORY);
+    ck_assert_int_ge(fds[0], 0);
+    for (int i = 0; i < LEVELS; i++) {
+        ck_assert_int_eq(mkdirat(fds[i], "level_dir", 0755), 0);
+        fds[i + 1] = openat(fds[i], "level_dir", O_RDONLY | O_DIRECTORY);
+        ck_assert_int_ge(fds[i + 1], 0);
+        end += sprintf(end, "/level_dir");
+    }
+    int f = openat(fds[LEVELS], "deep.csv", O_WRONLY | O_CREAT, 0644);
+    ck_assert_int_eq(write(f, "id\n1\n", 5), 5);
+    close(f);
+    ck_assert_int_eq(symlinkat("deep.csv", fds[LEVELS], "link.csv"), 0);
+    ck_assert_uint_gt(strlen(path), PATH_MAX);
+
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_error err = {0};
+    gs_source *src = NULL;
+    sprintf(end, "/deep.csv");
+    ck_assert_int_eq(gs_source_open(path, &lim, NULL, &src, &err), GS_OK);
+    unsigned char *all;
+    size_t len;
+    ck_assert_int_eq(drain(src, 64, &all, &len, &err), GS_OK);
+    ck_assert_uint_eq(len, 5);
+    ck_assert_int_eq(memcmp(all, "id\n1\n", 5), 0);
+    free(all);
+    gs_source_close(src);
+    /* the last component is still never followed */
+    sprintf(end, "/link.csv");
+    ck_assert_int_eq(gs_source_open(path, &lim, NULL, &src, &err), GS_EFORMAT);
+    /* and a missing one is still ENOENT, with the reason in the message */
+    sprintf(end, "/missing.csv");
+    err = (gs_error){0};
+    ck_assert_int_eq(gs_source_open(path, &lim, NULL, &src, &err), GS_ENOENT);
+    ck_assert_ptr_nonnull(strstr(err.message, "missing.csv: No such file or directory"));
+    free(path);
+
+    unlinkat(fds[LEVELS], "link.csv", 0);
+    unlinkat(fds[LEVELS], "deep.csv", 0);
+    for (int i = LEVELS; i > 0; i--) {
+        close(fds[i]);
+        ck_assert_int_eq(unlinkat(fds[i - 1], "level_dir", AT_REMOVEDIR), 0);
+    }
+    close(fds[0]);
+    remove_tmp();
+}
+END_TEST
+
 /* ---- files that change under us ---------------------------------------- */
 
 START_TEST(file_that_grows_while_read_gives_only_its_size_at_open)
@@ -828,6 +887,7 @@ static Suite *source_suite(void)
     tcase_add_test(tc, output_past_max_inflated_bytes_stops_with_elimit);
     tcase_add_test(tc, directory_fifo_and_symlink_are_refused_without_blocking);
     tcase_add_test(tc, missing_file_is_enoent_with_errno);
+    tcase_add_test(tc, a_path_past_path_max_is_read_one_directory_at_a_time);
     tcase_add_test(tc, file_that_grows_while_read_gives_only_its_size_at_open);
     tcase_add_test(tc, file_that_shrinks_while_read_ends_early_with_a_defect);
     tcase_add_test(tc, noatime_retry_reads_files_of_other_users_and_eacces_is_reported);
