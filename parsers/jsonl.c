@@ -285,11 +285,17 @@ static gs_status fresh_handle(gs_parser *p)
 }
 
 /* yajl's one-line message ("lexical error: invalid char in json text")
- * without its trailing newline. */
+ * without its trailing newline. A grammar error ("parse error: ...") has no
+ * column: yajl backs its offset up by the offending token's length, and
+ * when that token began in an earlier feed it cannot and says 0, so the
+ * column would depend on the chunking (json.c's shadow lexer knows where
+ * tokens start; this file does not keep one). */
 static void syntax_defect(gs_parser *p, uint64_t col, const char *fallback)
 {
     char detail[128];
     unsigned char *msg = fallback ? NULL : yajl_get_error(p->h, 0, NULL, 0);
+    if (msg && strncmp((const char *)msg, "parse error", 11) == 0)
+        col = 0;
     snprintf(detail, sizeof detail, "%s",
              msg ? (const char *)msg : fallback ? fallback : "syntax error");
     if (msg)
