@@ -71,26 +71,6 @@ struct gs_parser {
     gs__json_paths *paths;
 };
 
-/* ---- allocation through gs_* for yajl ---- */
-
-static void *y_malloc(void *ctx, size_t n)
-{
-    (void)ctx;
-    return gs_malloc(n);
-}
-
-static void *y_realloc(void *ctx, void *ptr, size_t n)
-{
-    (void)ctx;
-    return gs_realloc(ptr, n);
-}
-
-static void y_free(void *ctx, void *ptr)
-{
-    (void)ctx;
-    gs_free(ptr);
-}
-
 /* ---- sink helpers: each returns nonzero to go on ---- */
 
 static int fail(gs_parser *p, gs_status st)
@@ -273,10 +253,12 @@ static const yajl_callbacks callbacks = {
 
 static gs_status fresh_handle(gs_parser *p)
 {
-    yajl_alloc_funcs afs = {y_malloc, y_realloc, y_free, NULL};
     if (p->h)
         yajl_free(p->h);
-    p->h = yajl_alloc(&callbacks, &afs, p);
+    /* yajl's own allocator, not gs_malloc: yajl 2.1 writes through what its
+     * allocator returns without checking it (yajl_alloc, yajl_buf, the
+     * state stack), so a failure there cannot be made a status. */
+    p->h = yajl_alloc(&callbacks, NULL, p);
     if (!p->h)
         return GS_ENOMEM;
     yajl_config(p->h, yajl_allow_multiple_values, 1);

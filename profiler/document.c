@@ -117,8 +117,8 @@ static int sink_record_begin(void *ud, const gs_loc *loc)
     d->in_record = 1;
     d->record_no++;
     d->facts.records++;
-    gs_profile_count_record(d->p, d->collection);
-    return 0;
+    /* out of memory: stop this file */
+    return gs_profile_count_record(d->p, d->collection) != GS_OK;
 }
 
 static int sink_record_end(void *ud, const gs_loc *loc)
@@ -439,11 +439,14 @@ static void decide_dates(gs_document *d)
 static gs_status finish(gs_document *d, gs_status st)
 {
     decide_dates(d);
-    for (size_t i = 0; i < d->n_codes; i++)
-        gs_profile_count_defect_file(d->p, d->codes[i]);
+    gs_status ast = GS_OK;
+    for (size_t i = 0; ast == GS_OK && i < d->n_codes; i++)
+        ast = gs_profile_count_defect_file(d->p, d->codes[i]);
     d->facts.fields = d->n_fields;
-    gs_profile_count_file(d->p, d->collection);
-    gs_status ast = gs_profile_add_doc(d->p, &d->facts);
+    if (ast == GS_OK)
+        ast = gs_profile_count_file(d->p, d->collection);
+    if (ast == GS_OK)
+        ast = gs_profile_add_doc(d->p, &d->facts);
     return st != GS_OK ? st : ast;
 }
 
@@ -487,7 +490,9 @@ gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p)
     if (df->looks_binary) {
         /* Not text: its bytes would only be noise as UTF-8 defects. */
         copy_str(d->format, sizeof d->format, gs_format_name(GS_FMT_BINARY));
-        sink_defect(d, "file.binary", "binary content: not profiled", NULL);
+        if (sink_defect(d, "file.binary", "binary content: not profiled",
+                        NULL))
+            st = GS_ENOMEM;
         goto out;
     }
     st = gs_decoder_feed(dec, d->buf, head, to_stage, d);
@@ -503,7 +508,9 @@ gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p)
         snprintf(d->collection, sizeof d->collection, "%s documents",
                  gs_format_name(fmt));
     if (fmt == GS_FMT_BINARY) {
-        sink_defect(d, "file.binary", "binary content: not profiled", NULL);
+        if (sink_defect(d, "file.binary", "binary content: not profiled",
+                        NULL))
+            st = GS_ENOMEM;
         goto out;
     }
     if (fmt == GS_FMT_TEXT || fmt == GS_FMT_MARKDOWN || fmt == GS_FMT_HTML) {
@@ -547,6 +554,8 @@ out:
         d->facts.status = d->parse_st;
     if (d->parse_st == GS_ENOMEM || d->parse_st == GS_ECANCELED)
         st = d->parse_st;
+    if (st == GS_OK && (rst == GS_ENOMEM || rst == GS_ECANCELED))
+        st = rst; /* out of memory in the source or in our sink */
     if (dec) {
         const gs_decode_facts *f = gs_decoder_facts(dec);
         d->facts.bytes_decoded = f->bytes_out;

@@ -8,6 +8,10 @@
  * yajl's tree parser, and checks every member's type: a bad file is
  * GS_EFORMAT with "path: what is wrong", never a crash.
  *
+ * yajl allocates with its own allocator here (the generator and the tree),
+ * not through gs_malloc: yajl 2.1 does not check its allocator's results,
+ * so a failed allocation could not become GS_ENOMEM (test_alloc.c).
+ *
  * Numbers are parsed by yajl with strtod; gapscan never changes LC_NUMERIC
  * from "C", so this is locale-independent. */
 #include "profile-private.h"
@@ -209,33 +213,11 @@ static void gen_corpus(yajl_gen g, const gs_corpus_facts *c)
     yajl_gen_map_close(g);
 }
 
-static void *yajl_malloc_cb(void *ctx, size_t sz)
-{
-    (void)ctx;
-    return gs_malloc(sz);
-}
-
-static void *yajl_realloc_cb(void *ctx, void *p, size_t sz)
-{
-    (void)ctx;
-    return gs_realloc(p, sz);
-}
-
-static void yajl_free_cb(void *ctx, void *p)
-{
-    (void)ctx;
-    gs_free(p);
-}
-
-static yajl_alloc_funcs gs_yajl_alloc = {
-    yajl_malloc_cb, yajl_realloc_cb, yajl_free_cb, NULL,
-};
-
 gs_status gs_profile_save(const gs_profile *cp, FILE *out, gs_error *err)
 {
     gs_profile *p = (gs_profile *)cp;  /* sorting tables only */
     gs_status st = GS_OK;
-    yajl_gen g = yajl_gen_alloc(&gs_yajl_alloc);
+    yajl_gen g = yajl_gen_alloc(NULL); /* its own allocator: see the top */
     if (!g)
         return gs_error_set(err, GS_ENOMEM, "out of memory");
     yajl_gen_config(g, yajl_gen_beautify, 1);
@@ -334,6 +316,17 @@ static int bad(loader *L, const char *what)
     if (L->st == GS_OK)
         L->st = gs_error_set(L->err, GS_EFORMAT, "%s: not a valid gapscan "
                              "profile: %s", L->path, what);
+    return 0;
+}
+
+/* A decoder's failure: out of memory stays GS_ENOMEM, anything else is a
+ * bad file. */
+static int failed(loader *L, gs_status st, const char *what)
+{
+    if (st != GS_ENOMEM)
+        return bad(L, what);
+    if (L->st == GS_OK)
+        L->st = gs_error_set(L->err, st, "%s: out of memory", L->path);
     return 0;
 }
 
@@ -560,8 +553,9 @@ static int load_field(loader *L, yajl_val r, gs_profile *p)
     if (!hll)
         return 0;
     gs_hll *h = NULL;
-    if (gs_hll_decode(hll, strlen(hll), &h) != GS_OK)
-        return bad(L, "hll");
+    gs_status st2 = gs_hll_decode(hll, strlen(hll), &h);
+    if (st2 != GS_OK)
+        return failed(L, st2, "hll");
     if (gs_hll_lg_k(h) != p->lim.hll_lg_k) {
         gs_hll_free(h);
         return bad(L, "hll size differs from limits.hll_lg_k");
@@ -572,9 +566,9 @@ static int load_field(loader *L, yajl_val r, gs_profile *p)
         const char *kll = get_str(L, r, "num_kll");
         if (!kll)
             return 0;
-        if (gs_kll_decode(kll, strlen(kll), &f->num_kll) != GS_OK ||
-            gs_kll_count(f->num_kll) != f->numbers)
-            return bad(L, "num_kll");
+        st2 = gs_kll_decode(kll, strlen(kll), &f->num_kll);
+        if (st2 != GS_OK || gs_kll_count(f->num_kll) != f->numbers)
+            return failed(L, st2, "num_kll");
     } else if (get(r, "num_kll")) {
         return bad(L, "num_kll without numbers");
     }
@@ -602,9 +596,10 @@ static int load_field(loader *L, yajl_val r, gs_profile *p)
                 return bad(L, "top item hash");
             hash = hash << 4 | (uint64_t)d;
         }
-        if (gs_topk_restore(f->top, v, strlen(v), hash, YAJL_IS_TRUE(tr),
-                            count, error) != GS_OK)
-            return bad(L, "top item");
+        st2 = gs_topk_restore(f->top, v, strlen(v), hash, YAJL_IS_TRUE(tr),
+                              count, error);
+        if (st2 != GS_OK)
+            return failed(L, st2, "top item");
     }
     yajl_val ex = get(r, "examples");
     if (!ex || !YAJL_IS_OBJECT(ex))

@@ -49,81 +49,116 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
+/* The bytes of gs_utf8_visible(s), handed out one at a time, so that the
+ * Markdown writer needs no copy (and cannot fail for want of memory). */
+typedef struct visible {
+    const unsigned char *s;
+    size_t n, i;      /* s[i..n) is left */
+    size_t run;       /* bytes of a valid sequence still to hand out */
+    char esc[5];      /* "\xNN" for an invalid byte ... */
+    int esc_at;       /* ... and its next byte (4: none pending) */
+} visible;
+
+static visible visible_of(const char *s)
+{
+    s = s ? s : "";
+    return (visible){.s = (const unsigned char *)s, .n = strlen(s),
+                     .esc_at = 4};
+}
+
+/* The next byte, or -1 at the end. */
+static int visible_next(visible *v)
+{
+    if (v->esc_at < 4)
+        return (unsigned char)v->esc[v->esc_at++];
+    if (v->i >= v->n)
+        return -1;
+    if (v->run == 0) {
+        v->run = utf8_seq(v->s + v->i, v->n - v->i);
+        if (v->run == 0) {
+            snprintf(v->esc, sizeof v->esc, "\\x%02X", v->s[v->i++]);
+            v->esc_at = 1;
+            return '\\';
+        }
+    }
+    v->run--;
+    return v->s[v->i++];
+}
+
 /* See report.h. */
 char *gs_utf8_visible(const char *s)
 {
-    size_t n = strlen(s);
-    char *out = gs_malloc(n * 4 + 1);
+    visible v = visible_of(s);
+    char *out = gs_malloc(v.n * 4 + 1);
     if (!out)
         return NULL;
     size_t o = 0;
-    for (size_t i = 0; i < n;) {
-        size_t k = utf8_seq((const unsigned char *)s + i, n - i);
-        if (k == 0) {
-            o += (size_t)sprintf(out + o, "\\x%02X", (unsigned char)s[i]);
-            i++;
-        } else {
-            memcpy(out + o, s + i, k);
-            o += k;
-            i += k;
-        }
-    }
+    for (int c; (c = visible_next(&v)) >= 0;)
+        out[o++] = (char)c;
     out[o] = '\0';
     return out;
 }
 
 /* ---- JSON ------------------------------------------------------------- */
 
-static void js(yajl_gen g, const char *s)
+/* The JSON generator and the first allocation failure of a rendering:
+ * a report missing a string is not written (GS_ENOMEM). */
+typedef struct jgen {
+    yajl_gen y;
+    gs_status st;
+} jgen;
+
+static void js(jgen *g, const char *s)
 {
     if (!s) {
-        yajl_gen_null(g);
+        yajl_gen_null(g->y);
         return;
     }
     char *t = gs_utf8_visible(s);
     if (t) {
-        yajl_gen_string(g, (const unsigned char *)t, strlen(t));
+        yajl_gen_string(g->y, (const unsigned char *)t, strlen(t));
         gs_free(t);
     } else {
-        yajl_gen_null(g);
+        g->st = GS_ENOMEM;
+        yajl_gen_null(g->y);
     }
 }
 
-static void jk(yajl_gen g, const char *key)
+static void jk(jgen *g, const char *key)
 {
-    yajl_gen_string(g, (const unsigned char *)key, strlen(key));
+    yajl_gen_string(g->y, (const unsigned char *)key, strlen(key));
 }
 
-static void ju(yajl_gen g, const char *key, uint64_t v)
+static void ju(jgen *g, const char *key, uint64_t v)
 {
     char buf[32];
     int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
     jk(g, key);
-    yajl_gen_number(g, buf, (size_t)n);
+    yajl_gen_number(g->y, buf, (size_t)n);
 }
 
-static void jd(yajl_gen g, const char *key, double v)
+static void jd(jgen *g, const char *key, double v)
 {
     jk(g, key);
     if (isfinite(v)) {
         char buf[40];
         /* 6 significant digits: stable across platforms, enough to read. */
         int n = snprintf(buf, sizeof buf, "%.6g", v);
-        yajl_gen_number(g, buf, (size_t)n);
+        yajl_gen_number(g->y, buf, (size_t)n);
     } else {
-        yajl_gen_null(g);
+        yajl_gen_null(g->y);
     }
 }
 
-static void json_side(yajl_gen g, const gs_side *s)
+static void json_side(jgen *g, const gs_side *s)
 {
     const gs_corpus_facts *c = s->corpus;
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "roots");
-    yajl_gen_array_open(g);
+    yajl_gen_array_open(g->y);
     for (size_t i = 0; i < gs_profile_root_count(s->profile); i++)
         js(g, gs_profile_root(s->profile, i));
-    yajl_gen_array_close(g);
+    yajl_gen_array_close(g->y);
     ju(g, "files", c->files);
     ju(g, "bytes", c->bytes);
     ju(g, "bytes_decoded", c->bytes_decoded);
@@ -139,14 +174,14 @@ static void json_side(yajl_gen g, const gs_side *s)
     ju(g, "nul_bytes", c->nul_bytes);
     ju(g, "control_chars", c->control_chars);
     jk(g, "line_endings");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     ju(g, "lf", c->lf);
     ju(g, "crlf", c->crlf);
     ju(g, "cr", c->cr);
     ju(g, "files_mixed", c->files_mixed_eol);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
     ju(g, "paths_overflow", c->paths_overflow);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
 }
 
 static const char *const dist_names[] = {
@@ -155,15 +190,15 @@ static const char *const dist_names[] = {
 };
 
 /* Per-field drift rows (compare.h gs_field_drift); NAN prints as null. */
-static void json_drift(yajl_gen g, const gs_comparison *c)
+static void json_drift(jgen *g, const gs_comparison *c)
 {
     const gs_field_drift *rows;
     size_t n = gs_comparison_drift(c, &rows);
     jk(g, "drift");
-    yajl_gen_array_open(g);
+    yajl_gen_array_open(g->y);
     for (size_t i = 0; i < n; i++) {
         const gs_field_drift *r = &rows[i];
-        yajl_gen_map_open(g);
+        yajl_gen_map_open(g->y);
         jk(g, "collection");
         js(g, r->collection);
         jk(g, "path");
@@ -177,7 +212,7 @@ static void json_drift(yajl_gen g, const gs_comparison *c)
         jd(g, "ks", r->ks);
         jd(g, "ks_p", r->ks_p);
         jk(g, "ks_exact");
-        yajl_gen_bool(g, r->ks_exact);
+        yajl_gen_bool(g->y, r->ks_exact);
         jd(g, "wasserstein", r->wasserstein);
         jd(g, "js", r->js);
         jd(g, "chi2_p", r->chi2_p);
@@ -187,17 +222,17 @@ static void json_drift(yajl_gen g, const gs_comparison *c)
         jd(g, "null_production", r->null_production);
         jd(g, "null_p", r->null_p);
         jk(g, "drifted");
-        yajl_gen_bool(g, r->drifted);
+        yajl_gen_bool(g->y, r->drifted);
         jk(g, "missingness_drifted");
-        yajl_gen_bool(g, r->missing_drifted);
-        yajl_gen_map_close(g);
+        yajl_gen_bool(g->y, r->missing_drifted);
+        yajl_gen_map_close(g->y);
     }
-    yajl_gen_array_close(g);
+    yajl_gen_array_close(g->y);
 }
 
 /* A finding's stable id: 16 hex digits of XXH3(check NUL scope), the same
  * whenever the same check fires on the same scope. */
-static const char *finding_id(const gs_finding *f, char out[17])
+static const char *finding_id(jgen *g, const gs_finding *f, char out[17])
 {
     size_t lc = strlen(f->check), ls = strlen(f->scope);
     char *key = gs_malloc(lc + 1 + ls);
@@ -207,15 +242,17 @@ static const char *finding_id(const gs_finding *f, char out[17])
         memcpy(key + lc + 1, f->scope, ls);
         h = gs_hash(key, lc + 1 + ls);
         gs_free(key);
+    } else {
+        g->st = GS_ENOMEM;
     }
     snprintf(out, 17, "%016llx", (unsigned long long)h);
     return out;
 }
 
 /* The policy's identity, checklist and waivers (settings.policy). */
-static void json_policy(yajl_gen g, const gs_policy *p)
+static void json_policy(jgen *g, const gs_policy *p)
 {
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "source");
     js(g, gs_policy_source(p));
     jk(g, "sha256");
@@ -224,10 +261,10 @@ static void json_policy(yajl_gen g, const gs_policy *p)
     js(g, gs_policy_as_of(p));
     jd(g, "price_per_million_tokens", gs_policy_price_per_mtok(p));
     jk(g, "checklist");
-    yajl_gen_array_open(g);
+    yajl_gen_array_open(g->y);
     for (size_t i = 0; i < gs_policy_checklist_count(p); i++) {
         const gs_checklist_item *it = gs_policy_checklist_at(p, i);
-        yajl_gen_map_open(g);
+        yajl_gen_map_open(g->y);
         jk(g, "id");
         js(g, it->id);
         jk(g, "title");
@@ -237,17 +274,17 @@ static void json_policy(yajl_gen g, const gs_policy *p)
         jk(g, "status");
         js(g, gs_checklist_status_name(it->status));
         jk(g, "required");
-        yajl_gen_bool(g, it->required);
+        yajl_gen_bool(g->y, it->required);
         jk(g, "evidence");
         js(g, it->evidence);
-        yajl_gen_map_close(g);
+        yajl_gen_map_close(g->y);
     }
-    yajl_gen_array_close(g);
+    yajl_gen_array_close(g->y);
     jk(g, "waivers");
-    yajl_gen_array_open(g);
+    yajl_gen_array_open(g->y);
     for (size_t i = 0; i < gs_policy_waiver_count(p); i++) {
         const gs_policy_waiver *w = gs_policy_waiver_at(p, i);
-        yajl_gen_map_open(g);
+        yajl_gen_map_open(g->y);
         jk(g, "check");
         js(g, w->check);
         jk(g, "scope");
@@ -258,24 +295,24 @@ static void json_policy(yajl_gen g, const gs_policy *p)
         js(g, w->reason);
         jk(g, "expires");
         js(g, w->expires);
-        yajl_gen_map_close(g);
+        yajl_gen_map_close(g->y);
     }
-    yajl_gen_array_close(g);
-    yajl_gen_map_close(g);
+    yajl_gen_array_close(g->y);
+    yajl_gen_map_close(g->y);
 }
 
 gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
 {
-    yajl_gen g = yajl_gen_alloc(NULL);
-    if (!g)
+    jgen gen = {yajl_gen_alloc(NULL), GS_OK}, *g = &gen;
+    if (!g->y)
         return GS_ENOMEM;
-    yajl_gen_config(g, yajl_gen_beautify, 1);
-    yajl_gen_config(g, yajl_gen_indent_string, "  ");
+    yajl_gen_config(g->y, yajl_gen_beautify, 1);
+    yajl_gen_config(g->y, yajl_gen_indent_string, "  ");
     const gs_side *sb = gs_comparison_side(c, 0), *pr = gs_comparison_side(c, 1);
     const gs_limits *lim = gs_profile_limits(pr->profile);
     const gs_compare_opts *o = gs_comparison_opts(c);
 
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "format");
     js(g, GS_REPORT_FORMAT);
     ju(g, "version", GS_REPORT_VERSION);
@@ -289,19 +326,19 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     jk(g, "command");
     js(g, m->command);
     jk(g, "inputs");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "sandbox");
     js(g, m->sandbox);
     jk(g, "production");
     js(g, m->production);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
 
     jk(g, "settings");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "policy");
     json_policy(g, m->policy);
     jk(g, "thresholds");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jd(g, "required_presence", o->required_presence);
     jd(g, "presence_drop", o->presence_drop);
     jd(g, "new_type_share", o->new_type_share);
@@ -309,9 +346,9 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     ju(g, "enum_max_distinct", o->enum_max_distinct);
     ju(g, "enum_min_values", o->enum_min_values);
     ju(g, "min_values", o->min_values);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
     jk(g, "limits");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     ju(g, "max_field_bytes", lim->max_field_bytes);
     ju(g, "max_record_bytes", lim->max_record_bytes);
     ju(g, "max_columns", lim->max_columns);
@@ -321,35 +358,35 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     ju(g, "max_top_values", lim->max_top_values);
     ju(g, "max_inflate_ratio", lim->max_inflate_ratio);
     ju(g, "hll_lg_k", lim->hll_lg_k);
-    yajl_gen_map_close(g);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
+    yajl_gen_map_close(g->y);
 
     jk(g, "sides");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "sandbox");
     json_side(g, sb);
     jk(g, "production");
     json_side(g, pr);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
 
     jk(g, "distributions");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     for (size_t d = 0; d < sizeof dist_names / sizeof *dist_names; d++) {
         const gs_dist_row *rows;
         size_t n = gs_comparison_dist(c, dist_names[d], &rows);
         jk(g, dist_names[d]);
-        yajl_gen_array_open(g);
+        yajl_gen_array_open(g->y);
         for (size_t i = 0; i < n; i++) {
-            yajl_gen_map_open(g);
+            yajl_gen_map_open(g->y);
             jk(g, "key");
             js(g, rows[i].key);
             ju(g, "sandbox", rows[i].sandbox);
             ju(g, "production", rows[i].production);
-            yajl_gen_map_close(g);
+            yajl_gen_map_close(g->y);
         }
-        yajl_gen_array_close(g);
+        yajl_gen_array_close(g->y);
     }
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
 
     json_drift(g, c);
 
@@ -359,25 +396,25 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     for (size_t i = 0; i < nf; i++)
         counts[gs_comparison_finding(c, i)->severity]++;
     jk(g, "summary");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     ju(g, "fail", counts[GS_SEV_FAIL]);
     ju(g, "warn", counts[GS_SEV_WARN]);
     ju(g, "info", counts[GS_SEV_INFO]);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
 
     jk(g, "findings");
-    yajl_gen_array_open(g);
+    yajl_gen_array_open(g->y);
     for (size_t i = 0; i < nf; i++) {
         const gs_finding *f = gs_comparison_finding(c, i);
-        yajl_gen_map_open(g);
+        yajl_gen_map_open(g->y);
         jk(g, "id");
-        js(g, finding_id(f, id));
+        js(g, finding_id(g, f, id));
         jk(g, "check");
         js(g, f->check);
         jk(g, "severity");
         js(g, gs_severity_name(f->severity));
         jk(g, "waived");
-        yajl_gen_bool(g, f->waived);
+        yajl_gen_bool(g->y, f->waived);
         jk(g, "dimension");
         js(g, f->dimension);
         jk(g, "scope");
@@ -390,10 +427,10 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
         jd(g, "production", f->production);
         jd(g, "threshold", f->threshold);
         jk(g, "evidence");
-        yajl_gen_array_open(g);
+        yajl_gen_array_open(g->y);
         for (size_t k = 0; k < f->n_evidence; k++) {
             const gs_evidence *e = &f->evidence[k];
-            yajl_gen_map_open(g);
+            yajl_gen_map_open(g->y);
             jk(g, "path");
             js(g, e->path[0] ? e->path : NULL);
             ju(g, "line", e->loc.line);
@@ -403,22 +440,25 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
             js(g, e->value);
             jk(g, "detail");
             js(g, e->detail);
-            yajl_gen_map_close(g);
+            yajl_gen_map_close(g->y);
         }
-        yajl_gen_array_close(g);
-        yajl_gen_map_close(g);
+        yajl_gen_array_close(g->y);
+        yajl_gen_map_close(g->y);
     }
-    yajl_gen_array_close(g);
-    yajl_gen_map_close(g);
+    yajl_gen_array_close(g->y);
+    yajl_gen_map_close(g->y);
 
     const unsigned char *buf;
     size_t len;
-    gs_status st = GS_OK;
-    if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+    gs_status st = g->st; /* not OK: a string is missing, write nothing */
+    if (st != GS_OK)
+        goto done;
+    if (yajl_gen_get_buf(g->y, &buf, &len) != yajl_gen_status_ok)
         st = GS_ENOMEM;
     else if (fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF)
         st = GS_EIO;
-    yajl_gen_free(g);
+done:
+    yajl_gen_free(g->y);
     return st;
 }
 
@@ -428,16 +468,14 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
  * and controls as visible escapes, and cuts at max bytes. */
 static void md_text(FILE *out, const char *s, size_t max)
 {
-    char *t = gs_utf8_visible(s ? s : "");
-    if (!t)
-        return;
+    visible v = visible_of(s);
     size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)t; *p; p++, n++) {
+    for (int c; (c = visible_next(&v)) >= 0; n++) {
         if (n >= max) {
             fputs("…", out);
             break;
         }
-        unsigned char ch = *p;
+        unsigned char ch = (unsigned char)c;
         if (ch == '\n')
             fputs("\\n", out);
         else if (ch == '\r')
@@ -451,7 +489,6 @@ static void md_text(FILE *out, const char *s, size_t max)
         else
             fputc(ch, out);
     }
-    gs_free(t);
 }
 
 static void md_loc(FILE *out, const gs_evidence *e)
@@ -668,16 +705,15 @@ gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
                     fputs(e->path && e->path[0] ? " value `" : "value `", out);
                     /* inside a code span markup is inert: only backticks
                      * (which would end it) and controls need care */
-                    char *t = gs_utf8_visible(e->value);
-                    for (unsigned char *p = (unsigned char *)t; p && *p; p++) {
-                        if (*p == '`')
+                    visible v = visible_of(e->value);
+                    for (int ch; (ch = visible_next(&v)) >= 0;) {
+                        if (ch == '`')
                             fputc('\'', out);
-                        else if (*p < 0x20 || *p == 0x7F)
-                            fprintf(out, "\\x%02X", *p);
+                        else if (ch < 0x20 || ch == 0x7F)
+                            fprintf(out, "\\x%02X", ch);
                         else
-                            fputc(*p, out);
+                            fputc(ch, out);
                     }
-                    gs_free(t);
                     fputs("`", out);
                 }
                 if (e->detail) {
