@@ -713,7 +713,10 @@ static void drift_findings(gs_comparison *c)
         pv[2 * i] = r->kind == 'n' ? r->ks_p : r->chi2_p;
         pv[2 * i + 1] = r->null_p;
     }
-    gs_drift_bh(pv, 2 * n, o->drift_fdr, rej);
+    if (gs_drift_bh(pv, 2 * n, o->drift_fdr, rej) == SIZE_MAX) {
+        c->st = GS_ENOMEM;
+        goto out;
+    }
     for (size_t i = 0; i < n; i++) {
         gs_field_drift *r = &c->drift[i];
         char scope[600];

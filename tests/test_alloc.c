@@ -8,9 +8,8 @@
  *   1. no crash (a crash fails the test; GS_ALLOC_N=n replays one n);
  *   2. a clean outcome: every call returns GS_OK or GS_ENOMEM. GS_OK only
  *      where the library documents that it absorbs the failure: a field
- *      that cannot be created is counted as overflow (events.h), libcsv
- *      retries a smaller buffer, the drift test's Benjamini-Hochberg step
- *      rejects nothing (drift.c);
+ *      that cannot be created is counted as overflow (events.h), and libcsv
+ *      retries with a smaller buffer;
  *   3. no leak: every block allocated through the hook is freed.
  * The workloads: profile a small sandbox and production tree of every
  * format (CSV, TSV, JSON, JSON Lines, XML, HTML, text, Markdown, gzip),

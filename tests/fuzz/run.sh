@@ -31,7 +31,7 @@ targets=("$@")
 
 b=build-fuzz
 if [ ! -d $b ]; then
-  CC=clang meson setup $b -Dfuzz=true -Db_sanitize=address,undefined \
+  CC=${FUZZ_CC:-clang-14} meson setup $b -Dfuzz=true -Db_sanitize=address,undefined \
     -Db_lundef=false >/dev/null
 fi
 ninja -C $b fuzz gapscan >/dev/null
