@@ -981,7 +981,7 @@ static void recover(gs_parser *p)
 /* Chooses the dialect from the sample, reports it, then parses the sample. */
 static void decide(gs_parser *p, int at_eof)
 {
-    const char *s = p->head.p;
+    const char *s = p->head.p ? p->head.p : ""; /* empty file: never filled */
     size_t n = p->head.len;
     if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
         s += 3; /* U+FEFF: not part of the first name */

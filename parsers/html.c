@@ -631,7 +631,7 @@ static gs_status html_finish(gs_parser *p)
     if (p->nblock)
         push(p, p->block, p->nblock, 0); /* sets p->held for the flush */
     if (p->st == GS_OK)
-        push(p, NULL, 0, 1);
+        push(p, "", 0, 1);
     /* libxml2 closes what is open at the end; this only guards a halt */
     if (p->title.open)
         p->title.open = 1;

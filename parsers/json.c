@@ -178,26 +178,6 @@ struct gs_parser {
     uint64_t rec;
 };
 
-/* ---- allocation through gs_* for yajl ---- */
-
-static void *y_malloc(void *ctx, size_t n)
-{
-    (void)ctx;
-    return gs_malloc(n);
-}
-
-static void *y_realloc(void *ctx, void *ptr, size_t n)
-{
-    (void)ctx;
-    return gs_realloc(ptr, n);
-}
-
-static void y_free(void *ctx, void *ptr)
-{
-    (void)ctx;
-    gs_free(ptr);
-}
-
 /* ---- locations ---- */
 
 /* Stream offset just past what yajl has consumed. */
@@ -594,7 +574,6 @@ static void json_close(gs_parser *p)
 static gs_status json_open(const gs_limits *lim, const gs_sink *sink,
                            gs_parser **out)
 {
-    yajl_alloc_funcs afs = {y_malloc, y_realloc, y_free, NULL};
     gs_status st = GS_ENOMEM;
     *out = NULL;
     if (!lim || !sink || !sink->field || !sink->record_begin ||
@@ -613,7 +592,10 @@ static gs_status json_open(const gs_limits *lim, const gs_sink *sink,
     if ((st = gs__json_paths_new(lim, sink, &p->paths)) != GS_OK)
         goto fail;
     st = GS_ENOMEM;
-    p->h = yajl_alloc(&callbacks, &afs, p);
+    /* yajl's own allocator, not gs_malloc: yajl 2.1 writes through what its
+     * allocator returns without checking it (yajl_alloc, yajl_buf, the
+     * state stack), so a failure there cannot be made a status. */
+    p->h = yajl_alloc(&callbacks, NULL, p);
     if (!p->h)
         goto fail;
     *out = p;

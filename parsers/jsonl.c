@@ -71,26 +71,6 @@ struct gs_parser {
     gs__json_paths *paths;
 };
 
-/* ---- allocation through gs_* for yajl ---- */
-
-static void *y_malloc(void *ctx, size_t n)
-{
-    (void)ctx;
-    return gs_malloc(n);
-}
-
-static void *y_realloc(void *ctx, void *ptr, size_t n)
-{
-    (void)ctx;
-    return gs_realloc(ptr, n);
-}
-
-static void y_free(void *ctx, void *ptr)
-{
-    (void)ctx;
-    gs_free(ptr);
-}
-
 /* ---- sink helpers: each returns nonzero to go on ---- */
 
 static int fail(gs_parser *p, gs_status st)
@@ -273,10 +253,12 @@ static const yajl_callbacks callbacks = {
 
 static gs_status fresh_handle(gs_parser *p)
 {
-    yajl_alloc_funcs afs = {y_malloc, y_realloc, y_free, NULL};
     if (p->h)
         yajl_free(p->h);
-    p->h = yajl_alloc(&callbacks, &afs, p);
+    /* yajl's own allocator, not gs_malloc: yajl 2.1 writes through what its
+     * allocator returns without checking it (yajl_alloc, yajl_buf, the
+     * state stack), so a failure there cannot be made a status. */
+    p->h = yajl_alloc(&callbacks, NULL, p);
     if (!p->h)
         return GS_ENOMEM;
     yajl_config(p->h, yajl_allow_multiple_values, 1);
@@ -285,11 +267,17 @@ static gs_status fresh_handle(gs_parser *p)
 }
 
 /* yajl's one-line message ("lexical error: invalid char in json text")
- * without its trailing newline. */
+ * without its trailing newline. A grammar error ("parse error: ...") has no
+ * column: yajl backs its offset up by the offending token's length, and
+ * when that token began in an earlier feed it cannot and says 0, so the
+ * column would depend on the chunking (json.c's shadow lexer knows where
+ * tokens start; this file does not keep one). */
 static void syntax_defect(gs_parser *p, uint64_t col, const char *fallback)
 {
     char detail[128];
     unsigned char *msg = fallback ? NULL : yajl_get_error(p->h, 0, NULL, 0);
+    if (msg && strncmp((const char *)msg, "parse error", 11) == 0)
+        col = 0;
     snprintf(detail, sizeof detail, "%s",
              msg ? (const char *)msg : fallback ? fallback : "syntax error");
     if (msg)

@@ -920,19 +920,21 @@ static void fm_yaml(gs_parser *p, const char *s, size_t n, uint64_t base_off,
     yaml_parser_delete(&yp);
 }
 
-/* Is s (n bytes, the opening line so far, '\n' excluded) still "---" with
- * trailing blanks? complete: the line has ended. */
-static int opening_ok(const char *s, size_t n, int complete)
+/* Is the opening line so far, the bytes in p->fm (which passed) and then
+ * s (n bytes, '\n' excluded), still "---" with trailing blanks? complete:
+ * the line has ended. Judged before the front matter's size bound, so a
+ * long first line is ordinary text in any chunking. */
+static int opening_ok(const gs_parser *p, const char *s, size_t n,
+                      int complete)
 {
-    size_t i = 0;
-    if (n > FM_LINE1_MAX || (complete && n < 3))
+    size_t have = p->fm.len;
+    if (have + n > FM_LINE1_MAX || (complete && have + n < 3))
         return 0;
-    for (; i < n && i < 3; i++)
-        if (s[i] != '-')
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (have + i < 3 ? c != '-' : !is_blank(c))
             return 0;
-    for (; i < n; i++)
-        if (!is_blank((unsigned char)s[i]))
-            return 0;
+    }
     return 1;
 }
 
@@ -981,6 +983,11 @@ static size_t fm_feed(gs_parser *p, const char *s, size_t n)
 {
     const char *nl = memchr(s, '\n', n);
     size_t take = nl ? (size_t)(nl - s) + 1 : n;
+    if (p->fm_lines == 0 &&
+        !opening_ok(p, s, take - (nl != NULL), nl != NULL)) {
+        fm_abandon(p, NULL, NULL);
+        return 0;
+    }
     if (p->fm.len + take > p->fm_max) {
         char detail[96];
         snprintf(detail, sizeof detail,
@@ -996,10 +1003,6 @@ static size_t fm_feed(gs_parser *p, const char *s, size_t n)
     }
     const char *line = p->fm.p + p->fm_line_start;
     size_t len = p->fm.len - p->fm_line_start - (nl != NULL);
-    if (p->fm_lines == 0 && !opening_ok(line, len, nl != NULL)) {
-        fm_abandon(p, NULL, NULL);
-        return take;
-    }
     if (!nl)
         return take;
     if (p->fm_lines > 0 && closing_line(line, len)) {

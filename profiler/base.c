@@ -142,7 +142,7 @@ void gs_limits_default(gs_limits *lim)
 
 gs_status gs_buf_reserve(gs_buf *b, size_t extra)
 {
-    if (extra <= b->cap - b->len)
+    if (b->p && extra <= b->cap - b->len)
         return GS_OK;
     if (extra > SIZE_MAX / 2 - b->len)
         return GS_ENOMEM;

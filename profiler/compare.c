@@ -133,6 +133,17 @@ static gs_finding *vadd(gs_comparison *c, const char *check,
     f->scope = xstrdup(c, scope);
     f->unit = xstrdup(c, unit);
     f->message = xstrdup(c, msg);
+    if ((check && !f->check) || (dimension && !f->dimension) ||
+        (scope && !f->scope) || (unit && !f->unit) || !f->message) {
+        gs_free(f->check); /* all or nothing: no finding without its text */
+        gs_free(f->dimension);
+        gs_free(f->scope);
+        gs_free(f->unit);
+        gs_free(f->message);
+        c->n--;
+        c->st = GS_ENOMEM;
+        return NULL;
+    }
     f->sandbox = sb;
     f->production = pr;
     f->threshold = NAN;
@@ -354,6 +365,10 @@ static void build_dists(gs_comparison *c)
             }
             const gs_count_item *rows;
             size_t n = gs_profile_distribution(p, dist_names[d], &rows);
+            if (n == SIZE_MAX) {
+                c->st = GS_ENOMEM;
+                continue;
+            }
             for (size_t i = 0; i < n; i++)
                 dist_add(c, d, rows[i].key, side, rows[i].count);
         }
@@ -779,7 +794,10 @@ static void drift_findings(gs_comparison *c)
         pv[2 * i] = r->kind == 'n' ? r->ks_p : r->chi2_p;
         pv[2 * i + 1] = r->null_p;
     }
-    gs_drift_bh(pv, 2 * n, o->drift_fdr, rej);
+    if (gs_drift_bh(pv, 2 * n, o->drift_fdr, rej) == SIZE_MAX) {
+        c->st = GS_ENOMEM;
+        goto out;
+    }
     for (size_t i = 0; i < n; i++) {
         gs_field_drift *r = &c->drift[i];
         char scope[600];
@@ -1266,6 +1284,8 @@ gs_status gs_compare(const gs_profile *sandbox, const gs_profile *production,
         const gs_count_item *rows;
         c->sides[i].collections =
             gs_profile_distribution(ps[i], "collection_files", &rows);
+        if (c->sides[i].collections == SIZE_MAX)
+            c->st = GS_ENOMEM;
     }
     build_dists(c);
     check_defects(c);

@@ -823,7 +823,7 @@ gs_status gs_decoder_finish(gs_decoder *d, gs_decode_out_fn out, void *ud)
         d->npend = 0;
         st = utf8_invalid(d, d->pend, k, d->pend_off, 1);
     } else if (d->mode == MODE_ICU) {
-        st = icu_convert(d, NULL, 0, 1);
+        st = icu_convert(d, (const unsigned char *)"", 0, 1);
     }
     if (st == GS_OK && d->cr_pending) {
         d->cr_pending = 0;

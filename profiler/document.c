@@ -147,8 +147,9 @@ static int sink_record_begin(void *ud, const gs_loc *loc)
     d->in_record = 1;
     d->record_no++;
     d->facts.records++;
-    if (d->p)
-        gs_profile_count_record(d->p, d->collection);
+    /* out of memory: stop this file */
+    if (d->p && gs_profile_count_record(d->p, d->collection) != GS_OK)
+        return 1;
     return 0;
 }
 
@@ -651,11 +652,14 @@ static gs_status finish(gs_document *d, gs_status st)
     gs_status fst = file_formats(d);
     if (st == GS_OK)
         st = fst;
-    for (size_t i = 0; i < d->n_codes; i++)
-        gs_profile_count_defect_file(d->p, d->codes[i]);
+    gs_status ast = GS_OK;
+    for (size_t i = 0; ast == GS_OK && i < d->n_codes; i++)
+        ast = gs_profile_count_defect_file(d->p, d->codes[i]);
     d->facts.fields = d->n_fields;
-    gs_profile_count_file(d->p, d->collection);
-    gs_status ast = gs_profile_add_doc(d->p, &d->facts);
+    if (ast == GS_OK)
+        ast = gs_profile_count_file(d->p, d->collection);
+    if (ast == GS_OK)
+        ast = gs_profile_add_doc(d->p, &d->facts);
     d->facts.csv_dialect = d->facts.csv_header = NULL;  /* on this stack */
     return st != GS_OK ? st : ast;
 }
@@ -701,7 +705,9 @@ static gs_status open_head(gs_document *d, gs_source *src, gs_decoder *dec,
     if (df->looks_binary) {
         /* Not text: its bytes would only be noise as UTF-8 defects. */
         copy_str(d->format, sizeof d->format, gs_format_name(GS_FMT_BINARY));
-        sink_defect(d, "file.binary", "binary content: not profiled", NULL);
+        if (sink_defect(d, "file.binary", "binary content: not profiled",
+                        NULL))
+            return GS_ENOMEM;
         return GS_OK;
     }
     st = gs_decoder_feed(dec, d->buf, *head, to_stage, d);
@@ -718,7 +724,9 @@ static gs_status open_head(gs_document *d, gs_source *src, gs_decoder *dec,
         snprintf(d->collection, sizeof d->collection, "%s documents",
                  gs_format_name(fmt));
     if (fmt == GS_FMT_BINARY) {
-        sink_defect(d, "file.binary", "binary content: not profiled", NULL);
+        if (sink_defect(d, "file.binary", "binary content: not profiled",
+                        NULL))
+            return GS_ENOMEM;
         return GS_OK;
     }
     if (fmt == GS_FMT_TEXT || fmt == GS_FMT_MARKDOWN || fmt == GS_FMT_HTML) {
@@ -834,6 +842,8 @@ out:
         d->facts.status = d->parse_st;
     if (d->parse_st == GS_ENOMEM || d->parse_st == GS_ECANCELED)
         st = d->parse_st;
+    if (st == GS_OK && (rst == GS_ENOMEM || rst == GS_ECANCELED))
+        st = rst; /* out of memory in the source or in our sink */
     if (dec) {
         const gs_decode_facts *f = gs_decoder_facts(dec);
         d->facts.bytes_decoded = f->bytes_out;
@@ -1077,16 +1087,18 @@ gs_status gs_doc_split_finish(const gs_doc_split *s, gs_profile *p)
                  (unsigned long long)f.future_dates,
                  f.future_dates == 1 ? "" : "s", tail);
     }
+    gs_status st = GS_OK;
     for (int k = 0; k < NOTE__COUNT; k++) {
         if (!note[k].on)
             continue;
-        gs_status st = gs_profile_add_defect(p, s->path, note_codes[k],
+        st = gs_profile_add_defect(p, s->path, note_codes[k],
                                              note[k].detail,
                                              note[k].has_loc ? &note[k].loc
                                                              : NULL);
         if (st != GS_OK)
             return st;
-        gs_profile_count_defect_file(p, note_codes[k]);
+        if ((st = gs_profile_count_defect_file(p, note_codes[k])) != GS_OK)
+            return st;
         f.defects++;
     }
     /* Each code once per file, in the order first seen. */
@@ -1098,10 +1110,11 @@ gs_status gs_doc_split_finish(const gs_doc_split *s, gs_profile *p)
                 for (size_t e = 0; e < (k < i ? s->r[k].n_codes : c) && !seen;
                      e++)
                     seen = strcmp(s->r[k].codes[e], code) == 0;
-            if (!seen)
-                gs_profile_count_defect_file(p, code);
+            if (!seen && (st = gs_profile_count_defect_file(p, code)) != GS_OK)
+                return st;
         }
-    gs_profile_count_file(p, s->collection);
+    if ((st = gs_profile_count_file(p, s->collection)) != GS_OK)
+        return st;
     return gs_profile_add_doc(p, &f);
 }
 

@@ -328,7 +328,7 @@ size_t gs_drift_bh(const double *p, size_t n, double q, int *reject)
             v[m++] = (pidx){p[i], i};
     }
     if (!v)
-        return 0;  /* out of memory: reject nothing (the safe answer) */
+        return SIZE_MAX;  /* out of memory: nothing rejected */
     qsort(v, m, sizeof *v, cmp_pidx);
     for (size_t r = m; r > 0; r--)
         if (v[r - 1].p <= (double)r / (double)m * q) {

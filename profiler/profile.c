@@ -25,6 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
+#include <xxhash.h>
+
 /* ---- string-keyed table --------------------------------------------- */
 
 static size_t slot_of(uint64_t hash, size_t n_slots)
@@ -175,7 +178,7 @@ size_t gs_profile_distribution(const gs_profile *cp, const char *which,
     if (t->n > p->rows_cap) {
         gs_count_item *r = gs_realloc(p->rows, t->n * sizeof *r);
         if (!r)
-            return 0;
+            return SIZE_MAX;
         p->rows = r;
         p->rows_cap = t->n;
     }
@@ -307,12 +310,13 @@ gs_status gs_profile_add_defect(gs_profile *p, const char *path,
     return st;
 }
 
-void gs_profile_count_defect_file(gs_profile *p, const char *code)
+gs_status gs_profile_count_defect_file(gs_profile *p, const char *code)
 {
     gs_status st = GS_OK;
     gs__defect *d = gs__profile_defect_get(p, code, &st);
     if (d)
         d->s.files++;
+    return st;
 }
 
 gs_status gs_profile_add_skipped(gs_profile *p, const char *path,
@@ -327,8 +331,7 @@ gs_status gs_profile_add_skipped(gs_profile *p, const char *path,
                       || strcmp(what, "device") == 0))
         code = "walk.special_file";
     gs_status st = gs_profile_add_defect(p, path, code, what, NULL);
-    gs_profile_count_defect_file(p, code);
-    return st;
+    return st != GS_OK ? st : gs_profile_count_defect_file(p, code);
 }
 
 size_t gs_profile_defect_count(const gs_profile *p)
@@ -515,14 +518,14 @@ static gs_status count_collection(gs_profile *p, gs__table *t,
     return gs__profile_count(t, collection, 1, 0);
 }
 
-void gs_profile_count_record(gs_profile *p, const char *collection)
+gs_status gs_profile_count_record(gs_profile *p, const char *collection)
 {
-    (void)count_collection(p, &p->coll_records, collection);
+    return count_collection(p, &p->coll_records, collection);
 }
 
-void gs_profile_count_file(gs_profile *p, const char *collection)
+gs_status gs_profile_count_file(gs_profile *p, const char *collection)
 {
-    (void)count_collection(p, &p->coll_files, collection);
+    return count_collection(p, &p->coll_files, collection);
 }
 
 void gs_profile_count_overflow(gs_profile *p, uint64_t values)
@@ -813,23 +816,37 @@ static gs_status add_format_and_shape(gs_field *f, const char *bytes,
                            f->max_value_bytes);
 }
 
+/* The field keyed "collection\0path", if the profile has it. The two parts
+ * are hashed as one key with XXH3's streaming form (the same hash as
+ * gs_hash over the joined bytes), so a lookup never allocates and cannot
+ * mistake out-of-memory for "absent". */
+static gs_field *field_lookup(const gs_profile *p, const char *collection,
+                              const char *path, size_t path_len)
+{
+    const gs__table *t = &p->fields;
+    size_t clen = strlen(collection) + 1; /* with its NUL */
+    if (t->n_slots == 0)
+        return NULL;
+    XXH3_state_t hs;
+    XXH3_64bits_reset(&hs);
+    XXH3_64bits_update(&hs, collection, clen);
+    XXH3_64bits_update(&hs, path, path_len);
+    uint64_t h = XXH3_64bits_digest(&hs);
+    for (size_t i = slot_of(h, t->n_slots);; i = (i + 1) & (t->n_slots - 1)) {
+        const gs__entry *e = t->slots[i];
+        if (!e)
+            return NULL;
+        if (e->hash == h && e->key_len == clen + path_len &&
+            memcmp(e->key, collection, clen) == 0 &&
+            memcmp(e->key + clen, path, path_len) == 0)
+            return (gs_field *)e;
+    }
+}
+
 gs_field *gs_profile_field(gs_profile *p, const char *collection,
                            const char *path, size_t path_len, gs_status *st)
 {
-    char stack[256];
-    size_t clen = strlen(collection), klen = clen + 1 + path_len;
-    char *key = klen <= sizeof stack ? stack : gs_malloc(klen);
-    if (!key) {
-        if (st)
-            *st = GS_ENOMEM;
-        return NULL;
-    }
-    memcpy(key, collection, clen);
-    key[clen] = '\0';
-    memcpy(key + clen + 1, path, path_len);
-    gs_field *f = (gs_field *)gs__table_find(&p->fields, key, klen);
-    if (key != stack)
-        gs_free(key);
+    gs_field *f = field_lookup(p, collection, path, path_len);
     if (f)
         return f;
     if (p->fields.n >= p->lim.max_paths) {
@@ -944,16 +961,7 @@ const gs_field *gs_profile_field_at(const gs_profile *cp, size_t i)
 const gs_field *gs_profile_field_find(const gs_profile *p,
                                       const char *collection, const char *path)
 {
-    size_t clen = strlen(collection), plen = strlen(path);
-    char *key = gs_malloc(clen + 1 + plen);
-    if (!key)
-        return NULL;
-    memcpy(key, collection, clen);
-    key[clen] = '\0';
-    memcpy(key + clen + 1, path, plen);
-    const gs__entry *e = gs__table_find(&p->fields, key, clen + 1 + plen);
-    gs_free(key);
-    return (const gs_field *)e;
+    return field_lookup(p, collection, path, strlen(path));
 }
 
 const char *gs_field_path(const gs_field *f)

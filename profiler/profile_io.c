@@ -8,6 +8,10 @@
  * yajl's tree parser, and checks every member's type: a bad file is
  * GS_EFORMAT with "path: what is wrong", never a crash.
  *
+ * yajl allocates with its own allocator here (the generator and the tree),
+ * not through gs_malloc: yajl 2.1 does not check its allocator's results,
+ * so a failed allocation could not become GS_ENOMEM (test_alloc.c).
+ *
  * Numbers are parsed by yajl with strtod; gapscan never changes LC_NUMERIC
  * from "C", so this is locale-independent. */
 #include "profile-private.h"
@@ -351,33 +355,11 @@ static void gen_corpus(yajl_gen g, const gs_corpus_facts *c)
     yajl_gen_map_close(g);
 }
 
-static void *yajl_malloc_cb(void *ctx, size_t sz)
-{
-    (void)ctx;
-    return gs_malloc(sz);
-}
-
-static void *yajl_realloc_cb(void *ctx, void *p, size_t sz)
-{
-    (void)ctx;
-    return gs_realloc(p, sz);
-}
-
-static void yajl_free_cb(void *ctx, void *p)
-{
-    (void)ctx;
-    gs_free(p);
-}
-
-static yajl_alloc_funcs gs_yajl_alloc = {
-    yajl_malloc_cb, yajl_realloc_cb, yajl_free_cb, NULL,
-};
-
 gs_status gs_profile_save(const gs_profile *cp, FILE *out, gs_error *err)
 {
     gs_profile *p = (gs_profile *)cp;  /* sorting tables only */
     gs_status st = GS_OK;
-    yajl_gen g = yajl_gen_alloc(&gs_yajl_alloc);
+    yajl_gen g = yajl_gen_alloc(NULL); /* its own allocator: see the top */
     if (!g)
         return gs_error_set(err, GS_ENOMEM, "out of memory");
     yajl_gen_config(g, yajl_gen_beautify, 1);
@@ -486,6 +468,17 @@ static int bad(loader *L, const char *what)
     if (L->st == GS_OK)
         L->st = gs_error_set(L->err, GS_EFORMAT, "%s: not a valid gapscan "
                              "profile: %s", L->path, what);
+    return 0;
+}
+
+/* A decoder's failure: out of memory stays GS_ENOMEM, anything else is a
+ * bad file. */
+static int failed(loader *L, gs_status st, const char *what)
+{
+    if (st != GS_ENOMEM)
+        return bad(L, what);
+    if (L->st == GS_OK)
+        L->st = gs_error_set(L->err, st, "%s: out of memory", L->path);
     return 0;
 }
 
@@ -733,9 +726,9 @@ static int load_formats(loader *L, yajl_val r, gs_field *f)
         const char *kll = get_str(L, r, "len_kll");
         if (!kll)
             return 0;
-        if (gs_kll_decode(kll, strlen(kll), &f->len_kll) != GS_OK ||
-            gs_kll_count(f->len_kll) != non_null)
-            return bad(L, "len_kll");
+        gs_status st = gs_kll_decode(kll, strlen(kll), &f->len_kll);
+        if (st != GS_OK || gs_kll_count(f->len_kll) != non_null)
+            return failed(L, st, "len_kll");
     } else if (get(r, "len_kll")) {
         return bad(L, "len_kll without non-null values");
     }
@@ -914,8 +907,9 @@ static int load_field(loader *L, yajl_val r, gs_profile *p)
     if (!hll)
         return 0;
     gs_hll *h = NULL;
-    if (gs_hll_decode(hll, strlen(hll), &h) != GS_OK)
-        return bad(L, "hll");
+    gs_status st2 = gs_hll_decode(hll, strlen(hll), &h);
+    if (st2 != GS_OK)
+        return failed(L, st2, "hll");
     if (gs_hll_lg_k(h) != p->lim.hll_lg_k) {
         gs_hll_free(h);
         return bad(L, "hll size differs from limits.hll_lg_k");
@@ -926,9 +920,9 @@ static int load_field(loader *L, yajl_val r, gs_profile *p)
         const char *kll = get_str(L, r, "num_kll");
         if (!kll)
             return 0;
-        if (gs_kll_decode(kll, strlen(kll), &f->num_kll) != GS_OK ||
-            gs_kll_count(f->num_kll) != f->numbers)
-            return bad(L, "num_kll");
+        st2 = gs_kll_decode(kll, strlen(kll), &f->num_kll);
+        if (st2 != GS_OK || gs_kll_count(f->num_kll) != f->numbers)
+            return failed(L, st2, "num_kll");
     } else if (get(r, "num_kll")) {
         return bad(L, "num_kll without numbers");
     }
@@ -956,9 +950,10 @@ static int load_field(loader *L, yajl_val r, gs_profile *p)
                 return bad(L, "top item hash");
             hash = hash << 4 | (uint64_t)d;
         }
-        if (gs_topk_restore(f->top, v, strlen(v), hash, YAJL_IS_TRUE(tr),
-                            count, error) != GS_OK)
-            return bad(L, "top item");
+        st2 = gs_topk_restore(f->top, v, strlen(v), hash, YAJL_IS_TRUE(tr),
+                              count, error);
+        if (st2 != GS_OK)
+            return failed(L, st2, "top item");
     }
     if (!load_keys(L, r, f))
         return 0;
@@ -1021,8 +1016,10 @@ static gs_status read_all(const char *path, char **out, size_t *len,
                 break;
             }
             char *nb = gs_realloc(buf, cap * 2 + 1);
-            if (!nb)
+            if (!nb) {  /* out of memory, not the end of the file */
+                st = gs_error_set(err, GS_ENOMEM, "%s: out of memory", path);
                 break;
+            }
             buf = nb;
             cap *= 2;
         }
@@ -1138,10 +1135,13 @@ gs_status gs_profile_load_text(const char *path, const char *text, size_t len,
     yajl_val dist = get(root, "distributions");
     yajl_val cd = get(root, "content_dates");
     const char *cds = cd && YAJL_IS_STRING(cd) ? YAJL_GET_STRING(cd) : NULL;
-    if (cd && (!cds || gs_kll_decode(cds, strlen(cds), &p->content_dates) !=
-                           GS_OK)) {
-        bad(&L, "content_dates");
-        goto done;
+    if (cd) {
+        gs_status cst = cds ? gs_kll_decode(cds, strlen(cds), &p->content_dates)
+                            : GS_EFORMAT;
+        if (cst != GS_OK) {
+            failed(&L, cst, "content_dates");
+            goto done;
+        }
     }
     if (!load_corpus(&L, get(root, "corpus"), &p->corpus) ||
         !load_counts(&L, get(dist, "format"), &p->formats) ||

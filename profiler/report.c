@@ -51,81 +51,116 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
+/* The bytes of gs_utf8_visible(s), handed out one at a time, so that the
+ * Markdown writer needs no copy (and cannot fail for want of memory). */
+typedef struct visible {
+    const unsigned char *s;
+    size_t n, i;      /* s[i..n) is left */
+    size_t run;       /* bytes of a valid sequence still to hand out */
+    char esc[5];      /* "\xNN" for an invalid byte ... */
+    int esc_at;       /* ... and its next byte (4: none pending) */
+} visible;
+
+static visible visible_of(const char *s)
+{
+    s = s ? s : "";
+    return (visible){.s = (const unsigned char *)s, .n = strlen(s),
+                     .esc_at = 4};
+}
+
+/* The next byte, or -1 at the end. */
+static int visible_next(visible *v)
+{
+    if (v->esc_at < 4)
+        return (unsigned char)v->esc[v->esc_at++];
+    if (v->i >= v->n)
+        return -1;
+    if (v->run == 0) {
+        v->run = utf8_seq(v->s + v->i, v->n - v->i);
+        if (v->run == 0) {
+            snprintf(v->esc, sizeof v->esc, "\\x%02X", v->s[v->i++]);
+            v->esc_at = 1;
+            return '\\';
+        }
+    }
+    v->run--;
+    return v->s[v->i++];
+}
+
 /* See report.h. */
 char *gs_utf8_visible(const char *s)
 {
-    size_t n = strlen(s);
-    char *out = gs_malloc(n * 4 + 1);
+    visible v = visible_of(s);
+    char *out = gs_malloc(v.n * 4 + 1);
     if (!out)
         return NULL;
     size_t o = 0;
-    for (size_t i = 0; i < n;) {
-        size_t k = utf8_seq((const unsigned char *)s + i, n - i);
-        if (k == 0) {
-            o += (size_t)sprintf(out + o, "\\x%02X", (unsigned char)s[i]);
-            i++;
-        } else {
-            memcpy(out + o, s + i, k);
-            o += k;
-            i += k;
-        }
-    }
+    for (int c; (c = visible_next(&v)) >= 0;)
+        out[o++] = (char)c;
     out[o] = '\0';
     return out;
 }
 
 /* ---- JSON ------------------------------------------------------------- */
 
-static void js(yajl_gen g, const char *s)
+/* The JSON generator and the first allocation failure of a rendering:
+ * a report missing a string is not written (GS_ENOMEM). */
+typedef struct jgen {
+    yajl_gen y;
+    gs_status st;
+} jgen;
+
+static void js(jgen *g, const char *s)
 {
     if (!s) {
-        yajl_gen_null(g);
+        yajl_gen_null(g->y);
         return;
     }
     char *t = gs_utf8_visible(s);
     if (t) {
-        yajl_gen_string(g, (const unsigned char *)t, strlen(t));
+        yajl_gen_string(g->y, (const unsigned char *)t, strlen(t));
         gs_free(t);
     } else {
-        yajl_gen_null(g);
+        g->st = GS_ENOMEM;
+        yajl_gen_null(g->y);
     }
 }
 
-static void jk(yajl_gen g, const char *key)
+static void jk(jgen *g, const char *key)
 {
-    yajl_gen_string(g, (const unsigned char *)key, strlen(key));
+    yajl_gen_string(g->y, (const unsigned char *)key, strlen(key));
 }
 
-static void ju(yajl_gen g, const char *key, uint64_t v)
+static void ju(jgen *g, const char *key, uint64_t v)
 {
     char buf[32];
     int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
     jk(g, key);
-    yajl_gen_number(g, buf, (size_t)n);
+    yajl_gen_number(g->y, buf, (size_t)n);
 }
 
-static void jd(yajl_gen g, const char *key, double v)
+static void jd(jgen *g, const char *key, double v)
 {
     jk(g, key);
     if (isfinite(v)) {
         char buf[40];
         /* 6 significant digits: stable across platforms, enough to read. */
         int n = snprintf(buf, sizeof buf, "%.6g", v);
-        yajl_gen_number(g, buf, (size_t)n);
+        yajl_gen_number(g->y, buf, (size_t)n);
     } else {
-        yajl_gen_null(g);
+        yajl_gen_null(g->y);
     }
 }
 
-static void json_side(yajl_gen g, const gs_side *s)
+static void json_side(jgen *g, const gs_side *s)
 {
     const gs_corpus_facts *c = s->corpus;
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "roots");
-    yajl_gen_array_open(g);
+    yajl_gen_array_open(g->y);
     for (size_t i = 0; i < gs_profile_root_count(s->profile); i++)
         js(g, gs_profile_root(s->profile, i));
-    yajl_gen_array_close(g);
+    yajl_gen_array_close(g->y);
     ju(g, "files", c->files);
     ju(g, "bytes", c->bytes);
     ju(g, "bytes_decoded", c->bytes_decoded);
@@ -141,18 +176,18 @@ static void json_side(yajl_gen g, const gs_side *s)
     ju(g, "nul_bytes", c->nul_bytes);
     ju(g, "control_chars", c->control_chars);
     jk(g, "line_endings");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     ju(g, "lf", c->lf);
     ju(g, "crlf", c->crlf);
     ju(g, "cr", c->cr);
     ju(g, "files_mixed", c->files_mixed_eol);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
     ju(g, "paths_overflow", c->paths_overflow);
     ju(g, "chars", c->chars);
     ju(g, "tokens", s->tokens);
     jd(g, "ingest_cost", s->ingest_cost);
     jk(g, "staleness");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     ju(g, "docs_dated", c->docs_dated);
     ju(g, "docs_future", c->docs_future);
     ju(g, "docs_resaved", c->docs_resaved);
@@ -162,19 +197,19 @@ static void json_side(yajl_gen g, const gs_side *s)
     jd(g, "age_max_days", s->age_max);
     jd(g, "share_stale", s->share_stale);
     jk(g, "docs_marked");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     for (int i = 0; i < GS_MARK__COUNT; i++)
         ju(g, gs_stale_marker_name((gs_stale_marker)i), c->docs_marked[i]);
-    yajl_gen_map_close(g);
-    yajl_gen_map_close(g);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
+    yajl_gen_map_close(g->y);
+    yajl_gen_map_close(g->y);
 }
 
 /* One piece of evidence: where (null path when none), the value, a note. */
-static void json_place(yajl_gen g, const char *path, const gs_loc *loc,
+static void json_place(jgen *g, const char *path, const gs_loc *loc,
                        const char *value, const char *detail)
 {
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "path");
     js(g, path && path[0] ? path : NULL);
     ju(g, "line", loc->line);
@@ -184,19 +219,19 @@ static void json_place(yajl_gen g, const char *path, const gs_loc *loc,
     js(g, value);
     jk(g, "detail");
     js(g, detail);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
 }
 
 /* Per-field drift rows (compare.h gs_field_drift); NAN prints as null. */
-static void json_drift(yajl_gen g, const gs_comparison *c)
+static void json_drift(jgen *g, const gs_comparison *c)
 {
     const gs_field_drift *rows;
     size_t n = gs_comparison_drift(c, &rows);
     jk(g, "drift");
-    yajl_gen_array_open(g);
+    yajl_gen_array_open(g->y);
     for (size_t i = 0; i < n; i++) {
         const gs_field_drift *r = &rows[i];
-        yajl_gen_map_open(g);
+        yajl_gen_map_open(g->y);
         jk(g, "collection");
         js(g, r->collection);
         jk(g, "path");
@@ -210,7 +245,7 @@ static void json_drift(yajl_gen g, const gs_comparison *c)
         jd(g, "ks", r->ks);
         jd(g, "ks_p", r->ks_p);
         jk(g, "ks_exact");
-        yajl_gen_bool(g, r->ks_exact);
+        yajl_gen_bool(g->y, r->ks_exact);
         jd(g, "wasserstein", r->wasserstein);
         jd(g, "js", r->js);
         jd(g, "chi2_p", r->chi2_p);
@@ -220,12 +255,12 @@ static void json_drift(yajl_gen g, const gs_comparison *c)
         jd(g, "null_production", r->null_production);
         jd(g, "null_p", r->null_p);
         jk(g, "drifted");
-        yajl_gen_bool(g, r->drifted);
+        yajl_gen_bool(g->y, r->drifted);
         jk(g, "missingness_drifted");
-        yajl_gen_bool(g, r->missing_drifted);
-        yajl_gen_map_close(g);
+        yajl_gen_bool(g->y, r->missing_drifted);
+        yajl_gen_map_close(g->y);
     }
-    yajl_gen_array_close(g);
+    yajl_gen_array_close(g->y);
 }
 
 /* The assumptions the comparison checked (assumptions.h): per assumption
@@ -233,21 +268,21 @@ static void json_drift(yajl_gen g, const gs_comparison *c)
  * with their examples. */
 /* One side of a field in "fields": its formats as the profile counted them
  * (gs_field_stats, after the context rule for null tokens), or null. */
-static void json_field_side(yajl_gen g, const gs_profile *p, const gs_field *f)
+static void json_field_side(jgen *g, const gs_profile *p, const gs_field *f)
 {
     if (!f) {
-        yajl_gen_null(g);
+        yajl_gen_null(g->y);
         return;
     }
     gs_field_stats s;
     gs_field_stats_get(f, &s);
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "formats");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     for (int i = 0; i < GS_VFMT__COUNT; i++)
         if (s.formats[i])
             ju(g, gs_vformat_name((gs_vformat)i), s.formats[i]);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
     jk(g, "dominant");
     js(g, s.dominant_format >= 0
               ? gs_vformat_name((gs_vformat)s.dominant_format) : NULL);
@@ -256,18 +291,18 @@ static void json_field_side(yajl_gen g, const gs_profile *p, const gs_field *f)
     jd(g, "presence", records ? (double)s.present / (double)records : NAN);
     jd(g, "null_share",
        s.count ? (double)s.types[GS_VT_NULL] / (double)s.count : NAN);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
 }
 
 /* "fields": every (collection, path) of either profile in key order, at
  * most max_paths of them, each with its formats per side. */
-static void json_fields(yajl_gen g, const gs_profile *sb, const gs_profile *pr,
+static void json_fields(jgen *g, const gs_profile *sb, const gs_profile *pr,
                         size_t max_paths)
 {
     size_t i = 0, k = 0, ns = gs_profile_field_count(sb);
     size_t np = gs_profile_field_count(pr);
     jk(g, "fields");
-    yajl_gen_array_open(g);
+    yajl_gen_array_open(g->y);
     for (size_t out = 0; out < max_paths && (i < ns || k < np); out++) {
         const gs_field *a = i < ns ? gs_profile_field_at(sb, i) : NULL;
         const gs_field *b = k < np ? gs_profile_field_at(pr, k) : NULL;
@@ -280,7 +315,7 @@ static void json_fields(yajl_gen g, const gs_profile *sb, const gs_profile *pr,
         if (a && b && d == 0)
             d = strcmp(sa.path, sp.path);
         const gs_field *f = d <= 0 ? a : b;
-        yajl_gen_map_open(g);
+        yajl_gen_map_open(g->y);
         jk(g, "collection");
         js(g, d <= 0 ? sa.collection : sp.collection);
         jk(g, "path");
@@ -289,25 +324,25 @@ static void json_fields(yajl_gen g, const gs_profile *sb, const gs_profile *pr,
         json_field_side(g, sb, d <= 0 ? a : NULL);
         jk(g, "production");
         json_field_side(g, pr, d >= 0 ? b : NULL);
-        yajl_gen_map_close(g);
+        yajl_gen_map_close(g->y);
         i += d <= 0;
         k += d >= 0;
     }
-    yajl_gen_array_close(g);
+    yajl_gen_array_close(g->y);
 }
 
-static void json_assumptions(yajl_gen g, const gs_comparison *c)
+static void json_assumptions(jgen *g, const gs_comparison *c)
 {
     const gs_assumptions *as = gs_comparison_assumptions(c);
     jk(g, "assumptions");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "source");
     js(g, as ? gs_assumptions_source(as) : NULL);
     jk(g, "items");
-    yajl_gen_array_open(g);
+    yajl_gen_array_open(g->y);
     for (size_t i = 0; as && i < gs_assumptions_count(as); i++) {
         const gs_assumption *a = gs_assumptions_at(as, i);
-        yajl_gen_map_open(g);
+        yajl_gen_map_open(g->y);
         jk(g, "collection");
         js(g, a->collection);
         jk(g, "path");
@@ -315,18 +350,18 @@ static void json_assumptions(yajl_gen g, const gs_comparison *c)
         jk(g, "kind");
         js(g, gs_assume_kind_name(a->kind));
         jk(g, "assumed");
-        yajl_gen_map_open(g);
+        yajl_gen_map_open(g->y);
         switch (a->kind) {
         case GS_ASSUME_PRESENT:
             jd(g, "presence", a->presence);
             break;
         case GS_ASSUME_TYPE:
             jk(g, "types");
-            yajl_gen_array_open(g);
+            yajl_gen_array_open(g->y);
             for (int t = 0; t < GS_VT__COUNT; t++)
                 if (a->types & 1u << t)
                     js(g, gs_vtype_name((gs_vtype)t));
-            yajl_gen_array_close(g);
+            yajl_gen_array_close(g->y);
             break;
         case GS_ASSUME_RANGE:
             jd(g, "min", a->min);
@@ -338,18 +373,18 @@ static void json_assumptions(yajl_gen g, const gs_comparison *c)
         case GS_ASSUME_FIELDS:
         case GS_ASSUME_ENUM:
             jk(g, a->kind == GS_ASSUME_ENUM ? "values" : "fields");
-            yajl_gen_array_open(g);
+            yajl_gen_array_open(g->y);
             for (size_t k = 0; k < a->n_values; k++)
                 js(g, a->values[k]);
-            yajl_gen_array_close(g);
+            yajl_gen_array_close(g->y);
             break;
         case GS_ASSUME_FORMAT:
             jk(g, "format");
-            yajl_gen_array_open(g);
+            yajl_gen_array_open(g->y);
             for (unsigned b = 1; b && b <= a->format; b <<= 1)
                 if ((a->format & b) && gs_assume_format_name(b))
                     js(g, gs_assume_format_name(b));
-            yajl_gen_array_close(g);
+            yajl_gen_array_close(g->y);
             break;
         case GS_ASSUME_NESTED:
             jk(g, "container");
@@ -358,44 +393,44 @@ static void json_assumptions(yajl_gen g, const gs_comparison *c)
         default:
             break;
         }
-        yajl_gen_map_close(g);
+        yajl_gen_map_close(g->y);
         jk(g, "evidence");
-        yajl_gen_map_open(g);
+        yajl_gen_map_open(g->y);
         ju(g, "support", a->support);
         jd(g, "unseen", a->unseen);
         jk(g, "method");
         js(g, a->method);
-        yajl_gen_map_close(g);
+        yajl_gen_map_close(g->y);
         jk(g, "strength");
         js(g, a->declared ? "declared" : a->weak ? "weak" : "strong");
         jk(g, "check");
         js(g, a->check);
         jk(g, "checked");
-        yajl_gen_bool(g, a->checked);
+        yajl_gen_bool(g->y, a->checked);
         ju(g, "checked_n", a->checked_n);
         ju(g, "violations", a->violations);
         jd(g, "violation_rate", a->checked_n ? (double)a->violations /
                                                (double)a->checked_n : NAN);
         jk(g, "violations_estimated");
-        yajl_gen_bool(g, a->violations_estimated);
+        yajl_gen_bool(g->y, a->violations_estimated);
         jk(g, "new_in_production");
-        yajl_gen_bool(g, a->new_in_production);
+        yajl_gen_bool(g->y, a->new_in_production);
         jk(g, "examples");
-        yajl_gen_array_open(g);
+        yajl_gen_array_open(g->y);
         for (size_t k = 0; k < a->n_examples; k++) {
             const gs_example *e = &a->examples[k];
             json_place(g, e->path, &e->loc, e->value, e->detail);
         }
-        yajl_gen_array_close(g);
-        yajl_gen_map_close(g);
+        yajl_gen_array_close(g->y);
+        yajl_gen_map_close(g->y);
     }
-    yajl_gen_array_close(g);
-    yajl_gen_map_close(g);
+    yajl_gen_array_close(g->y);
+    yajl_gen_map_close(g->y);
 }
 
 /* A finding's stable id: 16 hex digits of XXH3(check NUL scope), the same
  * whenever the same check fires on the same scope. */
-static const char *finding_id(const gs_finding *f, char out[17])
+static const char *finding_id(jgen *g, const gs_finding *f, char out[17])
 {
     size_t lc = strlen(f->check), ls = strlen(f->scope);
     char *key = gs_malloc(lc + 1 + ls);
@@ -405,15 +440,17 @@ static const char *finding_id(const gs_finding *f, char out[17])
         memcpy(key + lc + 1, f->scope, ls);
         h = gs_hash(key, lc + 1 + ls);
         gs_free(key);
+    } else {
+        g->st = GS_ENOMEM;
     }
     snprintf(out, 17, "%016llx", (unsigned long long)h);
     return out;
 }
 
 /* The policy's identity, checklist and waivers (settings.policy). */
-static void json_policy(yajl_gen g, const gs_policy *p)
+static void json_policy(jgen *g, const gs_policy *p)
 {
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "source");
     js(g, gs_policy_source(p));
     jk(g, "sha256");
@@ -422,10 +459,10 @@ static void json_policy(yajl_gen g, const gs_policy *p)
     js(g, gs_policy_as_of(p));
     jd(g, "price_per_million_tokens", gs_policy_price_per_mtok(p));
     jk(g, "checklist");
-    yajl_gen_array_open(g);
+    yajl_gen_array_open(g->y);
     for (size_t i = 0; i < gs_policy_checklist_count(p); i++) {
         const gs_checklist_item *it = gs_policy_checklist_at(p, i);
-        yajl_gen_map_open(g);
+        yajl_gen_map_open(g->y);
         jk(g, "id");
         js(g, it->id);
         jk(g, "title");
@@ -435,17 +472,17 @@ static void json_policy(yajl_gen g, const gs_policy *p)
         jk(g, "status");
         js(g, gs_checklist_status_name(it->status));
         jk(g, "required");
-        yajl_gen_bool(g, it->required);
+        yajl_gen_bool(g->y, it->required);
         jk(g, "evidence");
         js(g, it->evidence);
-        yajl_gen_map_close(g);
+        yajl_gen_map_close(g->y);
     }
-    yajl_gen_array_close(g);
+    yajl_gen_array_close(g->y);
     jk(g, "waivers");
-    yajl_gen_array_open(g);
+    yajl_gen_array_open(g->y);
     for (size_t i = 0; i < gs_policy_waiver_count(p); i++) {
         const gs_policy_waiver *w = gs_policy_waiver_at(p, i);
-        yajl_gen_map_open(g);
+        yajl_gen_map_open(g->y);
         jk(g, "check");
         js(g, w->check);
         jk(g, "scope");
@@ -456,24 +493,24 @@ static void json_policy(yajl_gen g, const gs_policy *p)
         js(g, w->reason);
         jk(g, "expires");
         js(g, w->expires);
-        yajl_gen_map_close(g);
+        yajl_gen_map_close(g->y);
     }
-    yajl_gen_array_close(g);
-    yajl_gen_map_close(g);
+    yajl_gen_array_close(g->y);
+    yajl_gen_map_close(g->y);
 }
 
 gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
 {
-    yajl_gen g = yajl_gen_alloc(NULL);
-    if (!g)
+    jgen gen = {yajl_gen_alloc(NULL), GS_OK}, *g = &gen;
+    if (!g->y)
         return GS_ENOMEM;
-    yajl_gen_config(g, yajl_gen_beautify, 1);
-    yajl_gen_config(g, yajl_gen_indent_string, "  ");
+    yajl_gen_config(g->y, yajl_gen_beautify, 1);
+    yajl_gen_config(g->y, yajl_gen_indent_string, "  ");
     const gs_side *sb = gs_comparison_side(c, 0), *pr = gs_comparison_side(c, 1);
     const gs_limits *lim = gs_profile_limits(pr->profile);
     const gs_compare_opts *o = gs_comparison_opts(c);
 
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "format");
     js(g, GS_REPORT_FORMAT);
     ju(g, "version", GS_REPORT_VERSION);
@@ -487,19 +524,19 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     jk(g, "command");
     js(g, m->command);
     jk(g, "inputs");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "sandbox");
     js(g, m->sandbox);
     jk(g, "production");
     js(g, m->production);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
 
     jk(g, "settings");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "policy");
     json_policy(g, m->policy);
     jk(g, "thresholds");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jd(g, "required_presence", o->required_presence);
     jd(g, "presence_drop", o->presence_drop);
     jd(g, "new_type_share", o->new_type_share);
@@ -515,9 +552,9 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     ju(g, "drift_psi_bins", GS_DRIFT_PSI_BINS);
     ju(g, "stale_days", o->stale_days);
     ju(g, "kll_k", GS_KLL_K_DEFAULT);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
     jk(g, "limits");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     ju(g, "max_field_bytes", lim->max_field_bytes);
     ju(g, "max_record_bytes", lim->max_record_bytes);
     ju(g, "max_columns", lim->max_columns);
@@ -527,52 +564,52 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     ju(g, "max_top_values", lim->max_top_values);
     ju(g, "max_inflate_ratio", lim->max_inflate_ratio);
     ju(g, "hll_lg_k", lim->hll_lg_k);
-    yajl_gen_map_close(g);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
+    yajl_gen_map_close(g->y);
 
     jk(g, "sides");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     jk(g, "sandbox");
     json_side(g, sb);
     jk(g, "production");
     json_side(g, pr);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
 
     const gs_volume_row *vol;
     size_t nv = gs_comparison_volume(c, &vol);
     jk(g, "volume");
-    yajl_gen_array_open(g);
+    yajl_gen_array_open(g->y);
     for (size_t i = 0; i < nv; i++) {
-        yajl_gen_map_open(g);
+        yajl_gen_map_open(g->y);
         jk(g, "name");
         js(g, vol[i].name);
         ju(g, "sandbox", vol[i].sandbox);
         ju(g, "production", vol[i].production);
         jd(g, "ratio", vol[i].ratio);
-        yajl_gen_map_close(g);
+        yajl_gen_map_close(g->y);
     }
-    yajl_gen_array_close(g);
+    yajl_gen_array_close(g->y);
 
     const char *const *dist_names;
     size_t n_dists = gs_comparison_dist_names(&dist_names);
     jk(g, "distributions");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     for (size_t d = 0; d < n_dists; d++) {
         const gs_dist_row *rows;
         size_t n = gs_comparison_dist(c, dist_names[d], &rows);
         jk(g, dist_names[d]);
-        yajl_gen_array_open(g);
+        yajl_gen_array_open(g->y);
         for (size_t i = 0; i < n; i++) {
-            yajl_gen_map_open(g);
+            yajl_gen_map_open(g->y);
             jk(g, "key");
             js(g, rows[i].key);
             ju(g, "sandbox", rows[i].sandbox);
             ju(g, "production", rows[i].production);
-            yajl_gen_map_close(g);
+            yajl_gen_map_close(g->y);
         }
-        yajl_gen_array_close(g);
+        yajl_gen_array_close(g->y);
     }
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
 
     json_drift(g, c);
     json_fields(g, sb->profile, pr->profile, lim->max_paths);
@@ -584,25 +621,25 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     for (size_t i = 0; i < nf; i++)
         counts[gs_comparison_finding(c, i)->severity]++;
     jk(g, "summary");
-    yajl_gen_map_open(g);
+    yajl_gen_map_open(g->y);
     ju(g, "fail", counts[GS_SEV_FAIL]);
     ju(g, "warn", counts[GS_SEV_WARN]);
     ju(g, "info", counts[GS_SEV_INFO]);
-    yajl_gen_map_close(g);
+    yajl_gen_map_close(g->y);
 
     jk(g, "findings");
-    yajl_gen_array_open(g);
+    yajl_gen_array_open(g->y);
     for (size_t i = 0; i < nf; i++) {
         const gs_finding *f = gs_comparison_finding(c, i);
-        yajl_gen_map_open(g);
+        yajl_gen_map_open(g->y);
         jk(g, "id");
-        js(g, finding_id(f, id));
+        js(g, finding_id(g, f, id));
         jk(g, "check");
         js(g, f->check);
         jk(g, "severity");
         js(g, gs_severity_name(f->severity));
         jk(g, "waived");
-        yajl_gen_bool(g, f->waived);
+        yajl_gen_bool(g->y, f->waived);
         jk(g, "dimension");
         js(g, f->dimension);
         jk(g, "scope");
@@ -615,25 +652,28 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
         jd(g, "production", f->production);
         jd(g, "threshold", f->threshold);
         jk(g, "evidence");
-        yajl_gen_array_open(g);
+        yajl_gen_array_open(g->y);
         for (size_t k = 0; k < f->n_evidence; k++) {
             const gs_evidence *e = &f->evidence[k];
             json_place(g, e->path, &e->loc, e->value, e->detail);
         }
-        yajl_gen_array_close(g);
-        yajl_gen_map_close(g);
+        yajl_gen_array_close(g->y);
+        yajl_gen_map_close(g->y);
     }
-    yajl_gen_array_close(g);
-    yajl_gen_map_close(g);
+    yajl_gen_array_close(g->y);
+    yajl_gen_map_close(g->y);
 
     const unsigned char *buf;
     size_t len;
-    gs_status st = GS_OK;
-    if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+    gs_status st = g->st; /* not OK: a string is missing, write nothing */
+    if (st != GS_OK)
+        goto done;
+    if (yajl_gen_get_buf(g->y, &buf, &len) != yajl_gen_status_ok)
         st = GS_ENOMEM;
     else if (fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF)
         st = GS_EIO;
-    yajl_gen_free(g);
+done:
+    yajl_gen_free(g->y);
     return st;
 }
 
@@ -644,16 +684,14 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
  * character boundary. */
 static void md_text(FILE *out, const char *s, size_t max)
 {
-    char *t = gs_utf8_visible(s ? s : "");
-    if (!t)
-        return;
+    visible v = visible_of(s);
     size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)t; *p; p++, n++) {
-        if (n >= max && (*p & 0xC0) != 0x80) {  /* never inside a character */
+    for (int c; (c = visible_next(&v)) >= 0; n++) {
+        unsigned char ch = (unsigned char)c;
+        if (n >= max && (ch & 0xC0) != 0x80) {  /* never inside a character */
             fputs("…", out);
             break;
         }
-        unsigned char ch = *p;
         if (ch == '\n')
             fputs("\\n", out);
         else if (ch == '\r')
@@ -667,7 +705,6 @@ static void md_text(FILE *out, const char *s, size_t max)
         else
             fputc(ch, out);
     }
-    gs_free(t);
 }
 
 static void md_loc(FILE *out, const gs_evidence *e)
@@ -949,16 +986,15 @@ gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
                     fputs(e->path && e->path[0] ? " value `" : "value `", out);
                     /* inside a code span markup is inert: only backticks
                      * (which would end it) and controls need care */
-                    char *t = gs_utf8_visible(e->value);
-                    for (unsigned char *p = (unsigned char *)t; p && *p; p++) {
-                        if (*p == '`')
+                    visible v = visible_of(e->value);
+                    for (int ch; (ch = visible_next(&v)) >= 0;) {
+                        if (ch == '`')
                             fputc('\'', out);
-                        else if (*p < 0x20 || *p == 0x7F)
-                            fprintf(out, "\\x%02X", *p);
+                        else if (ch < 0x20 || ch == 0x7F)
+                            fprintf(out, "\\x%02X", ch);
                         else
-                            fputc(*p, out);
+                            fputc(ch, out);
                     }
-                    gs_free(t);
                     fputs("`", out);
                 }
                 if (e->detail) {

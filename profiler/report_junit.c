@@ -26,15 +26,24 @@ typedef struct check_row {
     size_t fail, waived, warn, info;
 } check_row;
 
+/* The writer and whether a string could not be made for want of memory
+ * (then the result is GS_ENOMEM, not an I/O error). */
+typedef struct xw {
+    xmlTextWriterPtr x;
+    int oom;
+} xw;
+
 /* Data text fit for XML 1.0 and for the one-line-per-item lists of
  * <system-out>: valid UTF-8, every C0 control shown as a visible escape
  * (\n, \r, \t, else \xNN), so a file name holding a newline stays on its
  * line. */
-static char *xml_text(const char *s)
+static char *xml_text(xw *w, const char *s)
 {
     char *v = gs_utf8_visible(s ? s : "");
-    if (!v)
+    if (!v) {
+        w->oom = 1;
         return NULL;
+    }
     size_t n = 0;
     for (const char *p = v; *p; p++)
         n += (unsigned char)*p < 0x20 ? 4 : 1;
@@ -52,25 +61,28 @@ static char *xml_text(const char *s)
     }
     if (out)
         *o = '\0';
+    else
+        w->oom = 1;
     gs_free(v);
     return out;
 }
 
-static int put_attr(xmlTextWriterPtr w, const char *name, const char *value)
+static int put_attr(xw *w, const char *name, const char *value)
 {
-    char *t = xml_text(value);
-    int rc = t ? xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST t) : -1;
+    char *t = xml_text(w, value);
+    int rc = t ? xmlTextWriterWriteAttribute(w->x, BAD_CAST name, BAD_CAST t)
+               : -1;
     gs_free(t);
     return rc;
 }
 
-static int put_attr_u(xmlTextWriterPtr w, const char *name, size_t v)
+static int put_attr_u(xw *w, const char *name, size_t v)
 {
-    return xmlTextWriterWriteFormatAttribute(w, BAD_CAST name, "%zu", v);
+    return xmlTextWriterWriteFormatAttribute(w->x, BAD_CAST name, "%zu", v);
 }
 
 /* One line per finding of this check with the given severity filter. */
-static int put_findings(xmlTextWriterPtr w, gs_comparison *c,
+static int put_findings(xw *w, gs_comparison *c,
                         const char *check, int only_failing)
 {
     int rc = 0;
@@ -82,22 +94,22 @@ static int put_findings(xmlTextWriterPtr w, gs_comparison *c,
         char head[64];
         snprintf(head, sizeof head, "[%s%s] ", gs_severity_name(f->severity),
                  f->waived ? ", waived" : "");
-        char *scope = xml_text(f->scope), *msg = xml_text(f->message);
+        char *scope = xml_text(w, f->scope), *msg = xml_text(w, f->message);
         if (!scope || !msg)
             rc = -1;
         else
-            rc = xmlTextWriterWriteFormatString(w, "%s%s: %s\n", head, scope,
-                                                msg);
+            rc = xmlTextWriterWriteFormatString(w->x, "%s%s: %s\n", head,
+                                                scope, msg);
         gs_free(scope);
         gs_free(msg);
         for (size_t k = 0; rc >= 0 && k < f->n_evidence; k++) {
             const gs_evidence *e = &f->evidence[k];
-            char *path = xml_text(e->path), *val = xml_text(e->value);
+            char *path = xml_text(w, e->path), *val = xml_text(w, e->value);
             if (!path || !val)
                 rc = -1;
             else
                 rc = xmlTextWriterWriteFormatString(
-                    w, "    %s:%llu:%llu%s%s\n", path,
+                    w->x, "    %s:%llu:%llu%s%s\n", path,
                     (unsigned long long)e->loc.line,
                     (unsigned long long)e->loc.col, e->value ? " value " : "",
                     val);
@@ -171,22 +183,22 @@ gs_status gs_report_junit(gs_comparison *c, const gs_report_meta *m, FILE *out)
     if (!rows)
         return GS_ENOMEM;
     xmlOutputBufferPtr buf = xmlOutputBufferCreateFile(out, NULL);
-    xmlTextWriterPtr w = buf ? xmlNewTextWriter(buf) : NULL;
-    if (!w) {
+    xw writer = {buf ? xmlNewTextWriter(buf) : NULL, 0}, *w = &writer;
+    if (!w->x) {
         if (buf)
             xmlOutputBufferClose(buf);
         gs_free(rows);
         return GS_ENOMEM;
     }
-    xmlTextWriterSetIndent(w, 1);
-    xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+    xmlTextWriterSetIndent(w->x, 1);
+    xmlTextWriterSetIndentString(w->x, BAD_CAST "  ");
     size_t fails = 0, skipped = 0;
     for (size_t i = 0; i < n; i++) {
         fails += rows[i].fail > 0;
         skipped += rows[i].fail == 0 && rows[i].waived > 0;
     }
-    int rc = xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
-    rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuites");
+    int rc = xmlTextWriterStartDocument(w->x, NULL, "UTF-8", NULL);
+    rc |= xmlTextWriterStartElement(w->x, BAD_CAST "testsuites");
     rc |= put_attr(w, "name", "gapscan audit");
     rc |= put_attr_u(w, "tests", n);
     rc |= put_attr_u(w, "failures", fails);
@@ -203,7 +215,7 @@ gs_status gs_report_junit(gs_comparison *c, const gs_report_meta *m, FILE *out)
             sf += rows[j].fail > 0;
             ss += rows[j].fail == 0 && rows[j].waived > 0;
         }
-        rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuite");
+        rc |= xmlTextWriterStartElement(w->x, BAD_CAST "testsuite");
         rc |= put_attr(w, "name", suite);
         rc |= put_attr_u(w, "tests", j - i);
         rc |= put_attr_u(w, "failures", sf);
@@ -213,7 +225,7 @@ gs_status gs_report_junit(gs_comparison *c, const gs_report_meta *m, FILE *out)
             const check_row *r = &rows[i];
             char classname[80];
             snprintf(classname, sizeof classname, "gapscan.%s", suite);
-            rc |= xmlTextWriterStartElement(w, BAD_CAST "testcase");
+            rc |= xmlTextWriterStartElement(w->x, BAD_CAST "testcase");
             rc |= put_attr(w, "classname", classname);
             rc |= put_attr(w, "name", r->check);
             if (r->fail) {
@@ -221,28 +233,30 @@ gs_status gs_report_junit(gs_comparison *c, const gs_report_meta *m, FILE *out)
                 snprintf(msg, sizeof msg, "%zu failing finding%s under policy "
                          "%s", r->fail, r->fail == 1 ? "" : "s",
                          gs_policy_source(m->policy));
-                rc |= xmlTextWriterStartElement(w, BAD_CAST "failure");
+                rc |= xmlTextWriterStartElement(w->x, BAD_CAST "failure");
                 rc |= put_attr(w, "message", msg);
                 rc |= put_attr(w, "type", "fail");
                 rc |= put_findings(w, c, r->check, 1);
-                rc |= xmlTextWriterEndElement(w);
+                rc |= xmlTextWriterEndElement(w->x);
             } else if (r->waived) {
-                rc |= xmlTextWriterStartElement(w, BAD_CAST "skipped");
+                rc |= xmlTextWriterStartElement(w->x, BAD_CAST "skipped");
                 rc |= put_attr(w, "message",
                                waiver_reason(m->policy, r->check));
-                rc |= xmlTextWriterEndElement(w);
+                rc |= xmlTextWriterEndElement(w->x);
             }
             if (r->fail + r->waived + r->warn + r->info > 0) {
-                rc |= xmlTextWriterStartElement(w, BAD_CAST "system-out");
+                rc |= xmlTextWriterStartElement(w->x, BAD_CAST "system-out");
                 rc |= put_findings(w, c, r->check, 0);
-                rc |= xmlTextWriterEndElement(w);
+                rc |= xmlTextWriterEndElement(w->x);
             }
-            rc |= xmlTextWriterEndElement(w);
+            rc |= xmlTextWriterEndElement(w->x);
         }
-        rc |= xmlTextWriterEndElement(w);
+        rc |= xmlTextWriterEndElement(w->x);
     }
-    rc |= xmlTextWriterEndDocument(w);
-    xmlFreeTextWriter(w);  /* closes buf; flushes into out */
+    rc |= xmlTextWriterEndDocument(w->x);
+    xmlFreeTextWriter(w->x);  /* closes buf; flushes into out */
     gs_free(rows);
+    if (w->oom)
+        return GS_ENOMEM;
     return rc < 0 || ferror(out) ? GS_EIO : GS_OK;
 }

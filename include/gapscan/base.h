@@ -110,7 +110,9 @@ char *gs_strdup(const char *s);
 char *gs_strndup(const char *s, size_t n);
 
 /* A growable byte buffer on the allocation path. Zero-initialise it;
- * release p with gs_free. Growth doubles; GS_ENOMEM when it cannot. */
+ * release p with gs_free. Growth doubles; GS_ENOMEM when it cannot. After
+ * a successful reserve or append (even of 0 bytes) p is not NULL, so
+ * b.p + offset is always a valid expression. */
 typedef struct gs_buf {
     char *p;
     size_t len, cap;

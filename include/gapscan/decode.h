@@ -19,7 +19,10 @@
  * the rest only counted.
  *
  * Invariants:
- *   1. Output is always valid UTF-8 and never starts with a BOM.
+ *   1. Output is always valid UTF-8 and never starts with the BOM that
+ *      detection found (a second U+FEFF right after it is content, passed
+ *      on like any other character); without a BOM it never starts with
+ *      U+FEFF, since such a start is a BOM.
  *   2. Feeding the same bytes in any chunking gives the same output bytes,
  *      the same facts and the same defects (sequences split across feeds
  *      are carried over).

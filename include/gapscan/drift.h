@@ -79,7 +79,8 @@ double gs_drift_js(const uint64_t *a, const uint64_t *b, size_t n);
 
 /* Benjamini-Hochberg: reject[i] = 1 for the hypotheses rejected at false
  * discovery rate q among the n p-values (NaN p-values are never rejected).
- * Returns how many were rejected. */
+ * Returns how many were rejected; SIZE_MAX, with nothing rejected, when
+ * out of memory. */
 size_t gs_drift_bh(const double *p, size_t n, double q, int *reject);
 
 #ifdef __cplusplus

@@ -121,8 +121,9 @@ gs_status gs_profile_add_doc(gs_profile *p, const gs_doc_facts *d);
 gs_status gs_profile_add_defect(gs_profile *p, const char *path,
                                 const char *code, const char *detail,
                                 const gs_loc *loc);
-/* Count one more file having code (call once per file and code). */
-void gs_profile_count_defect_file(gs_profile *p, const char *code);
+/* Count one more file having code (call once per file and code).
+ * GS_ENOMEM when the code is new and cannot be stored. */
+gs_status gs_profile_count_defect_file(gs_profile *p, const char *code);
 
 /* A walk entry that was not scanned (special file, symlink, unreadable). */
 gs_status gs_profile_add_skipped(gs_profile *p, const char *path,
@@ -143,9 +144,10 @@ gs_status gs_field_add(gs_field *f, const char *bytes, size_t len,
                        const gs_loc *loc, gs_value_class *vc);
 /* The field occurred in one more record. */
 void gs_field_count_present(gs_field *f);
-/* The collection got one more record / one more file. */
-void gs_profile_count_record(gs_profile *p, const char *collection);
-void gs_profile_count_file(gs_profile *p, const char *collection);
+/* The collection got one more record / one more file. GS_ENOMEM when the
+ * collection is new and cannot be stored. */
+gs_status gs_profile_count_record(gs_profile *p, const char *collection);
+gs_status gs_profile_count_file(gs_profile *p, const char *collection);
 /* Values whose field could not be stored (past max_paths). */
 void gs_profile_count_overflow(gs_profile *p, uint64_t values);
 
@@ -215,7 +217,8 @@ const gs_kll *gs_profile_content_dates(const gs_profile *p);
 
 /* Distributions, sorted by count desc then key asc. which is one of
  * "format", "encoding", "compression", "bom", "collection_files",
- * "collection_records". Returns the number of rows; rows borrowed. */
+ * "collection_records". Returns the number of rows; rows borrowed. Out of
+ * memory for the sorted copy: SIZE_MAX, *rows NULL. */
 size_t gs_profile_distribution(const gs_profile *p, const char *which,
                                const gs_count_item **rows);
 
