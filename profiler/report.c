@@ -88,6 +88,27 @@ static int visible_next(visible *v)
 }
 
 /* See report.h. */
+size_t gs_utf8_bidi(const char *s, size_t n, unsigned *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n >= 2 && u[0] == 0xD8 && u[1] == 0x9C) {
+        *cp = 0x061C;
+        return 2;
+    }
+    if (n < 3 || u[0] != 0xE2)
+        return 0;
+    unsigned c = (unsigned)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    c |= 0x2000;
+    if ((u[1] == 0x80 && (u[2] == 0x8E || u[2] == 0x8F ||
+                          (u[2] >= 0xAA && u[2] <= 0xAE))) ||
+        (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)) {
+        *cp = c;
+        return 3;
+    }
+    return 0;
+}
+
+/* See report.h. */
 char *gs_utf8_visible(const char *s)
 {
     visible v = visible_of(s);
@@ -692,6 +713,16 @@ static void md_text(FILE *out, const char *s, size_t max)
             fputs("…", out);
             break;
         }
+        unsigned cp;
+        size_t k = ch >= 0xC0 ? gs_utf8_bidi((const char *)v.s + v.i - 1,
+                                             v.n - v.i + 1, &cp)
+                              : 0;
+        if (k) {  /* the rest of the sequence is not handed out */
+            fprintf(out, "\\u{%04X}", cp);
+            v.i += k - 1;
+            v.run = 0;
+            continue;
+        }
         if (ch == '\n')
             fputs("\\n", out);
         else if (ch == '\r')
@@ -985,10 +1016,20 @@ gs_status gs_report_markdown(gs_comparison *c, const gs_report_meta *m,
                 if (e->value) {
                     fputs(e->path && e->path[0] ? " value `" : "value `", out);
                     /* inside a code span markup is inert: only backticks
-                     * (which would end it) and controls need care */
+                     * (which would end it), controls and bidi controls
+                     * need care */
                     visible v = visible_of(e->value);
                     for (int ch; (ch = visible_next(&v)) >= 0;) {
-                        if (ch == '`')
+                        unsigned cp;
+                        size_t k = ch >= 0xC0
+                                       ? gs_utf8_bidi((const char *)v.s + v.i - 1,
+                                                      v.n - v.i + 1, &cp)
+                                       : 0;
+                        if (k) {
+                            fprintf(out, "\\u{%04X}", cp);
+                            v.i += k - 1;
+                            v.run = 0;
+                        } else if (ch == '`')
                             fputc('\'', out);
                         else if (ch < 0x20 || ch == 0x7F)
                             fprintf(out, "\\x%02X", ch);

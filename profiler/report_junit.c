@@ -44,12 +44,20 @@ static char *xml_text(xw *w, const char *s)
         w->oom = 1;
         return NULL;
     }
-    size_t n = 0;
+    size_t n = 0, len = strlen(v);
+    unsigned cp;
     for (const char *p = v; *p; p++)
         n += (unsigned char)*p < 0x20 ? 4 : 1;
+    n += 8 * len / 2;  /* room for bidi controls shown as \u{XXXX} */
     char *out = gs_malloc(n + 1), *o = out;
     for (const char *p = v; out && *p; p++) {
         unsigned char c = (unsigned char)*p;
+        size_t k = gs_utf8_bidi(p, len - (size_t)(p - v), &cp);
+        if (k) {  /* shown, so a name cannot reorder the text around it */
+            o += sprintf(o, "\\u{%04X}", cp);
+            p += k - 1;
+            continue;
+        }
         const char *named = c == '\n' ? "\\n" : c == '\r' ? "\\r"
                           : c == '\t' ? "\\t" : NULL;
         if (named)

@@ -53,6 +53,12 @@ gs_status gs_report_html(gs_comparison *c, const gs_report_meta *m, FILE *out);
  * bytes). Allocated with gs_malloc; NULL on ENOMEM. */
 char *gs_utf8_visible(const char *s);
 
+/* The length of the bidirectional control character (U+061C, U+200E,
+ * U+200F, U+202A-U+202E, U+2066-U+2069) that s[0..n) starts with, its code
+ * point in *cp; 0 when it starts with none. Markdown and JUnit show these
+ * as "\u{202E}" so that a file name cannot reorder the text around it. */
+size_t gs_utf8_bidi(const char *s, size_t n, unsigned *cp);
+
 #ifdef __cplusplus
 }
 #endif

@@ -20,6 +20,9 @@ mkdir -p "$TMP/sb" "$TMP/pr"
     echo '44,"a | b ` c * d _e_ [x](javascript:alert(3))"'
     printf '45,"ctl\001\002 bell\007"\n'
 } >"$TMP/pr/tickets.csv"
+# a file name with a right-to-left override: shown, never obeyed, in the
+# Markdown and JUnit reports (JSON keeps the exact string)
+printf 'id,status\n1,open,extra\n' >"$TMP/pr/$(printf 'inv\342\200\256gpj').csv"
 
 n=0
 for pair in "$S $P" "$S $S" "$TMP/sb $TMP/pr"; do
@@ -85,6 +88,15 @@ assert root.find(".//injected") is None and root.find(".//img") is None
 text = "".join(root.itertext())
 assert "<img src=x onerror=alert(1)>" in text and "]]><injected/>" in text
 assert "\\x01\\x02" in text          # controls shown, not emitted
+PY
+check "bidi controls are shown as \\u{202E} in Markdown and JUnit" "$PY" - "$R" <<'PY'
+import sys
+for name in ("report.md", "junit.xml"):
+    text = open(sys.argv[1] + "/" + name, encoding="utf-8").read()
+    assert "\u202e" not in text, name
+    assert "inv\\u{202E}gpj" in text, name
+assert "inv\u202egpj" in open(sys.argv[1] + "/report.json", encoding="utf-8").read() \
+    or "inv\\u202egpj" in open(sys.argv[1] + "/report.json", encoding="utf-8").read()
 PY
 check "Markdown shows data only inside code spans or escaped" "$PY" - "$R/report.md" <<'PY'
 import re, sys

@@ -155,10 +155,18 @@ def html_attr(s):
 
 # ---- the renderers' contracts, restated independently --------------------
 
+# bidirectional controls: Markdown and JUnit show them as \u{XXXX}
+BIDI = {0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+        0x2066, 0x2067, 0x2068, 0x2069}
+
+
 def md_code_span(s):
     out = []
     for ch in s:
         o = ord(ch)
+        if o in BIDI:
+            out.append("\\u{%04X}" % o)
+            continue
         if ch == "`":
             out.append("'")
         elif o < 0x20 or o == 0x7F:
@@ -172,6 +180,9 @@ def md_escaped(s):
     out = []
     for ch in s:
         o = ord(ch)
+        if o in BIDI:
+            out.append("\\u{%04X}" % o)
+            continue
         if ch == "\n":
             out.append("\\n")
         elif ch == "\r":
@@ -191,6 +202,9 @@ def xml_visible(s):
     out = []
     for ch in s:
         o = ord(ch)
+        if o in BIDI:
+            out.append("\\u{%04X}" % o)
+            continue
         if ch == "\n":
             out.append("\\n")
         elif ch == "\r":
