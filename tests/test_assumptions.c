@@ -43,7 +43,7 @@ static gs_profile *profile(void)
 /* counts[i] copies of the value "v<i>". */
 static const char **repeat(const unsigned *counts, size_t k, size_t *n)
 {
-    static char names[32][8];
+    static char names[32][24];
     static const char *v[4096];
     *n = 0;
     for (size_t i = 0; i < k; i++) {
