@@ -1009,7 +1009,8 @@ static gs_status scan_range(gs_document *d, gs_doc_split *s, unsigned i,
     r->codes = gs_calloc(d->n_codes ? d->n_codes : 1, sizeof *r->codes);
     if (!r->codes)
         return GS_ENOMEM;
-    memcpy(r->codes, d->codes, d->n_codes * sizeof *r->codes);
+    if (d->n_codes)  /* d->codes is NULL until a first defect */
+        memcpy(r->codes, d->codes, d->n_codes * sizeof *r->codes);
     r->n_codes = d->n_codes;
     if (i == 0) {
         copy_str(s->collection, sizeof s->collection, d->collection);
