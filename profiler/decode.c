@@ -60,6 +60,16 @@ typedef struct bad_seq {
     unsigned char bytes[8];
 } bad_seq;
 
+/* A hygiene defect held back: the scanner reports a run or a segment only
+ * when it ends, which may be one piece later; sending its defects after the
+ * decoder's own, at finish, keeps their order independent of chunking. */
+typedef struct held_defect {
+    char code[40];
+    char detail[200];
+    gs_loc loc;
+    int has_loc, has_detail;
+} held_defect;
+
 struct gs_decoder {
     gs_decode_facts f;
     const gs_sink *sink;
@@ -91,7 +101,26 @@ struct gs_decoder {
     gs_hygiene *hyg;            /* sees every output byte once, in order */
     unsigned hyg_flags;         /* GS_HYGIENE_INSERTED while U+FFFD output
                                    is the decoder's own */
+    gs_sink hyg_sink;           /* holds the hygiene defects ... */
+    held_defect *held;          /* ... (at most max_examples per code) ... */
+    size_t n_held, cap_held;    /* ... until finish sends them on */
 };
+
+static int hold_defect(void *ud, const char *code, const char *detail,
+                       const gs_loc *loc)
+{
+    gs_decoder *d = ud;
+    if (d->n_held == d->cap_held)
+        return 0;  /* cannot happen: the scanner reports max_examples each */
+    held_defect *h = &d->held[d->n_held++];
+    snprintf(h->code, sizeof h->code, "%s", code);
+    snprintf(h->detail, sizeof h->detail, "%s", detail ? detail : "");
+    h->has_detail = detail != NULL;
+    h->has_loc = loc != NULL;
+    if (loc)
+        h->loc = *loc;
+    return 0;
+}
 
 /* ---- UTF-8 validation ------------------------------------------------ */
 
@@ -702,7 +731,11 @@ gs_status gs_decoder_open(const gs_limits *lim, const gs_sink *sink,
     d->obuf = gs_malloc(OUT_CAP);
     if (!d->obuf)
         goto fail_d;
-    if (gs_hygiene_open(lim, sink, GS_HYGIENE_BOM_STRIPPED, &d->hyg) != GS_OK)
+    d->cap_held = GS_HYG__COUNT * (lim->max_examples ? lim->max_examples : 1);
+    d->held = gs_calloc(d->cap_held, sizeof *d->held);
+    d->hyg_sink = (gs_sink){.ud = d, .defect = hold_defect};
+    if (!d->held || gs_hygiene_open(lim, sink ? &d->hyg_sink : NULL,
+                                    GS_HYGIENE_BOM_STRIPPED, &d->hyg) != GS_OK)
         goto fail_obuf;
     d->sink = sink;
     d->max_examples = lim->max_examples;
@@ -712,6 +745,7 @@ gs_status gs_decoder_open(const gs_limits *lim, const gs_sink *sink,
     return GS_OK;
 
 fail_obuf:
+    gs_free(d->held);
     gs_free(d->obuf);
 fail_d:
     gs_free(d);
@@ -833,6 +867,13 @@ gs_status gs_decoder_finish(gs_decoder *d, gs_decode_out_fn out, void *ud)
         st = flush(d);
     if (st == GS_OK)
         st = gs_hygiene_finish(d->hyg);
+    for (size_t i = 0; st == GS_OK && i < d->n_held; i++) {
+        const held_defect *h = &d->held[i];
+        if (d->sink->defect(d->sink->ud, h->code,
+                            h->has_detail ? h->detail : NULL,
+                            h->has_loc ? &h->loc : NULL))
+            st = GS_ECANCELED;
+    }
     memcpy(d->f.hygiene, gs_hygiene_get_facts(d->hyg)->count,
            sizeof d->f.hygiene);
     d->finished = 1;
@@ -851,6 +892,7 @@ void gs_decoder_close(gs_decoder *d)
     if (d->cnv)
         ucnv_close(d->cnv);
     gs_hygiene_close(d->hyg);
+    gs_free(d->held);
     gs_free(d->bad);
     gs_free(d->ubuf);
     gs_free(d->obuf);
