@@ -195,6 +195,28 @@ static const limit_def limit_defs[] = {
     LIMIT(hll_lg_k, 4, 18),
 };
 
+gs_status gs_parse_size(const char *s, uint64_t *out)
+{
+    const char *start = s;
+    uint64_t v = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (v > (UINT64_MAX - 9) / 10)
+            return GS_ELIMIT;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    if (s == start)
+        return GS_EINVAL;  /* empty, sign, space */
+    unsigned shift = *s == 'K' ? 10 : *s == 'M' ? 20 : *s == 'G' ? 30 : 0;
+    if (shift)
+        s++;
+    if (*s != '\0')
+        return GS_EINVAL;
+    if (shift && v > (UINT64_MAX >> shift))
+        return GS_ELIMIT;
+    *out = v << shift;
+    return GS_OK;
+}
+
 gs_status gs_limits_set(gs_limits *lim, const char *name, const char *value,
                         gs_error *err)
 {
@@ -206,23 +228,14 @@ gs_status gs_limits_set(gs_limits *lim, const char *name, const char *value,
         return gs_error_set(err, GS_EINVAL, "unknown limit '%s' (see "
                             "docs/limits.md)", name);
     uint64_t v = 0;
-    const char *s = value;
-    if (*s < '0' || *s > '9')
-        s = "";  /* reject: empty, sign, space */
-    for (; *s >= '0' && *s <= '9'; s++) {
-        if (v > (UINT64_MAX - 9) / 10)
-            return gs_error_set(err, GS_EINVAL, "limit %s: '%s' is too "
-                                "large", name, value);
-        v = v * 10 + (uint64_t)(*s - '0');
-    }
-    unsigned shift = *s == 'K' ? 10 : *s == 'M' ? 20 : *s == 'G' ? 30 : 0;
-    if (shift)
-        s++;
-    if (s == value || *s != '\0' || (shift && v > (UINT64_MAX >> shift)))
+    gs_status st = gs_parse_size(value, &v);
+    if (st == GS_ELIMIT)
+        return gs_error_set(err, GS_EINVAL, "limit %s: '%s' is too "
+                            "large", name, value);
+    if (st != GS_OK)
         return gs_error_set(err, GS_EINVAL, "limit %s wants a number with "
                             "an optional K, M or G suffix, not '%s'", name,
                             value);
-    v <<= shift;
     if (v < def->min || v > def->max || (def->width == 4 && v > UINT32_MAX))
         return gs_error_set(err, GS_EINVAL, "limit %s: %s is out of range "
                             "%llu..%llu", name, value,

@@ -95,6 +95,10 @@ void gs_limits_default(gs_limits *lim);
 /* Set the limit called name (its field name: "max_depth") from a decimal
  * value with an optional K, M or G suffix (powers of 1024). GS_EINVAL with
  * err set when the name is unknown or the value is out of its range. */
+/* A decimal number with an optional K, M or G suffix (powers of 1024), the
+ * whole string and nothing else (no sign, no spaces): GS_OK and *out;
+ * GS_ELIMIT when it does not fit 64 bits; GS_EINVAL otherwise. */
+gs_status gs_parse_size(const char *s, uint64_t *out);
 gs_status gs_limits_set(gs_limits *lim, const char *name, const char *value,
                         gs_error *err);
 

@@ -252,16 +252,8 @@ enum { OPT_AS_OF = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_FOLLOW, OPT_JSON,
 /* A size with an optional K, M or G suffix (powers of 1024); 0 if bad. */
 static uint64_t parse_size(const char *s)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    unsigned shift = 0;
-    if (*end == 'K' || *end == 'M' || *end == 'G')
-        shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 30;
-    if (errno || end == s || *s == '-' || (shift ? end[1] : *end) ||
-        v > (UINT64_MAX >> shift))
-        return 0;
-    return (uint64_t)v << shift;
+    uint64_t v;
+    return gs_parse_size(s, &v) == GS_OK ? v : 0;
 }
 
 /* A run with --checkpoint that is stopped by a signal while it writes the
