@@ -176,6 +176,7 @@ struct gs_parser {
     size_t depth, stack_cap;
     int in_record;
     uint64_t rec;
+    uint64_t taken;        /* 1 + offset of the last token yajl accepted */
 };
 
 /* ---- locations ---- */
@@ -203,6 +204,7 @@ static gs_loc loc_at(gs_parser *p, uint64_t at)
 static gs_loc token_loc(gs_parser *p)
 {
     loc_at(p, yajl_end(p));
+    p->taken = p->pos.tok_off + 1;
     return (gs_loc){.offset = p->pos.tok_off, .line = p->pos.tok_line,
                     .col = p->pos.tok_col,
                     .record = p->in_record ? p->rec : 0};
@@ -489,13 +491,23 @@ static void syntax_error(gs_parser *p)
                     !strstr(detail, "invalid bytes in UTF8");
     gs_loc loc = loc_at(p, at);
     const lexer *l = &p->pos;
-    if (!backed_up && !lexical && l->tok_off < at &&
-        at <= l->tok_off + l->tok_len)
-        loc = (gs_loc){.offset = l->tok_off, .line = l->tok_line,
-                       .col = l->tok_col, .record = loc.record};
-    else if (!backed_up && at > l->line_off)
+    gs_loc tok = {.offset = l->tok_off, .line = l->tok_line,
+                  .col = l->tok_col, .record = loc.record};
+    if (strstr(detail, "I expect ',' or '}'")) {
+        /* The one grammar error after which yajl moves its offset back to
+         * the start of the offending token, when that token lies wholly in
+         * this feed; when it began in an earlier one, the offset is the
+         * start of this feed, inside the token. The token yajl has not
+         * accepted is the offending one. */
+        if (l->tok_len && l->tok_off < at && l->tok_off + 1 != p->taken)
+            loc = tok;
+    } else if (!backed_up && !lexical && l->tok_off < at &&
+               at <= l->tok_off + l->tok_len) {
+        loc = tok;
+    } else if (!backed_up && at > l->line_off) {
         loc = (gs_loc){.offset = at - 1, .line = l->line,
                        .col = at - l->line_off, .record = loc.record};
+    }
     stop(p, "json.syntax", detail, loc);
 }
 
