@@ -70,12 +70,52 @@
 
 enum { L_OUT, L_BARE, L_STR, L_ESC, L_HEX };
 
+/* Where yajl is inside a number or literal: yajl ends one where its grammar
+ * ends, even inside a run of bare bytes ("09" is 0 then 9, "truefalse" is
+ * true then false), and the shadow lexer must see the same tokens. 0..4:
+ * letters of a literal still to come; B_BAD: yajl stops with a lexical
+ * error here, so what follows does not matter. */
+enum { B_SIGN = -1, B_ZERO = -2, B_INT = -3, B_DOT = -4, B_FRAC = -5,
+       B_EXP = -6, B_EXP_SIGN = -7, B_EXP_DIGIT = -8, B_BAD = -9,
+       B_END = -10 };
+
+static int bare_start(unsigned char c)
+{
+    switch (c) {
+    case '-': return B_SIGN;
+    case '0': return B_ZERO;
+    case 't': case 'n': return 3;
+    case 'f': return 4;
+    default: return c >= '1' && c <= '9' ? B_INT : B_BAD;
+    }
+}
+
+/* The state after c, or B_END when c starts a new token. */
+static int bare_next(int b, unsigned char c)
+{
+    int digit = c >= '0' && c <= '9', e = c == 'e' || c == 'E';
+    switch (b) {
+    case B_SIGN: return c == '0' ? B_ZERO : digit ? B_INT : B_BAD;
+    case B_ZERO: return c == '.' ? B_DOT : e ? B_EXP : B_END;
+    case B_INT: return digit ? B_INT : c == '.' ? B_DOT : e ? B_EXP : B_END;
+    case B_DOT: return digit ? B_FRAC : B_BAD;
+    case B_FRAC: return digit ? B_FRAC : e ? B_EXP : B_END;
+    case B_EXP: return c == '+' || c == '-' ? B_EXP_SIGN
+                       : digit ? B_EXP_DIGIT : B_BAD;
+    case B_EXP_SIGN: return digit ? B_EXP_DIGIT : B_BAD;
+    case B_EXP_DIGIT: return digit ? B_EXP_DIGIT : B_END;
+    case B_BAD: return B_BAD;
+    default: return b > 0 ? b - 1 : B_END;
+    }
+}
+
 typedef struct lexer {
     uint64_t off;               /* offset of the next byte */
     uint64_t line, line_off;    /* its line; where that line starts */
     uint64_t tok_off, tok_line, tok_col, tok_len; /* the latest token */
     size_t depth;               /* open arrays and objects */
     int state, hex;             /* L_*; \u digits still to come */
+    int bare;                   /* in L_BARE: B_* or literal letters */
     int top_done;               /* the top-level value has ended */
     int seen;                   /* a non-blank byte was seen */
     unsigned char last;         /* the byte before off */
@@ -114,13 +154,23 @@ static void lex_byte(lexer *l, unsigned char c)
         break;
     default:
         l->seen |= !blank(c);
-        if (bare(c) && l->state == L_BARE)
+        if (bare(c) && l->state == L_BARE &&
+            (l->bare = bare_next(l->bare, c)) != B_END)
             break;
+        if (bare(c) && l->state == L_BARE) {  /* a new token, same run */
+            l->bare = bare_start(c);
+            l->tok_off = l->off;
+            l->tok_line = l->line;
+            l->tok_col = l->off - l->line_off + 1;
+            l->tok_len = 0;
+            break;
+        }
         if (l->state == L_BARE)
             l->top_done |= l->depth == 0;
         l->state = L_OUT;
         if (bare(c) || c == '"') {
             l->state = c == '"' ? L_STR : L_BARE;
+            l->bare = bare_start(c);
             l->tok_off = l->off;
             l->tok_line = l->line;
             l->tok_col = l->off - l->line_off + 1;
@@ -204,6 +254,7 @@ static gs_loc loc_at(gs_parser *p, uint64_t at)
 static gs_loc token_loc(gs_parser *p)
 {
     loc_at(p, yajl_end(p));
+    p->taken = p->pos.tok_off + 1;
     p->taken = p->pos.tok_off + 1;
     return (gs_loc){.offset = p->pos.tok_off, .line = p->pos.tok_line,
                     .col = p->pos.tok_col,
@@ -496,9 +547,9 @@ static void syntax_error(gs_parser *p)
     if (strstr(detail, "I expect ',' or '}'")) {
         /* The one grammar error after which yajl moves its offset back to
          * the start of the offending token, when that token lies wholly in
-         * this feed; when it began in an earlier one, the offset is the
-         * start of this feed, inside the token. The token yajl has not
-         * accepted is the offending one. */
+         * this piece; when it began in an earlier one, the offset is the
+         * start of this piece, inside the token. The offending token is
+         * the one yajl has not accepted. */
         if (l->tok_len && l->tok_off < at && l->tok_off + 1 != p->taken)
             loc = tok;
     } else if (!backed_up && !lexical && l->tok_off < at &&
