@@ -575,8 +575,10 @@ static size_t strip_ext(const char *name, size_t len)
 }
 
 /* Lower-case; drop tokens (between separators) that are all digits, such
- * as dates and sequence numbers, keeping one separator between the words
- * that remain ("tickets-2021-legacy" -> "tickets-legacy", "utf8" stays). */
+ * as dates and sequence numbers, and a run of three or more digits that
+ * ends a token (a sequence number glued to its word: "page0001" -> "page"),
+ * keeping one separator between the words that remain
+ * ("tickets-2021-legacy" -> "tickets-legacy", "utf8" and "v12" stay). */
 static size_t squeeze(const char *in, size_t len, char *out, size_t cap)
 {
     size_t n = 0;
@@ -588,9 +590,14 @@ static size_t squeeze(const char *in, size_t len, char *out, size_t cap)
             j++;
         }
         if (j > i && !digits_only) {
+            size_t end = j;
+            while (end > i && is_digit(in[end - 1]))
+                end--;
+            if (j - end < 3)
+                end = j;
             if (n > 0 && n + 1 < cap)
                 out[n++] = '-';
-            for (size_t k = i; k < j && n + 1 < cap; k++) {
+            for (size_t k = i; k < end && n + 1 < cap; k++) {
                 char c = in[k];
                 out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
             }

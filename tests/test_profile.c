@@ -372,6 +372,10 @@ START_TEST(collection_names_drop_dates_and_extensions)
         {"exports/orders/2023-01.csv", "orders"},
         {"2023/01.csv", "(root)"},
         {"products.jsonl", "products"},
+        {"pages/p000001.xml", "p"},
+        {"kb/Page0042.html", "page"},
+        {"kb/article-17-v12.md", "article-v12"},
+        {"enc/utf8.txt", "utf8"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char out[64];
