@@ -182,18 +182,20 @@ static gs_status sparse_reserve(gs_hll *h, uint32_t want)
     return GS_OK;
 }
 
-/* First position whose key is >= key. */
+/* First position whose key is >= key. Branch-free (the keys are hashes,
+ * so every step is a coin toss for a branch predictor): base + [0, n]
+ * always holds the answer, and each step halves n. */
 static uint32_t sparse_find(const uint32_t *a, uint32_t n, uint32_t key)
 {
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (SP_KEY(a[mid]) < key)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (n == 0)
+        return 0;
+    const uint32_t *base = a;
+    while (n > 1) {
+        uint32_t half = n / 2;
+        base += (SP_KEY(base[half]) < key) * half;
+        n -= half;
     }
-    return lo;
+    return (uint32_t)(base - a) + (SP_KEY(*base) < key);
 }
 
 gs_status gs_hll_add(gs_hll *h, uint64_t hash)
@@ -641,9 +643,12 @@ static void tk_index_del(gs_topk *t, uint64_t hash)
     t->index[i] = (tk_cell){0, 0};
 }
 
+/* Without branches: on a high-cardinality field every add sifts through
+ * nodes whose order is a coin toss, which a predictor cannot learn. */
 static int tk_less(const tk_node *a, const tk_node *b)
 {
-    return a->count != b->count ? a->count < b->count : a->hash < b->hash;
+    return (a->count < b->count) |
+           ((a->count == b->count) & (a->hash < b->hash));
 }
 
 static uint64_t tk_count(const gs_topk *t, size_t slot)
@@ -692,8 +697,7 @@ static void tk_replace_root(gs_topk *t)
     tk_node n = t->heap[0];
     size_t pos = 0;
     for (size_t c; (c = 2 * pos + 1) < t->used; pos = c) {
-        if (c + 1 < t->used && tk_less(&t->heap[c + 1], &t->heap[c]))
-            c++;
+        c += c + 1 < t->used && tk_less(&t->heap[c + 1], &t->heap[c]);
         tk_heap_set(t, pos, t->heap[c]);
     }
     while (pos > 0 && tk_less(&n, &t->heap[(pos - 1) / 2])) {
