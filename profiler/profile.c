@@ -738,13 +738,9 @@ const gs_example *gs_field_shape_example(const gs_field *f, const char *shape,
 /* Drop the examples of shapes the sketch no longer holds. */
 static void shape_ex_prune(gs_field *f)
 {
-    gs_topk_item items[GS_SHAPE_TOP_K];
-    size_t n = gs_topk_items(f->shapes, items, GS_SHAPE_TOP_K), kept = 0;
+    size_t kept = 0;
     for (size_t i = 0; i < f->n_shape_ex; i++) {
-        int in = 0;
-        for (size_t k = 0; k < n && !in; k++)
-            in = items[k].hash == f->shape_ex[i].hash;
-        if (in)
+        if (gs_topk_has(f->shapes, f->shape_ex[i].hash))
             f->shape_ex[kept++] = f->shape_ex[i];
         else
             gs__example_clear(&f->shape_ex[i].ex);

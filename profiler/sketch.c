@@ -612,6 +612,11 @@ static long tk_find(const gs_topk *t, uint64_t hash)
     }
 }
 
+int gs_topk_has(const gs_topk *t, uint64_t hash)
+{
+    return tk_find(t, hash) >= 0;
+}
+
 static void tk_index_put(gs_topk *t, uint32_t slot)
 {
     uint64_t hash = t->slots[slot].hash;
