@@ -626,12 +626,13 @@ static void tk_index_put(gs_topk *t, uint32_t slot)
     t->index[i] = (tk_cell){slot + 1, (uint32_t)hash};
 }
 
-/* Backward-shift deletion keeps every probe chain unbroken (the mask is
- * below 2^32, so a cell's lo gives its home). */
-static void tk_index_del(gs_topk *t, uint64_t hash)
+/* Remove slot's cell (each slot has exactly one, so its number finds it
+ * without reading the slot). Backward-shift deletion keeps every probe
+ * chain unbroken (the mask is below 2^32, so a cell's lo gives its home). */
+static void tk_index_del(gs_topk *t, uint32_t slot)
 {
-    size_t i = hash & t->mask;
-    while (!tk_cell_is(t, t->index[i], hash))
+    size_t i = t->slots[slot].hash & t->mask;
+    while (t->index[i].slot1 != slot + 1)
         i = (i + 1) & t->mask;
     for (size_t j = i;;) {
         j = (j + 1) & t->mask;
@@ -693,13 +694,12 @@ static void tk_heapify(gs_topk *t)
         tk_sift_down(t, i);
 }
 
-/* The root was replaced by a node that usually belongs near the leaves (a
+/* Replace the root by n, a node that usually belongs near the leaves (a
  * new value counts min + 1): move the hole down along the smaller children
- * to a leaf, then the node up from there (Floyd), one comparison a level
- * instead of two. */
-static void tk_replace_root(gs_topk *t)
+ * to a leaf, then n up from there (Floyd), one comparison a level instead
+ * of two. */
+static void tk_replace_root(gs_topk *t, tk_node n)
 {
-    tk_node n = t->heap[0];
     size_t pos = 0;
     for (size_t c; (c = 2 * pos + 1) < t->used; pos = c) {
         c += c + 1 < t->used && tk_less(&t->heap[c + 1], &t->heap[c]);
@@ -744,17 +744,20 @@ static void tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
     } else {
         slot = t->heap[0].slot;
         base = t->heap[0].count;
-        tk_index_del(t, t->slots[slot].hash);
+        tk_index_del(t, slot);
     }
     tk_slot *s = &t->slots[slot];
+    tk_node n = {sat_add(base, count), hash, slot};
     s->hash = hash;
-    t->heap[s->heap_pos] = (tk_node){sat_add(base, count), hash, slot};
     s->error = sat_add(base, error);
     tk_store_value(t, slot, value, len, truncated);
     tk_index_put(t, slot);
-    if (full)
-        tk_replace_root(t);
-    else if (t->used == t->k)
+    if (full) {
+        tk_replace_root(t, n);
+        return;
+    }
+    t->heap[s->heap_pos] = n;
+    if (t->used == t->k)
         tk_heapify(t);
 }
 
@@ -993,7 +996,7 @@ static int tk_merge_few(gs_topk *into, const gs_topk *from)
         if (!item_before(&it, &worst))
             continue;
         tk_slot *s = &into->slots[w];
-        tk_index_del(into, s->hash);
+        tk_index_del(into, (uint32_t)w);
         s->hash = it.hash;
         s->error = it.error;
         into->heap[s->heap_pos] = (tk_node){it.count, it.hash, (uint32_t)w};
