@@ -183,8 +183,8 @@ static gs_status sparse_reserve(gs_hll *h, uint32_t want)
 }
 
 /* First position whose key is >= key. Branch-free (the keys are hashes,
- * so every step is a coin toss for a branch predictor): base + [0, n]
- * always holds the answer, and each step halves n. */
+ * so every step is a coin toss for a branch predictor): the answer always
+ * lies in [base - a, base - a + n], and each step halves n. */
 static uint32_t sparse_find(const uint32_t *a, uint32_t n, uint32_t key)
 {
     if (n == 0)
