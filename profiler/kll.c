@@ -36,6 +36,7 @@ struct gs_kll {
     uint64_t rng;
     size_t retained;       /* items in all levels */
     size_t capacity;       /* sum of cap(h) for the current nlevels */
+    uint32_t cap[MAX_LEVELS];  /* cap(h) for the current nlevels */
     double *items[MAX_LEVELS];
     uint32_t len[MAX_LEVELS], alloc[MAX_LEVELS];
 };
@@ -52,8 +53,10 @@ static void set_levels(gs_kll *s, unsigned nlevels)
 {
     s->nlevels = nlevels;
     s->capacity = 0;
-    for (unsigned h = 0; h < nlevels; h++)
-        s->capacity += level_cap(s->k, nlevels, h);
+    for (unsigned h = 0; h < nlevels; h++) {
+        s->cap[h] = level_cap(s->k, nlevels, h);
+        s->capacity += s->cap[h];
+    }
 }
 
 static uint64_t next_rng(uint64_t *state)
@@ -87,16 +90,27 @@ void gs_kll_free(gs_kll *s)
     gs_free(s);
 }
 
+/* Room for `more` items on level h (the allocation doubles). */
+static gs_status reserve(gs_kll *s, unsigned h, uint32_t more)
+{
+    if (s->alloc[h] - s->len[h] >= more)
+        return GS_OK;
+    uint32_t cap = s->alloc[h] ? s->alloc[h] * 2 : 2 * MIN_CAP;
+    while (cap - s->len[h] < more)
+        cap *= 2;
+    double *p = gs_realloc(s->items[h], cap * sizeof *p);
+    if (!p)
+        return GS_ENOMEM;
+    s->items[h] = p;
+    s->alloc[h] = cap;
+    return GS_OK;
+}
+
 static gs_status push(gs_kll *s, unsigned h, double v)
 {
-    if (s->len[h] == s->alloc[h]) {
-        uint32_t cap = s->alloc[h] ? s->alloc[h] * 2 : 2 * MIN_CAP;
-        double *p = gs_realloc(s->items[h], cap * sizeof *p);
-        if (!p)
-            return GS_ENOMEM;
-        s->items[h] = p;
-        s->alloc[h] = cap;
-    }
+    gs_status st = reserve(s, h, 1);
+    if (st != GS_OK)
+        return st;
     s->items[h][s->len[h]++] = v;
     s->retained++;
     return GS_OK;
@@ -141,7 +155,7 @@ static void sort_doubles(double *a, uint32_t n, double *tmp)
 static gs_status compact(gs_kll *s)
 {
     unsigned h = 0;
-    while (h < s->nlevels && s->len[h] < level_cap(s->k, s->nlevels, h))
+    while (h < s->nlevels && s->len[h] < s->cap[h])
         h++;
     if (h == s->nlevels)
         return GS_OK;  /* cannot happen; harmless */
@@ -150,8 +164,11 @@ static gs_status compact(gs_kll *s)
             return GS_ELIMIT;  /* 2^60 values: not reachable in practice */
         set_levels(s, s->nlevels + 1);
     }
+    uint32_t len = s->len[h], odd = len & 1u, up = (len - odd) / 2;
+    gs_status st = reserve(s, h + 1, up);
+    if (st != GS_OK)
+        return st;
     double *it = s->items[h];
-    uint32_t len = s->len[h], odd = len & 1u;
     double stack[512], *tmp = len <= 512 ? stack : gs_malloc(len * sizeof *tmp);
     if (!tmp)
         return GS_ENOMEM;
@@ -159,13 +176,12 @@ static gs_status compact(gs_kll *s)
     if (tmp != stack)
         gs_free(tmp);
     uint32_t offset = (uint32_t)(next_rng(&s->rng) >> 63);
+    double *dst = s->items[h + 1] + s->len[h + 1];
+    for (uint32_t j = 0; j < up; j++)
+        dst[j] = it[2 * j + offset];
+    s->len[h + 1] += up;
     s->len[h] = 0;
-    s->retained -= len;
-    for (uint32_t j = 0; j < (len - odd) / 2; j++) {
-        gs_status st = push(s, h + 1, it[2 * j + offset]);
-        if (st != GS_OK)
-            return st;
-    }
+    s->retained -= len - up;
     if (odd) {  /* the largest item keeps its weight at this level */
         it[0] = it[len - 1];
         s->len[h] = 1;

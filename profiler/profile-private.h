@@ -72,6 +72,8 @@ struct gs_field {
     gs_topk *shapes;         /* shapes of non-null values */
     gs__shape_ex *shape_ex;  /* at most 2 * GS_SHAPE_TOP_K */
     size_t n_shape_ex, cap_shape_ex;
+    size_t n_shape_buf;      /* n_shape_ex live + dropped ones keeping
+                                their strings for reuse (shape_ex_prune) */
     gs_kll *len_kll;         /* lengths of non-null values; NULL until one */
     gs_file_format *file_fmt;  /* GS_FILE_FORMATS_MAX; NULL until one */
     size_t n_file_fmt;

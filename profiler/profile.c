@@ -684,7 +684,7 @@ void gs__field_free(gs_field *f)
     for (size_t i = 0; i < f->n_fmt_ex; i++)
         gs__example_clear(&f->fmt_ex[i]);
     gs_free(f->fmt_ex);
-    for (size_t i = 0; i < f->n_shape_ex; i++)
+    for (size_t i = 0; i < f->n_shape_buf; i++)
         gs__example_clear(&f->shape_ex[i].ex);
     gs_free(f->shape_ex);
     gs__file_formats_clear(f);
@@ -742,19 +742,18 @@ const gs_example *gs_field_shape_example(const gs_field *f, const char *shape,
     return e && e->ex.path ? &e->ex : NULL;
 }
 
-/* Drop the examples of shapes the sketch no longer holds. */
+/* Drop the examples of shapes the sketch no longer holds. They move
+ * behind the live ones with their strings, which the next new shapes
+ * reuse: on a field of varied shapes this turns over every few values. */
 static void shape_ex_prune(gs_field *f)
 {
-    gs_topk_item items[GS_SHAPE_TOP_K];
-    size_t n = gs_topk_items(f->shapes, items, GS_SHAPE_TOP_K), kept = 0;
+    size_t kept = 0;
     for (size_t i = 0; i < f->n_shape_ex; i++) {
-        int in = 0;
-        for (size_t k = 0; k < n && !in; k++)
-            in = items[k].hash == f->shape_ex[i].hash;
-        if (in)
+        if (gs_topk_has(f->shapes, f->shape_ex[i].hash)) {
+            gs__shape_ex e = f->shape_ex[kept];
             f->shape_ex[kept++] = f->shape_ex[i];
-        else
-            gs__example_clear(&f->shape_ex[i].ex);
+            f->shape_ex[i] = e;
+        }
     }
     f->n_shape_ex = kept;
 }
@@ -773,10 +772,46 @@ static gs__shape_ex *shape_ex_slot(gs_field *f, uint64_t hash)
         f->shape_ex = t;
         f->cap_shape_ex = cap;
     }
+    if (f->n_shape_ex == f->n_shape_buf)
+        memset(&f->shape_ex[f->n_shape_buf++], 0, sizeof *f->shape_ex);
     gs__shape_ex *e = &f->shape_ex[f->n_shape_ex++];
-    memset(e, 0, sizeof *e);
     e->hash = hash;
     return e;
+}
+
+/* gs__example_set on an example that may hold a dropped example's strings
+ * (see shape_ex_prune): the path is kept when it is the same, the value
+ * buffer resized; the result is the same example. */
+static gs_status example_refill(gs_example *ex, const char *path,
+                                const gs_loc *loc, const char *value,
+                                size_t len, size_t max_value_bytes)
+{
+    path = path ? path : "";
+    if (ex->path && strcmp(ex->path, path) != 0) {
+        gs_free(ex->path);
+        ex->path = NULL;
+    }
+    if (!ex->path && !(ex->path = gs_strdup(path)))
+        goto nomem;
+    ex->loc = loc ? *loc : (gs_loc){0};
+    if (value) {
+        size_t keep = utf8_cut(value, len, max_value_bytes);
+        char *v = gs_realloc(ex->value, keep + 1);
+        if (!v)
+            goto nomem;
+        memcpy(v, value, keep);
+        v[keep] = '\0';
+        ex->value = v;
+    } else {
+        gs_free(ex->value);
+        ex->value = NULL;
+    }
+    gs_free(ex->detail);
+    ex->detail = NULL;
+    return GS_OK;
+nomem:
+    gs__example_clear(ex);
+    return GS_ENOMEM;
 }
 
 gs_status gs__field_shape_example_set(gs_field *f, const char *shape,
@@ -819,8 +854,7 @@ static gs_status add_format_and_shape(gs_field *f, const char *bytes,
     gs__shape_ex *e = shape_ex_slot(f, h);
     if (!e)
         return GS_ENOMEM;
-    return gs__example_set(&e->ex, path, loc, bytes, len, NULL,
-                           f->max_value_bytes);
+    return example_refill(&e->ex, path, loc, bytes, len, f->max_value_bytes);
 }
 
 /* The field keyed "collection\0path", if the profile has it. The two parts
@@ -1107,14 +1141,9 @@ static gs_status merge_formats(gs_field *a, const gs_field *b)
         st = gs_topk_merge(a->shapes, b->shapes);
     if (st != GS_OK)
         return st;
-    gs_topk_item items[GS_SHAPE_TOP_K];
-    size_t n = gs_topk_items(a->shapes, items, GS_SHAPE_TOP_K);
     for (size_t i = 0; st == GS_OK && i < b->n_shape_ex; i++) {
         const gs__shape_ex *e = &b->shape_ex[i];
-        int in = 0;
-        for (size_t k = 0; k < n && !in; k++)
-            in = items[k].hash == e->hash;
-        if (!in || shape_ex_find(a, e->hash))
+        if (!gs_topk_has(a->shapes, e->hash) || shape_ex_find(a, e->hash))
             continue;
         gs__shape_ex *d = shape_ex_slot(a, e->hash);
         st = d ? example_copy(&d->ex, &e->ex) : GS_ENOMEM;

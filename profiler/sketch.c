@@ -182,18 +182,20 @@ static gs_status sparse_reserve(gs_hll *h, uint32_t want)
     return GS_OK;
 }
 
-/* First position whose key is >= key. */
+/* First position whose key is >= key. Branch-free (the keys are hashes,
+ * so every step is a coin toss for a branch predictor): the answer always
+ * lies in [base - a, base - a + n], and each step halves n. */
 static uint32_t sparse_find(const uint32_t *a, uint32_t n, uint32_t key)
 {
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (SP_KEY(a[mid]) < key)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (n == 0)
+        return 0;
+    const uint32_t *base = a;
+    while (n > 1) {
+        uint32_t half = n / 2;
+        base += (SP_KEY(base[half]) < key) * half;
+        n -= half;
     }
-    return lo;
+    return (uint32_t)(base - a) + (SP_KEY(*base) < key);
 }
 
 gs_status gs_hll_add(gs_hll *h, uint64_t hash)
@@ -610,6 +612,11 @@ static long tk_find(const gs_topk *t, uint64_t hash)
     }
 }
 
+int gs_topk_has(const gs_topk *t, uint64_t hash)
+{
+    return tk_find(t, hash) >= 0;
+}
+
 static void tk_index_put(gs_topk *t, uint32_t slot)
 {
     uint64_t hash = t->slots[slot].hash;
@@ -619,12 +626,13 @@ static void tk_index_put(gs_topk *t, uint32_t slot)
     t->index[i] = (tk_cell){slot + 1, (uint32_t)hash};
 }
 
-/* Backward-shift deletion keeps every probe chain unbroken (the mask is
- * below 2^32, so a cell's lo gives its home). */
-static void tk_index_del(gs_topk *t, uint64_t hash)
+/* Remove slot's cell (each slot has exactly one, so its number finds it
+ * without reading the slot). Backward-shift deletion keeps every probe
+ * chain unbroken (the mask is below 2^32, so a cell's lo gives its home). */
+static void tk_index_del(gs_topk *t, uint32_t slot)
 {
-    size_t i = hash & t->mask;
-    while (!tk_cell_is(t, t->index[i], hash))
+    size_t i = t->slots[slot].hash & t->mask;
+    while (t->index[i].slot1 != slot + 1)
         i = (i + 1) & t->mask;
     for (size_t j = i;;) {
         j = (j + 1) & t->mask;
@@ -641,9 +649,12 @@ static void tk_index_del(gs_topk *t, uint64_t hash)
     t->index[i] = (tk_cell){0, 0};
 }
 
+/* Without branches: on a high-cardinality field every add sifts through
+ * nodes whose order is a coin toss, which a predictor cannot learn. */
 static int tk_less(const tk_node *a, const tk_node *b)
 {
-    return a->count != b->count ? a->count < b->count : a->hash < b->hash;
+    return (a->count < b->count) |
+           ((a->count == b->count) & (a->hash < b->hash));
 }
 
 static uint64_t tk_count(const gs_topk *t, size_t slot)
@@ -683,17 +694,15 @@ static void tk_heapify(gs_topk *t)
         tk_sift_down(t, i);
 }
 
-/* The root was replaced by a node that usually belongs near the leaves (a
+/* Replace the root by n, a node that usually belongs near the leaves (a
  * new value counts min + 1): move the hole down along the smaller children
- * to a leaf, then the node up from there (Floyd), one comparison a level
- * instead of two. */
-static void tk_replace_root(gs_topk *t)
+ * to a leaf, then n up from there (Floyd), one comparison a level instead
+ * of two. */
+static void tk_replace_root(gs_topk *t, tk_node n)
 {
-    tk_node n = t->heap[0];
     size_t pos = 0;
     for (size_t c; (c = 2 * pos + 1) < t->used; pos = c) {
-        if (c + 1 < t->used && tk_less(&t->heap[c + 1], &t->heap[c]))
-            c++;
+        c += c + 1 < t->used && tk_less(&t->heap[c + 1], &t->heap[c]);
         tk_heap_set(t, pos, t->heap[c]);
     }
     while (pos > 0 && tk_less(&n, &t->heap[(pos - 1) / 2])) {
@@ -735,17 +744,20 @@ static void tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
     } else {
         slot = t->heap[0].slot;
         base = t->heap[0].count;
-        tk_index_del(t, t->slots[slot].hash);
+        tk_index_del(t, slot);
     }
     tk_slot *s = &t->slots[slot];
+    tk_node n = {sat_add(base, count), hash, slot};
     s->hash = hash;
-    t->heap[s->heap_pos] = (tk_node){sat_add(base, count), hash, slot};
     s->error = sat_add(base, error);
     tk_store_value(t, slot, value, len, truncated);
     tk_index_put(t, slot);
-    if (full)
-        tk_replace_root(t);
-    else if (t->used == t->k)
+    if (full) {
+        tk_replace_root(t, n);
+        return;
+    }
+    t->heap[s->heap_pos] = n;
+    if (t->used == t->k)
         tk_heapify(t);
 }
 
@@ -984,7 +996,7 @@ static int tk_merge_few(gs_topk *into, const gs_topk *from)
         if (!item_before(&it, &worst))
             continue;
         tk_slot *s = &into->slots[w];
-        tk_index_del(into, s->hash);
+        tk_index_del(into, (uint32_t)w);
         s->hash = it.hash;
         s->error = it.error;
         into->heap[s->heap_pos] = (tk_node){it.count, it.hash, (uint32_t)w};

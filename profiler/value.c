@@ -1135,6 +1135,15 @@ static char wide_symbol(const unsigned char *p, size_t n, size_t i,
     return 'a';
 }
 
+/* The shape symbol of each ASCII byte: controls are 'X', digits '9',
+ * letters 'A' or 'a', other bytes stand for themselves. (A table: the
+ * chain of range tests it replaces mispredicts at every change of class.) */
+static const char ascii_shape[128 + 1] =
+    "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
+    " !\"#$%&'()*+,-./9999999999:;<=>?"
+    "@AAAAAAAAAAAAAAAAAAAAAAAAAA[\\]^_"
+    "`aaaaaaaaaaaaaaaaaaaaaaaaaa{|}~X";
+
 /* One pass writing the shape of p[b..e); collapse drops repeats of the
  * previous symbol. Returns the bytes written, or SIZE_MAX when the shape
  * has more than GS_SHAPE_SYMBOLS symbols and stop_long is set. */
@@ -1149,14 +1158,8 @@ static size_t shape_pass(const unsigned char *p, size_t b, size_t e,
         char y;
         if (c >= 0x80)
             y = wide_symbol(p, e, i, &l);
-        else if (is_digit(c))
-            y = '9';
-        else if ((unsigned)(c - 'a') < 26u)
-            y = 'a';
-        else if ((unsigned)(c - 'A') < 26u)
-            y = 'A';
         else
-            y = c < 0x20 || c == 0x7F ? 'X' : (char)c;
+            y = ascii_shape[c];
         i += l;
         if (!y || (collapse && y == prev))
             continue;

@@ -371,6 +371,30 @@ START_TEST(topk_finds_the_true_top_ten_in_order)
 }
 END_TEST
 
+START_TEST(topk_has_exactly_the_kept_items)
+{
+    /* Every add after the first 8 evicts: the index must follow. */
+    gs_topk *t = gs_topk_new(8, 16);
+    char buf[32];
+    uint64_t hashes[1000];
+    for (int i = 0; i < 1000; i++) {
+        int len = sprintf(buf, "v%d", i % 3 ? i : 7);
+        hashes[i] = gs_hash(buf, (size_t)len);
+        gs_topk_add(t, buf, (size_t)len, hashes[i], 1);
+    }
+    gs_topk_item items[8];
+    size_t got = gs_topk_items(t, items, 8);
+    ck_assert_uint_eq(got, 8);
+    for (int i = 0; i < 1000; i++) {
+        int kept = 0;
+        for (size_t j = 0; j < got; j++)
+            kept |= items[j].hash == hashes[i];
+        ck_assert_int_eq(gs_topk_has(t, hashes[i]), kept);
+    }
+    gs_topk_free(t);
+}
+END_TEST
+
 START_TEST(topk_keeps_every_value_more_frequent_than_n_over_k)
 {
     /* Adversarial order: 20000 distinct singletons first, the heavy
@@ -633,6 +657,7 @@ static Suite *sketch_suite(void)
     suite_add_tcase(s, hll);
     TCase *topk = tcase_create("topk");
     tcase_add_test(topk, topk_finds_the_true_top_ten_in_order);
+    tcase_add_test(topk, topk_has_exactly_the_kept_items);
     tcase_add_test(topk, topk_keeps_every_value_more_frequent_than_n_over_k);
     tcase_add_test(topk, topk_merge_of_two_halves_finds_the_same_top);
     tcase_add_test(topk, topk_same_input_gives_the_same_items);

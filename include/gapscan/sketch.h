@@ -69,6 +69,8 @@ gs_status gs_topk_merge(gs_topk *into, const gs_topk *from);
 size_t gs_topk_items(const gs_topk *t, gs_topk_item *items, size_t cap);
 size_t gs_topk_capacity(const gs_topk *t);
 uint64_t gs_topk_total(const gs_topk *t);  /* sum of all counts added */
+/* Whether the value of this hash is one of the items (one index probe). */
+int gs_topk_has(const gs_topk *t, uint64_t hash);
 /* Restore a sketch from its items (profile loading): same as adding each
  * item with its count and error. hash is the item's saved identity
  * (gs_topk_item.hash); for a value that was not truncated it equals
