@@ -16,7 +16,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 #include "gapscan/checkpoint.h"
 #include "gapscan/assumptions.h"
@@ -26,6 +25,7 @@
 #include "gapscan/policy.h"
 #include "gapscan/report.h"
 #include "gapscan/scan.h"
+#include "../jsonw.h"
 #include "scan_run.h"
 
 enum { EXIT_READY = 0, EXIT_NOT_READY = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
@@ -1045,28 +1045,6 @@ static void days_to_date(int32_t days, char out[11])
     snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
-static void yk(yajl_gen g, const char *k)
-{
-    yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-}
-
-static void ys(yajl_gen g, const char *k, const char *v)
-{
-    yk(g, k);
-    char *t = v ? gs_utf8_visible(v) : NULL;
-    if (t)
-        yajl_gen_string(g, (const unsigned char *)t, strlen(t));
-    else
-        yajl_gen_null(g);
-    gs_free(t);
-}
-
-static void yu(yajl_gen g, const char *k, uint64_t v)
-{
-    yk(g, k);
-    yajl_gen_integer(g, (long long)v);
-}
-
 /* The staleness evidence (dates.h): newest content date, its source and
  * precision, future dates (after --as-of), unresolved day/month dates,
  * mtime lag and staleness markers. */
@@ -1078,25 +1056,25 @@ static void inspect_dates_json(yajl_gen g, const gs_document *d)
     char date[11];
     if (src)
         days_to_date(newest, date);
-    ys(g, "newest_content_date", src ? date : NULL);
-    ys(g, "newest_content_date_source", src);
-    ys(g, "newest_content_date_precision",
-       src ? gs_date_precision_name(v->newest.precision) : NULL);
+    gs__jsonw_visible(g, "newest_content_date", src ? date : NULL);
+    gs__jsonw_visible(g, "newest_content_date_source", src);
+    gs__jsonw_visible(g, "newest_content_date_precision",
+                      src ? gs_date_precision_name(v->newest.precision)
+                          : NULL);
     if (v->future_dates)
         days_to_date(v->future.days, date);
-    ys(g, "future_content_date", v->future_dates ? date : NULL);
-    ys(g, "future_content_date_source", gs_document_future_source(d));
-    yu(g, "future_dates", v->future_dates);
-    yu(g, "ambiguous_dates", v->ambiguous_unresolved);
-    yk(g, "mtime_lag_days");
-    yajl_gen_integer(g, (long long)v->mtime_lag_days);
-    yk(g, "resaved");
-    yajl_gen_bool(g, v->resaved);
-    yk(g, "staleness_markers");
+    gs__jsonw_visible(g, "future_content_date", v->future_dates ? date : NULL);
+    gs__jsonw_visible(g, "future_content_date_source",
+                      gs_document_future_source(d));
+    gs__jsonw_u64(g, "future_dates", v->future_dates);
+    gs__jsonw_u64(g, "ambiguous_dates", v->ambiguous_unresolved);
+    gs__jsonw_i64(g, "mtime_lag_days", v->mtime_lag_days);
+    gs__jsonw_bool(g, "resaved", v->resaved);
+    gs__jsonw_str(g, "staleness_markers");
     yajl_gen_map_open(g);
     const uint64_t *m = gs_document_stale_markers(d);
     for (int i = 0; i < GS_MARK__COUNT; i++)
-        yu(g, gs_stale_marker_name((gs_stale_marker)i), m[i]);
+        gs__jsonw_u64(g, gs_stale_marker_name((gs_stale_marker)i), m[i]);
     yajl_gen_map_close(g);
 }
 
@@ -1106,62 +1084,64 @@ static void inspect_json(const gs_document *d, const char *path)
     yajl_gen g = yajl_gen_alloc(NULL);
     if (!g)
         return;
-    /* Paths may hold bytes that are not UTF-8: ys() shows them as \xNN;
-     * yajl escapes quotes and controls. */
+    /* Paths may hold bytes that are not UTF-8: gs__jsonw_visible() shows
+     * them as \xNN; yajl escapes quotes and controls. */
     yajl_gen_map_open(g);
-    ys(g, "path", path);
-    ys(g, "format", f->format);
-    ys(g, "compression", f->compression);
-    yu(g, "bytes", f->bytes);
-    ys(g, "encoding", f->encoding);
-    yk(g, "encoding_confidence");
+    gs__jsonw_visible(g, "path", path);
+    gs__jsonw_visible(g, "format", f->format);
+    gs__jsonw_visible(g, "compression", f->compression);
+    gs__jsonw_u64(g, "bytes", f->bytes);
+    gs__jsonw_visible(g, "encoding", f->encoding);
+    gs__jsonw_str(g, "encoding_confidence");
     char conf[16];
     int n = snprintf(conf, sizeof conf, "%.2f", f->encoding_confidence);
     yajl_gen_number(g, conf, (size_t)n);
-    yk(g, "bom");
-    yajl_gen_bool(g, f->bom && f->bom[0]);
-    ys(g, "declared_charset", f->declared_charset && f->declared_charset[0]
-                                  ? f->declared_charset : NULL);
-    yu(g, "invalid_utf8", f->invalid_utf8);
-    yu(g, "nul_bytes", f->nul_bytes);
-    yu(g, "control_chars", f->control_chars);
-    yu(g, "chars", f->chars);
-    yk(g, "hygiene");
+    gs__jsonw_bool(g, "bom", f->bom && f->bom[0]);
+    gs__jsonw_visible(g, "declared_charset",
+                      f->declared_charset && f->declared_charset[0]
+                          ? f->declared_charset
+                          : NULL);
+    gs__jsonw_u64(g, "invalid_utf8", f->invalid_utf8);
+    gs__jsonw_u64(g, "nul_bytes", f->nul_bytes);
+    gs__jsonw_u64(g, "control_chars", f->control_chars);
+    gs__jsonw_u64(g, "chars", f->chars);
+    gs__jsonw_str(g, "hygiene");
     yajl_gen_map_open(g);
     for (int i = 0; i < GS_HYG_INVALID_UTF8; i++)  /* "encoding.x" -> "x" */
-        yu(g, strchr(gs_hygiene_code((gs_hygiene_class)i), '.') + 1,
-           f->hygiene[i]);
+        gs__jsonw_u64(g,
+                      strchr(gs_hygiene_code((gs_hygiene_class)i), '.') + 1,
+                      f->hygiene[i]);
     yajl_gen_map_close(g);
-    yk(g, "line_endings");
+    gs__jsonw_str(g, "line_endings");
     yajl_gen_map_open(g);
-    yu(g, "lf", f->lf);
-    yu(g, "crlf", f->crlf);
-    yu(g, "cr", f->cr);
+    gs__jsonw_u64(g, "lf", f->lf);
+    gs__jsonw_u64(g, "crlf", f->crlf);
+    gs__jsonw_u64(g, "cr", f->cr);
     yajl_gen_map_close(g);
     char t[32];
     iso_time(f->mtime, t, sizeof t);
-    ys(g, "mtime", t);
+    gs__jsonw_visible(g, "mtime", t);
     inspect_dates_json(g, d);
-    yu(g, "records", f->records);
-    yu(g, "fields", f->fields);
-    yk(g, "defects");
+    gs__jsonw_u64(g, "records", f->records);
+    gs__jsonw_u64(g, "fields", f->fields);
+    gs__jsonw_str(g, "defects");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < gs_document_defect_count(d); i++) {
         const gs_doc_defect *x = gs_document_defect(d, i);
         yajl_gen_map_open(g);
-        ys(g, "code", x->code);
-        yu(g, "line", x->loc.line);
-        yu(g, "col", x->loc.col);
-        ys(g, "detail", x->detail);
+        gs__jsonw_visible(g, "code", x->code);
+        gs__jsonw_u64(g, "line", x->loc.line);
+        gs__jsonw_u64(g, "col", x->loc.col);
+        gs__jsonw_visible(g, "detail", x->detail);
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
-    yk(g, "facts");
+    gs__jsonw_str(g, "facts");
     yajl_gen_map_open(g);
     for (size_t i = 0; i < gs_document_fact_count(d); i++) {
         const char *k, *v;
         gs_document_fact(d, i, &k, &v);
-        ys(g, k, v);
+        gs__jsonw_visible(g, k, v);
     }
     yajl_gen_map_close(g);
     yajl_gen_map_close(g);
