@@ -342,14 +342,31 @@ static gs_status collect_paths(const writer *w, paths *out)
 static gs_status tree_node(writer *w, const paths *ps, const char *path,
                            int closed, unsigned depth);
 
+/* The next property below path from ps->v[*i] on: a name, not "[]" or
+ * "{*}", and each name once (ps is sorted). *tok holds the previous one
+ * (NULL at first) of length prev_n, and gets the next; its length, or 0
+ * when none is left. */
+static size_t next_prop(const paths *ps, size_t *i, const char *path,
+                        size_t plen, const char **tok, size_t prev_n)
+{
+    const char *prev = *tok;
+    while (*i < ps->n) {
+        size_t n = next_token(ps->v[(*i)++], path, plen, tok);
+        if (n && !(n == 2 && strncmp(*tok, "[]", 2) == 0) &&
+            !(n == 3 && strncmp(*tok, "{*}", 3) == 0) &&
+            !(prev && prev_n == n && strncmp(prev, *tok, n) == 0))
+            return n;
+    }
+    return 0;
+}
+
 /* The children of an object node: properties, required, closedness. */
 static gs_status tree_children(writer *w, const paths *ps, const char *path,
                                int closed, unsigned depth)
 {
     yajl_gen g = w->g;
     size_t plen = strlen(path);
-    const char *tok, *last = NULL;
-    size_t last_n = 0;
+    const char *tok = NULL;
     int has_items = 0, has_map = 0, has_props = 0;
     for (size_t i = 0; i < ps->n; i++) {
         size_t n = next_token(ps->v[i], path, plen, &tok);
@@ -374,14 +391,9 @@ static gs_status tree_children(writer *w, const paths *ps, const char *path,
     if (has_props) {
         gs__jsonw_str(g, "properties");
         yajl_gen_map_open(g);
-        for (size_t i = 0; i < ps->n && st == GS_OK; i++) {
-            size_t n = next_token(ps->v[i], path, plen, &tok);
-            if (!n || (n == 2 && strncmp(tok, "[]", 2) == 0) ||
-                (n == 3 && strncmp(tok, "{*}", 3) == 0) ||
-                (last && last_n == n && strncmp(last, tok, n) == 0))
-                continue;
-            last = tok;
-            last_n = n;
+        tok = NULL;
+        for (size_t i = 0, n = 0;
+             st == GS_OK && (n = next_prop(ps, &i, path, plen, &tok, n));) {
             char *kid = join(path, tok, n);
             if (!kid)
                 return GS_ENOMEM;
@@ -394,15 +406,9 @@ static gs_status tree_children(writer *w, const paths *ps, const char *path,
          * present in every record, or that contain such a field. */
         gs__jsonw_str(g, "required");
         yajl_gen_array_open(g);
-        last = NULL;
-        for (size_t i = 0; i < ps->n && st == GS_OK; i++) {
-            size_t n = next_token(ps->v[i], path, plen, &tok);
-            if (!n || (n == 2 && strncmp(tok, "[]", 2) == 0) ||
-                (n == 3 && strncmp(tok, "{*}", 3) == 0) ||
-                (last && last_n == n && strncmp(last, tok, n) == 0))
-                continue;
-            last = tok;
-            last_n = n;
+        tok = NULL;
+        for (size_t i = 0, n = 0;
+             st == GS_OK && (n = next_prop(ps, &i, path, plen, &tok, n));) {
             char *kid = join(path, tok, n);
             if (!kid)
                 return GS_ENOMEM;
@@ -754,10 +760,8 @@ static int object_of(loader *L, yajl_val obj, const char *const *allowed)
 
 static yajl_val member(yajl_val obj, const char *key)
 {
-    for (size_t i = 0; i < obj->u.object.len; i++)
-        if (strcmp(obj->u.object.keys[i], key) == 0)
-            return obj->u.object.values[i];
-    return NULL;
+    const char *path[] = {key, NULL};
+    return yajl_tree_get(obj, path, yajl_t_any);
 }
 
 static int get_number(loader *L, yajl_val obj, const char *key, double *out)

@@ -445,14 +445,11 @@ static int failed(loader *L, gs_status st, const char *what)
     return 0;
 }
 
+/* The first member named key of obj (NULL when obj is not an object). */
 static yajl_val get(yajl_val obj, const char *key)
 {
-    if (!obj || !YAJL_IS_OBJECT(obj))
-        return NULL;
-    for (size_t i = 0; i < obj->u.object.len; i++)
-        if (strcmp(obj->u.object.keys[i], key) == 0)
-            return obj->u.object.values[i];
-    return NULL;
+    const char *path[] = {key, NULL};
+    return yajl_tree_get(obj, path, yajl_t_any);
 }
 
 static int get_u64(loader *L, yajl_val obj, const char *key, uint64_t *out)

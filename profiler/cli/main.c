@@ -747,11 +747,20 @@ out:
     return rc;
 }
 
-static int save_profile(const gs_profile *p, const char *path)
+static gs_status save_to(FILE *f, const gs_profile *p,
+                         const gs_assumptions *a, gs_error *err)
+{
+    return p ? gs_profile_save(p, f, err) : gs_assumptions_save(a, f, err);
+}
+
+/* Write a profile, or (p NULL) an assumption file, to path ('-': standard
+ * output) through a temporary file renamed into place. */
+static int write_output(const gs_profile *p, const gs_assumptions *a,
+                        const char *path)
 {
     gs_error err = {0};
     if (strcmp(path, "-") == 0) {
-        gs_status st = gs_profile_save(p, stdout, &err);
+        gs_status st = save_to(stdout, p, a, &err);
         return st == GS_OK ? EXIT_READY : runtime_error(&err, st);
     }
     char tmp[4096];
@@ -764,11 +773,11 @@ static int save_profile(const gs_profile *p, const char *path)
             close(fd);
         return EXIT_RUNTIME;
     }
-    gs_status st = gs_profile_save(p, f, &err);
+    gs_status st = save_to(f, p, a, &err);
     if (fclose(f) != 0 && st == GS_OK)
-        st = gs_error_set(&err, GS_EIO, "%s: %s", path, strerror(errno));
+        st = gs_error_errno(&err, GS_EIO, errno, path);
     if (st == GS_OK && rename(tmp, path) != 0)
-        st = gs_error_set(&err, GS_EIO, "%s: %s", path, strerror(errno));
+        st = gs_error_errno(&err, GS_EIO, errno, path);
     if (st != GS_OK) {
         unlink(tmp);
         return runtime_error(&err, st);
@@ -813,7 +822,8 @@ static int cmd_profile(cli *c, int argc, char **argv)
     gs_status st = scan_tree(c, "profile", roots, n, p, &cp, cp.entries, last,
                              &err);
     gs_free(last);
-    rc = st == GS_OK ? save_profile(p, c->output) : runtime_error(&err, st);
+    rc = st == GS_OK ? write_output(p, NULL, c->output)
+                     : runtime_error(&err, st);
     if (rc == EXIT_READY)
         drop_checkpoint(c);
 out:
@@ -821,6 +831,19 @@ out:
     gs_free(key);
     gs_profile_free(p);
     return rc;
+}
+
+/* A saved profile into *out; an exit code (a file that is not a valid
+ * profile is the user's error, one that cannot be read a runtime one). */
+static int load_profile(const char *path, gs_profile **out)
+{
+    gs_error err = {0};
+    gs_status st = gs_profile_load(path, out, &err);
+    if (st == GS_OK)
+        return EXIT_READY;
+    fprintf(stderr, "gapscan: %s\n", err.message);
+    return st == GS_ENOMEM || st == GS_EIO || st == GS_ENOENT ? EXIT_RUNTIME
+                                                              : EXIT_USAGE;
 }
 
 static int cmd_merge(cli *c, int argc, char **argv)
@@ -841,20 +864,14 @@ static int cmd_merge(cli *c, int argc, char **argv)
     gs_profile *acc = NULL;
     rc = EXIT_READY;
     for (size_t i = 0; i < n && rc == EXIT_READY; i++) {
-        gs_error err = {0};
         gs_profile *p = NULL;
-        gs_status st = gs_profile_load(in[i], &p, &err);
-        if (st != GS_OK) {
-            fprintf(stderr, "gapscan: %s\n", err.message);
-            rc = st == GS_ENOMEM || st == GS_EIO || st == GS_ENOENT
-                     ? EXIT_RUNTIME : EXIT_USAGE;
+        if ((rc = load_profile(in[i], &p)) != EXIT_READY)
             break;
-        }
         if (!acc) {
             acc = p;
             continue;
         }
-        st = gs_profile_merge(acc, p);
+        gs_status st = gs_profile_merge(acc, p);
         gs_profile_free(p);
         if (st != GS_OK) {
             fprintf(stderr, "gapscan: %s: %s\n", in[i],
@@ -864,7 +881,7 @@ static int cmd_merge(cli *c, int argc, char **argv)
         }
     }
     if (rc == EXIT_READY)
-        rc = save_profile(acc, c->output);
+        rc = write_output(acc, NULL, c->output);
     gs_profile_free(acc);
     return rc;
 }
@@ -881,15 +898,8 @@ static int cmd_compare(cli *c, int argc, char **argv)
         return rc;
     gs_profile *p[2] = {NULL, NULL};
     rc = EXIT_READY;
-    for (int side = 0; side < 2 && rc == EXIT_READY; side++) {
-        gs_error err = {0};
-        gs_status st = gs_profile_load(argv[optind + side], &p[side], &err);
-        if (st != GS_OK) {
-            fprintf(stderr, "gapscan: %s\n", err.message);
-            rc = st == GS_ENOMEM || st == GS_EIO || st == GS_ENOENT
-                     ? EXIT_RUNTIME : EXIT_USAGE;
-        }
-    }
+    for (int side = 0; side < 2 && rc == EXIT_READY; side++)
+        rc = load_profile(argv[optind + side], &p[side]);
     if (rc == EXIT_READY)
         rc = judge_and_report(c, p[0], p[1], argv[optind], argv[optind + 1]);
     gs_profile_free(p[0]);
@@ -934,36 +944,6 @@ static int cmd_policy(cli *c, int argc, char **argv)
 
 /* ---- schema ------------------------------------------------------------- */
 
-/* Write a to path ('-': standard output) through a temporary file. */
-static int write_assumptions(const gs_assumptions *a, const char *path,
-                             gs_error *err)
-{
-    if (strcmp(path, "-") == 0) {
-        gs_status st = gs_assumptions_save(a, stdout, err);
-        return st == GS_OK ? EXIT_READY : runtime_error(err, st);
-    }
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        fprintf(stderr, "gapscan: %s: %s\n", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return EXIT_RUNTIME;
-    }
-    gs_status st = gs_assumptions_save(a, f, err);
-    if (fclose(f) != 0 && st == GS_OK)
-        st = gs_error_errno(err, GS_EIO, errno, path);
-    if (st == GS_OK && rename(tmp, path) != 0)
-        st = gs_error_errno(err, GS_EIO, errno, path);
-    if (st != GS_OK) {
-        unlink(tmp);
-        return runtime_error(err, st);
-    }
-    return EXIT_READY;
-}
-
 /* 'schema infer': profile the sandbox, infer, write the file (atomically
  * unless '-'); 'schema check': load each file, report its first error. */
 static int cmd_schema(cli *c, int argc, char **argv)
@@ -981,7 +961,7 @@ static int cmd_schema(cli *c, int argc, char **argv)
                 fprintf(stderr, "%s\n", err.message);
                 rc = st == GS_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
             } else if (c->output && argc - optind == 2) {
-                rc = write_assumptions(a, c->output, &err);
+                rc = write_output(NULL, a, c->output);
             } else if (!c->quiet) {
                 printf("%s: ok: %zu assumptions\n", argv[i],
                        gs_assumptions_count(a));
@@ -1013,7 +993,7 @@ static int cmd_schema(cli *c, int argc, char **argv)
     if (st == GS_OK)
         st = gs_assumptions_infer(p, &opts, &a);
     rc = st != GS_OK ? runtime_error(&err, st)
-                     : write_assumptions(a, c->output, &err);
+                     : write_output(NULL, a, c->output);
     if (rc == EXIT_READY && !c->quiet && strcmp(c->output, "-") != 0)
         printf("%s: %zu assumptions\n", c->output, gs_assumptions_count(a));
     gs_assumptions_free(a);
