@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -754,13 +755,24 @@ static gs_status save_to(FILE *f, const gs_profile *p,
 }
 
 /* Write a profile, or (p NULL) an assumption file, to path ('-': standard
- * output) through a temporary file renamed into place. */
+ * output) through a temporary file renamed into place; straight into path
+ * when it is there and not a regular file (a rename would replace a device
+ * such as /dev/null, or a FIFO, with a file). */
 static int write_output(const gs_profile *p, const gs_assumptions *a,
                         const char *path)
 {
     gs_error err = {0};
-    if (strcmp(path, "-") == 0) {
-        gs_status st = save_to(stdout, p, a, &err);
+    struct stat sb;
+    int direct = strcmp(path, "-") == 0;
+    if (direct || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))) {
+        FILE *f = direct ? stdout : fopen(path, "w");
+        if (!f) {
+            fprintf(stderr, "gapscan: %s: %s\n", path, strerror(errno));
+            return EXIT_RUNTIME;
+        }
+        gs_status st = save_to(f, p, a, &err);
+        if (!direct && fclose(f) != 0 && st == GS_OK)
+            st = gs_error_errno(&err, GS_EIO, errno, path);
         return st == GS_OK ? EXIT_READY : runtime_error(&err, st);
     }
     char tmp[4096];
