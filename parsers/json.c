@@ -9,7 +9,7 @@
  * object, scalars of a top-level array) are values of the document itself.
  *
  * Paths are always the full path from the document root, named as
- * json_paths.h says (shared with jsonl.c): "[].id" for a top-level array of
+ * paths.h says (shared with jsonl.c): "[].id" for a top-level array of
  * records, "users[].name", "users.{*}.name" for a map, "$" for a top-level
  * scalar. Values are located at their first byte; record_begin/record_end
  * at the record's braces.
@@ -50,7 +50,7 @@
  *      so any chunking gives the same events.
  *   2. Bounded memory: yajl's stack and ours at most max_depth + 1 deep, its
  *      token buffer at most 6 * max_field_bytes + 2 bytes, paths as
- *      json_paths.h bounds them.
+ *      paths.h bounds them.
  *   3. record_begin/record_end pair, and no value is sent in a record
  *      inside another.
  *   4. Sink callbacks are never called after one returned nonzero.
@@ -64,7 +64,7 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
-#include "json_paths.h"
+#include "paths.h"
 
 /* ---- the shadow lexer ---- */
 
@@ -208,7 +208,7 @@ struct gs_parser {
     gs_status st;          /* first non-OK status; sticky */
     int done;              /* the parse is over: ignore further bytes */
     yajl_handle h;
-    gs__json_paths *paths;
+    gs__paths *paths;
 
     lexer guard, pos;      /* ahead of yajl; behind it */
     uint64_t str_cap, bare_cap; /* raw token bytes yajl may hold */
@@ -298,7 +298,7 @@ static int paths_done(gs_parser *p, gs_status st, const gs_loc *loc)
 {
     if (st != GS_OK)
         return fail(p, st);
-    if (gs__json_paths_overflowed(p->paths))
+    if (gs__paths_overflowed(p->paths))
         return defect(p, "json.too_many_paths",
                       "more distinct paths than the limit; values not kept",
                       loc);
@@ -335,7 +335,7 @@ static int scalar(gs_parser *p, const char *s, size_t n, gs_value_kind kind)
 {
     gs_loc loc = token_loc(p);
     uint32_t id = p->depth ? p->stack[p->depth - 1].next
-                           : GS__JSON_NODE_DOLLAR;
+                           : GS__JSON_PATH_DOLLAR;
     gs_field_id fid;
     if (p->cut_token || n > p->lim->max_field_bytes) {
         p->cut_token = 0;
@@ -344,7 +344,7 @@ static int scalar(gs_parser *p, const char *s, size_t n, gs_value_kind kind)
     }
     if (kind == GS_VK_STRING && !utf8_only(p, &s, n, &loc))
         return 0;
-    if (!paths_done(p, gs__json_paths_field(p->paths, id, &fid), &loc))
+    if (!paths_done(p, gs__paths_field(p->paths, id, &fid), &loc))
         return 0;
     return check(p, p->sink->value(p->sink->ud, fid, s, n, kind, &loc));
 }
@@ -375,7 +375,7 @@ static int on_key(void *ctx, const unsigned char *key, size_t n)
     gs_parser *p = ctx;
     gs_loc loc = token_loc(p);
     frame *f = &p->stack[p->depth - 1];
-    f->next = GS__JSON_NODE_NONE;
+    f->next = GS__PATH_NONE;
     if (p->cut_token || n > p->lim->max_field_bytes) {
         p->cut_token = 0;
         return defect(p, "json.field_too_large",
@@ -409,8 +409,8 @@ static int open_container(gs_parser *p, int is_array)
     }
     frame *up = p->depth ? &p->stack[p->depth - 1] : NULL;
     frame *f = &p->stack[p->depth++];
-    *f = (frame){.node = up ? up->next : GS__JSON_NODE_ROOT,
-                 .next = GS__JSON_NODE_NONE, .is_array = is_array,
+    *f = (frame){.node = up ? up->next : GS__PATH_ROOT,
+                 .next = GS__PATH_NONE, .is_array = is_array,
                  .record = !is_array && !p->in_record && up && up->is_array};
     if (f->record) {
         p->in_record = 1;
@@ -630,7 +630,7 @@ static void json_close(gs_parser *p)
         yajl_free(p->h);
     gs_free(p->stack);
     gs_free(p->fixed.p);
-    gs__json_paths_free(p->paths);
+    gs__paths_free(p->paths);
     gs_free(p);
 }
 

@@ -1,7 +1,7 @@
 /* jsonl.c - JSON Lines. yajl's callback parser underneath, events on top.
  *
  * Each line holding a JSON value is one record. Scalars become values of a
- * field path named as json_paths.h says: object keys join with '.', array
+ * field path named as paths.h says: object keys join with '.', array
  * elements add "[]" ("items[].sku"), objects used as maps collapse to "{*}"
  * ("scores.{*}"), a top-level scalar is "$". Strings are GS_VK_STRING
  * (unescaped), numbers GS_VK_NUMBER (the literal as written), booleans
@@ -15,8 +15,8 @@
  * the next line (yajl 2.1 has no reset; errors are rare, clean lines reuse
  * the handle and cost no allocation).
  *
- * Paths are interned through the trie of json_paths.c, shared with json.c:
- * the hot path hashes one key, never a full path.
+ * Paths are interned through the trie of paths.c, shared with json.c and
+ * xml.c: the hot path hashes one key, never a full path.
  *
  * Invariants:
  *   1. Events depend only on the bytes: yajl sees the same prefix of every
@@ -40,7 +40,7 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
-#include "json_paths.h"
+#include "paths.h"
 
 typedef struct frame {
     uint32_t node;  /* the container's own node */
@@ -68,7 +68,7 @@ struct gs_parser {
     frame *stack;          /* open containers, at most max_depth */
     size_t depth, stack_cap;
 
-    gs__json_paths *paths;
+    gs__paths *paths;
 };
 
 /* ---- sink helpers: each returns nonzero to go on ---- */
@@ -98,13 +98,13 @@ static int defect(gs_parser *p, const char *code, const char *detail,
 
 /* ---- paths ---- */
 
-/* Turn a json_paths status into "go on" (nonzero) or a stop, and report
+/* Turn a paths.h status into "go on" (nonzero) or a stop, and report
  * the first path overflow once. */
 static int paths_done(gs_parser *p, gs_status st)
 {
     if (st != GS_OK)
         return fail(p, st);
-    if (gs__json_paths_overflowed(p->paths))
+    if (gs__paths_overflowed(p->paths))
         return defect(p, "json.too_many_paths",
                       "more distinct paths than the limit; values not kept",
                       0);
@@ -137,7 +137,7 @@ static int scalar(gs_parser *p, const char *s, size_t n, gs_value_kind kind)
     if (p->depth == 0) {
         if (!top_value(p))
             return 0;
-        id = GS__JSON_NODE_DOLLAR;
+        id = GS__JSON_PATH_DOLLAR;
         p->values++;
     } else {
         id = p->stack[p->depth - 1].next;
@@ -145,7 +145,7 @@ static int scalar(gs_parser *p, const char *s, size_t n, gs_value_kind kind)
     if (kind == GS_VK_STRING && n > p->lim->max_field_bytes)
         return defect(p, "json.field_too_large",
                       "string longer than the limit; value dropped", 0);
-    if (!paths_done(p, gs__json_paths_field(p->paths, id, &fid)))
+    if (!paths_done(p, gs__paths_field(p->paths, id, &fid)))
         return 0;
     return check(p, p->sink->value(p->sink->ud, fid, s, n, kind, &p->rloc));
 }
@@ -173,7 +173,7 @@ static int on_string(void *ctx, const unsigned char *s, size_t n)
 
 static int open_container(gs_parser *p, int is_array)
 {
-    uint32_t id = GS__JSON_NODE_ROOT;
+    uint32_t id = GS__PATH_ROOT;
     if (p->depth == 0) {
         if (!top_value(p))
             return 0;
@@ -196,7 +196,7 @@ static int open_container(gs_parser *p, int is_array)
     }
     frame *f = &p->stack[p->depth++];
     f->node = id;
-    f->next = GS__JSON_NODE_NONE;
+    f->next = GS__PATH_NONE;
     if (is_array)
         return paths_done(p, gs__json_paths_elem(p->paths, id, &f->next));
     return 1;
@@ -229,7 +229,7 @@ static int on_key(void *ctx, const unsigned char *key, size_t n)
     gs_parser *p = ctx;
     frame *f = &p->stack[p->depth - 1];
     if (n > p->lim->max_field_bytes) {
-        f->next = GS__JSON_NODE_NONE;
+        f->next = GS__PATH_NONE;
         return defect(p, "json.field_too_large",
                       "key longer than the limit; its values not kept", 0);
     }
@@ -383,7 +383,7 @@ static void jsonl_close(gs_parser *p)
     if (p->h)
         yajl_free(p->h);
     gs_free(p->stack);
-    gs__json_paths_free(p->paths);
+    gs__paths_free(p->paths);
     gs_free(p);
 }
 

@@ -58,9 +58,10 @@
  *   3. Bounded memory: one block, the ring, open elements (max_depth), each
  *      open element's text (max_field_bytes; past it the text is not kept,
  *      and if the element had text of its own, "xml.field_too_large"), the
- *      path trie (2 * max_paths + 2 nodes; past it "xml.too_many_paths" and
- *      values without a field), the pending queue (max_record_bytes), entity
- *      output (EXPAND_RATIO). libxml2 keeps to its own limits (no HUGE).
+ *      path trie (paths.h, shared with the JSON parsers: 2 * max_paths + 2
+ *      nodes; past it "xml.too_many_paths" and values without a field), the
+ *      pending queue (max_record_bytes), entity output (EXPAND_RATIO).
+ *      libxml2 keeps to its own limits (no HUGE).
  *   4. The first fatal error ends the parse of the file (XML has no recovery)
  *      with the defect "xml.syntax" (or a more specific code); what was read
  *      before stays, an open record is closed, and feed()/finish() return
@@ -76,6 +77,7 @@
  */
 #include "gapscan/parser.h"
 #include "libxml.h"
+#include "paths.h"
 
 #include <libxml/SAX2.h>
 #include <libxml/catalog.h>
@@ -89,23 +91,22 @@
 #define NL_RING (BLOCK + 64)       /* line starts remembered */
 #define EXPAND_FLOOR ((uint64_t)1 << 20) /* entity output always allowed */
 #define EXPAND_RATIO 10u           /* ... and past that, times the input */
-#define NODE_ROOT 0u               /* the document: parent of the root */
-#define NODE_NONE UINT32_MAX       /* past the trie's cap: no field */
 
 enum { KIND_ELEM = 0, KIND_ATTR = 1 };
 enum { EV_START, EV_END, EV_VALUE, EV_DEFECT };
 
-typedef struct node {
-    uint32_t parent;
-    uint32_t kind;
-    size_t key_off, key_len;   /* qualified name, in keys */
-    gs_field_id fid;
-    int has_fid;
+/* What a path node (paths.h) holds here: record candidate statistics. */
+typedef struct xml_node {
     int has_children;          /* some instance held a child element */
     uint64_t parent_serial;    /* the parent instance counted below */
     uint32_t count;            /* instances under that parent instance */
     uint32_t depth;            /* the root element is 1 */
-} node;
+} xml_node;
+
+static const gs__path_style xml_style = {
+    .sep = {"/", "/@"}, .lead = {"/", "/@"}, /* KIND_ELEM, KIND_ATTR */
+    .nodes_per_path = 2, .data_size = sizeof(xml_node),
+};
 
 typedef struct frame {
     uint32_t node;
@@ -144,12 +145,8 @@ struct gs_parser {
     uint64_t expanded;         /* bytes out of internal entities' text */
     uint64_t *ring;            /* ring[n % NL_RING]: offset where line n starts */
 
-    node *nodes;
-    size_t nnodes, nodes_cap, max_nodes;
-    uint32_t *slot;            /* open addressing: 0 empty, else node + 1 */
-    size_t nslot;
-    gs_buf keys, path, qname;
-    int overflow_told;
+    gs__paths *paths;
+    gs_buf qname;
 
     frame *stack;
     size_t depth, stack_cap;
@@ -246,147 +243,41 @@ static gs_loc tag_start(const gs_parser *p, void *ctx)
     return with_col(p, loc);
 }
 
-/* ---- the path trie (keys are qualified names) ---- */
-
-static uint64_t hash_key(uint32_t parent, uint32_t kind, const char *s,
-                         size_t n)
-{
-    uint64_t h = 1469598103934665603u ^ ((uint64_t)parent << 1 | kind);
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211u;
-    }
-    return h ^ (h >> 29);
-}
-
-static void place(gs_parser *p, uint32_t id)
-{
-    const node *nd = &p->nodes[id];
-    size_t mask = p->nslot - 1;
-    size_t i = (size_t)hash_key(nd->parent, nd->kind, p->keys.p + nd->key_off,
-                                nd->key_len) & mask;
-    while (p->slot[i])
-        i = (i + 1) & mask;
-    p->slot[i] = id + 1;
-}
-
-static gs_status add_node(gs_parser *p, uint32_t parent, uint32_t kind,
-                          const char *key, size_t n, uint32_t *out)
-{
-    if (p->nnodes == p->nodes_cap) {
-        size_t cap = p->nodes_cap * 2;
-        node *nn = gs_realloc(p->nodes, cap * sizeof *nn);
-        if (!nn)
-            return GS_ENOMEM;
-        p->nodes = nn;
-        p->nodes_cap = cap;
-    }
-    if (2 * (p->nnodes + 1) > p->nslot) {
-        size_t nslot = p->nslot * 2;
-        uint32_t *slot = gs_calloc(nslot, sizeof *slot);
-        if (!slot)
-            return GS_ENOMEM;
-        gs_free(p->slot);
-        p->slot = slot;
-        p->nslot = nslot;
-        for (uint32_t id = 0; id < p->nnodes; id++)
-            place(p, id);
-    }
-    size_t off = p->keys.len;
-    gs_status st = gs_buf_append(&p->keys, key, n);
-    if (st != GS_OK)
-        return st;
-    uint32_t id = (uint32_t)p->nnodes++;
-    p->nodes[id] = (node){
-        .parent = parent, .kind = kind, .key_off = off, .key_len = n,
-        .fid = GS_FIELD_NONE,
-        .depth = parent == NODE_NONE ? 0 : p->nodes[parent].depth + 1};
-    place(p, id);
-    *out = id;
-    return GS_OK;
-}
-
-/* The full path of a node into p->path: "/a/b", "/a/b/@c". */
-static gs_status build_path(gs_parser *p, uint32_t id)
-{
-    size_t total = 0;
-    for (uint32_t c = id; c != NODE_ROOT; c = p->nodes[c].parent)
-        total += 1 + p->nodes[c].kind + p->nodes[c].key_len;
-    p->path.len = 0;
-    gs_status st = gs_buf_reserve(&p->path, total + 1);
-    if (st != GS_OK)
-        return st;
-    size_t at = total;
-    for (uint32_t c = id; c != NODE_ROOT; c = p->nodes[c].parent) {
-        const node *nd = &p->nodes[c];
-        at -= nd->key_len;
-        memcpy(p->path.p + at, p->keys.p + nd->key_off, nd->key_len);
-        if (nd->kind == KIND_ATTR)
-            p->path.p[--at] = '@';
-        p->path.p[--at] = '/';
-    }
-    p->path.len = total;
-    p->path.p[total] = '\0';
-    return GS_OK;
-}
+/* ---- paths (paths.h): keys are qualified names ---- */
 
 static int emit_defect(gs_parser *p, const char *code, const char *detail,
                        gs_loc loc);
 
-/* The child of parent reached by kind/key; NODE_NONE past the cap. Returns
- * 0 (stop) only when the sink canceled or memory ran out. */
+static xml_node *data(const gs_parser *p, uint32_t id)
+{
+    return gs__paths_data(p->paths, id);
+}
+
+/* The child of parent reached by kind/key; GS__PATH_NONE past the cap.
+ * Returns 0 (stop) only when the sink canceled or memory ran out. */
 static int child(gs_parser *p, uint32_t parent, uint32_t kind,
                  const char *key, size_t n, uint32_t *out)
 {
-    *out = NODE_NONE;
-    if (parent == NODE_NONE)
-        return 1;
-    size_t mask = p->nslot - 1;
-    for (size_t i = (size_t)hash_key(parent, kind, key, n) & mask;;
-         i = (i + 1) & mask) {
-        uint32_t e = p->slot[i];
-        if (!e)
-            break;
-        const node *nd = &p->nodes[e - 1];
-        if (nd->parent == parent && nd->kind == kind && nd->key_len == n &&
-            memcmp(p->keys.p + nd->key_off, key, n) == 0) {
-            *out = e - 1;
-            return 1;
-        }
-    }
-    if (p->nnodes >= p->max_nodes) {
-        if (p->overflow_told)
-            return 1;
-        p->overflow_told = 1;
+    const char *path;
+    size_t len;
+    int added;
+    gs_status st = gs__paths_child(p->paths, parent, kind, key, n, out,
+                                   &added);
+    if (st != GS_OK)
+        return fail(p, st);
+    if (gs__paths_overflowed(p->paths))
         return emit_defect(p, "xml.too_many_paths",
                            "more distinct paths than the limit; values not "
                            "kept", here(p));
-    }
-    gs_status st = add_node(p, parent, kind, key, n, out);
-    if (st == GS_OK && p->override && kind == KIND_ELEM)
-        st = build_path(p, *out);
-    if (st != GS_OK)
-        return fail(p, st);
-    if (p->override && kind == KIND_ELEM && strcmp(p->path.p, p->override) == 0)
-        p->rec_node = *out;
-    return 1;
-}
-
-/* The sink's id for a node, interned on first use. */
-static int field_of(gs_parser *p, uint32_t id, gs_field_id *out)
-{
-    *out = GS_FIELD_NONE;
-    if (id == NODE_NONE)
+    if (!added)
         return 1;
-    node *nd = &p->nodes[id];
-    if (!nd->has_fid) {
-        gs_status st = build_path(p, id);
-        if (st != GS_OK)
-            return fail(p, st);
-        nd->fid = p->sink->field(p->sink->ud, p->path.p, p->path.len);
-        nd->has_fid = 1;
-    }
-    *out = nd->fid;
+    data(p, *out)->depth = data(p, parent)->depth + 1;
+    if (!p->override || kind != KIND_ELEM)
+        return 1;
+    if ((st = gs__paths_name(p->paths, *out, &path, &len)) != GS_OK)
+        return fail(p, st);
+    if (strcmp(path, p->override) == 0)
+        p->rec_node = *out;
     return 1;
 }
 
@@ -395,13 +286,14 @@ static int field_of(gs_parser *p, uint32_t id, gs_field_id *out)
 static int is_record(const gs_parser *p, const pend *ev)
 {
     return p->rec_root ? ev->depth == 1
-                       : ev->node != NODE_NONE && ev->node == p->rec_node;
+                       : ev->node != GS__PATH_NONE && ev->node == p->rec_node;
 }
 
 static int dispatch(gs_parser *p, const pend *ev, const char *bytes)
 {
     gs_loc loc = ev->loc;
     gs_field_id fid;
+    gs_status st;
     if (p->st != GS_OK)
         return 0;
     switch (ev->type) {
@@ -419,8 +311,8 @@ static int dispatch(gs_parser *p, const pend *ev, const char *bytes)
         return check(p, p->sink->record_end(p->sink->ud, &p->rloc));
     case EV_VALUE:
         loc.record = p->in_record ? p->rec : 0;
-        if (!field_of(p, ev->node, &fid))
-            return 0;
+        if ((st = gs__paths_field(p->paths, ev->node, &fid)) != GS_OK)
+            return fail(p, st);
         return check(p, p->sink->value(p->sink->ud, fid, bytes, ev->len,
                                        GS_VK_TEXT, &loc));
     default:
@@ -433,14 +325,16 @@ static int dispatch(gs_parser *p, const pend *ev, const char *bytes)
 static int decide(gs_parser *p)
 {
     p->decided = 1;
-    uint32_t id = p->best != NODE_NONE ? p->best : p->root_node;
+    uint32_t id = p->best != GS__PATH_NONE ? p->best : p->root_node;
     p->rec_node = p->best;
-    p->rec_root = p->best == NODE_NONE;
-    if (id != NODE_NONE) {
-        gs_status st = build_path(p, id);
+    p->rec_root = p->best == GS__PATH_NONE;
+    if (id != GS__PATH_NONE) {
+        const char *path;
+        size_t len;
+        gs_status st = gs__paths_name(p->paths, id, &path, &len);
         if (st != GS_OK)
             return fail(p, st);
-        if (!fact(p, "xml.record_path", p->path.p))
+        if (!fact(p, "xml.record_path", path))
             return 0;
     }
     for (size_t i = 0; i < p->npend && p->st == GS_OK; i++) {
@@ -554,7 +448,7 @@ static int is_space(unsigned char c)
 static int candidate(gs_parser *p, uint32_t id)
 {
     uint64_t parent_serial = p->depth ? p->stack[p->depth - 1].serial : 0;
-    node *nd = &p->nodes[id];
+    xml_node *nd = data(p, id);
     if (nd->parent_serial != parent_serial) {
         nd->parent_serial = parent_serial;
         nd->count = 0;
@@ -562,8 +456,8 @@ static int candidate(gs_parser *p, uint32_t id)
     if (++nd->count < 2 || p->decided)
         return 1;
     int complex = nd->has_children;
-    if (p->best == NODE_NONE || complex > p->best_complex ||
-        (complex == p->best_complex && nd->depth < p->nodes[p->best].depth)) {
+    if (p->best == GS__PATH_NONE || complex > p->best_complex ||
+        (complex == p->best_complex && nd->depth < data(p, p->best)->depth)) {
         p->best = id;
         p->best_complex = complex;
     }
@@ -647,21 +541,21 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
         p->stack = ns2;
         p->stack_cap = cap;
     }
-    uint32_t parent = p->depth ? p->stack[p->depth - 1].node : NODE_ROOT;
+    uint32_t parent = p->depth ? p->stack[p->depth - 1].node : GS__PATH_ROOT;
     uint32_t id;
     if (!set_qname(p, prefix, local) ||
         !expansion_ok(p, ctx, p->qname.len + 2))
         return;
     if (!child(p, parent, KIND_ELEM, p->qname.p, p->qname.len, &id))
         return;
-    if (parent != NODE_ROOT && parent != NODE_NONE)
-        p->nodes[parent].has_children = 1;
-    if (p->depth == 0 && p->root_node == NODE_NONE) {
+    if (parent != GS__PATH_ROOT && parent != GS__PATH_NONE)
+        data(p, parent)->has_children = 1;
+    if (p->depth == 0 && p->root_node == GS__PATH_NONE) {
         p->root_node = id;
         if (!fact(p, "xml.root", p->qname.p))
             return;
     }
-    if (id != NODE_NONE && !candidate(p, id))
+    if (id != GS__PATH_NONE && !candidate(p, id))
         return;
     if (p->depth)
         p->stack[p->depth - 1].has_children = 1;
@@ -831,7 +725,7 @@ static void on_error(void *ctx, xmlErrorPtr e)
     if (strcmp(code, "xml.truncated") == 0)
         snprintf(detail, sizeof detail, "input ends inside %zu open element%s",
                  p->depth, p->depth > 1 ? "s" : "");
-    else if (e->code == XML_ERR_DOCUMENT_END && p->root_node == NODE_NONE)
+    else if (e->code == XML_ERR_DOCUMENT_END && p->root_node == GS__PATH_NONE)
         snprintf(detail, sizeof detail, "no root element");
     else
         snprintf(detail, sizeof detail, "%s", e->message ? e->message : "error");
@@ -940,10 +834,7 @@ static void xml_close(gs_parser *p)
         xmlFreeParserCtxt(p->ctxt);
     }
     gs_free(p->ring);
-    gs_free(p->nodes);
-    gs_free(p->slot);
-    gs_free(p->keys.p);
-    gs_free(p->path.p);
+    gs__paths_free(p->paths);
     gs_free(p->qname.p);
     gs_free(p->stack);
     gs_free(p->text.p);
@@ -956,7 +847,6 @@ static gs_status xml_open(const gs_limits *lim, const gs_sink *sink,
                           gs_parser **out)
 {
     gs_status st = GS_ENOMEM;
-    uint32_t id;
     *out = NULL;
     if (!lim || !sink || !sink->field || !sink->record_begin ||
         !sink->record_end || !sink->value || !sink->defect ||
@@ -970,20 +860,13 @@ static gs_status xml_open(const gs_limits *lim, const gs_sink *sink,
     p->sink = sink;
     p->override = lim->xml_record_path;
     p->decided = p->override != NULL;
-    p->rec_node = p->best = p->root_node = NODE_NONE;
-    p->max_nodes = lim->max_paths > (UINT32_MAX - 8) / 2
-                       ? UINT32_MAX - 8
-                       : 2 * lim->max_paths + 2;
-    p->nodes_cap = 16;
-    p->nslot = 64;
+    p->rec_node = p->best = p->root_node = GS__PATH_NONE;
     p->stack_cap = 16;
-    p->nodes = gs_malloc(p->nodes_cap * sizeof *p->nodes);
-    p->slot = gs_calloc(p->nslot, sizeof *p->slot);
     p->stack = gs_malloc(p->stack_cap * sizeof *p->stack);
     p->ring = gs_malloc(NL_RING * sizeof *p->ring);
-    if (!p->nodes || !p->slot || !p->stack || !p->ring)
+    if (!p->stack || !p->ring)
         goto fail;
-    if ((st = add_node(p, NODE_NONE, KIND_ELEM, "", 0, &id)) != GS_OK)
+    if ((st = gs__paths_new(lim, sink, &xml_style, &p->paths)) != GS_OK)
         goto fail;
     xmlSAXHandler sax = {
         .internalSubset = xmlSAX2InternalSubset,

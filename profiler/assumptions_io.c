@@ -20,16 +20,17 @@
  * tickets.schema.fields[2].constraints: unknown keyword 'maxLen'").
  *
  * Invariants: writing is deterministic (assumptions are sorted, members
- * are written in a fixed order, doubles in yajl's round-trip form), and
+ * are written in a fixed order, doubles in the shortest form that reads
+ * back as the same value: GS__JSONW_SHORTEST), and
  * save(load(save(S))) == save(S). */
 #include "assumptions-private.h"
+#include "jsonw.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #define MAX_FILE_BYTES ((size_t)16 << 20)
@@ -78,34 +79,6 @@ typedef struct writer {
     size_t lo, hi;       /* the collection's items */
 } writer;
 
-static void ws(yajl_gen g, const char *s)
-{
-    yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-}
-
-static void wu(yajl_gen g, const char *k, uint64_t v)
-{
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
-    ws(g, k);
-    yajl_gen_number(g, buf, (size_t)n);
-}
-
-/* The shortest %g form that reads back as the same double (the C locale
- * is never changed, so the decimal mark is '.'). */
-static void wd(yajl_gen g, const char *k, double v)
-{
-    char buf[40];
-    int n = 0;
-    for (int prec = 6; prec <= 17; prec++) {
-        n = snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    ws(g, k);
-    yajl_gen_number(g, buf, (size_t)n);
-}
-
 /* The assumption of kind at path in the collection, or NULL. */
 static const gs_assumption *at(const writer *w, const char *path,
                                gs_assume_kind kind)
@@ -120,16 +93,14 @@ static const gs_assumption *at(const writer *w, const char *path,
 
 static void evidence(yajl_gen g, const gs_assumption *a)
 {
-    ws(g, gs_assume_kind_name(a->kind));
+    gs__jsonw_str(g, gs_assume_kind_name(a->kind));
     yajl_gen_map_open(g);
     if (a->kind == GS_ASSUME_PRESENT)
-        wd(g, "share", a->presence);
-    wu(g, "support", a->support);
-    wd(g, "unseen", a->unseen);
-    ws(g, "method");
-    ws(g, a->method);
-    ws(g, "weak");
-    yajl_gen_bool(g, a->weak);
+        gs__jsonw_double(g, "share", a->presence, GS__JSONW_SHORTEST);
+    gs__jsonw_u64(g, "support", a->support);
+    gs__jsonw_double(g, "unseen", a->unseen, GS__JSONW_SHORTEST);
+    gs__jsonw_kstr(g, "method", a->method);
+    gs__jsonw_bool(g, "weak", a->weak);
     yajl_gen_map_close(g);
 }
 
@@ -142,7 +113,7 @@ static void evidence_block(yajl_gen g, const gs_assumption *const *as,
         with += as[i] && !as[i]->declared;
     if (!with)
         return;
-    ws(g, "x-gapscan");
+    gs__jsonw_str(g, "x-gapscan");
     yajl_gen_map_open(g);
     for (size_t i = 0; i < n; i++)
         if (as[i] && !as[i]->declared)
@@ -185,7 +156,7 @@ static int json_number_text(const char *s)
 static void enum_values(yajl_gen g, const gs_assumption *e, unsigned types)
 {
     unsigned numeric = 1u << GS_VT_INTEGER | 1u << GS_VT_DECIMAL;
-    ws(g, "enum");
+    gs__jsonw_str(g, "enum");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < e->n_values; i++) {
         const char *v = e->values[i];
@@ -196,18 +167,18 @@ static void enum_values(yajl_gen g, const gs_assumption *e, unsigned types)
         else if (types == 1u << GS_VT_BOOL && strcmp(v, "false") == 0)
             yajl_gen_bool(g, 0);
         else
-            ws(g, v);
+            gs__jsonw_str(g, v);
     }
     yajl_gen_array_close(g);
 }
 
 static void format_list(yajl_gen g, const gs_assumption *f)
 {
-    ws(g, "x-gapscan-format");
+    gs__jsonw_str(g, "x-gapscan-format");
     yajl_gen_array_open(g);
     for (unsigned b = 1; b && b <= f->format; b <<= 1)
         if (f->format & b)
-            ws(g, gs_assume_format_name(b));
+            gs__jsonw_str(g, gs_assume_format_name(b));
     yajl_gen_array_close(g);
 }
 
@@ -236,45 +207,43 @@ static void json_field_keywords(writer *w, const field_as *f, char container,
     unsigned jt = json_types(types);
     int date_only = types == 1u << GS_VT_DATE;
     if (f->type || container) {
-        ws(g, "type");
+        gs__jsonw_str(g, "type");
         yajl_gen_array_open(g);
         if (container)
-            ws(g, container == 'a' ? "array" : "object");
+            gs__jsonw_str(g, container == 'a' ? "array" : "object");
         if (jt & JT_BOOLEAN)
-            ws(g, "boolean");
+            gs__jsonw_str(g, "boolean");
         if (jt & JT_INTEGER)
-            ws(g, "integer");
+            gs__jsonw_str(g, "integer");
         if (jt & JT_NUMBER)
-            ws(g, "number");
+            gs__jsonw_str(g, "number");
         if (jt & JT_STRING)
-            ws(g, "string");
+            gs__jsonw_str(g, "string");
         if (f->type && !f->not_null)
-            ws(g, "null");
+            gs__jsonw_str(g, "null");
         yajl_gen_array_close(g);
     }
     if (date_only) {
-        ws(g, "format");
-        ws(g, "date");
+        gs__jsonw_kstr(g, "format", "date");
     }
     if (f->type && gapscan_types(jt, date_only) != types) {
-        ws(g, "x-gapscan-types");
+        gs__jsonw_str(g, "x-gapscan-types");
         yajl_gen_array_open(g);
         for (int t = GS_VT_BOOL; t < GS_VT__COUNT; t++)
             if (types & 1u << t)
-                ws(g, gs_vtype_name((gs_vtype)t));
+                gs__jsonw_str(g, gs_vtype_name((gs_vtype)t));
         yajl_gen_array_close(g);
     }
     if (f->range) {
-        wd(g, "minimum", f->range->min);
-        wd(g, "maximum", f->range->max);
+        gs__jsonw_double(g, "minimum", f->range->min, GS__JSONW_SHORTEST);
+        gs__jsonw_double(g, "maximum", f->range->max, GS__JSONW_SHORTEST);
     }
     if (f->en)
         enum_values(g, f->en, types);
     if (f->max_len)
-        wu(g, "maxLength", f->max_len->max_len);
+        gs__jsonw_u64(g, "maxLength", f->max_len->max_len);
     if (f->unique) {
-        ws(g, "x-gapscan-unique");
-        yajl_gen_bool(g, 1);
+        gs__jsonw_bool(g, "x-gapscan-unique", 1);
     }
     if (f->format)
         format_list(g, f->format);
@@ -373,14 +342,31 @@ static gs_status collect_paths(const writer *w, paths *out)
 static gs_status tree_node(writer *w, const paths *ps, const char *path,
                            int closed, unsigned depth);
 
+/* The next property below path from ps->v[*i] on: a name, not "[]" or
+ * "{*}", and each name once (ps is sorted). *tok holds the previous one
+ * (NULL at first) of length prev_n, and gets the next; its length, or 0
+ * when none is left. */
+static size_t next_prop(const paths *ps, size_t *i, const char *path,
+                        size_t plen, const char **tok, size_t prev_n)
+{
+    const char *prev = *tok;
+    while (*i < ps->n) {
+        size_t n = next_token(ps->v[(*i)++], path, plen, tok);
+        if (n && !(n == 2 && strncmp(*tok, "[]", 2) == 0) &&
+            !(n == 3 && strncmp(*tok, "{*}", 3) == 0) &&
+            !(prev && prev_n == n && strncmp(prev, *tok, n) == 0))
+            return n;
+    }
+    return 0;
+}
+
 /* The children of an object node: properties, required, closedness. */
 static gs_status tree_children(writer *w, const paths *ps, const char *path,
                                int closed, unsigned depth)
 {
     yajl_gen g = w->g;
     size_t plen = strlen(path);
-    const char *tok, *last = NULL;
-    size_t last_n = 0;
+    const char *tok = NULL;
     int has_items = 0, has_map = 0, has_props = 0;
     for (size_t i = 0; i < ps->n; i++) {
         size_t n = next_token(ps->v[i], path, plen, &tok);
@@ -396,23 +382,18 @@ static gs_status tree_children(writer *w, const paths *ps, const char *path,
         char *kid = join(path, "[]", 2);
         if (!kid)
             return GS_ENOMEM;
-        ws(g, "items");
+        gs__jsonw_str(g, "items");
         st = tree_node(w, ps, kid, closed, depth + 1);
         gs_free(kid);
         if (st != GS_OK)
             return st;
     }
     if (has_props) {
-        ws(g, "properties");
+        gs__jsonw_str(g, "properties");
         yajl_gen_map_open(g);
-        for (size_t i = 0; i < ps->n && st == GS_OK; i++) {
-            size_t n = next_token(ps->v[i], path, plen, &tok);
-            if (!n || (n == 2 && strncmp(tok, "[]", 2) == 0) ||
-                (n == 3 && strncmp(tok, "{*}", 3) == 0) ||
-                (last && last_n == n && strncmp(last, tok, n) == 0))
-                continue;
-            last = tok;
-            last_n = n;
+        tok = NULL;
+        for (size_t i = 0, n = 0;
+             st == GS_OK && (n = next_prop(ps, &i, path, plen, &tok, n));) {
             char *kid = join(path, tok, n);
             if (!kid)
                 return GS_ENOMEM;
@@ -423,17 +404,11 @@ static gs_status tree_children(writer *w, const paths *ps, const char *path,
         yajl_gen_map_close(g);
         /* required: properties whose field (or array of fields) is
          * present in every record, or that contain such a field. */
-        ws(g, "required");
+        gs__jsonw_str(g, "required");
         yajl_gen_array_open(g);
-        last = NULL;
-        for (size_t i = 0; i < ps->n && st == GS_OK; i++) {
-            size_t n = next_token(ps->v[i], path, plen, &tok);
-            if (!n || (n == 2 && strncmp(tok, "[]", 2) == 0) ||
-                (n == 3 && strncmp(tok, "{*}", 3) == 0) ||
-                (last && last_n == n && strncmp(last, tok, n) == 0))
-                continue;
-            last = tok;
-            last_n = n;
+        tok = NULL;
+        for (size_t i = 0, n = 0;
+             st == GS_OK && (n = next_prop(ps, &i, path, plen, &tok, n));) {
             char *kid = join(path, tok, n);
             if (!kid)
                 return GS_ENOMEM;
@@ -456,12 +431,11 @@ static gs_status tree_children(writer *w, const paths *ps, const char *path,
         char *kid = join(path, "{*}", 3);
         if (!kid)
             return GS_ENOMEM;
-        ws(g, "additionalProperties");
+        gs__jsonw_str(g, "additionalProperties");
         st = tree_node(w, ps, kid, closed, depth + 1);
         gs_free(kid);
     } else if (has_props && closed) {
-        ws(g, "additionalProperties");
-        yajl_gen_bool(g, 0);
+        gs__jsonw_bool(g, "additionalProperties", 0);
     }
     return st;
 }
@@ -500,34 +474,30 @@ static gs_status json_schema(writer *w, gs_assume_layout layout)
         return st;
     }
     yajl_gen_map_open(g);
-    ws(g, "$schema");
-    ws(g, SCHEMA_2020);
-    ws(g, "title");
-    ws(g, w->coll);
-    ws(g, "type");
-    ws(g, "object");
+    gs__jsonw_kstr(g, "$schema", SCHEMA_2020);
+    gs__jsonw_kstr(g, "title", w->coll);
+    gs__jsonw_kstr(g, "type", "object");
     if (layout == GS_LAYOUT_TREE) {
         st = tree_children(w, &ps, "", fields != NULL, 0);
     } else {
-        ws(g, "properties");
+        gs__jsonw_str(g, "properties");
         yajl_gen_map_open(g);
         for (size_t i = 0; i < ps.n; i++) {
-            ws(g, ps.v[i]);
+            gs__jsonw_str(g, ps.v[i]);
             yajl_gen_map_open(g);
             field_as f = field_of(w, ps.v[i]);
             json_field_keywords(w, &f, 0, NULL);
             yajl_gen_map_close(g);
         }
         yajl_gen_map_close(g);
-        ws(g, "required");
+        gs__jsonw_str(g, "required");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < ps.n; i++)
             if (at(w, ps.v[i], GS_ASSUME_PRESENT))
-                ws(g, ps.v[i]);
+                gs__jsonw_str(g, ps.v[i]);
         yajl_gen_array_close(g);
         if (fields) {
-            ws(g, "additionalProperties");
-            yajl_gen_bool(g, 0);
+            gs__jsonw_bool(g, "additionalProperties", 0);
         }
     }
     evidence_block(g, &fields, 1);
@@ -565,50 +535,46 @@ static gs_status table_schema(writer *w)
         return st;
     }
     yajl_gen_map_open(g);
-    ws(g, "fields");
+    gs__jsonw_str(g, "fields");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < ps.n; i++) {
         field_as f = field_of(w, ps.v[i]);
         unsigned types = f.type ? f.type->types : 0;
         const char *tt = table_type(types);
         yajl_gen_map_open(g);
-        ws(g, "name");
-        ws(g, ps.v[i]);
-        ws(g, "type");
-        ws(g, tt);
+        gs__jsonw_kstr(g, "name", ps.v[i]);
+        gs__jsonw_kstr(g, "type", tt);
         if (types == 1u << GS_VT_DATE) {
-            ws(g, "format");
-            ws(g, "any");
+            gs__jsonw_kstr(g, "format", "any");
         }
         if (f.type && strcmp(tt, "any") == 0) {
-            ws(g, "x-gapscan-types");
+            gs__jsonw_str(g, "x-gapscan-types");
             yajl_gen_array_open(g);
             for (int t = GS_VT_BOOL; t < GS_VT__COUNT; t++)
                 if (types & 1u << t)
-                    ws(g, gs_vtype_name((gs_vtype)t));
+                    gs__jsonw_str(g, gs_vtype_name((gs_vtype)t));
             yajl_gen_array_close(g);
         }
         if (f.present) {
-            ws(g, "x-gapscan-required");
-            yajl_gen_bool(g, 1);
+            gs__jsonw_bool(g, "x-gapscan-required", 1);
         }
         if (f.not_null || f.range || f.en || f.unique || f.max_len) {
-            ws(g, "constraints");
+            gs__jsonw_str(g, "constraints");
             yajl_gen_map_open(g);
             if (f.not_null) {
-                ws(g, "required");
-                yajl_gen_bool(g, 1);
+                gs__jsonw_bool(g, "required", 1);
             }
             if (f.unique) {
-                ws(g, "unique");
-                yajl_gen_bool(g, 1);
+                gs__jsonw_bool(g, "unique", 1);
             }
             if (f.range) {
-                wd(g, "minimum", f.range->min);
-                wd(g, "maximum", f.range->max);
+                gs__jsonw_double(g, "minimum", f.range->min,
+                                 GS__JSONW_SHORTEST);
+                gs__jsonw_double(g, "maximum", f.range->max,
+                                 GS__JSONW_SHORTEST);
             }
             if (f.max_len)
-                wu(g, "maxLength", f.max_len->max_len);
+                gs__jsonw_u64(g, "maxLength", f.max_len->max_len);
             if (f.en)
                 enum_values(g, f.en, types);
             yajl_gen_map_close(g);
@@ -622,8 +588,7 @@ static gs_status table_schema(writer *w)
     }
     yajl_gen_array_close(g);
     if (fields) {
-        ws(g, "x-gapscan-closed");
-        yajl_gen_bool(g, 1);
+        gs__jsonw_bool(g, "x-gapscan-closed", 1);
     }
     evidence_block(g, &fields, 1);
     yajl_gen_map_close(g);
@@ -660,10 +625,9 @@ gs_status gs_assumptions_save(const gs_assumptions *s, FILE *out,
     yajl_gen_config(g, yajl_gen_beautify, 1);
     yajl_gen_config(g, yajl_gen_indent_string, "  ");
     yajl_gen_map_open(g);
-    ws(g, "format");
-    ws(g, GS_ASSUMPTIONS_FORMAT);
-    wu(g, "version", GS_ASSUMPTIONS_VERSION);
-    ws(g, "collections");
+    gs__jsonw_kstr(g, "format", GS_ASSUMPTIONS_FORMAT);
+    gs__jsonw_u64(g, "version", GS_ASSUMPTIONS_VERSION);
+    gs__jsonw_str(g, "collections");
     yajl_gen_map_open(g);
     gs_status st = GS_OK;
     for (size_t lo = 0; lo < s->n && st == GS_OK;) {
@@ -672,12 +636,11 @@ gs_status gs_assumptions_save(const gs_assumptions *s, FILE *out,
             w.hi++;
         const gs_assumption *c = coll_item(&w, GS_ASSUME_COLLECTION);
         gs_assume_layout layout = s->items[lo].layout;
-        ws(g, w.coll);
+        gs__jsonw_str(g, w.coll);
         yajl_gen_map_open(g);
-        ws(g, "layout");
-        ws(g, layout_names[layout]);
+        gs__jsonw_kstr(g, "layout", layout_names[layout]);
         evidence_block(g, &c, 1);
-        ws(g, "schema");
+        gs__jsonw_str(g, "schema");
         st = layout == GS_LAYOUT_TABLE ? table_schema(&w)
                                        : json_schema(&w, layout);
         yajl_gen_map_close(g);
@@ -797,10 +760,8 @@ static int object_of(loader *L, yajl_val obj, const char *const *allowed)
 
 static yajl_val member(yajl_val obj, const char *key)
 {
-    for (size_t i = 0; i < obj->u.object.len; i++)
-        if (strcmp(obj->u.object.keys[i], key) == 0)
-            return obj->u.object.values[i];
-    return NULL;
+    const char *path[] = {key, NULL};
+    return yajl_tree_get(obj, path, yajl_t_any);
 }
 
 static int get_number(loader *L, yajl_val obj, const char *key, double *out)

@@ -15,12 +15,12 @@
  * Numbers are parsed by yajl with strtod; gapscan never changes LC_NUMERIC
  * from "C", so this is locale-independent. */
 #include "profile-private.h"
+#include "jsonw.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #define MAX_PROFILE_BYTES ((size_t)1 << 30)
@@ -28,55 +28,18 @@
 
 /* ---- saving ----------------------------------------------------------- */
 
-static void gen_str(yajl_gen g, const char *s)
-{
-    yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-}
-
-static void gen_key_u64(yajl_gen g, const char *k, uint64_t v)
-{
-    char buf[32];
-    gen_str(g, k);
-    int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
-    yajl_gen_number(g, buf, (size_t)n);
-}
-
-static void gen_key_i64(yajl_gen g, const char *k, int64_t v)
-{
-    gen_str(g, k);
-    yajl_gen_integer(g, (long long)v);
-}
-
-static void gen_key_double(yajl_gen g, const char *k, double v)
-{
-    gen_str(g, k);
-    if (isfinite(v))
-        yajl_gen_double(g, v);
-    else
-        yajl_gen_null(g);
-}
-
-static void gen_key_str(yajl_gen g, const char *k, const char *v)
-{
-    gen_str(g, k);
-    if (v)
-        gen_str(g, v);
-    else
-        yajl_gen_null(g);
-}
-
 static void gen_example(yajl_gen g, const gs_example *ex)
 {
     yajl_gen_map_open(g);
-    gen_key_str(g, "path", ex->path);
-    gen_key_u64(g, "offset", ex->loc.offset);
-    gen_key_u64(g, "line", ex->loc.line);
-    gen_key_u64(g, "col", ex->loc.col);
-    gen_key_u64(g, "record", ex->loc.record);
+    gs__jsonw_kstr(g, "path", ex->path);
+    gs__jsonw_u64(g, "offset", ex->loc.offset);
+    gs__jsonw_u64(g, "line", ex->loc.line);
+    gs__jsonw_u64(g, "col", ex->loc.col);
+    gs__jsonw_u64(g, "record", ex->loc.record);
     if (ex->value)
-        gen_key_str(g, "value", ex->value);
+        gs__jsonw_kstr(g, "value", ex->value);
     if (ex->detail)
-        gen_key_str(g, "detail", ex->detail);
+        gs__jsonw_kstr(g, "detail", ex->detail);
     yajl_gen_map_close(g);
 }
 
@@ -87,9 +50,9 @@ static void gen_counts(yajl_gen g, gs__table *t)
     for (size_t i = 0; i < t->n; i++) {
         const gs__count *c = (const gs__count *)t->items[i];
         yajl_gen_map_open(g);
-        gen_key_str(g, "key", c->row.key);
-        gen_key_u64(g, "count", c->row.count);
-        gen_key_u64(g, "bytes", c->row.bytes);
+        gs__jsonw_kstr(g, "key", c->row.key);
+        gs__jsonw_u64(g, "count", c->row.count);
+        gs__jsonw_u64(g, "bytes", c->row.bytes);
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
@@ -101,20 +64,20 @@ static void gen_file_formats(yajl_gen g, const gs_field *f)
 {
     if (!f->n_file_fmt && !f->file_fmt_other)
         return;
-    gen_str(g, "file_formats");
+    gs__jsonw_str(g, "file_formats");
     yajl_gen_array_open(g);
     for (int fmt = 0; fmt < GS_VFMT__COUNT; fmt++)
     for (size_t i = 0; i < f->n_file_fmt; i++) {
         if (f->file_fmt[i].format != (gs_vformat)fmt)
             continue;
         yajl_gen_map_open(g);
-        gen_key_str(g, "format", gs_vformat_name(f->file_fmt[i].format));
-        gen_key_u64(g, "files", f->file_fmt[i].files);
-        gen_key_str(g, "first", f->file_fmt[i].first);
+        gs__jsonw_kstr(g, "format", gs_vformat_name(f->file_fmt[i].format));
+        gs__jsonw_u64(g, "files", f->file_fmt[i].files);
+        gs__jsonw_kstr(g, "first", f->file_fmt[i].first);
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
-    gen_key_u64(g, "file_formats_other", f->file_fmt_other);
+    gs__jsonw_u64(g, "file_formats_other", f->file_fmt_other);
 }
 
 static void gen_layouts(yajl_gen g, const gs_profile *p)
@@ -122,19 +85,19 @@ static void gen_layouts(yajl_gen g, const gs_profile *p)
     const gs_layout_row *rows;
     uint64_t dropped;
     size_t n = gs_profile_layouts(p, &rows, &dropped);
-    gen_str(g, "layouts");
+    gs__jsonw_str(g, "layouts");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < n; i++) {
         yajl_gen_map_open(g);
-        gen_key_str(g, "kind", rows[i].kind);
-        gen_key_str(g, "collection", rows[i].collection);
-        gen_key_str(g, "value", rows[i].value);
-        gen_key_u64(g, "files", rows[i].files);
-        gen_key_str(g, "first", rows[i].first);
+        gs__jsonw_kstr(g, "kind", rows[i].kind);
+        gs__jsonw_kstr(g, "collection", rows[i].collection);
+        gs__jsonw_kstr(g, "value", rows[i].value);
+        gs__jsonw_u64(g, "files", rows[i].files);
+        gs__jsonw_kstr(g, "first", rows[i].first);
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
-    gen_key_u64(g, "layouts_dropped", dropped);
+    gs__jsonw_u64(g, "layouts_dropped", dropped);
 }
 
 static const char *const kind_names[GS_VK__COUNT] = {
@@ -144,36 +107,36 @@ static const char *const kind_names[GS_VK__COUNT] = {
 /* formats, format_examples, shapes, len_kll (version 3). */
 static gs_status gen_formats(yajl_gen g, const gs_field *f)
 {
-    gen_str(g, "formats");
+    gs__jsonw_str(g, "formats");
     yajl_gen_map_open(g);
     for (int i = 0; i < GS_VFMT__COUNT; i++)
         if (f->formats[i])
-            gen_key_u64(g, gs_vformat_name((gs_vformat)i), f->formats[i]);
+            gs__jsonw_u64(g, gs_vformat_name((gs_vformat)i), f->formats[i]);
     yajl_gen_map_close(g);
-    gen_str(g, "format_examples");
+    gs__jsonw_str(g, "format_examples");
     yajl_gen_map_open(g);
     for (int i = 0; i < GS_VFMT__COUNT; i++) {
         const gs_example *ex = gs_field_format_example(f, (gs_vformat)i);
         if (ex) {
-            gen_str(g, gs_vformat_name((gs_vformat)i));
+            gs__jsonw_str(g, gs_vformat_name((gs_vformat)i));
             gen_example(g, ex);
         }
     }
     yajl_gen_map_close(g);
     gs_topk_item items[GS_SHAPE_TOP_K];
     size_t n = gs_topk_items(f->shapes, items, GS_SHAPE_TOP_K);
-    gen_str(g, "shapes");
+    gs__jsonw_str(g, "shapes");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < n; i++) {
         yajl_gen_map_open(g);
-        gen_str(g, "shape");
+        gs__jsonw_str(g, "shape");
         yajl_gen_string(g, (const unsigned char *)items[i].value, items[i].len);
-        gen_key_u64(g, "count", items[i].count);
-        gen_key_u64(g, "error", items[i].error);
+        gs__jsonw_u64(g, "count", items[i].count);
+        gs__jsonw_u64(g, "error", items[i].error);
         const gs_example *ex = gs_field_shape_example(f, items[i].value,
                                                       items[i].len);
         if (ex) {
-            gen_str(g, "example");
+            gs__jsonw_str(g, "example");
             gen_example(g, ex);
         }
         yajl_gen_map_close(g);
@@ -183,7 +146,7 @@ static gs_status gen_formats(yajl_gen g, const gs_field *f)
         char *kll = NULL;
         if (gs_kll_encode(f->len_kll, &kll) != GS_OK)
             return GS_ENOMEM;
-        gen_key_str(g, "len_kll", kll);
+        gs__jsonw_kstr(g, "len_kll", kll);
         gs_free(kll);
     }
     return GS_OK;
@@ -198,16 +161,16 @@ static void gen_hygiene(yajl_gen g, const gs_field *f)
         any |= f->hygiene[h] != 0;
     if (!any)
         return;
-    gen_str(g, "hygiene");
+    gs__jsonw_str(g, "hygiene");
     yajl_gen_map_open(g);
     for (int h = 0; h < GS_HYG__COUNT; h++) {
         if (!f->hygiene[h])
             continue;
-        gen_str(g, gs_hygiene_code((gs_hygiene_class)h));
+        gs__jsonw_str(g, gs_hygiene_code((gs_hygiene_class)h));
         yajl_gen_map_open(g);
-        gen_key_u64(g, "count", f->hygiene[h]);
+        gs__jsonw_u64(g, "count", f->hygiene[h]);
         if (f->hyg_ex[h].path) {
-            gen_str(g, "example");
+            gs__jsonw_str(g, "example");
             gen_example(g, &f->hyg_ex[h]);
         }
         yajl_gen_map_close(g);
@@ -218,55 +181,55 @@ static void gen_hygiene(yajl_gen g, const gs_field *f)
 static gs_status gen_field(yajl_gen g, const gs_field *f)
 {
     yajl_gen_map_open(g);
-    gen_key_str(g, "collection", f->collection);
-    gen_key_str(g, "path", f->path);
-    gen_key_u64(g, "count", f->count);
-    gen_key_u64(g, "present", f->present);
-    gen_str(g, "types");
+    gs__jsonw_kstr(g, "collection", f->collection);
+    gs__jsonw_kstr(g, "path", f->path);
+    gs__jsonw_u64(g, "count", f->count);
+    gs__jsonw_u64(g, "present", f->present);
+    gs__jsonw_str(g, "types");
     yajl_gen_map_open(g);
     for (int t = 0; t < GS_VT__COUNT; t++)
-        gen_key_u64(g, gs_vtype_name((gs_vtype)t), f->types[t]);
+        gs__jsonw_u64(g, gs_vtype_name((gs_vtype)t), f->types[t]);
     yajl_gen_map_close(g);
-    gen_str(g, "kinds");
+    gs__jsonw_str(g, "kinds");
     yajl_gen_map_open(g);
     for (int k = 0; k < GS_VK__COUNT; k++)
-        gen_key_u64(g, kind_names[k], f->kinds[k]);
+        gs__jsonw_u64(g, kind_names[k], f->kinds[k]);
     yajl_gen_map_close(g);
-    gen_str(g, "null_tokens");
+    gs__jsonw_str(g, "null_tokens");
     yajl_gen_map_open(g);
     for (size_t i = 0; i < gs_null_token_count(); i++)
         if (f->null_tokens[i])
-            gen_key_u64(g, gs_null_token_name(i), f->null_tokens[i]);
+            gs__jsonw_u64(g, gs_null_token_name(i), f->null_tokens[i]);
     yajl_gen_map_close(g);
-    gen_key_u64(g, "padded", f->padded);
-    gen_key_u64(g, "leading_zero", f->leading_zero);
-    gen_key_u64(g, "decimal_comma", f->decimal_comma);
-    gen_key_u64(g, "grouped", f->grouped);
-    gen_key_u64(g, "date_ambiguous", f->date_ambiguous);
-    gen_key_u64(g, "len_min", f->count ? f->len_min : 0);
-    gen_key_u64(g, "len_max", f->len_max);
-    gen_key_u64(g, "len_sum", f->len_sum);
-    gen_key_u64(g, "numbers", f->numbers);
-    gen_key_double(g, "num_min", f->num_min);
-    gen_key_double(g, "num_max", f->num_max);
-    gen_key_double(g, "num_mean", f->num_mean);
-    gen_key_double(g, "num_m2", f->num_m2);
-    gen_key_u64(g, "dates", f->dates);
-    gen_key_i64(g, "date_min", f->date_min);
-    gen_key_i64(g, "date_max", f->date_max);
+    gs__jsonw_u64(g, "padded", f->padded);
+    gs__jsonw_u64(g, "leading_zero", f->leading_zero);
+    gs__jsonw_u64(g, "decimal_comma", f->decimal_comma);
+    gs__jsonw_u64(g, "grouped", f->grouped);
+    gs__jsonw_u64(g, "date_ambiguous", f->date_ambiguous);
+    gs__jsonw_u64(g, "len_min", f->count ? f->len_min : 0);
+    gs__jsonw_u64(g, "len_max", f->len_max);
+    gs__jsonw_u64(g, "len_sum", f->len_sum);
+    gs__jsonw_u64(g, "numbers", f->numbers);
+    gs__jsonw_double(g, "num_min", f->num_min, GS__JSONW_YAJL);
+    gs__jsonw_double(g, "num_max", f->num_max, GS__JSONW_YAJL);
+    gs__jsonw_double(g, "num_mean", f->num_mean, GS__JSONW_YAJL);
+    gs__jsonw_double(g, "num_m2", f->num_m2, GS__JSONW_YAJL);
+    gs__jsonw_u64(g, "dates", f->dates);
+    gs__jsonw_i64(g, "date_min", f->date_min);
+    gs__jsonw_i64(g, "date_max", f->date_max);
     char *hll = NULL;
     if (gs_hll_encode(f->hll, &hll) != GS_OK)
         return GS_ENOMEM;
-    gen_key_str(g, "hll", hll);
+    gs__jsonw_kstr(g, "hll", hll);
     gs_free(hll);
     if (f->num_kll) {
         char *kll = NULL;
         if (gs_kll_encode(f->num_kll, &kll) != GS_OK)
             return GS_ENOMEM;
-        gen_key_str(g, "num_kll", kll);
+        gs__jsonw_kstr(g, "num_kll", kll);
         gs_free(kll);
     }
-    gen_str(g, "top");
+    gs__jsonw_str(g, "top");
     yajl_gen_array_open(g);
     size_t cap = gs_topk_capacity(f->top);
     gs_topk_item *items = gs_calloc(cap ? cap : 1, sizeof *items);
@@ -275,15 +238,14 @@ static gs_status gen_field(yajl_gen g, const gs_field *f)
     size_t n = gs_topk_items(f->top, items, cap);
     for (size_t i = 0; i < n; i++) {
         yajl_gen_map_open(g);
-        gen_str(g, "value");
+        gs__jsonw_str(g, "value");
         yajl_gen_string(g, (const unsigned char *)items[i].value, items[i].len);
-        gen_str(g, "truncated");
-        yajl_gen_bool(g, items[i].truncated);
-        gen_key_u64(g, "count", items[i].count);
-        gen_key_u64(g, "error", items[i].error);
+        gs__jsonw_bool(g, "truncated", items[i].truncated);
+        gs__jsonw_u64(g, "count", items[i].count);
+        gs__jsonw_u64(g, "error", items[i].error);
         char hex[24];
         snprintf(hex, sizeof hex, "%016llx", (unsigned long long)items[i].hash);
-        gen_key_str(g, "hash", hex);
+        gs__jsonw_kstr(g, "hash", hex);
         yajl_gen_map_close(g);
     }
     gs_free(items);
@@ -292,22 +254,22 @@ static gs_status gen_field(yajl_gen g, const gs_field *f)
         char *keys = NULL;
         if (gs_keyset_encode(f->keys, &keys) != GS_OK)
             return GS_ENOMEM;
-        gen_key_str(g, "keys", keys);
+        gs__jsonw_kstr(g, "keys", keys);
         gs_free(keys);
         size_t n_rep;
         const gs_example *rep = gs_keyset_examples(f->keys, &n_rep);
-        gen_str(g, "key_repeats");
+        gs__jsonw_str(g, "key_repeats");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < n_rep; i++)
             gen_example(g, &rep[i]);
         yajl_gen_array_close(g);
     }
-    gen_str(g, "examples");
+    gs__jsonw_str(g, "examples");
     yajl_gen_map_open(g);
     for (int t = 0; t < GS_VT__COUNT; t++) {
         if (!f->type_ex[t].path)
             continue;
-        gen_str(g, gs_vtype_name((gs_vtype)t));
+        gs__jsonw_str(g, gs_vtype_name((gs_vtype)t));
         gen_example(g, &f->type_ex[t]);
     }
     yajl_gen_map_close(g);
@@ -321,36 +283,37 @@ static gs_status gen_field(yajl_gen g, const gs_field *f)
 static void gen_corpus(yajl_gen g, const gs_corpus_facts *c)
 {
     yajl_gen_map_open(g);
-    gen_key_u64(g, "files", c->files);
-    gen_key_u64(g, "bytes", c->bytes);
-    gen_key_u64(g, "bytes_decoded", c->bytes_decoded);
-    gen_key_u64(g, "records", c->records);
-    gen_key_u64(g, "lines", c->lines);
-    gen_key_u64(g, "files_partial", c->files_partial);
-    gen_key_u64(g, "skipped", c->skipped);
-    gen_key_u64(g, "files_with_bom", c->files_with_bom);
-    gen_key_u64(g, "files_lf_only", c->files_lf_only);
-    gen_key_u64(g, "files_crlf_only", c->files_crlf_only);
-    gen_key_u64(g, "files_cr_only", c->files_cr_only);
-    gen_key_u64(g, "files_mixed_eol", c->files_mixed_eol);
-    gen_key_u64(g, "lf", c->lf);
-    gen_key_u64(g, "crlf", c->crlf);
-    gen_key_u64(g, "cr", c->cr);
-    gen_key_u64(g, "invalid_utf8", c->invalid_utf8);
-    gen_key_u64(g, "files_invalid_utf8", c->files_invalid_utf8);
-    gen_key_u64(g, "nul_bytes", c->nul_bytes);
-    gen_key_u64(g, "control_chars", c->control_chars);
-    gen_key_u64(g, "paths_overflow", c->paths_overflow);
-    gen_key_i64(g, "mtime_min", c->mtime_min);
-    gen_key_i64(g, "mtime_max", c->mtime_max);
-    gen_key_u64(g, "chars", c->chars);
-    gen_key_u64(g, "docs_dated", c->docs_dated);
-    gen_key_u64(g, "docs_future", c->docs_future);
-    gen_key_u64(g, "docs_resaved", c->docs_resaved);
-    gen_str(g, "docs_marked");
+    gs__jsonw_u64(g, "files", c->files);
+    gs__jsonw_u64(g, "bytes", c->bytes);
+    gs__jsonw_u64(g, "bytes_decoded", c->bytes_decoded);
+    gs__jsonw_u64(g, "records", c->records);
+    gs__jsonw_u64(g, "lines", c->lines);
+    gs__jsonw_u64(g, "files_partial", c->files_partial);
+    gs__jsonw_u64(g, "skipped", c->skipped);
+    gs__jsonw_u64(g, "files_with_bom", c->files_with_bom);
+    gs__jsonw_u64(g, "files_lf_only", c->files_lf_only);
+    gs__jsonw_u64(g, "files_crlf_only", c->files_crlf_only);
+    gs__jsonw_u64(g, "files_cr_only", c->files_cr_only);
+    gs__jsonw_u64(g, "files_mixed_eol", c->files_mixed_eol);
+    gs__jsonw_u64(g, "lf", c->lf);
+    gs__jsonw_u64(g, "crlf", c->crlf);
+    gs__jsonw_u64(g, "cr", c->cr);
+    gs__jsonw_u64(g, "invalid_utf8", c->invalid_utf8);
+    gs__jsonw_u64(g, "files_invalid_utf8", c->files_invalid_utf8);
+    gs__jsonw_u64(g, "nul_bytes", c->nul_bytes);
+    gs__jsonw_u64(g, "control_chars", c->control_chars);
+    gs__jsonw_u64(g, "paths_overflow", c->paths_overflow);
+    gs__jsonw_i64(g, "mtime_min", c->mtime_min);
+    gs__jsonw_i64(g, "mtime_max", c->mtime_max);
+    gs__jsonw_u64(g, "chars", c->chars);
+    gs__jsonw_u64(g, "docs_dated", c->docs_dated);
+    gs__jsonw_u64(g, "docs_future", c->docs_future);
+    gs__jsonw_u64(g, "docs_resaved", c->docs_resaved);
+    gs__jsonw_str(g, "docs_marked");
     yajl_gen_map_open(g);
     for (int i = 0; i < GS_MARK__COUNT; i++)
-        gen_key_u64(g, gs_stale_marker_name((gs_stale_marker)i), c->docs_marked[i]);
+        gs__jsonw_u64(g, gs_stale_marker_name((gs_stale_marker)i),
+                      c->docs_marked[i]);
     yajl_gen_map_close(g);
     yajl_gen_map_close(g);
 }
@@ -366,58 +329,58 @@ gs_status gs_profile_save(const gs_profile *cp, FILE *out, gs_error *err)
     yajl_gen_config(g, yajl_gen_indent_string, " ");
 
     yajl_gen_map_open(g);
-    gen_key_str(g, "format", GS_PROFILE_FORMAT);
-    gen_key_u64(g, "version", GS_PROFILE_VERSION);
-    gen_key_str(g, "generator", "gapscan " GS_VERSION);
-    gen_str(g, "limits");
+    gs__jsonw_kstr(g, "format", GS_PROFILE_FORMAT);
+    gs__jsonw_u64(g, "version", GS_PROFILE_VERSION);
+    gs__jsonw_kstr(g, "generator", "gapscan " GS_VERSION);
+    gs__jsonw_str(g, "limits");
     yajl_gen_map_open(g);
-    gen_key_u64(g, "hll_lg_k", p->lim.hll_lg_k);
-    gen_key_u64(g, "max_top_values", p->lim.max_top_values);
-    gen_key_u64(g, "max_examples", p->lim.max_examples);
-    gen_key_u64(g, "max_value_bytes_kept", p->lim.max_value_bytes_kept);
-    gen_key_u64(g, "max_paths", p->lim.max_paths);
+    gs__jsonw_u64(g, "hll_lg_k", p->lim.hll_lg_k);
+    gs__jsonw_u64(g, "max_top_values", p->lim.max_top_values);
+    gs__jsonw_u64(g, "max_examples", p->lim.max_examples);
+    gs__jsonw_u64(g, "max_value_bytes_kept", p->lim.max_value_bytes_kept);
+    gs__jsonw_u64(g, "max_paths", p->lim.max_paths);
     yajl_gen_map_close(g);
-    gen_str(g, "roots");
+    gs__jsonw_str(g, "roots");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < p->n_roots; i++)
-        gen_str(g, p->roots[i]);
+        gs__jsonw_str(g, p->roots[i]);
     yajl_gen_array_close(g);
-    gen_str(g, "corpus");
+    gs__jsonw_str(g, "corpus");
     gen_corpus(g, &p->corpus);
     if (p->content_dates) {
         char *kll = NULL;
         st = gs_kll_encode(p->content_dates, &kll);
         if (st == GS_OK)
-            gen_key_str(g, "content_dates", kll);
+            gs__jsonw_kstr(g, "content_dates", kll);
         gs_free(kll);
     }
-    gen_str(g, "distributions");
+    gs__jsonw_str(g, "distributions");
     yajl_gen_map_open(g);
-    gen_str(g, "format");
+    gs__jsonw_str(g, "format");
     gen_counts(g, &p->formats);
-    gen_str(g, "encoding");
+    gs__jsonw_str(g, "encoding");
     gen_counts(g, &p->encodings);
-    gen_str(g, "compression");
+    gs__jsonw_str(g, "compression");
     gen_counts(g, &p->compressions);
-    gen_str(g, "bom");
+    gs__jsonw_str(g, "bom");
     gen_counts(g, &p->boms);
-    gen_str(g, "collection_files");
+    gs__jsonw_str(g, "collection_files");
     gen_counts(g, &p->coll_files);
-    gen_str(g, "collection_records");
+    gs__jsonw_str(g, "collection_records");
     gen_counts(g, &p->coll_records);
     yajl_gen_map_close(g);
     gen_layouts(g, p);
 
-    gen_str(g, "defects");
+    gs__jsonw_str(g, "defects");
     yajl_gen_array_open(g);
     gs__table_sort(&p->defects);
     for (size_t i = 0; i < p->defects.n; i++) {
         const gs__defect *d = (const gs__defect *)p->defects.items[i];
         yajl_gen_map_open(g);
-        gen_key_str(g, "code", d->s.code);
-        gen_key_u64(g, "count", d->s.count);
-        gen_key_u64(g, "files", d->s.files);
-        gen_str(g, "examples");
+        gs__jsonw_kstr(g, "code", d->s.code);
+        gs__jsonw_u64(g, "count", d->s.count);
+        gs__jsonw_u64(g, "files", d->s.files);
+        gs__jsonw_str(g, "examples");
         yajl_gen_array_open(g);
         for (size_t k = 0; k < d->s.n_examples; k++)
             gen_example(g, &d->ex[k]);
@@ -426,7 +389,7 @@ gs_status gs_profile_save(const gs_profile *cp, FILE *out, gs_error *err)
     }
     yajl_gen_array_close(g);
 
-    gen_str(g, "fields");
+    gs__jsonw_str(g, "fields");
     yajl_gen_array_open(g);
     gs__table_sort(&p->fields);
     for (size_t i = 0; st == GS_OK && i < p->fields.n; i++)
@@ -482,14 +445,11 @@ static int failed(loader *L, gs_status st, const char *what)
     return 0;
 }
 
+/* The first member named key of obj (NULL when obj is not an object). */
 static yajl_val get(yajl_val obj, const char *key)
 {
-    if (!obj || !YAJL_IS_OBJECT(obj))
-        return NULL;
-    for (size_t i = 0; i < obj->u.object.len; i++)
-        if (strcmp(obj->u.object.keys[i], key) == 0)
-            return obj->u.object.values[i];
-    return NULL;
+    const char *path[] = {key, NULL};
+    return yajl_tree_get(obj, path, yajl_t_any);
 }
 
 static int get_u64(loader *L, yajl_val obj, const char *key, uint64_t *out)

@@ -17,11 +17,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 #include "gapscan/assumptions.h"
 #include "gapscan/drift.h"
 #include "gapscan/sketch.h"
+#include "jsonw.h"
 
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
@@ -131,96 +131,62 @@ typedef struct jgen {
     gs_status st;
 } jgen;
 
-static void js(jgen *g, const char *s)
+/* "key": s (or s alone when key is NULL) through gs__jsonw_visible. */
+static void js(jgen *g, const char *key, const char *s)
 {
-    if (!s) {
-        yajl_gen_null(g->y);
-        return;
-    }
-    char *t = gs_utf8_visible(s);
-    if (t) {
-        yajl_gen_string(g->y, (const unsigned char *)t, strlen(t));
-        gs_free(t);
-    } else {
+    if (!gs__jsonw_visible(g->y, key, s))
         g->st = GS_ENOMEM;
-        yajl_gen_null(g->y);
-    }
-}
-
-static void jk(jgen *g, const char *key)
-{
-    yajl_gen_string(g->y, (const unsigned char *)key, strlen(key));
-}
-
-static void ju(jgen *g, const char *key, uint64_t v)
-{
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
-    jk(g, key);
-    yajl_gen_number(g->y, buf, (size_t)n);
-}
-
-static void jd(jgen *g, const char *key, double v)
-{
-    jk(g, key);
-    if (isfinite(v)) {
-        char buf[40];
-        /* 6 significant digits: stable across platforms, enough to read. */
-        int n = snprintf(buf, sizeof buf, "%.6g", v);
-        yajl_gen_number(g->y, buf, (size_t)n);
-    } else {
-        yajl_gen_null(g->y);
-    }
 }
 
 static void json_side(jgen *g, const gs_side *s)
 {
     const gs_corpus_facts *c = s->corpus;
     yajl_gen_map_open(g->y);
-    jk(g, "roots");
+    gs__jsonw_str(g->y, "roots");
     yajl_gen_array_open(g->y);
     for (size_t i = 0; i < gs_profile_root_count(s->profile); i++)
-        js(g, gs_profile_root(s->profile, i));
+        js(g, NULL, gs_profile_root(s->profile, i));
     yajl_gen_array_close(g->y);
-    ju(g, "files", c->files);
-    ju(g, "bytes", c->bytes);
-    ju(g, "bytes_decoded", c->bytes_decoded);
-    ju(g, "records", c->records);
-    ju(g, "lines", c->lines);
-    ju(g, "fields", s->fields);
-    ju(g, "collections", s->collections);
-    ju(g, "files_partial", c->files_partial);
-    ju(g, "skipped", c->skipped);
-    ju(g, "files_with_bom", c->files_with_bom);
-    ju(g, "files_invalid_utf8", c->files_invalid_utf8);
-    ju(g, "invalid_utf8", c->invalid_utf8);
-    ju(g, "nul_bytes", c->nul_bytes);
-    ju(g, "control_chars", c->control_chars);
-    jk(g, "line_endings");
+    gs__jsonw_u64(g->y, "files", c->files);
+    gs__jsonw_u64(g->y, "bytes", c->bytes);
+    gs__jsonw_u64(g->y, "bytes_decoded", c->bytes_decoded);
+    gs__jsonw_u64(g->y, "records", c->records);
+    gs__jsonw_u64(g->y, "lines", c->lines);
+    gs__jsonw_u64(g->y, "fields", s->fields);
+    gs__jsonw_u64(g->y, "collections", s->collections);
+    gs__jsonw_u64(g->y, "files_partial", c->files_partial);
+    gs__jsonw_u64(g->y, "skipped", c->skipped);
+    gs__jsonw_u64(g->y, "files_with_bom", c->files_with_bom);
+    gs__jsonw_u64(g->y, "files_invalid_utf8", c->files_invalid_utf8);
+    gs__jsonw_u64(g->y, "invalid_utf8", c->invalid_utf8);
+    gs__jsonw_u64(g->y, "nul_bytes", c->nul_bytes);
+    gs__jsonw_u64(g->y, "control_chars", c->control_chars);
+    gs__jsonw_str(g->y, "line_endings");
     yajl_gen_map_open(g->y);
-    ju(g, "lf", c->lf);
-    ju(g, "crlf", c->crlf);
-    ju(g, "cr", c->cr);
-    ju(g, "files_mixed", c->files_mixed_eol);
+    gs__jsonw_u64(g->y, "lf", c->lf);
+    gs__jsonw_u64(g->y, "crlf", c->crlf);
+    gs__jsonw_u64(g->y, "cr", c->cr);
+    gs__jsonw_u64(g->y, "files_mixed", c->files_mixed_eol);
     yajl_gen_map_close(g->y);
-    ju(g, "paths_overflow", c->paths_overflow);
-    ju(g, "chars", c->chars);
-    ju(g, "tokens", s->tokens);
-    jd(g, "ingest_cost", s->ingest_cost);
-    jk(g, "staleness");
+    gs__jsonw_u64(g->y, "paths_overflow", c->paths_overflow);
+    gs__jsonw_u64(g->y, "chars", c->chars);
+    gs__jsonw_u64(g->y, "tokens", s->tokens);
+    gs__jsonw_double(g->y, "ingest_cost", s->ingest_cost, GS__JSONW_READABLE);
+    gs__jsonw_str(g->y, "staleness");
     yajl_gen_map_open(g->y);
-    ju(g, "docs_dated", c->docs_dated);
-    ju(g, "docs_future", c->docs_future);
-    ju(g, "docs_resaved", c->docs_resaved);
-    jd(g, "age_p10_days", s->age_p10);
-    jd(g, "age_median_days", s->age_p50);
-    jd(g, "age_p90_days", s->age_p90);
-    jd(g, "age_max_days", s->age_max);
-    jd(g, "share_stale", s->share_stale);
-    jk(g, "docs_marked");
+    gs__jsonw_u64(g->y, "docs_dated", c->docs_dated);
+    gs__jsonw_u64(g->y, "docs_future", c->docs_future);
+    gs__jsonw_u64(g->y, "docs_resaved", c->docs_resaved);
+    gs__jsonw_double(g->y, "age_p10_days", s->age_p10, GS__JSONW_READABLE);
+    gs__jsonw_double(g->y, "age_median_days", s->age_p50, GS__JSONW_READABLE);
+    gs__jsonw_double(g->y, "age_p90_days", s->age_p90, GS__JSONW_READABLE);
+    gs__jsonw_double(g->y, "age_max_days", s->age_max, GS__JSONW_READABLE);
+    gs__jsonw_double(g->y, "share_stale", s->share_stale, GS__JSONW_READABLE);
+    gs__jsonw_str(g->y, "docs_marked");
     yajl_gen_map_open(g->y);
     for (int i = 0; i < GS_MARK__COUNT; i++)
-        ju(g, gs_stale_marker_name((gs_stale_marker)i), c->docs_marked[i]);
+        gs__jsonw_u64(g->y, gs_stale_marker_name((gs_stale_marker)i),
+                      c->docs_marked[i]);
     yajl_gen_map_close(g->y);
     yajl_gen_map_close(g->y);
     yajl_gen_map_close(g->y);
@@ -231,15 +197,12 @@ static void json_place(jgen *g, const char *path, const gs_loc *loc,
                        const char *value, const char *detail)
 {
     yajl_gen_map_open(g->y);
-    jk(g, "path");
-    js(g, path && path[0] ? path : NULL);
-    ju(g, "line", loc->line);
-    ju(g, "col", loc->col);
-    ju(g, "record", loc->record);
-    jk(g, "value");
-    js(g, value);
-    jk(g, "detail");
-    js(g, detail);
+    js(g, "path", path && path[0] ? path : NULL);
+    gs__jsonw_u64(g->y, "line", loc->line);
+    gs__jsonw_u64(g->y, "col", loc->col);
+    gs__jsonw_u64(g->y, "record", loc->record);
+    js(g, "value", value);
+    js(g, "detail", detail);
     yajl_gen_map_close(g->y);
 }
 
@@ -248,37 +211,35 @@ static void json_drift(jgen *g, const gs_comparison *c)
 {
     const gs_field_drift *rows;
     size_t n = gs_comparison_drift(c, &rows);
-    jk(g, "drift");
+    gs__jsonw_str(g->y, "drift");
     yajl_gen_array_open(g->y);
     for (size_t i = 0; i < n; i++) {
         const gs_field_drift *r = &rows[i];
         yajl_gen_map_open(g->y);
-        jk(g, "collection");
-        js(g, r->collection);
-        jk(g, "path");
-        js(g, r->path);
-        jk(g, "kind");
-        js(g, r->kind == 'n' ? "numeric" : r->kind == 'c' ? "categorical"
-                                                          : "untested");
-        ju(g, "n_sandbox", r->n_sandbox);
-        ju(g, "n_production", r->n_production);
-        jd(g, "psi", r->psi);
-        jd(g, "ks", r->ks);
-        jd(g, "ks_p", r->ks_p);
-        jk(g, "ks_exact");
-        yajl_gen_bool(g->y, r->ks_exact);
-        jd(g, "wasserstein", r->wasserstein);
-        jd(g, "js", r->js);
-        jd(g, "chi2_p", r->chi2_p);
-        ju(g, "new_categories", r->new_categories);
-        ju(g, "vanished_categories", r->vanished_categories);
-        jd(g, "null_sandbox", r->null_sandbox);
-        jd(g, "null_production", r->null_production);
-        jd(g, "null_p", r->null_p);
-        jk(g, "drifted");
-        yajl_gen_bool(g->y, r->drifted);
-        jk(g, "missingness_drifted");
-        yajl_gen_bool(g->y, r->missing_drifted);
+        js(g, "collection", r->collection);
+        js(g, "path", r->path);
+        js(g, "kind", r->kind == 'n'   ? "numeric"
+                      : r->kind == 'c' ? "categorical"
+                                       : "untested");
+        gs__jsonw_u64(g->y, "n_sandbox", r->n_sandbox);
+        gs__jsonw_u64(g->y, "n_production", r->n_production);
+        gs__jsonw_double(g->y, "psi", r->psi, GS__JSONW_READABLE);
+        gs__jsonw_double(g->y, "ks", r->ks, GS__JSONW_READABLE);
+        gs__jsonw_double(g->y, "ks_p", r->ks_p, GS__JSONW_READABLE);
+        gs__jsonw_bool(g->y, "ks_exact", r->ks_exact);
+        gs__jsonw_double(g->y, "wasserstein", r->wasserstein,
+                         GS__JSONW_READABLE);
+        gs__jsonw_double(g->y, "js", r->js, GS__JSONW_READABLE);
+        gs__jsonw_double(g->y, "chi2_p", r->chi2_p, GS__JSONW_READABLE);
+        gs__jsonw_u64(g->y, "new_categories", r->new_categories);
+        gs__jsonw_u64(g->y, "vanished_categories", r->vanished_categories);
+        gs__jsonw_double(g->y, "null_sandbox", r->null_sandbox,
+                         GS__JSONW_READABLE);
+        gs__jsonw_double(g->y, "null_production", r->null_production,
+                         GS__JSONW_READABLE);
+        gs__jsonw_double(g->y, "null_p", r->null_p, GS__JSONW_READABLE);
+        gs__jsonw_bool(g->y, "drifted", r->drifted);
+        gs__jsonw_bool(g->y, "missingness_drifted", r->missing_drifted);
         yajl_gen_map_close(g->y);
     }
     yajl_gen_array_close(g->y);
@@ -298,20 +259,26 @@ static void json_field_side(jgen *g, const gs_profile *p, const gs_field *f)
     gs_field_stats s;
     gs_field_stats_get(f, &s);
     yajl_gen_map_open(g->y);
-    jk(g, "formats");
+    gs__jsonw_str(g->y, "formats");
     yajl_gen_map_open(g->y);
     for (int i = 0; i < GS_VFMT__COUNT; i++)
         if (s.formats[i])
-            ju(g, gs_vformat_name((gs_vformat)i), s.formats[i]);
+            gs__jsonw_u64(g->y, gs_vformat_name((gs_vformat)i), s.formats[i]);
     yajl_gen_map_close(g->y);
-    jk(g, "dominant");
-    js(g, s.dominant_format >= 0
-              ? gs_vformat_name((gs_vformat)s.dominant_format) : NULL);
-    jd(g, "share", s.dominant_format >= 0 ? s.dominant_share : NAN);
+    js(g, "dominant", s.dominant_format >= 0
+                          ? gs_vformat_name((gs_vformat)s.dominant_format)
+                          : NULL);
+    gs__jsonw_double(g->y, "share",
+                     s.dominant_format >= 0 ? s.dominant_share : NAN,
+                     GS__JSONW_READABLE);
     uint64_t records = gs_profile_collection_records(p, s.collection);
-    jd(g, "presence", records ? (double)s.present / (double)records : NAN);
-    jd(g, "null_share",
-       s.count ? (double)s.types[GS_VT_NULL] / (double)s.count : NAN);
+    gs__jsonw_double(g->y, "presence",
+                     records ? (double)s.present / (double)records : NAN,
+                     GS__JSONW_READABLE);
+    gs__jsonw_double(g->y, "null_share",
+                     s.count ? (double)s.types[GS_VT_NULL] / (double)s.count
+                             : NAN,
+                     GS__JSONW_READABLE);
     yajl_gen_map_close(g->y);
 }
 
@@ -322,7 +289,7 @@ static void json_fields(jgen *g, const gs_profile *sb, const gs_profile *pr,
 {
     size_t i = 0, k = 0, ns = gs_profile_field_count(sb);
     size_t np = gs_profile_field_count(pr);
-    jk(g, "fields");
+    gs__jsonw_str(g->y, "fields");
     yajl_gen_array_open(g->y);
     for (size_t out = 0; out < max_paths && (i < ns || k < np); out++) {
         const gs_field *a = i < ns ? gs_profile_field_at(sb, i) : NULL;
@@ -337,13 +304,11 @@ static void json_fields(jgen *g, const gs_profile *sb, const gs_profile *pr,
             d = strcmp(sa.path, sp.path);
         const gs_field *f = d <= 0 ? a : b;
         yajl_gen_map_open(g->y);
-        jk(g, "collection");
-        js(g, d <= 0 ? sa.collection : sp.collection);
-        jk(g, "path");
-        js(g, gs_field_path(f));
-        jk(g, "sandbox");
+        js(g, "collection", d <= 0 ? sa.collection : sp.collection);
+        js(g, "path", gs_field_path(f));
+        gs__jsonw_str(g->y, "sandbox");
         json_field_side(g, sb, d <= 0 ? a : NULL);
-        jk(g, "production");
+        gs__jsonw_str(g->y, "production");
         json_field_side(g, pr, d >= 0 ? b : NULL);
         yajl_gen_map_close(g->y);
         i += d <= 0;
@@ -355,88 +320,82 @@ static void json_fields(jgen *g, const gs_profile *sb, const gs_profile *pr,
 static void json_assumptions(jgen *g, const gs_comparison *c)
 {
     const gs_assumptions *as = gs_comparison_assumptions(c);
-    jk(g, "assumptions");
+    gs__jsonw_str(g->y, "assumptions");
     yajl_gen_map_open(g->y);
-    jk(g, "source");
-    js(g, as ? gs_assumptions_source(as) : NULL);
-    jk(g, "items");
+    js(g, "source", as ? gs_assumptions_source(as) : NULL);
+    gs__jsonw_str(g->y, "items");
     yajl_gen_array_open(g->y);
     for (size_t i = 0; as && i < gs_assumptions_count(as); i++) {
         const gs_assumption *a = gs_assumptions_at(as, i);
         yajl_gen_map_open(g->y);
-        jk(g, "collection");
-        js(g, a->collection);
-        jk(g, "path");
-        js(g, a->path);
-        jk(g, "kind");
-        js(g, gs_assume_kind_name(a->kind));
-        jk(g, "assumed");
+        js(g, "collection", a->collection);
+        js(g, "path", a->path);
+        js(g, "kind", gs_assume_kind_name(a->kind));
+        gs__jsonw_str(g->y, "assumed");
         yajl_gen_map_open(g->y);
         switch (a->kind) {
         case GS_ASSUME_PRESENT:
-            jd(g, "presence", a->presence);
+            gs__jsonw_double(g->y, "presence", a->presence, GS__JSONW_READABLE);
             break;
         case GS_ASSUME_TYPE:
-            jk(g, "types");
+            gs__jsonw_str(g->y, "types");
             yajl_gen_array_open(g->y);
             for (int t = 0; t < GS_VT__COUNT; t++)
                 if (a->types & 1u << t)
-                    js(g, gs_vtype_name((gs_vtype)t));
+                    js(g, NULL, gs_vtype_name((gs_vtype)t));
             yajl_gen_array_close(g->y);
             break;
         case GS_ASSUME_RANGE:
-            jd(g, "min", a->min);
-            jd(g, "max", a->max);
+            gs__jsonw_double(g->y, "min", a->min, GS__JSONW_READABLE);
+            gs__jsonw_double(g->y, "max", a->max, GS__JSONW_READABLE);
             break;
         case GS_ASSUME_MAX_LENGTH:
-            ju(g, "max_length", a->max_len);
+            gs__jsonw_u64(g->y, "max_length", a->max_len);
             break;
         case GS_ASSUME_FIELDS:
         case GS_ASSUME_ENUM:
-            jk(g, a->kind == GS_ASSUME_ENUM ? "values" : "fields");
+            gs__jsonw_str(g->y,
+                          a->kind == GS_ASSUME_ENUM ? "values" : "fields");
             yajl_gen_array_open(g->y);
             for (size_t k = 0; k < a->n_values; k++)
-                js(g, a->values[k]);
+                js(g, NULL, a->values[k]);
             yajl_gen_array_close(g->y);
             break;
         case GS_ASSUME_FORMAT:
-            jk(g, "format");
+            gs__jsonw_str(g->y, "format");
             yajl_gen_array_open(g->y);
             for (unsigned b = 1; b && b <= a->format; b <<= 1)
                 if ((a->format & b) && gs_assume_format_name(b))
-                    js(g, gs_assume_format_name(b));
+                    js(g, NULL, gs_assume_format_name(b));
             yajl_gen_array_close(g->y);
             break;
         case GS_ASSUME_NESTED:
-            jk(g, "container");
-            js(g, a->nested == 'a' ? "array" : "object");
+            js(g, "container", a->nested == 'a' ? "array" : "object");
             break;
         default:
             break;
         }
         yajl_gen_map_close(g->y);
-        jk(g, "evidence");
+        gs__jsonw_str(g->y, "evidence");
         yajl_gen_map_open(g->y);
-        ju(g, "support", a->support);
-        jd(g, "unseen", a->unseen);
-        jk(g, "method");
-        js(g, a->method);
+        gs__jsonw_u64(g->y, "support", a->support);
+        gs__jsonw_double(g->y, "unseen", a->unseen, GS__JSONW_READABLE);
+        js(g, "method", a->method);
         yajl_gen_map_close(g->y);
-        jk(g, "strength");
-        js(g, a->declared ? "declared" : a->weak ? "weak" : "strong");
-        jk(g, "check");
-        js(g, a->check);
-        jk(g, "checked");
-        yajl_gen_bool(g->y, a->checked);
-        ju(g, "checked_n", a->checked_n);
-        ju(g, "violations", a->violations);
-        jd(g, "violation_rate", a->checked_n ? (double)a->violations /
-                                               (double)a->checked_n : NAN);
-        jk(g, "violations_estimated");
-        yajl_gen_bool(g->y, a->violations_estimated);
-        jk(g, "new_in_production");
-        yajl_gen_bool(g->y, a->new_in_production);
-        jk(g, "examples");
+        js(g, "strength",
+           a->declared ? "declared" : a->weak ? "weak" : "strong");
+        js(g, "check", a->check);
+        gs__jsonw_bool(g->y, "checked", a->checked);
+        gs__jsonw_u64(g->y, "checked_n", a->checked_n);
+        gs__jsonw_u64(g->y, "violations", a->violations);
+        gs__jsonw_double(g->y, "violation_rate",
+                         a->checked_n ? (double)a->violations /
+                                            (double)a->checked_n
+                                      : NAN,
+                         GS__JSONW_READABLE);
+        gs__jsonw_bool(g->y, "violations_estimated", a->violations_estimated);
+        gs__jsonw_bool(g->y, "new_in_production", a->new_in_production);
+        gs__jsonw_str(g->y, "examples");
         yajl_gen_array_open(g->y);
         for (size_t k = 0; k < a->n_examples; k++) {
             const gs_example *e = &a->examples[k];
@@ -472,48 +431,35 @@ static const char *finding_id(jgen *g, const gs_finding *f, char out[17])
 static void json_policy(jgen *g, const gs_policy *p)
 {
     yajl_gen_map_open(g->y);
-    jk(g, "source");
-    js(g, gs_policy_source(p));
-    jk(g, "sha256");
-    js(g, gs_policy_sha256(p));
-    jk(g, "as_of");
-    js(g, gs_policy_as_of(p));
-    jd(g, "price_per_million_tokens", gs_policy_price_per_mtok(p));
-    jk(g, "checklist");
+    js(g, "source", gs_policy_source(p));
+    js(g, "sha256", gs_policy_sha256(p));
+    js(g, "as_of", gs_policy_as_of(p));
+    gs__jsonw_double(g->y, "price_per_million_tokens",
+                     gs_policy_price_per_mtok(p), GS__JSONW_READABLE);
+    gs__jsonw_str(g->y, "checklist");
     yajl_gen_array_open(g->y);
     for (size_t i = 0; i < gs_policy_checklist_count(p); i++) {
         const gs_checklist_item *it = gs_policy_checklist_at(p, i);
         yajl_gen_map_open(g->y);
-        jk(g, "id");
-        js(g, it->id);
-        jk(g, "title");
-        js(g, it->title);
-        jk(g, "owner");
-        js(g, it->owner);
-        jk(g, "status");
-        js(g, gs_checklist_status_name(it->status));
-        jk(g, "required");
-        yajl_gen_bool(g->y, it->required);
-        jk(g, "evidence");
-        js(g, it->evidence);
+        js(g, "id", it->id);
+        js(g, "title", it->title);
+        js(g, "owner", it->owner);
+        js(g, "status", gs_checklist_status_name(it->status));
+        gs__jsonw_bool(g->y, "required", it->required);
+        js(g, "evidence", it->evidence);
         yajl_gen_map_close(g->y);
     }
     yajl_gen_array_close(g->y);
-    jk(g, "waivers");
+    gs__jsonw_str(g->y, "waivers");
     yajl_gen_array_open(g->y);
     for (size_t i = 0; i < gs_policy_waiver_count(p); i++) {
         const gs_policy_waiver *w = gs_policy_waiver_at(p, i);
         yajl_gen_map_open(g->y);
-        jk(g, "check");
-        js(g, w->check);
-        jk(g, "scope");
-        js(g, w->scope);
-        jk(g, "owner");
-        js(g, w->owner);
-        jk(g, "reason");
-        js(g, w->reason);
-        jk(g, "expires");
-        js(g, w->expires);
+        js(g, "check", w->check);
+        js(g, "scope", w->scope);
+        js(g, "owner", w->owner);
+        js(g, "reason", w->reason);
+        js(g, "expires", w->expires);
         yajl_gen_map_close(g->y);
     }
     yajl_gen_array_close(g->y);
@@ -532,100 +478,94 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     const gs_compare_opts *o = gs_comparison_opts(c);
 
     yajl_gen_map_open(g->y);
-    jk(g, "format");
-    js(g, GS_REPORT_FORMAT);
-    ju(g, "version", GS_REPORT_VERSION);
-    jk(g, "generator");
-    js(g, "gapscan " GS_VERSION);
-    jk(g, "as_of");
-    js(g, m->as_of);
-    jk(g, "verdict");
-    js(g, m->ready ? "ready" : "not ready");
-    ju(g, "exit_code", m->ready ? 0 : 1);
-    jk(g, "command");
-    js(g, m->command);
-    jk(g, "inputs");
+    js(g, "format", GS_REPORT_FORMAT);
+    gs__jsonw_u64(g->y, "version", GS_REPORT_VERSION);
+    js(g, "generator", "gapscan " GS_VERSION);
+    js(g, "as_of", m->as_of);
+    js(g, "verdict", m->ready ? "ready" : "not ready");
+    gs__jsonw_u64(g->y, "exit_code", m->ready ? 0 : 1);
+    js(g, "command", m->command);
+    gs__jsonw_str(g->y, "inputs");
     yajl_gen_map_open(g->y);
-    jk(g, "sandbox");
-    js(g, m->sandbox);
-    jk(g, "production");
-    js(g, m->production);
+    js(g, "sandbox", m->sandbox);
+    js(g, "production", m->production);
     yajl_gen_map_close(g->y);
 
-    jk(g, "settings");
+    gs__jsonw_str(g->y, "settings");
     yajl_gen_map_open(g->y);
-    jk(g, "policy");
+    gs__jsonw_str(g->y, "policy");
     json_policy(g, m->policy);
-    jk(g, "thresholds");
+    gs__jsonw_str(g->y, "thresholds");
     yajl_gen_map_open(g->y);
-    jd(g, "required_presence", o->required_presence);
-    jd(g, "presence_drop", o->presence_drop);
-    jd(g, "new_type_share", o->new_type_share);
-    jd(g, "null_share", o->null_share);
-    ju(g, "enum_max_distinct", o->enum_max_distinct);
-    ju(g, "enum_min_values", o->enum_min_values);
-    ju(g, "min_values", o->min_values);
-    jd(g, "drift_psi", o->drift_psi);
-    jd(g, "drift_js", o->drift_js);
-    jd(g, "drift_null", o->drift_null);
-    jd(g, "drift_fdr", o->drift_fdr);
-    ju(g, "drift_min_values", o->drift_min_values);
-    ju(g, "drift_psi_bins", GS_DRIFT_PSI_BINS);
-    ju(g, "stale_days", o->stale_days);
-    ju(g, "kll_k", GS_KLL_K_DEFAULT);
+    gs__jsonw_double(g->y, "required_presence", o->required_presence,
+                     GS__JSONW_READABLE);
+    gs__jsonw_double(g->y, "presence_drop", o->presence_drop,
+                     GS__JSONW_READABLE);
+    gs__jsonw_double(g->y, "new_type_share", o->new_type_share,
+                     GS__JSONW_READABLE);
+    gs__jsonw_double(g->y, "null_share", o->null_share, GS__JSONW_READABLE);
+    gs__jsonw_u64(g->y, "enum_max_distinct", o->enum_max_distinct);
+    gs__jsonw_u64(g->y, "enum_min_values", o->enum_min_values);
+    gs__jsonw_u64(g->y, "min_values", o->min_values);
+    gs__jsonw_double(g->y, "drift_psi", o->drift_psi, GS__JSONW_READABLE);
+    gs__jsonw_double(g->y, "drift_js", o->drift_js, GS__JSONW_READABLE);
+    gs__jsonw_double(g->y, "drift_null", o->drift_null, GS__JSONW_READABLE);
+    gs__jsonw_double(g->y, "drift_fdr", o->drift_fdr, GS__JSONW_READABLE);
+    gs__jsonw_u64(g->y, "drift_min_values", o->drift_min_values);
+    gs__jsonw_u64(g->y, "drift_psi_bins", GS_DRIFT_PSI_BINS);
+    gs__jsonw_u64(g->y, "stale_days", o->stale_days);
+    gs__jsonw_u64(g->y, "kll_k", GS_KLL_K_DEFAULT);
     yajl_gen_map_close(g->y);
-    jk(g, "limits");
+    gs__jsonw_str(g->y, "limits");
     yajl_gen_map_open(g->y);
-    ju(g, "max_field_bytes", lim->max_field_bytes);
-    ju(g, "max_record_bytes", lim->max_record_bytes);
-    ju(g, "max_columns", lim->max_columns);
-    ju(g, "max_depth", lim->max_depth);
-    ju(g, "max_paths", lim->max_paths);
-    ju(g, "max_examples", lim->max_examples);
-    ju(g, "max_top_values", lim->max_top_values);
-    ju(g, "max_inflate_ratio", lim->max_inflate_ratio);
-    ju(g, "hll_lg_k", lim->hll_lg_k);
+    gs__jsonw_u64(g->y, "max_field_bytes", lim->max_field_bytes);
+    gs__jsonw_u64(g->y, "max_record_bytes", lim->max_record_bytes);
+    gs__jsonw_u64(g->y, "max_columns", lim->max_columns);
+    gs__jsonw_u64(g->y, "max_depth", lim->max_depth);
+    gs__jsonw_u64(g->y, "max_paths", lim->max_paths);
+    gs__jsonw_u64(g->y, "max_examples", lim->max_examples);
+    gs__jsonw_u64(g->y, "max_top_values", lim->max_top_values);
+    gs__jsonw_u64(g->y, "max_inflate_ratio", lim->max_inflate_ratio);
+    gs__jsonw_u64(g->y, "hll_lg_k", lim->hll_lg_k);
     yajl_gen_map_close(g->y);
     yajl_gen_map_close(g->y);
 
-    jk(g, "sides");
+    gs__jsonw_str(g->y, "sides");
     yajl_gen_map_open(g->y);
-    jk(g, "sandbox");
+    gs__jsonw_str(g->y, "sandbox");
     json_side(g, sb);
-    jk(g, "production");
+    gs__jsonw_str(g->y, "production");
     json_side(g, pr);
     yajl_gen_map_close(g->y);
 
     const gs_volume_row *vol;
     size_t nv = gs_comparison_volume(c, &vol);
-    jk(g, "volume");
+    gs__jsonw_str(g->y, "volume");
     yajl_gen_array_open(g->y);
     for (size_t i = 0; i < nv; i++) {
         yajl_gen_map_open(g->y);
-        jk(g, "name");
-        js(g, vol[i].name);
-        ju(g, "sandbox", vol[i].sandbox);
-        ju(g, "production", vol[i].production);
-        jd(g, "ratio", vol[i].ratio);
+        js(g, "name", vol[i].name);
+        gs__jsonw_u64(g->y, "sandbox", vol[i].sandbox);
+        gs__jsonw_u64(g->y, "production", vol[i].production);
+        gs__jsonw_double(g->y, "ratio", vol[i].ratio, GS__JSONW_READABLE);
         yajl_gen_map_close(g->y);
     }
     yajl_gen_array_close(g->y);
 
     const char *const *dist_names;
     size_t n_dists = gs_comparison_dist_names(&dist_names);
-    jk(g, "distributions");
+    gs__jsonw_str(g->y, "distributions");
     yajl_gen_map_open(g->y);
     for (size_t d = 0; d < n_dists; d++) {
         const gs_dist_row *rows;
         size_t n = gs_comparison_dist(c, dist_names[d], &rows);
-        jk(g, dist_names[d]);
+        gs__jsonw_str(g->y, dist_names[d]);
         yajl_gen_array_open(g->y);
         for (size_t i = 0; i < n; i++) {
             yajl_gen_map_open(g->y);
-            jk(g, "key");
-            js(g, rows[i].key);
-            ju(g, "sandbox", rows[i].sandbox);
-            ju(g, "production", rows[i].production);
+            js(g, "key", rows[i].key);
+            gs__jsonw_u64(g->y, "sandbox", rows[i].sandbox);
+            gs__jsonw_u64(g->y, "production", rows[i].production);
             yajl_gen_map_close(g->y);
         }
         yajl_gen_array_close(g->y);
@@ -641,38 +581,30 @@ gs_status gs_report_json(gs_comparison *c, const gs_report_meta *m, FILE *out)
     char id[17];
     for (size_t i = 0; i < nf; i++)
         counts[gs_comparison_finding(c, i)->severity]++;
-    jk(g, "summary");
+    gs__jsonw_str(g->y, "summary");
     yajl_gen_map_open(g->y);
-    ju(g, "fail", counts[GS_SEV_FAIL]);
-    ju(g, "warn", counts[GS_SEV_WARN]);
-    ju(g, "info", counts[GS_SEV_INFO]);
+    gs__jsonw_u64(g->y, "fail", counts[GS_SEV_FAIL]);
+    gs__jsonw_u64(g->y, "warn", counts[GS_SEV_WARN]);
+    gs__jsonw_u64(g->y, "info", counts[GS_SEV_INFO]);
     yajl_gen_map_close(g->y);
 
-    jk(g, "findings");
+    gs__jsonw_str(g->y, "findings");
     yajl_gen_array_open(g->y);
     for (size_t i = 0; i < nf; i++) {
         const gs_finding *f = gs_comparison_finding(c, i);
         yajl_gen_map_open(g->y);
-        jk(g, "id");
-        js(g, finding_id(g, f, id));
-        jk(g, "check");
-        js(g, f->check);
-        jk(g, "severity");
-        js(g, gs_severity_name(f->severity));
-        jk(g, "waived");
-        yajl_gen_bool(g->y, f->waived);
-        jk(g, "dimension");
-        js(g, f->dimension);
-        jk(g, "scope");
-        js(g, f->scope);
-        jk(g, "message");
-        js(g, f->message);
-        jk(g, "unit");
-        js(g, f->unit);
-        jd(g, "sandbox", f->sandbox);
-        jd(g, "production", f->production);
-        jd(g, "threshold", f->threshold);
-        jk(g, "evidence");
+        js(g, "id", finding_id(g, f, id));
+        js(g, "check", f->check);
+        js(g, "severity", gs_severity_name(f->severity));
+        gs__jsonw_bool(g->y, "waived", f->waived);
+        js(g, "dimension", f->dimension);
+        js(g, "scope", f->scope);
+        js(g, "message", f->message);
+        js(g, "unit", f->unit);
+        gs__jsonw_double(g->y, "sandbox", f->sandbox, GS__JSONW_READABLE);
+        gs__jsonw_double(g->y, "production", f->production, GS__JSONW_READABLE);
+        gs__jsonw_double(g->y, "threshold", f->threshold, GS__JSONW_READABLE);
+        gs__jsonw_str(g->y, "evidence");
         yajl_gen_array_open(g->y);
         for (size_t k = 0; k < f->n_evidence; k++) {
             const gs_evidence *e = &f->evidence[k];

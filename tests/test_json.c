@@ -1,5 +1,5 @@
 /* test_json.c - the whole-file JSON parser's rules (parsers/json.c) and the
- * path rules it shares with JSON Lines (parsers/json_paths.c).
+ * path rules it shares with JSON Lines (parsers/paths.c).
  *
  * The golden fixtures tests/data/parsers/json_* cover the everyday shapes
  * through test_parsers.c; this suite proves the rules one at a time: which

@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 #include "gapscan/checkpoint.h"
 #include "gapscan/assumptions.h"
@@ -26,6 +26,7 @@
 #include "gapscan/policy.h"
 #include "gapscan/report.h"
 #include "gapscan/scan.h"
+#include "../jsonw.h"
 #include "scan_run.h"
 
 enum { EXIT_READY = 0, EXIT_NOT_READY = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
@@ -747,11 +748,31 @@ out:
     return rc;
 }
 
-static int save_profile(const gs_profile *p, const char *path)
+static gs_status save_to(FILE *f, const gs_profile *p,
+                         const gs_assumptions *a, gs_error *err)
+{
+    return p ? gs_profile_save(p, f, err) : gs_assumptions_save(a, f, err);
+}
+
+/* Write a profile, or (p NULL) an assumption file, to path ('-': standard
+ * output) through a temporary file renamed into place; straight into path
+ * when it is there and not a regular file (a rename would replace a device
+ * such as /dev/null, or a FIFO, with a file). */
+static int write_output(const gs_profile *p, const gs_assumptions *a,
+                        const char *path)
 {
     gs_error err = {0};
-    if (strcmp(path, "-") == 0) {
-        gs_status st = gs_profile_save(p, stdout, &err);
+    struct stat sb;
+    int direct = strcmp(path, "-") == 0;
+    if (direct || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))) {
+        FILE *f = direct ? stdout : fopen(path, "w");
+        if (!f) {
+            fprintf(stderr, "gapscan: %s: %s\n", path, strerror(errno));
+            return EXIT_RUNTIME;
+        }
+        gs_status st = save_to(f, p, a, &err);
+        if (!direct && fclose(f) != 0 && st == GS_OK)
+            st = gs_error_errno(&err, GS_EIO, errno, path);
         return st == GS_OK ? EXIT_READY : runtime_error(&err, st);
     }
     char tmp[4096];
@@ -764,11 +785,11 @@ static int save_profile(const gs_profile *p, const char *path)
             close(fd);
         return EXIT_RUNTIME;
     }
-    gs_status st = gs_profile_save(p, f, &err);
+    gs_status st = save_to(f, p, a, &err);
     if (fclose(f) != 0 && st == GS_OK)
-        st = gs_error_set(&err, GS_EIO, "%s: %s", path, strerror(errno));
+        st = gs_error_errno(&err, GS_EIO, errno, path);
     if (st == GS_OK && rename(tmp, path) != 0)
-        st = gs_error_set(&err, GS_EIO, "%s: %s", path, strerror(errno));
+        st = gs_error_errno(&err, GS_EIO, errno, path);
     if (st != GS_OK) {
         unlink(tmp);
         return runtime_error(&err, st);
@@ -813,7 +834,8 @@ static int cmd_profile(cli *c, int argc, char **argv)
     gs_status st = scan_tree(c, "profile", roots, n, p, &cp, cp.entries, last,
                              &err);
     gs_free(last);
-    rc = st == GS_OK ? save_profile(p, c->output) : runtime_error(&err, st);
+    rc = st == GS_OK ? write_output(p, NULL, c->output)
+                     : runtime_error(&err, st);
     if (rc == EXIT_READY)
         drop_checkpoint(c);
 out:
@@ -821,6 +843,19 @@ out:
     gs_free(key);
     gs_profile_free(p);
     return rc;
+}
+
+/* A saved profile into *out; an exit code (a file that is not a valid
+ * profile is the user's error, one that cannot be read a runtime one). */
+static int load_profile(const char *path, gs_profile **out)
+{
+    gs_error err = {0};
+    gs_status st = gs_profile_load(path, out, &err);
+    if (st == GS_OK)
+        return EXIT_READY;
+    fprintf(stderr, "gapscan: %s\n", err.message);
+    return st == GS_ENOMEM || st == GS_EIO || st == GS_ENOENT ? EXIT_RUNTIME
+                                                              : EXIT_USAGE;
 }
 
 static int cmd_merge(cli *c, int argc, char **argv)
@@ -841,20 +876,14 @@ static int cmd_merge(cli *c, int argc, char **argv)
     gs_profile *acc = NULL;
     rc = EXIT_READY;
     for (size_t i = 0; i < n && rc == EXIT_READY; i++) {
-        gs_error err = {0};
         gs_profile *p = NULL;
-        gs_status st = gs_profile_load(in[i], &p, &err);
-        if (st != GS_OK) {
-            fprintf(stderr, "gapscan: %s\n", err.message);
-            rc = st == GS_ENOMEM || st == GS_EIO || st == GS_ENOENT
-                     ? EXIT_RUNTIME : EXIT_USAGE;
+        if ((rc = load_profile(in[i], &p)) != EXIT_READY)
             break;
-        }
         if (!acc) {
             acc = p;
             continue;
         }
-        st = gs_profile_merge(acc, p);
+        gs_status st = gs_profile_merge(acc, p);
         gs_profile_free(p);
         if (st != GS_OK) {
             fprintf(stderr, "gapscan: %s: %s\n", in[i],
@@ -864,7 +893,7 @@ static int cmd_merge(cli *c, int argc, char **argv)
         }
     }
     if (rc == EXIT_READY)
-        rc = save_profile(acc, c->output);
+        rc = write_output(acc, NULL, c->output);
     gs_profile_free(acc);
     return rc;
 }
@@ -881,15 +910,8 @@ static int cmd_compare(cli *c, int argc, char **argv)
         return rc;
     gs_profile *p[2] = {NULL, NULL};
     rc = EXIT_READY;
-    for (int side = 0; side < 2 && rc == EXIT_READY; side++) {
-        gs_error err = {0};
-        gs_status st = gs_profile_load(argv[optind + side], &p[side], &err);
-        if (st != GS_OK) {
-            fprintf(stderr, "gapscan: %s\n", err.message);
-            rc = st == GS_ENOMEM || st == GS_EIO || st == GS_ENOENT
-                     ? EXIT_RUNTIME : EXIT_USAGE;
-        }
-    }
+    for (int side = 0; side < 2 && rc == EXIT_READY; side++)
+        rc = load_profile(argv[optind + side], &p[side]);
     if (rc == EXIT_READY)
         rc = judge_and_report(c, p[0], p[1], argv[optind], argv[optind + 1]);
     gs_profile_free(p[0]);
@@ -934,36 +956,6 @@ static int cmd_policy(cli *c, int argc, char **argv)
 
 /* ---- schema ------------------------------------------------------------- */
 
-/* Write a to path ('-': standard output) through a temporary file. */
-static int write_assumptions(const gs_assumptions *a, const char *path,
-                             gs_error *err)
-{
-    if (strcmp(path, "-") == 0) {
-        gs_status st = gs_assumptions_save(a, stdout, err);
-        return st == GS_OK ? EXIT_READY : runtime_error(err, st);
-    }
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        fprintf(stderr, "gapscan: %s: %s\n", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return EXIT_RUNTIME;
-    }
-    gs_status st = gs_assumptions_save(a, f, err);
-    if (fclose(f) != 0 && st == GS_OK)
-        st = gs_error_errno(err, GS_EIO, errno, path);
-    if (st == GS_OK && rename(tmp, path) != 0)
-        st = gs_error_errno(err, GS_EIO, errno, path);
-    if (st != GS_OK) {
-        unlink(tmp);
-        return runtime_error(err, st);
-    }
-    return EXIT_READY;
-}
-
 /* 'schema infer': profile the sandbox, infer, write the file (atomically
  * unless '-'); 'schema check': load each file, report its first error. */
 static int cmd_schema(cli *c, int argc, char **argv)
@@ -981,7 +973,7 @@ static int cmd_schema(cli *c, int argc, char **argv)
                 fprintf(stderr, "%s\n", err.message);
                 rc = st == GS_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
             } else if (c->output && argc - optind == 2) {
-                rc = write_assumptions(a, c->output, &err);
+                rc = write_output(NULL, a, c->output);
             } else if (!c->quiet) {
                 printf("%s: ok: %zu assumptions\n", argv[i],
                        gs_assumptions_count(a));
@@ -1013,7 +1005,7 @@ static int cmd_schema(cli *c, int argc, char **argv)
     if (st == GS_OK)
         st = gs_assumptions_infer(p, &opts, &a);
     rc = st != GS_OK ? runtime_error(&err, st)
-                     : write_assumptions(a, c->output, &err);
+                     : write_output(NULL, a, c->output);
     if (rc == EXIT_READY && !c->quiet && strcmp(c->output, "-") != 0)
         printf("%s: %zu assumptions\n", c->output, gs_assumptions_count(a));
     gs_assumptions_free(a);
@@ -1045,28 +1037,6 @@ static void days_to_date(int32_t days, char out[11])
     snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
-static void yk(yajl_gen g, const char *k)
-{
-    yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-}
-
-static void ys(yajl_gen g, const char *k, const char *v)
-{
-    yk(g, k);
-    char *t = v ? gs_utf8_visible(v) : NULL;
-    if (t)
-        yajl_gen_string(g, (const unsigned char *)t, strlen(t));
-    else
-        yajl_gen_null(g);
-    gs_free(t);
-}
-
-static void yu(yajl_gen g, const char *k, uint64_t v)
-{
-    yk(g, k);
-    yajl_gen_integer(g, (long long)v);
-}
-
 /* The staleness evidence (dates.h): newest content date, its source and
  * precision, future dates (after --as-of), unresolved day/month dates,
  * mtime lag and staleness markers. */
@@ -1078,25 +1048,25 @@ static void inspect_dates_json(yajl_gen g, const gs_document *d)
     char date[11];
     if (src)
         days_to_date(newest, date);
-    ys(g, "newest_content_date", src ? date : NULL);
-    ys(g, "newest_content_date_source", src);
-    ys(g, "newest_content_date_precision",
-       src ? gs_date_precision_name(v->newest.precision) : NULL);
+    gs__jsonw_visible(g, "newest_content_date", src ? date : NULL);
+    gs__jsonw_visible(g, "newest_content_date_source", src);
+    gs__jsonw_visible(g, "newest_content_date_precision",
+                      src ? gs_date_precision_name(v->newest.precision)
+                          : NULL);
     if (v->future_dates)
         days_to_date(v->future.days, date);
-    ys(g, "future_content_date", v->future_dates ? date : NULL);
-    ys(g, "future_content_date_source", gs_document_future_source(d));
-    yu(g, "future_dates", v->future_dates);
-    yu(g, "ambiguous_dates", v->ambiguous_unresolved);
-    yk(g, "mtime_lag_days");
-    yajl_gen_integer(g, (long long)v->mtime_lag_days);
-    yk(g, "resaved");
-    yajl_gen_bool(g, v->resaved);
-    yk(g, "staleness_markers");
+    gs__jsonw_visible(g, "future_content_date", v->future_dates ? date : NULL);
+    gs__jsonw_visible(g, "future_content_date_source",
+                      gs_document_future_source(d));
+    gs__jsonw_u64(g, "future_dates", v->future_dates);
+    gs__jsonw_u64(g, "ambiguous_dates", v->ambiguous_unresolved);
+    gs__jsonw_i64(g, "mtime_lag_days", v->mtime_lag_days);
+    gs__jsonw_bool(g, "resaved", v->resaved);
+    gs__jsonw_str(g, "staleness_markers");
     yajl_gen_map_open(g);
     const uint64_t *m = gs_document_stale_markers(d);
     for (int i = 0; i < GS_MARK__COUNT; i++)
-        yu(g, gs_stale_marker_name((gs_stale_marker)i), m[i]);
+        gs__jsonw_u64(g, gs_stale_marker_name((gs_stale_marker)i), m[i]);
     yajl_gen_map_close(g);
 }
 
@@ -1106,62 +1076,64 @@ static void inspect_json(const gs_document *d, const char *path)
     yajl_gen g = yajl_gen_alloc(NULL);
     if (!g)
         return;
-    /* Paths may hold bytes that are not UTF-8: ys() shows them as \xNN;
-     * yajl escapes quotes and controls. */
+    /* Paths may hold bytes that are not UTF-8: gs__jsonw_visible() shows
+     * them as \xNN; yajl escapes quotes and controls. */
     yajl_gen_map_open(g);
-    ys(g, "path", path);
-    ys(g, "format", f->format);
-    ys(g, "compression", f->compression);
-    yu(g, "bytes", f->bytes);
-    ys(g, "encoding", f->encoding);
-    yk(g, "encoding_confidence");
+    gs__jsonw_visible(g, "path", path);
+    gs__jsonw_visible(g, "format", f->format);
+    gs__jsonw_visible(g, "compression", f->compression);
+    gs__jsonw_u64(g, "bytes", f->bytes);
+    gs__jsonw_visible(g, "encoding", f->encoding);
+    gs__jsonw_str(g, "encoding_confidence");
     char conf[16];
     int n = snprintf(conf, sizeof conf, "%.2f", f->encoding_confidence);
     yajl_gen_number(g, conf, (size_t)n);
-    yk(g, "bom");
-    yajl_gen_bool(g, f->bom && f->bom[0]);
-    ys(g, "declared_charset", f->declared_charset && f->declared_charset[0]
-                                  ? f->declared_charset : NULL);
-    yu(g, "invalid_utf8", f->invalid_utf8);
-    yu(g, "nul_bytes", f->nul_bytes);
-    yu(g, "control_chars", f->control_chars);
-    yu(g, "chars", f->chars);
-    yk(g, "hygiene");
+    gs__jsonw_bool(g, "bom", f->bom && f->bom[0]);
+    gs__jsonw_visible(g, "declared_charset",
+                      f->declared_charset && f->declared_charset[0]
+                          ? f->declared_charset
+                          : NULL);
+    gs__jsonw_u64(g, "invalid_utf8", f->invalid_utf8);
+    gs__jsonw_u64(g, "nul_bytes", f->nul_bytes);
+    gs__jsonw_u64(g, "control_chars", f->control_chars);
+    gs__jsonw_u64(g, "chars", f->chars);
+    gs__jsonw_str(g, "hygiene");
     yajl_gen_map_open(g);
     for (int i = 0; i < GS_HYG_INVALID_UTF8; i++)  /* "encoding.x" -> "x" */
-        yu(g, strchr(gs_hygiene_code((gs_hygiene_class)i), '.') + 1,
-           f->hygiene[i]);
+        gs__jsonw_u64(g,
+                      strchr(gs_hygiene_code((gs_hygiene_class)i), '.') + 1,
+                      f->hygiene[i]);
     yajl_gen_map_close(g);
-    yk(g, "line_endings");
+    gs__jsonw_str(g, "line_endings");
     yajl_gen_map_open(g);
-    yu(g, "lf", f->lf);
-    yu(g, "crlf", f->crlf);
-    yu(g, "cr", f->cr);
+    gs__jsonw_u64(g, "lf", f->lf);
+    gs__jsonw_u64(g, "crlf", f->crlf);
+    gs__jsonw_u64(g, "cr", f->cr);
     yajl_gen_map_close(g);
     char t[32];
     iso_time(f->mtime, t, sizeof t);
-    ys(g, "mtime", t);
+    gs__jsonw_visible(g, "mtime", t);
     inspect_dates_json(g, d);
-    yu(g, "records", f->records);
-    yu(g, "fields", f->fields);
-    yk(g, "defects");
+    gs__jsonw_u64(g, "records", f->records);
+    gs__jsonw_u64(g, "fields", f->fields);
+    gs__jsonw_str(g, "defects");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < gs_document_defect_count(d); i++) {
         const gs_doc_defect *x = gs_document_defect(d, i);
         yajl_gen_map_open(g);
-        ys(g, "code", x->code);
-        yu(g, "line", x->loc.line);
-        yu(g, "col", x->loc.col);
-        ys(g, "detail", x->detail);
+        gs__jsonw_visible(g, "code", x->code);
+        gs__jsonw_u64(g, "line", x->loc.line);
+        gs__jsonw_u64(g, "col", x->loc.col);
+        gs__jsonw_visible(g, "detail", x->detail);
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
-    yk(g, "facts");
+    gs__jsonw_str(g, "facts");
     yajl_gen_map_open(g);
     for (size_t i = 0; i < gs_document_fact_count(d); i++) {
         const char *k, *v;
         gs_document_fact(d, i, &k, &v);
-        ys(g, k, v);
+        gs__jsonw_visible(g, k, v);
     }
     yajl_gen_map_close(g);
     yajl_gen_map_close(g);

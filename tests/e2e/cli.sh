@@ -34,4 +34,12 @@ check "two records" grep -q '"records":2' "$TMP/out"
 expect_exit "--xml-record overrides it" 0 "$GS_BIN" inspect --json --xml-record /catalog "$TMP/c.xml"
 check "the named element is the record" grep -q '"xml.record_path":"/catalog"' "$TMP/out"
 expect_exit "--xml-record wants a path" 2 "$GS_BIN" inspect --xml-record catalog "$TMP/c.xml"
+# An output that is not a regular file (a FIFO here; /dev/null alike) is
+# written into, never replaced by a renamed temporary file.
+mkfifo "$TMP/fifo"
+timeout 10 cat "$TMP/fifo" >"$TMP/fifo.out" &
+expect_exit "profile -o FIFO exits 0" 0 "$GS_BIN" profile -q -j1 -o "$TMP/fifo" "$GS_SRCDIR/samples/sandbox/kb"
+wait
+check "the FIFO is still a FIFO" test -p "$TMP/fifo"
+check "the profile went through it" grep -q '"gapscan-profile"' "$TMP/fifo.out"
 finish
