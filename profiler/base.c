@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static gs_alloc_fn alloc_fn;
 static void *alloc_ud;
@@ -194,6 +195,13 @@ static const limit_def limit_defs[] = {
     LIMIT(max_inflated_bytes, 0, UINT64_MAX),
     LIMIT(hll_lg_k, 4, 18),
 };
+
+unsigned gs_output_mode(void)
+{
+    mode_t mask = umask(022);  /* reading the umask means setting it */
+    umask(mask);
+    return 0666u & ~(unsigned)mask;
+}
 
 gs_status gs_parse_size(const char *s, uint64_t *out)
 {

@@ -1046,7 +1046,7 @@ static gs_status write_atomic(const char *dir, const char *name,
         unlink(tmp);
         return gs_error_set(err, GS_EIO, "%s: %s", final, strerror(errno));
     }
-    fchmod(fd, 0644);
+    fchmod(fd, (mode_t)gs_output_mode());
     gs_status st = render(c, m, f);
     if (fflush(f) != 0 || fsync(fd) != 0)
         st = GS_EIO;

@@ -99,6 +99,10 @@ void gs_limits_default(gs_limits *lim);
  * whole string and nothing else (no sign, no spaces): GS_OK and *out;
  * GS_ELIMIT when it does not fit 64 bits; GS_EINVAL otherwise. */
 gs_status gs_parse_size(const char *s, uint64_t *out);
+
+/* The mode a new output file gets: 0666 less the process's umask, as if
+ * it had been made by open(O_CREAT) (mkstemp makes 0600 files). */
+unsigned gs_output_mode(void);
 gs_status gs_limits_set(gs_limits *lim, const char *name, const char *value,
                         gs_error *err);
 

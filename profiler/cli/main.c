@@ -778,11 +778,14 @@ static int write_output(const gs_profile *p, const gs_assumptions *a,
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    FILE *f = fd >= 0 && fchmod(fd, (mode_t)gs_output_mode()) == 0
+                  ? fdopen(fd, "w") : NULL;
     if (!f) {
         fprintf(stderr, "gapscan: %s: %s\n", path, strerror(errno));
-        if (fd >= 0)
+        if (fd >= 0) {
             close(fd);
+            unlink(tmp);
+        }
         return EXIT_RUNTIME;
     }
     gs_status st = save_to(f, p, a, &err);

@@ -42,4 +42,9 @@ expect_exit "profile -o FIFO exits 0" 0 "$GS_BIN" profile -q -j1 -o "$TMP/fifo" 
 wait
 check "the FIFO is still a FIFO" test -p "$TMP/fifo"
 check "the profile went through it" grep -q '"gapscan-profile"' "$TMP/fifo.out"
+# New outputs get 0666 less the umask, as any tool's would (not mkstemp's 0600).
+(umask 027 && "$GS_BIN" profile -q -j1 -o "$TMP/mode.json" "$GS_SRCDIR/samples/sandbox/kb" &&
+  "$GS_BIN" audit -q -j1 -o "$TMP/mode-rep" --as-of 2026-11-27 "$GS_SRCDIR/samples/sandbox/kb" "$GS_SRCDIR/samples/sandbox/kb") >/dev/null 2>&1
+check "a profile is made with the umask's mode" test "$(stat -c %a "$TMP/mode.json")" = 640
+check "a report is made with the umask's mode" test "$(stat -c %a "$TMP/mode-rep/report.md")" = 640
 finish
