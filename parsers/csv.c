@@ -82,7 +82,7 @@
  * Not done here: escape characters (backslash) and comment lines, line-ending
  * or encoding findings (decode stage), any statistics.
  */
-#include "gapscan/parser.h"
+#include "gapscan/csv.h"
 
 #include <csv.h>
 #include <stdalign.h>
@@ -538,6 +538,10 @@ struct gs_parser {
     int quote;            /* quote character, -1 for none */
     int decided;          /* dialect chosen */
     gs_buf head;          /* the sample, until decided */
+    gs_csv_dialect dialect;
+    int prelude;          /* gs_csv_resume: reading the head only for the
+                             header and row width, reporting nothing */
+    int prelude_done;     /* they are known: read no further */
 
     uint64_t offset;      /* stream offset of the segment being parsed */
     uint64_t line;        /* its line, 1-based */
@@ -583,20 +587,20 @@ static gs_loc here(const gs_parser *p)
 static void defect(gs_parser *p, const char *code, const char *detail,
                    const gs_loc *loc)
 {
-    if (p->st == GS_OK)
+    if (p->st == GS_OK && !p->prelude)
         cancel_if(p, p->sink->defect(p->sink->ud, code, detail, loc));
 }
 
 static void fact(gs_parser *p, const char *key, const char *value)
 {
-    if (p->st == GS_OK && p->sink->fact)
+    if (p->st == GS_OK && p->sink->fact && !p->prelude)
         cancel_if(p, p->sink->fact(p->sink->ud, key, value));
 }
 
 /* Ends the data row that is open, if any (header rows have no record). */
 static void end_record(gs_parser *p)
 {
-    int data_row = p->in_row && p->header_done;
+    int data_row = p->in_row && p->header_done && !p->prelude;
     p->in_row = 0;
     if (data_row && p->st == GS_OK)
         cancel_if(p, p->sink->record_end(p->sink->ud, &p->row));
@@ -697,6 +701,7 @@ static void header_end(gs_parser *p)
 {
     gs_status st = ensure_ids(p, p->nhcell);
     p->header_done = 1;
+    p->prelude_done = p->prelude;
     p->in_row = 0;
     p->width = p->nhcell;
     for (size_t i = 0; st == GS_OK && i < p->nhcell; i++) {
@@ -723,7 +728,7 @@ static void row_begin(gs_parser *p)
 {
     p->in_row = 1;
     p->ncells = 0;
-    if (!p->header_done)
+    if (!p->header_done || p->prelude)
         return;
     p->rec++;
     p->row = (gs_loc){.offset = p->offset, .line = p->line, .col = 0,
@@ -750,6 +755,8 @@ static void on_cell(void *s, size_t len, void *data)
         header_cell(p, s, len);
         return;
     }
+    if (p->prelude)  /* no header: the first row is counted only */
+        return;
     if (i >= p->nids) {
         gs_status st = extend_columns(p, i);
         if (st != GS_OK) {
@@ -774,6 +781,7 @@ static void on_row(int c, void *data)
     }
     if (p->width == 0) {
         p->width = p->ncells; /* no header: the first row sets the width */
+        p->prelude_done = p->prelude;
     } else if (p->ncells != p->width) {
         char detail[96];
         snprintf(detail, sizeof detail, "expected %zu cells, found %zu",
@@ -935,7 +943,7 @@ static size_t next_term(const char *buf, size_t i, size_t len)
 static void feed_bytes(gs_parser *p, const char *buf, size_t len)
 {
     size_t i = 0;
-    while (i < len && p->st == GS_OK) {
+    while (i < len && p->st == GS_OK && !p->prelude_done) {
         size_t j = next_term(buf, i, len);
         size_t end = j < len ? j + 1 : len;
         if (p->skipping) {
@@ -989,6 +997,7 @@ static void decide(gs_parser *p, int at_eof)
         p->offset = 3;
     }
     dialect d = sniff_dialect(s, n, at_eof, p->fixed_delim);
+    p->dialect = (gs_csv_dialect){d.delim, d.quote, d.header};
     p->delim = d.delim;
     csv_set_delim(&p->cp, (unsigned char)d.delim);
     set_quote(p, d.quote);
@@ -1039,6 +1048,133 @@ static gs_status csv_finish(gs_parser *p)
     if (p->st == GS_OK)
         csv_fini(&p->cp, on_cell, on_row, p);
     return p->st;
+}
+
+/* ---- ranges of a split file (csv.h) ------------------------------------ */
+
+gs_status gs_csv_resume(gs_parser *p, const char *head, size_t len,
+                        gs_csv_dialect *out)
+{
+    if (p->decided || len < HEAD_MAX)
+        return GS_EINVAL;
+    p->prelude = 1;
+    gs_status st = csv_feed(p, head, len);
+    if (st == GS_OK && !p->prelude_done)
+        st = GS_EFORMAT;
+    if (st != GS_OK)
+        return st;
+    reset_libcsv(p);
+    p->prelude = p->prelude_done = 0;
+    p->in_row = p->skipping = 0;
+    p->ncells = 0;
+    p->rec = 0;
+    p->offset = p->line_start = 0;
+    p->line = 1;
+    if (out)
+        *out = p->dialect;
+    return GS_OK;
+}
+
+/* Byte classes of gs_csv_rows; states follow libcsv's (csv_parse). */
+enum { RC_TEXT, RC_DELIM, RC_QUOTE, RC_LF, RC_CR };
+enum { RS_ROW, RS_FIELD, RS_PLAIN, RS_QUOTED, RS_CLOSED };
+
+void gs_csv_rows_init(gs_csv_rows *r, const gs_csv_dialect *d,
+                      const gs_limits *lim)
+{
+    memset(r, 0, sizeof *r);
+    r->clean = 1;
+    r->state = RS_ROW;
+    r->max_field = lim->max_field_bytes / 3;
+    r->max_cells = lim->max_columns;
+    r->cls[(unsigned char)d->delim] = RC_DELIM;
+    if (d->quote >= 0)
+        r->cls[(unsigned char)d->quote] = RC_QUOTE;
+    r->cls['\n'] = RC_LF;
+    r->cls['\r'] = RC_CR;
+}
+
+/* A field ended: within the limits, or the scan is no longer clean. */
+static int rows_field_end(gs_csv_rows *r)
+{
+    r->clean = r->field <= r->max_field;
+    r->field = 0;
+    return r->clean;
+}
+
+size_t gs_csv_rows_feed(gs_csv_rows *r, const char *buf, size_t len,
+                        size_t stop_from)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    size_t i = 0;
+    r->at_boundary = 0;
+    while (r->clean) {
+        size_t from = i;
+        if (r->state == RS_PLAIN) {
+            while (i < len && r->cls[s[i]] == RC_TEXT)
+                i++;
+        } else if (r->state == RS_QUOTED) {
+            for (; i < len && r->cls[s[i]] != RC_QUOTE; i++)
+                r->newlines += s[i] == '\n';
+        }
+        r->field += i - from;
+        if (i == len)
+            break;
+        size_t at = i++;
+        int c = r->cls[s[at]];
+        switch (r->state) {
+        case RS_ROW:
+            if (c == RC_LF || c == RC_CR)
+                break;  /* blank line: no row */
+            r->rows++;  /* the byte starts the row's first field */
+            r->cells = 1;
+            /* fall through */
+        case RS_FIELD:
+            r->field = 1;
+            r->state = c == RC_QUOTE ? RS_QUOTED
+                       : c == RC_TEXT ? RS_PLAIN : RS_FIELD;
+            if (c == RC_DELIM || c == RC_LF || c == RC_CR)
+                r->field = 0;  /* an empty field */
+            break;
+        case RS_QUOTED:  /* at a quote */
+            r->field++;
+            r->state = RS_CLOSED;
+            continue;
+        case RS_CLOSED:
+            if (c == RC_QUOTE) {
+                r->field++;
+                r->state = RS_QUOTED;  /* a doubled quote */
+                continue;
+            }
+            if (c == RC_TEXT)
+                r->clean = 0;  /* text after the closing quote */
+            break;
+        case RS_PLAIN:
+            if (c == RC_QUOTE)
+                r->clean = 0;  /* a quote inside an unquoted field */
+            break;
+        }
+        if (!r->clean)
+            return i;
+        if (c == RC_DELIM && r->state != RS_ROW) {
+            if (!rows_field_end(r) || ++r->cells > r->max_cells) {
+                r->clean = 0;
+                return i;
+            }
+            r->state = RS_FIELD;
+        } else if (c == RC_LF || c == RC_CR) {
+            if (r->state != RS_ROW && !rows_field_end(r))
+                return i;
+            r->state = RS_ROW;
+            if (c == RC_LF && (r->newlines++, at >= stop_from)) {
+                r->at_boundary = 1;
+                return i;
+            }
+        }
+    }
+    if (r->field > r->max_field)
+        r->clean = 0;
+    return i;
 }
 
 static void csv_close(gs_parser *p)

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "csvsplit-private.h"
 #include "gapscan/decode.h"
 #include "gapscan/parser.h"
 #include "gapscan/source.h"
@@ -97,6 +98,9 @@ struct gs_document {
     uint64_t stop_at;        /* end the read at the first line start at or
                                 past this file offset; UINT64_MAX: never */
     int stopped;             /* that line start was reached */
+    gs_format range_fmt;     /* format of the range's file */
+    const char *range_head;  /* CSV/TSV: the file's decoded head, for */
+    size_t range_head_len;   /* gs_csv_resume */
 };
 
 /* ---- sink ------------------------------------------------------------- */
@@ -452,6 +456,9 @@ static void begin(gs_document *d, const char *path, gs_profile *p)
     d->base = (gs_loc){0};
     d->stop_at = UINT64_MAX;
     d->stopped = 0;
+    d->range_fmt = GS_FMT_JSONL;
+    d->range_head = NULL;
+    d->range_head_len = 0;
     copy_str(d->format, sizeof d->format, "unknown");
     copy_str(d->encoding, sizeof d->encoding, "undetermined");
     d->bom[0] = '\0';
@@ -745,10 +752,12 @@ static gs_status open_head(gs_document *d, gs_source *src, gs_decoder *dec,
     return GS_OK;
 }
 
-/* A range after the first of a split JSON Lines file: skip to the first
- * line start at or past start, feed the bytes read with it, and open the
- * parser. The file is UTF-8 (gs_doc_split_plan checked its head), so the
- * decoder is put in UTF-8 mode without looking at these bytes. */
+/* A range after the first of a split file: skip to the first line start
+ * at or past start (a CSV range's start is one already), feed the bytes
+ * read with it, and open the parser; a CSV/TSV parser first takes the
+ * dialect, header names and row width from the file's head. The file is
+ * UTF-8 (gs_doc_split_plan checked its head), so the decoder is put in
+ * UTF-8 mode without looking at these bytes. */
 static gs_status open_range(gs_document *d, gs_source *src, gs_decoder *dec,
                             uint64_t start, gs_status *rst, size_t *got,
                             gs_error *err)
@@ -756,10 +765,15 @@ static gs_status open_range(gs_document *d, gs_source *src, gs_decoder *dec,
     gs_status st = gs_decoder_detect(dec, NULL, 0);
     if (st != GS_OK)
         return st;
-    copy_str(d->format, sizeof d->format, gs_format_name(GS_FMT_JSONL));
-    d->ptype = gs_parser_for(GS_FMT_JSONL);
+    copy_str(d->format, sizeof d->format, gs_format_name(d->range_fmt));
+    d->ptype = gs_parser_for(d->range_fmt);
     if ((st = d->ptype->open(d->lim, &d->sink, &d->parser)) != GS_OK)
         return st;
+    if (d->range_head) {
+        st = gs_csv_resume(d->parser, d->range_head, d->range_head_len, NULL);
+        if (st != GS_OK)  /* the plan resumed on these bytes: ENOMEM */
+            return st == GS_ECANCELED ? GS_ENOMEM : st;
+    }
     if ((*rst = gs_source_seek(src, start - 1, err)) != GS_OK)
         return GS_OK;
     uint64_t pos = start - 1;
@@ -882,16 +896,25 @@ gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p)
 
 /* ---- ranges of one big file (scan.h) ------------------------------------
  *
- * Range i covers the lines that start in [i * S, (i + 1) * S) of the file
- * (S = range_bytes): it begins after the first '\n' at or past i * S - 1
- * and ends after the first '\n' at or past (i + 1) * S - 1, so consecutive
- * ranges meet exactly and no line is cut. Locations are made absolute by
- * adding, to every one with a line, the decoded bytes, newlines and records
- * of the ranges before: a counting pass over each range (decoder and parser,
- * no profile) measures them before the range after it is profiled. */
+ * JSON Lines: range i covers the lines that start in [i * S, (i + 1) * S)
+ * of the file (S = range_bytes): it begins after the first '\n' at or past
+ * i * S - 1 and ends after the first '\n' at or past (i + 1) * S - 1, so
+ * consecutive ranges meet exactly and no line is cut. Locations are made
+ * absolute by adding, to every one with a line, the decoded bytes, newlines
+ * and records of the ranges before: a counting pass over each range
+ * (decoder and parser, no profile) measures them before the range after it
+ * is profiled.
+ *
+ * CSV/TSV: the same cut, at '\n' outside quoted fields; csvsplit.c finds
+ * the ranges and their counts from the raw bytes (no parse), and a range
+ * whose bytes the parser could read otherwise runs to the end of the file.
+ * The plan sniffs the dialect and header from the file's head once; every
+ * range after the first resumes a parser from that head (csv.h). Range i
+ * needs its own counting pass too (it says where the range starts), at any
+ * thread count. */
 
 typedef struct range_info {
-    uint64_t decoded, newlines, records;  /* the counting pass */
+    uint64_t decoded, newlines, records;  /* the counting pass (JSONL) */
     gs_doc_facts facts;                   /* the profiling pass; strings not
                                              kept (range 0's are below) */
     char (*codes)[48];                    /* its distinct defect codes */
@@ -903,9 +926,67 @@ struct gs_doc_split {
     char *path;
     uint64_t range_bytes;
     unsigned n;
+    gs_format fmt;           /* JSONL, CSV or TSV */
+    gs__csvsplit_file csv;   /* CSV/TSV: what the counting passes need */
+    gs__csvsplit_piece *pieces;  /* CSV/TSV: what they measured, by range */
+    char *head;              /* CSV/TSV: the decoded head, for resuming */
+    size_t head_len;
     char collection[128], format[16], encoding[40], bom[12], compression[8];
+    char csv_dialect[80], csv_header[4097];  /* range 0's layout */
+    int has_header;          /* csv_header was set */
     range_info r[];
 };
+
+static int quiet_value(void *ud, gs_field_id id, const char *bytes,
+                       size_t len, gs_value_kind kind, const gs_loc *loc)
+{
+    (void)ud, (void)id, (void)bytes, (void)len, (void)kind, (void)loc;
+    return 0;
+}
+
+static int quiet_loc(void *ud, const gs_loc *loc)
+{
+    (void)ud, (void)loc;
+    return 0;
+}
+
+static gs_field_id quiet_field(void *ud, const char *path, size_t len)
+{
+    (void)ud, (void)path, (void)len;
+    return GS_FIELD_NONE;
+}
+
+static int quiet_defect(void *ud, const char *code, const char *detail,
+                        const gs_loc *loc)
+{
+    (void)ud, (void)code, (void)detail, (void)loc;
+    return 0;
+}
+
+static int to_buf(void *ud, const char *utf8, size_t len)
+{
+    return gs_buf_append(ud, utf8, len) != GS_OK;
+}
+
+/* The head of a CSV/TSV file settles its dialect, header and row width
+ * (gs_csv_resume on the decoded head): GS_OK with *dl filled, GS_EFORMAT
+ * when it does not, GS_ENOMEM. */
+static gs_status csv_head(const gs_limits *lim, gs_format fmt,
+                          const gs_buf *text, gs_csv_dialect *dl)
+{
+    static const gs_sink quiet = {
+        .field = quiet_field, .record_begin = quiet_loc,
+        .record_end = quiet_loc, .value = quiet_value,
+        .defect = quiet_defect};
+    const gs_parser_type *t = gs_parser_for(fmt);
+    gs_parser *pr = NULL;
+    gs_status st = t->open(lim, &quiet, &pr);
+    if (st == GS_OK)
+        st = gs_csv_resume(pr, text->p, text->len, dl);
+    if (t->close)
+        t->close(pr);
+    return st == GS_ENOMEM ? st : st == GS_OK ? GS_OK : GS_EFORMAT;
+}
 
 gs_status gs_doc_split_plan(const char *path, const gs_limits *lim,
                             uint64_t range_bytes, gs_doc_split **out)
@@ -916,6 +997,8 @@ gs_status gs_doc_split_plan(const char *path, const gs_limits *lim,
     gs_source *src = NULL;
     gs_decoder *dec = NULL;
     unsigned char *head = NULL;
+    gs_buf text = {0};
+    gs_doc_split *s = NULL;
     gs_error err = {0};
     gs_status st = gs_source_open(path, lim, NULL, &src, &err);
     if (st != GS_OK)  /* the scan of the whole file will say why */
@@ -924,35 +1007,70 @@ gs_status gs_doc_split_plan(const char *path, const gs_limits *lim,
     if (gs_source_compression(src) != GS_COMPRESSION_NONE ||
         size <= 2 * range_bytes || size / range_bytes >= UINT32_MAX)
         goto done;
-    if (!(head = gs_malloc(HEAD_BYTES))) {
+    /* Twice the sniffed head: a CSV parser samples 64 KiB of decoded text
+     * (the BOM not counted), then its first row must end. */
+    if (!(head = gs_malloc(2 * HEAD_BYTES))) {
         st = GS_ENOMEM;
         goto done;
     }
     size_t n = 0, got = 0;
     gs_status rst;
     do {
-        rst = gs_source_read(src, head + n, HEAD_BYTES - n, &got, &err);
+        rst = gs_source_read(src, head + n, 2 * HEAD_BYTES - n, &got, &err);
         n += got;
-    } while (rst == GS_OK && got > 0 && n < HEAD_BYTES);
+    } while (rst == GS_OK && got > 0 && n < 2 * HEAD_BYTES);
+    /* Decided as open_head() does, from the same first 64 KiB. */
+    size_t first = n < HEAD_BYTES ? n : HEAD_BYTES;
     if ((st = gs_decoder_open(lim, NULL, &dec)) != GS_OK ||
-        (st = gs_decoder_detect(dec, head, n)) != GS_OK)
+        (st = gs_decoder_detect(dec, head, first)) != GS_OK ||
+        (st = gs_decoder_feed(dec, head, first, to_buf, &text)) != GS_OK)
         goto done;
     const gs_decode_facts *df = gs_decoder_facts(dec);
-    /* Valid-looking UTF-8 without a BOM: the head is its decoded form. */
-    if (strcmp(df->encoding, "UTF-8") != 0 || df->bom[0] || df->looks_binary ||
-        gs_sniff_format((const char *)head, n, path, 0) != GS_FMT_JSONL)
+    if (strcmp(df->encoding, "UTF-8") != 0 || df->looks_binary)
         goto done;
+    gs_format fmt = gs_sniff_format(text.p ? text.p : "", text.len, path, 0);
+    gs_csv_dialect dl = {0};
+    if (fmt == GS_FMT_JSONL) {
+        if (df->bom[0])  /* ranges would count from the BOM */
+            goto done;
+    } else if (fmt == GS_FMT_CSV || fmt == GS_FMT_TSV) {
+        if ((st = gs_decoder_feed(dec, head + first, n - first, to_buf,
+                                  &text)) != GS_OK ||
+            (st = csv_head(lim, fmt, &text, &dl)) != GS_OK) {
+            if (st == GS_EFORMAT)  /* no split; the whole scan reads it */
+                st = GS_OK;
+            goto done;
+        }
+    } else {
+        goto done;
+    }
     unsigned ranges = (unsigned)((size + range_bytes - 1) / range_bytes);
-    gs_doc_split *s = gs_calloc(1, sizeof *s + ranges * sizeof *s->r);
+    s = gs_calloc(1, sizeof *s + ranges * sizeof *s->r);
     if (!s || !(s->path = gs_strdup(path))) {
-        gs_free(s);
         st = GS_ENOMEM;
         goto done;
     }
     s->range_bytes = range_bytes;
     s->n = ranges;
+    s->fmt = fmt;
+    if (fmt != GS_FMT_JSONL) {
+        if (!(s->pieces = gs_calloc(ranges, sizeof *s->pieces))) {
+            st = GS_ENOMEM;
+            goto done;
+        }
+        s->head = text.p;
+        s->head_len = text.len;
+        text = (gs_buf){0};
+        s->csv = (gs__csvsplit_file){
+            .path = s->path, .lim = lim, .dialect = dl, .size = size,
+            .piece = range_bytes, .n = ranges,
+            .bom = df->bom[0] ? 3 : 0};  /* the UTF-8 BOM */
+    }
     *out = s;
+    s = NULL;
 done:
+    gs_doc_split_free(s);
+    gs_free(text.p);
     gs_free(head);
     gs_decoder_close(dec);
     gs_source_close(src);
@@ -964,14 +1082,53 @@ unsigned gs_doc_split_ranges(const gs_doc_split *s)
     return s->n;
 }
 
+int gs_doc_split_needs_count(const gs_doc_split *s, unsigned i,
+                             int one_thread)
+{
+    if (s->fmt != GS_FMT_JSONL)
+        return 1;
+    return !one_thread && i + 1 < s->n;
+}
+
 void gs_doc_split_free(gs_doc_split *s)
 {
     if (!s)
         return;
     for (unsigned i = 0; i < s->n; i++)
         gs_free(s->r[i].codes);
+    gs_free(s->head);
+    gs_free(s->pieces);
     gs_free(s->path);
     gs_free(s);
+}
+
+/* Where range i starts and ends, and (when profiling) the counts before
+ * it; the counting passes it depends on are done. 0: it is empty. */
+static int place_range(gs_document *d, const gs_doc_split *s, unsigned i,
+                       uint64_t *start)
+{
+    if (s->fmt == GS_FMT_JSONL) {
+        for (unsigned k = 0; d->p && k < i; k++) {
+            d->base.offset += s->r[k].decoded;
+            d->base.line += s->r[k].newlines;
+            d->base.record += s->r[k].records;
+        }
+        *start = (uint64_t)i * s->range_bytes;
+        if (i + 1 < s->n)
+            d->stop_at = (uint64_t)(i + 1) * s->range_bytes;
+        return 1;
+    }
+    gs__csvsplit_range rg;
+    gs__csvsplit_range_of(s->pieces, i, &rg);
+    if (rg.empty)
+        return 0;
+    d->base = rg.base;
+    d->stop_at = rg.end;
+    d->range_fmt = s->fmt;
+    d->range_head = s->head;
+    d->range_head_len = s->head_len;
+    *start = rg.start;
+    return 1;
 }
 
 static gs_status scan_range(gs_document *d, gs_doc_split *s, unsigned i,
@@ -979,19 +1136,15 @@ static gs_status scan_range(gs_document *d, gs_doc_split *s, unsigned i,
 {
     if (i >= s->n)
         return GS_EINVAL;
-    begin(d, s->path, p);
-    if (p) {
-        for (unsigned k = 0; k < i; k++) {
-            d->base.offset += s->r[k].decoded;
-            d->base.line += s->r[k].newlines;
-            d->base.record += s->r[k].records;
-        }
-    }
-    if (i + 1 < s->n)
-        d->stop_at = (uint64_t)(i + 1) * s->range_bytes;
-    d->in_range = 1;
-    gs_status st = pipeline(d, (uint64_t)i * s->range_bytes);
     range_info *r = &s->r[i];
+    if (!p && s->fmt != GS_FMT_JSONL)  /* CSV counts without a parse */
+        return gs__csvsplit_count(&s->csv, i, d->buf, READ_BYTES,
+                                  &s->pieces[i]);
+    begin(d, s->path, p);
+    uint64_t start = 0;
+    int placed = place_range(d, s, i, &start);
+    d->in_range = 1;
+    gs_status st = placed ? pipeline(d, start) : GS_OK;
     r->decoded = d->facts.bytes_decoded;
     r->newlines = d->facts.lf + d->facts.crlf;
     r->records = d->facts.records;
@@ -1003,6 +1156,11 @@ static gs_status scan_range(gs_document *d, gs_doc_split *s, unsigned i,
      * count the file several times). */
     if (i == 0 && st == GS_OK)
         st = file_formats(d);
+    if (i == 0 && s->fmt != GS_FMT_JSONL) {
+        csv_layout(d, s->csv_dialect, sizeof s->csv_dialect, s->csv_header);
+        s->has_header = d->facts.csv_header != NULL;
+        d->facts.csv_dialect = d->facts.csv_header = NULL;
+    }
     stale_notes(d, r->notes);
     r->facts = d->facts;
     r->facts.fields = d->n_fields;
@@ -1042,6 +1200,8 @@ gs_status gs_doc_split_finish(const gs_doc_split *s, gs_profile *p)
     f.encoding = s->encoding;
     f.bom = s->bom;
     f.compression = s->compression[0] ? s->compression : NULL;
+    f.csv_dialect = s->csv_dialect[0] ? s->csv_dialect : NULL;
+    f.csv_header = s->has_header ? s->csv_header : NULL;
     for (unsigned i = 1; i < s->n; i++) {
         const gs_doc_facts *g = &s->r[i].facts;
         f.bytes_decoded += g->bytes_decoded;
