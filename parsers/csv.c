@@ -79,6 +79,14 @@
  *      the first row's) is "csv.ragged_row" and is still profiled. A row past
  *      max_columns cells is "csv.too_many_columns" and ends the file.
  *
+ * A range of a split file (csv.h). gs_csv_resume reads the file's head in
+ * a quiet mode (p->prelude: field names only, no fact, record, value or
+ * defect) up to the end of the header, or without one of the first row, so
+ * the dialect, names and row width are the whole parse's; then it forgets
+ * the position and libcsv's state, and the range's bytes follow from a
+ * record start. gs_csv_rows follows libcsv's strict grammar over raw bytes,
+ * without copying, to find record starts for the split.
+ *
  * Not done here: escape characters (backslash) and comment lines, line-ending
  * or encoding findings (decode stage), any statistics.
  */
@@ -1092,88 +1100,104 @@ void gs_csv_rows_init(gs_csv_rows *r, const gs_csv_dialect *d,
         r->cls[(unsigned char)d->quote] = RC_QUOTE;
     r->cls['\n'] = RC_LF;
     r->cls['\r'] = RC_CR;
+    r->delim_byte = (unsigned char)d->delim;
+    r->quote_byte = d->quote >= 0 ? (unsigned char)d->quote : '\n';
 }
 
-/* A field ended: within the limits, or the scan is no longer clean. */
-static int rows_field_end(gs_csv_rows *r)
+#define ONES 0x0101010101010101u
+#define HIGHS 0x8080808080808080u
+
+/* Nonzero when a byte of v is b (b repeated in every byte). */
+static inline uint64_t has_byte(uint64_t v, uint64_t b)
 {
-    r->clean = r->field <= r->max_field;
-    r->field = 0;
-    return r->clean;
+    uint64_t x = v ^ b;
+    return (x - ONES) & ~x & HIGHS;
+}
+
+/* The first byte of s[i, len) that is not RC_TEXT, or len: eight bytes at a
+ * time (the lowest byte flagged by has_byte is exact: a false flag can only
+ * follow a true one). */
+static size_t rows_next_special(const gs_csv_rows *r, const unsigned char *s,
+                                size_t i, size_t len)
+{
+    uint64_t dl = ONES * r->delim_byte, qt = ONES * r->quote_byte;
+    for (; __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && len - i >= 8; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        uint64_t m = has_byte(v, dl) | has_byte(v, qt) |
+                     has_byte(v, ONES * '\n') | has_byte(v, ONES * '\r');
+        if (m)  /* little-endian: the lowest flag is the first byte */
+            return i + (size_t)__builtin_ctzll(m) / 8;
+    }
+    while (i < len && r->cls[s[i]] == RC_TEXT)
+        i++;
+    return i;
 }
 
 size_t gs_csv_rows_feed(gs_csv_rows *r, const char *buf, size_t len,
                         size_t stop_from)
 {
     const unsigned char *s = (const unsigned char *)buf;
-    size_t i = 0;
+    int state = r->state, clean = r->clean;
+    uint64_t field = r->field, rows = r->rows, nl = r->newlines;
+    size_t cells = r->cells, i = 0;
     r->at_boundary = 0;
-    while (r->clean) {
+    while (clean && i < len) {
         size_t from = i;
-        if (r->state == RS_PLAIN) {
-            while (i < len && r->cls[s[i]] == RC_TEXT)
-                i++;
-        } else if (r->state == RS_QUOTED) {
-            for (; i < len && r->cls[s[i]] != RC_QUOTE; i++)
-                r->newlines += s[i] == '\n';
+        if (state == RS_PLAIN) {
+            i = rows_next_special(r, s, i, len);
+        } else if (state == RS_QUOTED) {
+            const unsigned char *q = memchr(s + i, r->quote_byte, len - i);
+            i = q ? (size_t)(q - s) : len;
+            for (size_t k = from; k < i; k++)
+                nl += s[k] == '\n';
         }
-        r->field += i - from;
+        field += i - from;
         if (i == len)
             break;
-        size_t at = i++;
-        int c = r->cls[s[at]];
-        switch (r->state) {
-        case RS_ROW:
-            if (c == RC_LF || c == RC_CR)
-                break;  /* blank line: no row */
-            r->rows++;  /* the byte starts the row's first field */
-            r->cells = 1;
-            /* fall through */
-        case RS_FIELD:
-            r->field = 1;
-            r->state = c == RC_QUOTE ? RS_QUOTED
-                       : c == RC_TEXT ? RS_PLAIN : RS_FIELD;
-            if (c == RC_DELIM || c == RC_LF || c == RC_CR)
-                r->field = 0;  /* an empty field */
-            break;
-        case RS_QUOTED:  /* at a quote */
-            r->field++;
-            r->state = RS_CLOSED;
+        int c = r->cls[s[i++]];
+        if (state == RS_QUOTED || (state == RS_CLOSED && c == RC_QUOTE)) {
+            field++;  /* a quote closing, or doubled */
+            state = state == RS_QUOTED ? RS_CLOSED : RS_QUOTED;
             continue;
-        case RS_CLOSED:
-            if (c == RC_QUOTE) {
-                r->field++;
-                r->state = RS_QUOTED;  /* a doubled quote */
-                continue;
-            }
-            if (c == RC_TEXT)
-                r->clean = 0;  /* text after the closing quote */
-            break;
-        case RS_PLAIN:
-            if (c == RC_QUOTE)
-                r->clean = 0;  /* a quote inside an unquoted field */
-            break;
         }
-        if (!r->clean)
-            return i;
-        if (c == RC_DELIM && r->state != RS_ROW) {
-            if (!rows_field_end(r) || ++r->cells > r->max_cells) {
-                r->clean = 0;
-                return i;
+        if (c == RC_TEXT || c == RC_QUOTE) {
+            if (state == RS_ROW) {
+                rows++;  /* the byte starts the row's first field */
+                cells = 1;
+                state = RS_FIELD;
             }
-            r->state = RS_FIELD;
-        } else if (c == RC_LF || c == RC_CR) {
-            if (r->state != RS_ROW && !rows_field_end(r))
-                return i;
-            r->state = RS_ROW;
-            if (c == RC_LF && (r->newlines++, at >= stop_from)) {
-                r->at_boundary = 1;
-                return i;
-            }
+            /* text after a closing quote, a quote in an unquoted field */
+            clean = state == RS_FIELD;
+            field = 1;
+            state = c == RC_QUOTE ? RS_QUOTED : RS_PLAIN;
+            continue;
+        }
+        /* a delimiter or a line end */
+        if (state == RS_ROW && c == RC_DELIM) {
+            rows++;  /* a row starting with an empty field */
+            cells = 1;
+        } else if (state != RS_ROW) {
+            clean = field <= r->max_field;  /* a field ends */
+        }
+        field = 0;
+        if (c == RC_DELIM) {
+            clean &= ++cells <= r->max_cells;
+            state = RS_FIELD;
+            continue;
+        }
+        state = RS_ROW;
+        if (c == RC_LF && (nl++, i - 1 >= stop_from)) {
+            r->at_boundary = 1;
+            break;
         }
     }
-    if (r->field > r->max_field)
-        r->clean = 0;
+    r->state = state;
+    r->clean = clean && field <= r->max_field;
+    r->field = field;
+    r->rows = rows;
+    r->newlines = nl;
+    r->cells = cells;
     return i;
 }
 

@@ -293,6 +293,46 @@ START_TEST(a_split_csv_reads_as_the_whole_file_at_any_thread_count)
 }
 END_TEST
 
+/* Every range of a clean file holds records; in a file with a stray quote,
+ * the range holding it reads to the end and the ranges after it are empty. */
+START_TEST(a_range_the_parser_might_read_otherwise_runs_to_the_end)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    char path[512];
+    snprintf(path, sizeof path, "%s/big.csv", dir);
+    for (int bad = 0; bad < 2; bad++) {
+        write_csv("big.csv", 30000, bad, "");
+        gs_doc_split *s = NULL;
+        ck_assert_int_eq(gs_doc_split_plan(path, &lim, 128 * 1024, &s), GS_OK);
+        ck_assert_ptr_nonnull(s);
+        unsigned n = gs_doc_split_ranges(s), last = 0;
+        ck_assert_uint_ge(n, 6);
+        gs_document *d = gs_document_new(&lim);
+        gs_profile *p = gs_profile_new(&lim);
+        uint64_t records = 0;
+        for (unsigned i = 0; i < n; i++) {  /* counted backwards: any order */
+            ck_assert(gs_doc_split_needs_count(s, n - 1 - i, 1));
+            ck_assert_int_eq(gs_document_count_range(d, s, n - 1 - i), GS_OK);
+        }
+        for (unsigned i = 0; i < n; i++) {
+            ck_assert_int_eq(gs_document_scan_range(d, s, i, p), GS_OK);
+            uint64_t r = gs_document_facts(d)->records;
+            records += r;
+            if (r)
+                last = i;
+            ck_assert(bad || r > 0);
+        }
+        ck_assert_uint_eq(records, 30000);
+        if (bad)  /* row 15000 is near the middle */
+            ck_assert(last > 0 && last < n / 2 + 2 && last + 2 < n);
+        gs_profile_free(p);
+        gs_document_free(d);
+        gs_doc_split_free(s);
+    }
+}
+END_TEST
+
 START_TEST(checkpoints_round_trip_and_refuse_garbage)
 {
     write_file("c.csv", "id,v\n1,x\n2,y\n", 1);
@@ -359,6 +399,7 @@ static Suite *scan_suite(void)
     tcase_add_test(tc, resuming_gives_the_same_bytes);
     tcase_add_test(tc, only_big_plain_utf8_json_lines_csv_and_tsv_split);
     tcase_add_test(tc, a_split_csv_reads_as_the_whole_file_at_any_thread_count);
+    tcase_add_test(tc, a_range_the_parser_might_read_otherwise_runs_to_the_end);
     tcase_add_test(tc, checkpoints_round_trip_and_refuse_garbage);
     suite_add_tcase(s, tc);
     return s;

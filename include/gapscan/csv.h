@@ -58,6 +58,7 @@ typedef struct gs_csv_rows {
     size_t cells;         /* cells of the current row so far */
     uint64_t max_field;
     size_t max_cells;
+    unsigned char delim_byte, quote_byte;  /* no quoting: '\n' again */
     unsigned char cls[256];
 } gs_csv_rows;
 
