@@ -42,6 +42,23 @@
 
 #define NONE GS__CSVSPLIT_NONE
 
+/* Quote bytes in buf[from, to); skip_first: buf[0] is the byte before the
+ * piece (lo - 1), not counted. */
+static uint64_t count_quotes(const unsigned char *buf, size_t from, size_t to,
+                             int q, int skip_first)
+{
+    uint64_t n = 0;
+    if (q < 0)
+        return 0;
+    for (size_t k = from + (skip_first && from < to); k < to; k++, n++) {
+        const unsigned char *x = memchr(buf + k, q, to - k);  /* sparse */
+        if (!x)
+            break;
+        k = (size_t)(x - buf);
+    }
+    return n;
+}
+
 /* One parity's range while its piece is counted. */
 typedef struct cand {
     int on, done;
@@ -183,23 +200,22 @@ gs_status gs__csvsplit_count(const gs__csvsplit_file *f, unsigned j,
         size_t seek_end = pos >= hi ? 0
                           : pos + cut < hi ? cut : (size_t)(hi - pos);
         int seeking = j > 0 && (!c[0].on || (q >= 0 && !c[1].on));
-        for (; i < seek_end && seeking; i++) {
-            if (q >= 0 && buf[i] == (unsigned char)q) {
-                out->quotes += pos + i >= lo;
-            } else if (buf[i] == '\n' && pos + i + 1 < hi) {
-                cand *e = &c[out->quotes & 1];
-                if (!e->on) {
-                    e->on = 1;
-                    e->next = e->out->start = pos + i + 1;
-                }
-                seeking = !c[0].on || (q >= 0 && !c[1].on);
+        while (i < seek_end) {
+            const unsigned char *nl =
+                seeking ? memchr(buf + i, '\n', seek_end - i) : NULL;
+            size_t to = nl ? (size_t)(nl - buf) : seek_end;
+            out->quotes += count_quotes(buf, i, to, q, pos < lo && i == 0);
+            if (!nl)
+                break;
+            i = to + 1;
+            if (pos + to + 1 >= hi)
+                continue;  /* a '\n' at hi - 1 starts the next piece */
+            cand *e = &c[out->quotes & 1];
+            if (!e->on) {
+                e->on = 1;
+                e->next = e->out->start = pos + to + 1;
             }
-        }
-        if (q >= 0) {
-            uint64_t n = 0;
-            for (; i < seek_end; i++)
-                n += buf[i] == (unsigned char)q;
-            out->quotes += n;
+            seeking = !c[0].on || (q >= 0 && !c[1].on);
         }
 
         for (int k = 0; k < 2; k++) {
