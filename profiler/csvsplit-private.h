@@ -26,7 +26,8 @@ typedef struct gs__csvsplit_span {
     uint64_t end;        /* file offset past its last byte */
     int to_eof;          /* it runs to the end of the file instead */
     uint64_t decoded;    /* of [start, end): decoded bytes, '\n' bytes, */
-    uint64_t newlines;   /* data records (the header row not counted) */
+    uint64_t newlines;   /* lone CRs (a line end for the decoder), data */
+    uint64_t lone_cr;    /* records (the header row not counted) */
     uint64_t records;
 } gs__csvsplit_span;
 
@@ -49,6 +50,7 @@ typedef struct gs__csvsplit_range {
     uint64_t start;      /* file offset */
     uint64_t end;        /* file offset, UINT64_MAX: the end of the file */
     gs_loc base;         /* decoded bytes, '\n' and records before start */
+    uint64_t dec_lines;  /* lines before start as the decoder counts them */
 } gs__csvsplit_range;
 
 void gs__csvsplit_range_of(const gs__csvsplit_piece *pieces, unsigned i,

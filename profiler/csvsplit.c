@@ -65,6 +65,8 @@ typedef struct cand {
     gs_csv_rows rows;
     uint64_t next;       /* file offset of its next byte */
     int invalid;         /* holds invalid UTF-8 */
+    uint64_t lone_cr;    /* '\r' not followed by '\n' */
+    int cr_last;         /* the last byte followed was '\r' */
     gs__csvsplit_span *out;
 } cand;
 
@@ -138,6 +140,12 @@ static void follow(cand *c, const unsigned char *buf, uint64_t pos,
     if (c->rows.clean && !c->invalid &&
         gs_utf8_count_invalid(buf + a, used) != 0)
         c->invalid = 1;
+    const unsigned char *p = buf + a, *end = buf + a + used;
+    if (c->cr_last && p < end && *p != '\n')
+        c->lone_cr++;
+    for (; p < end && (p = memchr(p, '\r', (size_t)(end - p))); p++)
+        c->lone_cr += p + 1 < end && p[1] != '\n';
+    c->cr_last = used && buf[a + used - 1] == '\r';
     c->next += used;
     if (!c->rows.clean || (!c->rows.at_boundary && c->next == limit)) {
         c->done = c->out->to_eof = 1;  /* see the header comment */
@@ -244,6 +252,7 @@ gs_status gs__csvsplit_count(const gs__csvsplit_file *f, unsigned j,
             continue;
         uint64_t from = sp->start + (j == 0 ? f->bom : 0);
         sp->newlines = c[k].rows.newlines;
+        sp->lone_cr = c[k].lone_cr;
         sp->records = c[k].rows.rows;
         if (j == 0 && f->dialect.header && sp->records)
             sp->records--;  /* the header row */
@@ -274,6 +283,7 @@ void gs__csvsplit_range_of(const gs__csvsplit_piece *pieces, unsigned i,
             out->base.offset += sp->decoded;
             out->base.line += sp->newlines;
             out->base.record += sp->records;
+            out->dec_lines += sp->newlines + sp->lone_cr;
         }
         parity ^= (unsigned)(pieces[k].quotes & 1);
     }

@@ -98,6 +98,9 @@ struct gs_document {
     uint64_t stop_at;        /* end the read at the first line start at or
                                 past this file offset; UINT64_MAX: never */
     int stopped;             /* that line start was reached */
+    uint64_t dec_lines;      /* the lines before the range as the decoder
+                                counts them (a lone CR ends one too) */
+    gs_sink dec_sink;        /* the decoder's defects: shifted by those */
     gs_format range_fmt;     /* format of the range's file */
     const char *range_head;  /* CSV/TSV: the file's decoded head, for */
     size_t range_head_len;   /* gs_csv_resume */
@@ -105,16 +108,18 @@ struct gs_document {
 
 /* ---- sink ------------------------------------------------------------- */
 
-/* A location in a range of a split file, made absolute. Locations without a
- * line (disk offsets from source.h) are absolute already. */
+/* A location in a range of a split file, made absolute: lines are the
+ * parser's ('\n' ends one: d->base.line) or the decoder's (d->dec_lines).
+ * Locations without a line (disk offsets from source.h) are absolute
+ * already. */
 static const gs_loc *shift(const gs_document *d, const gs_loc *loc,
-                          gs_loc *tmp)
+                          gs_loc *tmp, uint64_t lines)
 {
-    if (!loc || !loc->line || (!d->base.line && !d->base.offset))
+    if (!loc || !loc->line || (!lines && !d->base.offset))
         return loc;
     *tmp = *loc;
     tmp->offset += d->base.offset;
-    tmp->line += d->base.line;
+    tmp->line += lines;
     if (tmp->record)
         tmp->record += d->base.record;
     return tmp;
@@ -235,7 +240,7 @@ static int sink_value(void *ud, gs_field_id id, const char *bytes, size_t len,
     if (!d->p)
         return 0;
     gs_loc tmp;
-    loc = shift(d, loc, &tmp);
+    loc = shift(d, loc, &tmp, d->base.line);
     if (id >= d->n_fields || !d->fields[id].field) {
         gs_profile_count_overflow(d->p, 1);
         return 0;
@@ -263,12 +268,10 @@ static void copy_str(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static int sink_defect(void *ud, const char *code, const char *detail,
-                       const gs_loc *loc)
+/* A defect at an absolute location. */
+static int add_defect(gs_document *d, const char *code, const char *detail,
+                      const gs_loc *loc)
 {
-    gs_document *d = ud;
-    gs_loc tmp;
-    loc = shift(d, loc, &tmp);
     d->facts.defects++;
     if (d->n_defects < d->lim->max_doc_defects) {
         kept_defect *k = &d->defects[d->n_defects++];
@@ -294,6 +297,22 @@ static int sink_defect(void *ud, const char *code, const char *detail,
     }
     return d->p &&
            gs_profile_add_defect(d->p, d->path, code, detail, loc) != GS_OK;
+}
+
+static int sink_defect(void *ud, const char *code, const char *detail,
+                       const gs_loc *loc)
+{
+    gs_document *d = ud;
+    gs_loc tmp;
+    return add_defect(d, code, detail, shift(d, loc, &tmp, d->base.line));
+}
+
+static int dec_defect(void *ud, const char *code, const char *detail,
+                      const gs_loc *loc)
+{
+    gs_document *d = ud;
+    gs_loc tmp;
+    return add_defect(d, code, detail, shift(d, loc, &tmp, d->dec_lines));
 }
 
 static int sink_fact(void *ud, const char *key, const char *value)
@@ -343,6 +362,7 @@ gs_document *gs_document_new(const gs_limits *lim)
         .defect = sink_defect,
         .fact = sink_fact,
     };
+    d->dec_sink = (gs_sink){.ud = d, .defect = dec_defect};
     return d;
 }
 
@@ -454,6 +474,7 @@ static void begin(gs_document *d, const char *path, gs_profile *p)
     d->parser = NULL;
     d->parse_st = GS_OK;
     d->base = (gs_loc){0};
+    d->dec_lines = 0;
     d->stop_at = UINT64_MAX;
     d->stopped = 0;
     d->range_fmt = GS_FMT_JSONL;
@@ -822,7 +843,7 @@ static gs_status pipeline(gs_document *d, uint64_t start)
 
     size_t head = 0, got = 0;
     gs_status rst = GS_OK;
-    st = gs_decoder_open(d->lim, &d->sink, &dec);
+    st = gs_decoder_open(d->lim, &d->dec_sink, &dec);
     if (st == GS_OK)
         st = start ? open_range(d, src, dec, start, &rst, &got, &err)
                    : open_head(d, src, dec, &head, &rst, &got, &err);
@@ -914,7 +935,8 @@ gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p)
  * thread count. */
 
 typedef struct range_info {
-    uint64_t decoded, newlines, records;  /* the counting pass (JSONL) */
+    uint64_t decoded, newlines, records;  /* the counting pass (JSONL); */
+    uint64_t terminators;                 /* lines as the decoder ends them */
     gs_doc_facts facts;                   /* the profiling pass; strings not
                                              kept (range 0's are below) */
     char (*codes)[48];                    /* its distinct defect codes */
@@ -1112,6 +1134,7 @@ static int place_range(gs_document *d, const gs_doc_split *s, unsigned i,
             d->base.offset += s->r[k].decoded;
             d->base.line += s->r[k].newlines;
             d->base.record += s->r[k].records;
+            d->dec_lines += s->r[k].terminators;
         }
         *start = (uint64_t)i * s->range_bytes;
         if (i + 1 < s->n)
@@ -1123,6 +1146,7 @@ static int place_range(gs_document *d, const gs_doc_split *s, unsigned i,
     if (rg.empty)
         return 0;
     d->base = rg.base;
+    d->dec_lines = rg.dec_lines;
     d->stop_at = rg.end;
     d->range_fmt = s->fmt;
     d->range_head = s->head;
@@ -1147,6 +1171,7 @@ static gs_status scan_range(gs_document *d, gs_doc_split *s, unsigned i,
     gs_status st = placed ? pipeline(d, start) : GS_OK;
     r->decoded = d->facts.bytes_decoded;
     r->newlines = d->facts.lf + d->facts.crlf;
+    r->terminators = r->newlines + d->facts.cr;
     r->records = d->facts.records;
     if (!p)
         return st;

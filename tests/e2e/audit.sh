@@ -107,8 +107,10 @@ with open(sys.argv[1], "wb") as f:
     for i in range(30000):
         if i % 4999 == 0:
             f.write(b'{"sku": "bad", "price": \n')          # a syntax defect
-        elif i % 7001 == 0:
+        elif i % 7001 == 0 and i > 10000:  # from the second range on
             f.write(b'{"sku": "caf\xe9", "price": 1}\n')    # invalid UTF-8
+        elif i % 997 == 0:  # a lone CR: a line end to the decoder only
+            f.write(b'{"sku": "P-00001",\r "price": 2}\n')
         else:
             f.write(json.dumps({"sku": "P-%05d" % r.randint(1, 20000),
                                 "price": round(r.uniform(1, 500), 2),
@@ -130,11 +132,18 @@ check "split file: profile identical at -j1, -j2, -j7" \
 "$GS_BIN" profile -q -j 2 -o "$TMP/whole.json" "$TMP/big"
 check "split file: counts and locations as a whole-file scan gives" \
     python3 "$GS_SRCDIR/tests/tools/profiles_agree.py" "$TMP/whole.json" "$TMP/split2.json"
+# Alone, its invalid-UTF-8 examples are the first kept: their lines count
+# the lone CRs before them, as the decoder of a whole-file read does.
+B="$TMP/big/products/products-bulk.jsonl"
+"$GS_BIN" profile -q -j 2 --split-size 1M -o "$TMP/bulk-split.json" "$B"
+"$GS_BIN" profile -q -j 1 --split-size 1G -o "$TMP/bulk-whole.json" "$B"
+check "split file alone: decoder locations as a whole-file scan gives" \
+    python3 "$GS_SRCDIR/tests/tools/profiles_agree.py" "$TMP/bulk-whole.json" "$TMP/bulk-split.json"
 
 # Big CSV files split the same way, at record starts outside quoted fields:
-# rows with quoted newlines (LF and CRLF inside), doubled quotes and
-# delimiters in quotes, CRLF rows (4.5 MB, 5 ranges of 1M, so range starts
-# fall inside quoted fields). "bad" adds a stray quote in an unquoted field
+# rows with quoted newlines (LF, CRLF and lone CR inside), doubled quotes
+# and delimiters in quotes, CRLF rows, invalid UTF-8 late in the file (4.5
+# MB, 5 ranges of 1M, so range starts fall inside quoted fields). "bad" adds a stray quote in an unquoted field
 # in the second range and an unterminated quote near the end: from the
 # range holding the first, one worker reads to the end of the file, so
 # both still read as the whole file does (docs/distributed.md).
@@ -146,8 +155,8 @@ rows = [b"id,customer,note,amount,placed\r\n"]
 for i in range(60000):
     k = r.random()
     note = (b'"two\r\nlines, ""quoted"" %d"' % i if k < 0.08 else
-            b'"a\nb\nc"' if k < 0.12 else b'"x, y"' if k < 0.3 else
-            b"plain %d" % r.randint(1, 999))
+            b'"a\nb\rc"' if k < 0.12 else b'"x, y"' if k < 0.3 else
+            b"caf\xe9" if i == 50000 else b"plain %d" % r.randint(1, 999))
     rows.append(b"%d,C%05d,%s,%.2f,2026-%02d-%02d\r\n" % (
         i, r.randint(1, 20000), note, r.uniform(1, 900), r.randint(1, 11),
         r.randint(1, 28)))
