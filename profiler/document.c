@@ -19,6 +19,7 @@
 #include "gapscan/document.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "csvsplit-private.h"
@@ -32,14 +33,20 @@
 #define MAX_FACTS 32
 #define DOC_FORMATS 8    /* formats counted per field and file */
 
+/* A field's non-null formats in one file (or range), in order seen, and
+ * their values. */
+typedef struct fmt_tally {
+    unsigned char fmt[DOC_FORMATS];
+    uint32_t n[DOC_FORMATS];
+    unsigned char k;
+} fmt_tally;
+
 typedef struct doc_field {
     gs_field *field;         /* NULL: past max_paths */
     uint64_t last_record;    /* presence stamp */
     gs_date_role role;       /* what the name says about its dates */
     int prose;               /* string values may hold dates in prose */
-    unsigned char fmt[DOC_FORMATS];  /* non-null formats of this file, in */
-    uint32_t fmt_n[DOC_FORMATS];     /* order seen, and their values */
-    unsigned char n_fmt;
+    fmt_tally fmts;
 } doc_field;
 
 typedef struct kept_defect {
@@ -218,18 +225,18 @@ static int scan_worthy(const doc_field *df, const gs_value_class *vc,
  * Null formats do not count; formats past the DOC_FORMATS first ones of the
  * file are not counted (a field writing nine formats in one file has no
  * format to speak of anyway). */
-static void count_format(doc_field *df, gs_vformat f)
+static void count_format(fmt_tally *t, gs_vformat f, uint32_t n)
 {
     if (gs_vformat_family(f) == GS_FF_NULL)
         return;
-    for (unsigned i = 0; i < df->n_fmt; i++)
-        if (df->fmt[i] == f) {
-            df->fmt_n[i]++;
+    for (unsigned i = 0; i < t->k; i++)
+        if (t->fmt[i] == f) {
+            t->n[i] += n;
             return;
         }
-    if (df->n_fmt < DOC_FORMATS) {
-        df->fmt[df->n_fmt] = (unsigned char)f;
-        df->fmt_n[df->n_fmt++] = 1;
+    if (t->k < DOC_FORMATS) {
+        t->fmt[t->k] = (unsigned char)f;
+        t->n[t->k++] = n;
     }
 }
 
@@ -253,7 +260,7 @@ static int sink_value(void *ud, gs_field_id id, const char *bytes, size_t len,
     gs_value_class vc;
     if (gs_field_add(df->field, bytes, len, kind, d->path, loc, &vc) != GS_OK)
         return 1;  /* out of memory: stop this file */
-    count_format(df, vc.format);
+    count_format(&df->fmts, vc.format, 1);
     if (scan_worthy(df, &vc, kind, bytes, len)) {
         value_ctx c = {d, df, vc.type == GS_VT_DATE};
         if (gs_dates_scan_text(bytes, len, loc, d->markers, value_hit, &c) !=
@@ -612,24 +619,29 @@ static void decide_dates(gs_document *d)
  * values; ties: the lower format id). A file whose dominant date format is
  * the ambiguous d/m one and that also writes days past 12 told the order:
  * that order is its format. */
+static gs_vformat dominant(const fmt_tally *t)
+{
+    unsigned best = 0;
+    for (unsigned k = 1; k < t->k; k++)
+        if (t->n[k] > t->n[best] ||
+            (t->n[k] == t->n[best] && t->fmt[k] < t->fmt[best]))
+            best = k;
+    gs_vformat f = (gs_vformat)t->fmt[best];
+    for (unsigned k = 0; f == GS_VFMT_DATE_DM_AMBIGUOUS && k < t->k; k++)
+        if (t->fmt[k] == GS_VFMT_DATE_DMY_SLASH ||
+            t->fmt[k] == GS_VFMT_DATE_MDY_SLASH)
+            f = (gs_vformat)t->fmt[k];
+    return f;
+}
+
 static gs_status file_formats(gs_document *d)
 {
     for (size_t i = 0; i < d->n_fields; i++) {
         const doc_field *df = &d->fields[i];
-        if (!df->field || !df->n_fmt)
+        if (!df->field || !df->fmts.k)
             continue;
-        unsigned best = 0;
-        for (unsigned k = 1; k < df->n_fmt; k++)
-            if (df->fmt_n[k] > df->fmt_n[best] ||
-                (df->fmt_n[k] == df->fmt_n[best] && df->fmt[k] < df->fmt[best]))
-                best = k;
-        gs_vformat f = (gs_vformat)df->fmt[best];
-        for (unsigned k = 0; f == GS_VFMT_DATE_DM_AMBIGUOUS && k < df->n_fmt;
-             k++)
-            if (df->fmt[k] == GS_VFMT_DATE_DMY_SLASH ||
-                df->fmt[k] == GS_VFMT_DATE_MDY_SLASH)
-                f = (gs_vformat)df->fmt[k];
-        gs_status st = gs_field_count_file_format(df->field, f, d->path);
+        gs_status st = gs_field_count_file_format(df->field,
+                                                  dominant(&df->fmts), d->path);
         if (st != GS_OK)
             return st;
     }
@@ -934,9 +946,18 @@ gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p)
  * needs its own counting pass too (it says where the range starts), at any
  * thread count. */
 
+/* One field's formats in one range, for the file's dominant format. */
+typedef struct range_fmt {
+    char *path;        /* a copy: the range's profile is reset after merge */
+    unsigned range;
+    fmt_tally t;
+} range_fmt;
+
 typedef struct range_info {
     uint64_t decoded, newlines, records;  /* the counting pass (JSONL); */
     uint64_t terminators;                 /* lines as the decoder ends them */
+    struct range_fmt *fmts;               /* its fields' formats */
+    size_t n_fmts;
     gs_doc_facts facts;                   /* the profiling pass; strings not
                                              kept (range 0's are below) */
     char (*codes)[48];                    /* its distinct defect codes */
@@ -1116,8 +1137,12 @@ void gs_doc_split_free(gs_doc_split *s)
 {
     if (!s)
         return;
-    for (unsigned i = 0; i < s->n; i++)
+    for (unsigned i = 0; i < s->n; i++) {
         gs_free(s->r[i].codes);
+        for (size_t k = 0; k < s->r[i].n_fmts; k++)
+            gs_free(s->r[i].fmts[k].path);
+        gs_free(s->r[i].fmts);
+    }
     gs_free(s->head);
     gs_free(s->pieces);
     gs_free(s->path);
@@ -1155,6 +1180,67 @@ static int place_range(gs_document *d, const gs_doc_split *s, unsigned i,
     return 1;
 }
 
+/* The range's formats per field, for gs_doc_split_finish (the file's
+ * dominant format is that of all its values, not of one range). */
+static gs_status keep_formats(const gs_document *d, range_info *r,
+                              unsigned i)
+{
+    if (d->n_fields && !(r->fmts = gs_calloc(d->n_fields, sizeof *r->fmts)))
+        return GS_ENOMEM;
+    for (size_t k = 0; k < d->n_fields; k++) {
+        const doc_field *df = &d->fields[k];
+        if (!df->field || !df->fmts.k)
+            continue;
+        range_fmt *f = &r->fmts[r->n_fmts];
+        if (!(f->path = gs_strdup(gs_field_path(df->field))))
+            return GS_ENOMEM;
+        f->range = i;
+        f->t = df->fmts;
+        r->n_fmts++;
+    }
+    return GS_OK;
+}
+
+static int by_path_then_range(const void *a, const void *b)
+{
+    const range_fmt *x = *(range_fmt *const *)a, *y = *(range_fmt *const *)b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->range > y->range) - (x->range < y->range);
+}
+
+/* Each field's dominant format over the whole file: the ranges' tallies
+ * summed in range order (so the first DOC_FORMATS formats are the file's
+ * first ones, as in a whole-file read, unless one range alone saw more). */
+static gs_status split_formats(const gs_doc_split *s, gs_profile *p)
+{
+    size_t n = 0;
+    for (unsigned i = 0; i < s->n; i++)
+        n += s->r[i].n_fmts;
+    if (!n)
+        return GS_OK;
+    const range_fmt **all = gs_malloc(n * sizeof *all);
+    if (!all)
+        return GS_ENOMEM;
+    n = 0;
+    for (unsigned i = 0; i < s->n; i++)
+        for (size_t k = 0; k < s->r[i].n_fmts; k++)
+            all[n++] = &s->r[i].fmts[k];
+    qsort(all, n, sizeof *all, by_path_then_range);
+    gs_status st = GS_OK;
+    for (size_t a = 0, b; st == GS_OK && a < n; a = b) {
+        fmt_tally t = all[a]->t;
+        for (b = a + 1; b < n && strcmp(all[b]->path, all[a]->path) == 0; b++)
+            for (unsigned k = 0; k < all[b]->t.k; k++)
+                count_format(&t, (gs_vformat)all[b]->t.fmt[k], all[b]->t.n[k]);
+        gs_field *f = gs_profile_field(p, s->collection, all[a]->path,
+                                       strlen(all[a]->path), &st);
+        if (f)
+            st = gs_field_count_file_format(f, dominant(&t), s->path);
+    }
+    gs_free(all);
+    return st;
+}
+
 static gs_status scan_range(gs_document *d, gs_doc_split *s, unsigned i,
                             gs_profile *p)
 {
@@ -1176,11 +1262,8 @@ static gs_status scan_range(gs_document *d, gs_doc_split *s, unsigned i,
     if (!p)
         return st;
     decide_dates(d);  /* this range's dates; gs_doc_split_finish combines */
-    /* A split file's dominant formats per field are those of its first
-     * range (each range is a partial profile; counting every range would
-     * count the file several times). */
-    if (i == 0 && st == GS_OK)
-        st = file_formats(d);
+    if (st == GS_OK)
+        st = keep_formats(d, r, i);
     if (i == 0 && s->fmt != GS_FMT_JSONL) {
         csv_layout(d, s->csv_dialect, sizeof s->csv_dialect, s->csv_header);
         s->has_header = d->facts.csv_header != NULL;
@@ -1299,7 +1382,8 @@ gs_status gs_doc_split_finish(const gs_doc_split *s, gs_profile *p)
             if (!seen && (st = gs_profile_count_defect_file(p, code)) != GS_OK)
                 return st;
         }
-    if ((st = gs_profile_count_file(p, s->collection)) != GS_OK)
+    if ((st = split_formats(s, p)) != GS_OK ||
+        (st = gs_profile_count_file(p, s->collection)) != GS_OK)
         return st;
     return gs_profile_add_doc(p, &f);
 }

@@ -94,8 +94,9 @@ void gs_document_fact(const gs_document *d, size_t i, const char **key,
  * range runs to the end of the file, so the result is the whole-file
  * parse's there too. What differs from a whole-file scan: sketches merge per
  * range (within their error); the decoder's first few invalid-UTF-8 defects
- * are kept per range; a field's dominant format in the file is the one of
- * range 0; the file's "fields" fact is the largest range's. Only the date
+ * are kept per range; a field writing more than 8 formats within one range
+ * may get another dominant format; the file's "fields" fact is the largest
+ * range's. Only the date
  * verdict of the last range is left in the document (inspect never
  * splits). */
 typedef struct gs_doc_split gs_doc_split;

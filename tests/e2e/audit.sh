@@ -142,11 +142,12 @@ check "split file alone: decoder locations as a whole-file scan gives" \
 
 # Big CSV files split the same way, at record starts outside quoted fields:
 # rows with quoted newlines (LF, CRLF and lone CR inside), doubled quotes
-# and delimiters in quotes, CRLF rows, invalid UTF-8 late in the file (4.5
-# MB, 5 ranges of 1M, so range starts fall inside quoted fields). "bad" adds a stray quote in an unquoted field
-# in the second range and an unterminated quote near the end: from the
-# range holding the first, one worker reads to the end of the file, so
-# both still read as the whole file does (docs/distributed.md).
+# and delimiters in quotes, CRLF rows, invalid UTF-8 late in the file (2.5
+# MB, 3 ranges of 1M, so range starts fall inside quoted fields). "bad" adds
+# a stray quote in an unquoted field in the second range and an
+# unterminated quote near the end: from the range holding the first, one
+# worker reads to the end of the file, so both still read as the whole file
+# does (docs/distributed.md).
 mkdir -p "$TMP/csvbig" "$TMP/csvbad"
 python3 - "$TMP/csvbig/orders.csv" "$TMP/csvbad/orders.csv" <<'PY'
 import random, sys
@@ -157,11 +158,14 @@ for i in range(60000):
     note = (b'"two\r\nlines, ""quoted"" %d"' % i if k < 0.08 else
             b'"a\nb\rc"' if k < 0.12 else b'"x, y"' if k < 0.3 else
             b"caf\xe9" if i == 50000 else b"plain %d" % r.randint(1, 999))
-    rows.append(b"%d,C%05d,%s,%.2f,2026-%02d-%02d\r\n" % (
-        i, r.randint(1, 20000), note, r.uniform(1, 900), r.randint(1, 11),
-        r.randint(1, 28)))
+    m, d = r.randint(1, 11), r.randint(1, 28)
+    # dates as y-m-d in the first range, d.m.y after: the file's dominant
+    # format is the one of all its ranges, not of the first
+    placed = b"2026-%02d-%02d" % (m, d) if i < 20000 else b"%02d.%02d.2026" % (d, m)
+    rows.append(b"%d,C%05d,%s,%.2f,%s\r\n" % (
+        i, r.randint(1, 20000), note, r.uniform(1, 900), placed))
 open(sys.argv[1], "wb").write(b"".join(rows))
-rows[15000] = b'15000,C00001,pl"ain,1.00,2026-01-01\r\n'
+rows[30000] = b'30000,C00001,pl"ain,1.00,2026-01-01\r\n'
 rows[59990] = b'59990,C00001,"never closed,1.00,2026-01-01\r\n'
 open(sys.argv[2], "wb").write(b"".join(rows))
 PY
