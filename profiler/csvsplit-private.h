@@ -33,13 +33,16 @@ typedef struct gs__csvsplit_span {
 
 /* What the counting pass of one piece measured. */
 typedef struct gs__csvsplit_piece {
+    int failed;                  /* the file could not be read again: this
+                                    range and every later one are empty,
+                                    and the file counts as partly read */
     uint64_t quotes;             /* quote bytes in the piece */
     gs__csvsplit_span as[2];     /* [parity of the quotes before it] */
 } gs__csvsplit_piece;
 
 /* The counting pass of piece j into *out, reading through buf (cap bytes,
- * at least 64 KiB). Only GS_ENOMEM, and GS_EIO when the file cannot be
- * read again, are returned. */
+ * at least 64 KiB). Only GS_ENOMEM is returned; a read that fails sets
+ * out->failed. */
 gs_status gs__csvsplit_count(const gs__csvsplit_file *f, unsigned j,
                              unsigned char *buf, size_t cap,
                              gs__csvsplit_piece *out);

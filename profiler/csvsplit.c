@@ -22,6 +22,8 @@
  *     no count here does;
  *   - no record ends before c_j+2 - 1 (a record longer than a piece);
  *   - the file ends first.
+ * A piece that cannot be read again (the file changed) leaves its range and
+ * every later one empty; the file is then recorded as partly read.
  * Invariants:
  *   1. Every decision depends on the bytes and range_bytes only: the ranges
  *      are the same at any thread count and in any order of counting.
@@ -243,8 +245,14 @@ gs_status gs__csvsplit_count(const gs__csvsplit_file *f, unsigned j,
         have -= cut;
     }
     gs_source_close(src);
+    if (st != GS_OK && st != GS_ENOMEM) {
+        /* unreadable now: this range and every later one are empty, and
+         * the file is read partly */
+        out->failed = 1;
+        return GS_OK;
+    }
     if (st != GS_OK)
-        return st == GS_ENOMEM ? st : GS_EIO;
+        return st;
 
     for (int k = 0; k < 2 && st == GS_OK; k++) {
         gs__csvsplit_span *sp = &out->as[k];
@@ -260,6 +268,10 @@ gs_status gs__csvsplit_count(const gs__csvsplit_file *f, unsigned j,
         if (c[k].invalid)
             st = decoded_size(f, from, sp->end, buf, cap, &sp->decoded);
     }
+    if (st != GS_OK && st != GS_ENOMEM) {
+        out->failed = 1;  /* the decoded size is unknown */
+        st = GS_OK;
+    }
     return st;
 }
 
@@ -269,7 +281,7 @@ void gs__csvsplit_range_of(const gs__csvsplit_piece *pieces, unsigned i,
     unsigned parity = 0;
     memset(out, 0, sizeof *out);
     out->empty = 1;
-    for (unsigned k = 0; k <= i; k++) {
+    for (unsigned k = 0; k <= i && !pieces[k].failed; k++) {
         const gs__csvsplit_span *sp = &pieces[k].as[parity];
         if (k == i) {
             out->empty = sp->start == NONE;

@@ -1236,6 +1236,8 @@ static gs_status split_formats(const gs_doc_split *s, gs_profile *p)
                                        strlen(all[a]->path), &st);
         if (f)
             st = gs_field_count_file_format(f, dominant(&t), s->path);
+        else if (st == GS_ELIMIT)  /* past max_paths: the merge dropped it */
+            st = GS_OK;
     }
     gs_free(all);
     return st;
@@ -1310,6 +1312,9 @@ gs_status gs_doc_split_finish(const gs_doc_split *s, gs_profile *p)
     f.compression = s->compression[0] ? s->compression : NULL;
     f.csv_dialect = s->csv_dialect[0] ? s->csv_dialect : NULL;
     f.csv_header = s->has_header ? s->csv_header : NULL;
+    for (unsigned i = 0; s->pieces && i < s->n; i++)
+        if (s->pieces[i].failed && f.status == GS_OK)
+            f.status = GS_EIO;  /* a counting pass could not read it */
     for (unsigned i = 1; i < s->n; i++) {
         const gs_doc_facts *g = &s->r[i].facts;
         f.bytes_decoded += g->bytes_decoded;

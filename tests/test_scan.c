@@ -293,6 +293,34 @@ START_TEST(a_split_csv_reads_as_the_whole_file_at_any_thread_count)
 }
 END_TEST
 
+/* Past max_paths the fields a split file cannot add are dropped as in a
+ * whole-file read, and the scan goes on. */
+START_TEST(a_split_file_past_max_paths_reads_as_the_whole_file)
+{
+    write_csv("big.csv", 30000, 0, "");
+    write_file("a.csv", "p,q\n1,2\n", 1);  /* read first: the profile full */
+    gs_limits lim;
+    gs_limits_default(&lim);
+    lim.max_paths = 2;
+    uint64_t overflow[2];
+    for (int split = 0; split < 2; split++) {
+        gs_scan_opts o = {0};
+        o.threads = 2;
+        o.split_bytes = split ? 128 * 1024 : (uint64_t)1 << 40;
+        gs_profile *p = gs_profile_new(&lim);
+        const char *root = dir;
+        gs_error err = {0};
+        ck_assert_int_eq(gs_scan(&root, 1, &o, p, &err), GS_OK);
+        ck_assert_uint_eq(gs_profile_field_count(p), 2);
+        ck_assert_uint_eq(gs_profile_corpus(p)->records, 30001);
+        overflow[split] = gs_profile_corpus(p)->paths_overflow;
+        gs_profile_free(p);
+    }
+    ck_assert_uint_eq(overflow[0], overflow[1]);
+    ck_assert_uint_gt(overflow[0], 0);
+}
+END_TEST
+
 /* Every range of a clean file holds records; in a file with a stray quote,
  * the range holding it reads to the end and the ranges after it are empty. */
 START_TEST(a_range_the_parser_might_read_otherwise_runs_to_the_end)
@@ -400,6 +428,7 @@ static Suite *scan_suite(void)
     tcase_add_test(tc, only_big_plain_utf8_json_lines_csv_and_tsv_split);
     tcase_add_test(tc, a_split_csv_reads_as_the_whole_file_at_any_thread_count);
     tcase_add_test(tc, a_range_the_parser_might_read_otherwise_runs_to_the_end);
+    tcase_add_test(tc, a_split_file_past_max_paths_reads_as_the_whole_file);
     tcase_add_test(tc, checkpoints_round_trip_and_refuse_garbage);
     suite_add_tcase(s, tc);
     return s;
