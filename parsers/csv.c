@@ -79,10 +79,18 @@
  *      the first row's) is "csv.ragged_row" and is still profiled. A row past
  *      max_columns cells is "csv.too_many_columns" and ends the file.
  *
+ * A range of a split file (csv.h). gs_csv_resume reads the file's head in
+ * a quiet mode (p->prelude: field names only, no fact, record, value or
+ * defect) up to the end of the header, or without one of the first row, so
+ * the dialect, names and row width are the whole parse's; then it forgets
+ * the position and libcsv's state, and the range's bytes follow from a
+ * record start. gs_csv_rows follows libcsv's strict grammar over raw bytes,
+ * without copying, to find record starts for the split.
+ *
  * Not done here: escape characters (backslash) and comment lines, line-ending
  * or encoding findings (decode stage), any statistics.
  */
-#include "gapscan/parser.h"
+#include "gapscan/csv.h"
 
 #include <csv.h>
 #include <stdalign.h>
@@ -538,6 +546,10 @@ struct gs_parser {
     int quote;            /* quote character, -1 for none */
     int decided;          /* dialect chosen */
     gs_buf head;          /* the sample, until decided */
+    gs_csv_dialect dialect;
+    int prelude;          /* gs_csv_resume: reading the head only for the
+                             header and row width, reporting nothing */
+    int prelude_done;     /* they are known: read no further */
 
     uint64_t offset;      /* stream offset of the segment being parsed */
     uint64_t line;        /* its line, 1-based */
@@ -583,20 +595,20 @@ static gs_loc here(const gs_parser *p)
 static void defect(gs_parser *p, const char *code, const char *detail,
                    const gs_loc *loc)
 {
-    if (p->st == GS_OK)
+    if (p->st == GS_OK && !p->prelude)
         cancel_if(p, p->sink->defect(p->sink->ud, code, detail, loc));
 }
 
 static void fact(gs_parser *p, const char *key, const char *value)
 {
-    if (p->st == GS_OK && p->sink->fact)
+    if (p->st == GS_OK && p->sink->fact && !p->prelude)
         cancel_if(p, p->sink->fact(p->sink->ud, key, value));
 }
 
 /* Ends the data row that is open, if any (header rows have no record). */
 static void end_record(gs_parser *p)
 {
-    int data_row = p->in_row && p->header_done;
+    int data_row = p->in_row && p->header_done && !p->prelude;
     p->in_row = 0;
     if (data_row && p->st == GS_OK)
         cancel_if(p, p->sink->record_end(p->sink->ud, &p->row));
@@ -697,6 +709,7 @@ static void header_end(gs_parser *p)
 {
     gs_status st = ensure_ids(p, p->nhcell);
     p->header_done = 1;
+    p->prelude_done = p->prelude;
     p->in_row = 0;
     p->width = p->nhcell;
     for (size_t i = 0; st == GS_OK && i < p->nhcell; i++) {
@@ -723,7 +736,7 @@ static void row_begin(gs_parser *p)
 {
     p->in_row = 1;
     p->ncells = 0;
-    if (!p->header_done)
+    if (!p->header_done || p->prelude)
         return;
     p->rec++;
     p->row = (gs_loc){.offset = p->offset, .line = p->line, .col = 0,
@@ -750,6 +763,8 @@ static void on_cell(void *s, size_t len, void *data)
         header_cell(p, s, len);
         return;
     }
+    if (p->prelude)  /* no header: the first row is counted only */
+        return;
     if (i >= p->nids) {
         gs_status st = extend_columns(p, i);
         if (st != GS_OK) {
@@ -774,6 +789,7 @@ static void on_row(int c, void *data)
     }
     if (p->width == 0) {
         p->width = p->ncells; /* no header: the first row sets the width */
+        p->prelude_done = p->prelude;
     } else if (p->ncells != p->width) {
         char detail[96];
         snprintf(detail, sizeof detail, "expected %zu cells, found %zu",
@@ -935,7 +951,7 @@ static size_t next_term(const char *buf, size_t i, size_t len)
 static void feed_bytes(gs_parser *p, const char *buf, size_t len)
 {
     size_t i = 0;
-    while (i < len && p->st == GS_OK) {
+    while (i < len && p->st == GS_OK && !p->prelude_done) {
         size_t j = next_term(buf, i, len);
         size_t end = j < len ? j + 1 : len;
         if (p->skipping) {
@@ -989,6 +1005,7 @@ static void decide(gs_parser *p, int at_eof)
         p->offset = 3;
     }
     dialect d = sniff_dialect(s, n, at_eof, p->fixed_delim);
+    p->dialect = (gs_csv_dialect){d.delim, d.quote, d.header};
     p->delim = d.delim;
     csv_set_delim(&p->cp, (unsigned char)d.delim);
     set_quote(p, d.quote);
@@ -1039,6 +1056,149 @@ static gs_status csv_finish(gs_parser *p)
     if (p->st == GS_OK)
         csv_fini(&p->cp, on_cell, on_row, p);
     return p->st;
+}
+
+/* ---- ranges of a split file (csv.h) ------------------------------------ */
+
+gs_status gs_csv_resume(gs_parser *p, const char *head, size_t len,
+                        gs_csv_dialect *out)
+{
+    if (p->decided || len < HEAD_MAX)
+        return GS_EINVAL;
+    p->prelude = 1;
+    gs_status st = csv_feed(p, head, len);
+    if (st == GS_OK && !p->prelude_done)
+        st = GS_EFORMAT;
+    if (st != GS_OK)
+        return st;
+    reset_libcsv(p);
+    p->prelude = p->prelude_done = 0;
+    p->in_row = p->skipping = 0;
+    p->ncells = 0;
+    p->rec = 0;
+    p->offset = p->line_start = 0;
+    p->line = 1;
+    if (out)
+        *out = p->dialect;
+    return GS_OK;
+}
+
+/* Byte classes of gs_csv_rows; states follow libcsv's (csv_parse). */
+enum { RC_TEXT, RC_DELIM, RC_QUOTE, RC_LF, RC_CR };
+enum { RS_ROW, RS_FIELD, RS_PLAIN, RS_QUOTED, RS_CLOSED };
+
+void gs_csv_rows_init(gs_csv_rows *r, const gs_csv_dialect *d,
+                      const gs_limits *lim)
+{
+    memset(r, 0, sizeof *r);
+    r->clean = 1;
+    r->state = RS_ROW;
+    r->max_field = lim->max_field_bytes / 3;
+    r->max_cells = lim->max_columns;
+    r->cls[(unsigned char)d->delim] = RC_DELIM;
+    if (d->quote >= 0)
+        r->cls[(unsigned char)d->quote] = RC_QUOTE;
+    r->cls['\n'] = RC_LF;
+    r->cls['\r'] = RC_CR;
+    r->delim_byte = (unsigned char)d->delim;
+    r->quote_byte = d->quote >= 0 ? (unsigned char)d->quote : '\n';
+}
+
+#define ONES 0x0101010101010101u
+#define HIGHS 0x8080808080808080u
+
+/* Nonzero when a byte of v is b (b repeated in every byte). */
+static inline uint64_t has_byte(uint64_t v, uint64_t b)
+{
+    uint64_t x = v ^ b;
+    return (x - ONES) & ~x & HIGHS;
+}
+
+/* The first byte of s[i, len) that is not RC_TEXT, or len: eight bytes at a
+ * time (the lowest byte flagged by has_byte is exact: a false flag can only
+ * follow a true one). */
+static size_t rows_next_special(const gs_csv_rows *r, const unsigned char *s,
+                                size_t i, size_t len)
+{
+    uint64_t dl = ONES * r->delim_byte, qt = ONES * r->quote_byte;
+    for (; __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && len - i >= 8; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        uint64_t m = has_byte(v, dl) | has_byte(v, qt) |
+                     has_byte(v, ONES * '\n') | has_byte(v, ONES * '\r');
+        if (m)  /* little-endian: the lowest flag is the first byte */
+            return i + (size_t)__builtin_ctzll(m) / 8;
+    }
+    while (i < len && r->cls[s[i]] == RC_TEXT)
+        i++;
+    return i;
+}
+
+size_t gs_csv_rows_feed(gs_csv_rows *r, const char *buf, size_t len,
+                        size_t stop_from)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    int state = r->state, clean = r->clean;
+    uint64_t field = r->field, rows = r->rows, nl = r->newlines;
+    size_t cells = r->cells, i = 0;
+    r->at_boundary = 0;
+    while (clean && i < len) {
+        size_t from = i;
+        if (state == RS_PLAIN) {
+            i = rows_next_special(r, s, i, len);
+        } else if (state == RS_QUOTED) {
+            const unsigned char *q = memchr(s + i, r->quote_byte, len - i);
+            i = q ? (size_t)(q - s) : len;
+            for (size_t k = from; k < i; k++)
+                nl += s[k] == '\n';
+        }
+        field += i - from;
+        if (i == len)
+            break;
+        int c = r->cls[s[i++]];
+        if (state == RS_QUOTED || (state == RS_CLOSED && c == RC_QUOTE)) {
+            field++;  /* a quote closing, or doubled */
+            state = state == RS_QUOTED ? RS_CLOSED : RS_QUOTED;
+            continue;
+        }
+        if (c == RC_TEXT || c == RC_QUOTE) {
+            if (state == RS_ROW) {
+                rows++;  /* the byte starts the row's first field */
+                cells = 1;
+                state = RS_FIELD;
+            }
+            /* text after a closing quote, a quote in an unquoted field */
+            clean = state == RS_FIELD;
+            field = 1;
+            state = c == RC_QUOTE ? RS_QUOTED : RS_PLAIN;
+            continue;
+        }
+        /* a delimiter or a line end */
+        if (state == RS_ROW && c == RC_DELIM) {
+            rows++;  /* a row starting with an empty field */
+            cells = 1;
+        } else if (state != RS_ROW) {
+            clean = field <= r->max_field;  /* a field ends */
+        }
+        field = 0;
+        if (c == RC_DELIM) {
+            clean &= ++cells <= r->max_cells;
+            state = RS_FIELD;
+            continue;
+        }
+        state = RS_ROW;
+        if (c == RC_LF && (nl++, i - 1 >= stop_from)) {
+            r->at_boundary = 1;
+            break;
+        }
+    }
+    r->state = state;
+    r->clean = clean && field <= r->max_field;
+    r->field = field;
+    r->rows = rows;
+    r->newlines = nl;
+    r->cells = cells;
+    return i;
 }
 
 static void csv_close(gs_parser *p)

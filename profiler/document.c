@@ -19,8 +19,10 @@
 #include "gapscan/document.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "csvsplit-private.h"
 #include "gapscan/decode.h"
 #include "gapscan/parser.h"
 #include "gapscan/source.h"
@@ -31,14 +33,20 @@
 #define MAX_FACTS 32
 #define DOC_FORMATS 8    /* formats counted per field and file */
 
+/* A field's non-null formats in one file (or range), in order seen, and
+ * their values. */
+typedef struct fmt_tally {
+    unsigned char fmt[DOC_FORMATS];
+    uint32_t n[DOC_FORMATS];
+    unsigned char k;
+} fmt_tally;
+
 typedef struct doc_field {
     gs_field *field;         /* NULL: past max_paths */
     uint64_t last_record;    /* presence stamp */
     gs_date_role role;       /* what the name says about its dates */
     int prose;               /* string values may hold dates in prose */
-    unsigned char fmt[DOC_FORMATS];  /* non-null formats of this file, in */
-    uint32_t fmt_n[DOC_FORMATS];     /* order seen, and their values */
-    unsigned char n_fmt;
+    fmt_tally fmts;
 } doc_field;
 
 typedef struct kept_defect {
@@ -97,20 +105,28 @@ struct gs_document {
     uint64_t stop_at;        /* end the read at the first line start at or
                                 past this file offset; UINT64_MAX: never */
     int stopped;             /* that line start was reached */
+    uint64_t dec_lines;      /* the lines before the range as the decoder
+                                counts them (a lone CR ends one too) */
+    gs_sink dec_sink;        /* the decoder's defects: shifted by those */
+    gs_format range_fmt;     /* format of the range's file */
+    const char *range_head;  /* CSV/TSV: the file's decoded head, for */
+    size_t range_head_len;   /* gs_csv_resume */
 };
 
 /* ---- sink ------------------------------------------------------------- */
 
-/* A location in a range of a split file, made absolute. Locations without a
- * line (disk offsets from source.h) are absolute already. */
+/* A location in a range of a split file, made absolute: lines are the
+ * parser's ('\n' ends one: d->base.line) or the decoder's (d->dec_lines).
+ * Locations without a line (disk offsets from source.h) are absolute
+ * already. */
 static const gs_loc *shift(const gs_document *d, const gs_loc *loc,
-                          gs_loc *tmp)
+                          gs_loc *tmp, uint64_t lines)
 {
-    if (!loc || !loc->line || (!d->base.line && !d->base.offset))
+    if (!loc || !loc->line || (!lines && !d->base.offset))
         return loc;
     *tmp = *loc;
     tmp->offset += d->base.offset;
-    tmp->line += d->base.line;
+    tmp->line += lines;
     if (tmp->record)
         tmp->record += d->base.record;
     return tmp;
@@ -209,18 +225,18 @@ static int scan_worthy(const doc_field *df, const gs_value_class *vc,
  * Null formats do not count; formats past the DOC_FORMATS first ones of the
  * file are not counted (a field writing nine formats in one file has no
  * format to speak of anyway). */
-static void count_format(doc_field *df, gs_vformat f)
+static void count_format(fmt_tally *t, gs_vformat f, uint32_t n)
 {
     if (gs_vformat_family(f) == GS_FF_NULL)
         return;
-    for (unsigned i = 0; i < df->n_fmt; i++)
-        if (df->fmt[i] == f) {
-            df->fmt_n[i]++;
+    for (unsigned i = 0; i < t->k; i++)
+        if (t->fmt[i] == f) {
+            t->n[i] += n;
             return;
         }
-    if (df->n_fmt < DOC_FORMATS) {
-        df->fmt[df->n_fmt] = (unsigned char)f;
-        df->fmt_n[df->n_fmt++] = 1;
+    if (t->k < DOC_FORMATS) {
+        t->fmt[t->k] = (unsigned char)f;
+        t->n[t->k++] = n;
     }
 }
 
@@ -231,7 +247,7 @@ static int sink_value(void *ud, gs_field_id id, const char *bytes, size_t len,
     if (!d->p)
         return 0;
     gs_loc tmp;
-    loc = shift(d, loc, &tmp);
+    loc = shift(d, loc, &tmp, d->base.line);
     if (id >= d->n_fields || !d->fields[id].field) {
         gs_profile_count_overflow(d->p, 1);
         return 0;
@@ -244,7 +260,7 @@ static int sink_value(void *ud, gs_field_id id, const char *bytes, size_t len,
     gs_value_class vc;
     if (gs_field_add(df->field, bytes, len, kind, d->path, loc, &vc) != GS_OK)
         return 1;  /* out of memory: stop this file */
-    count_format(df, vc.format);
+    count_format(&df->fmts, vc.format, 1);
     if (scan_worthy(df, &vc, kind, bytes, len)) {
         value_ctx c = {d, df, vc.type == GS_VT_DATE};
         if (gs_dates_scan_text(bytes, len, loc, d->markers, value_hit, &c) !=
@@ -259,12 +275,10 @@ static void copy_str(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static int sink_defect(void *ud, const char *code, const char *detail,
-                       const gs_loc *loc)
+/* A defect at an absolute location. */
+static int add_defect(gs_document *d, const char *code, const char *detail,
+                      const gs_loc *loc)
 {
-    gs_document *d = ud;
-    gs_loc tmp;
-    loc = shift(d, loc, &tmp);
     d->facts.defects++;
     if (d->n_defects < d->lim->max_doc_defects) {
         kept_defect *k = &d->defects[d->n_defects++];
@@ -290,6 +304,22 @@ static int sink_defect(void *ud, const char *code, const char *detail,
     }
     return d->p &&
            gs_profile_add_defect(d->p, d->path, code, detail, loc) != GS_OK;
+}
+
+static int sink_defect(void *ud, const char *code, const char *detail,
+                       const gs_loc *loc)
+{
+    gs_document *d = ud;
+    gs_loc tmp;
+    return add_defect(d, code, detail, shift(d, loc, &tmp, d->base.line));
+}
+
+static int dec_defect(void *ud, const char *code, const char *detail,
+                      const gs_loc *loc)
+{
+    gs_document *d = ud;
+    gs_loc tmp;
+    return add_defect(d, code, detail, shift(d, loc, &tmp, d->dec_lines));
 }
 
 static int sink_fact(void *ud, const char *key, const char *value)
@@ -339,6 +369,7 @@ gs_document *gs_document_new(const gs_limits *lim)
         .defect = sink_defect,
         .fact = sink_fact,
     };
+    d->dec_sink = (gs_sink){.ud = d, .defect = dec_defect};
     return d;
 }
 
@@ -450,8 +481,12 @@ static void begin(gs_document *d, const char *path, gs_profile *p)
     d->parser = NULL;
     d->parse_st = GS_OK;
     d->base = (gs_loc){0};
+    d->dec_lines = 0;
     d->stop_at = UINT64_MAX;
     d->stopped = 0;
+    d->range_fmt = GS_FMT_JSONL;
+    d->range_head = NULL;
+    d->range_head_len = 0;
     copy_str(d->format, sizeof d->format, "unknown");
     copy_str(d->encoding, sizeof d->encoding, "undetermined");
     d->bom[0] = '\0';
@@ -584,24 +619,29 @@ static void decide_dates(gs_document *d)
  * values; ties: the lower format id). A file whose dominant date format is
  * the ambiguous d/m one and that also writes days past 12 told the order:
  * that order is its format. */
+static gs_vformat dominant(const fmt_tally *t)
+{
+    unsigned best = 0;
+    for (unsigned k = 1; k < t->k; k++)
+        if (t->n[k] > t->n[best] ||
+            (t->n[k] == t->n[best] && t->fmt[k] < t->fmt[best]))
+            best = k;
+    gs_vformat f = (gs_vformat)t->fmt[best];
+    for (unsigned k = 0; f == GS_VFMT_DATE_DM_AMBIGUOUS && k < t->k; k++)
+        if (t->fmt[k] == GS_VFMT_DATE_DMY_SLASH ||
+            t->fmt[k] == GS_VFMT_DATE_MDY_SLASH)
+            f = (gs_vformat)t->fmt[k];
+    return f;
+}
+
 static gs_status file_formats(gs_document *d)
 {
     for (size_t i = 0; i < d->n_fields; i++) {
         const doc_field *df = &d->fields[i];
-        if (!df->field || !df->n_fmt)
+        if (!df->field || !df->fmts.k)
             continue;
-        unsigned best = 0;
-        for (unsigned k = 1; k < df->n_fmt; k++)
-            if (df->fmt_n[k] > df->fmt_n[best] ||
-                (df->fmt_n[k] == df->fmt_n[best] && df->fmt[k] < df->fmt[best]))
-                best = k;
-        gs_vformat f = (gs_vformat)df->fmt[best];
-        for (unsigned k = 0; f == GS_VFMT_DATE_DM_AMBIGUOUS && k < df->n_fmt;
-             k++)
-            if (df->fmt[k] == GS_VFMT_DATE_DMY_SLASH ||
-                df->fmt[k] == GS_VFMT_DATE_MDY_SLASH)
-                f = (gs_vformat)df->fmt[k];
-        gs_status st = gs_field_count_file_format(df->field, f, d->path);
+        gs_status st = gs_field_count_file_format(df->field,
+                                                  dominant(&df->fmts), d->path);
         if (st != GS_OK)
             return st;
     }
@@ -745,10 +785,12 @@ static gs_status open_head(gs_document *d, gs_source *src, gs_decoder *dec,
     return GS_OK;
 }
 
-/* A range after the first of a split JSON Lines file: skip to the first
- * line start at or past start, feed the bytes read with it, and open the
- * parser. The file is UTF-8 (gs_doc_split_plan checked its head), so the
- * decoder is put in UTF-8 mode without looking at these bytes. */
+/* A range after the first of a split file: skip to the first line start
+ * at or past start (a CSV range's start is one already), feed the bytes
+ * read with it, and open the parser; a CSV/TSV parser first takes the
+ * dialect, header names and row width from the file's head. The file is
+ * UTF-8 (gs_doc_split_plan checked its head), so the decoder is put in
+ * UTF-8 mode without looking at these bytes. */
 static gs_status open_range(gs_document *d, gs_source *src, gs_decoder *dec,
                             uint64_t start, gs_status *rst, size_t *got,
                             gs_error *err)
@@ -756,10 +798,15 @@ static gs_status open_range(gs_document *d, gs_source *src, gs_decoder *dec,
     gs_status st = gs_decoder_detect(dec, NULL, 0);
     if (st != GS_OK)
         return st;
-    copy_str(d->format, sizeof d->format, gs_format_name(GS_FMT_JSONL));
-    d->ptype = gs_parser_for(GS_FMT_JSONL);
+    copy_str(d->format, sizeof d->format, gs_format_name(d->range_fmt));
+    d->ptype = gs_parser_for(d->range_fmt);
     if ((st = d->ptype->open(d->lim, &d->sink, &d->parser)) != GS_OK)
         return st;
+    if (d->range_head) {
+        st = gs_csv_resume(d->parser, d->range_head, d->range_head_len, NULL);
+        if (st != GS_OK)  /* the plan resumed on these bytes: ENOMEM */
+            return st == GS_ECANCELED ? GS_ENOMEM : st;
+    }
     if ((*rst = gs_source_seek(src, start - 1, err)) != GS_OK)
         return GS_OK;
     uint64_t pos = start - 1;
@@ -808,7 +855,7 @@ static gs_status pipeline(gs_document *d, uint64_t start)
 
     size_t head = 0, got = 0;
     gs_status rst = GS_OK;
-    st = gs_decoder_open(d->lim, &d->sink, &dec);
+    st = gs_decoder_open(d->lim, &d->dec_sink, &dec);
     if (st == GS_OK)
         st = start ? open_range(d, src, dec, start, &rst, &got, &err)
                    : open_head(d, src, dec, &head, &rst, &got, &err);
@@ -882,16 +929,35 @@ gs_status gs_document_scan(gs_document *d, const char *path, gs_profile *p)
 
 /* ---- ranges of one big file (scan.h) ------------------------------------
  *
- * Range i covers the lines that start in [i * S, (i + 1) * S) of the file
- * (S = range_bytes): it begins after the first '\n' at or past i * S - 1
- * and ends after the first '\n' at or past (i + 1) * S - 1, so consecutive
- * ranges meet exactly and no line is cut. Locations are made absolute by
- * adding, to every one with a line, the decoded bytes, newlines and records
- * of the ranges before: a counting pass over each range (decoder and parser,
- * no profile) measures them before the range after it is profiled. */
+ * JSON Lines: range i covers the lines that start in [i * S, (i + 1) * S)
+ * of the file (S = range_bytes): it begins after the first '\n' at or past
+ * i * S - 1 and ends after the first '\n' at or past (i + 1) * S - 1, so
+ * consecutive ranges meet exactly and no line is cut. Locations are made
+ * absolute by adding, to every one with a line, the decoded bytes, newlines
+ * and records of the ranges before: a counting pass over each range
+ * (decoder and parser, no profile) measures them before the range after it
+ * is profiled.
+ *
+ * CSV/TSV: the same cut, at '\n' outside quoted fields; csvsplit.c finds
+ * the ranges and their counts from the raw bytes (no parse), and a range
+ * whose bytes the parser could read otherwise runs to the end of the file.
+ * The plan sniffs the dialect and header from the file's head once; every
+ * range after the first resumes a parser from that head (csv.h). Range i
+ * needs its own counting pass too (it says where the range starts), at any
+ * thread count. */
+
+/* One field's formats in one range, for the file's dominant format. */
+typedef struct range_fmt {
+    char *path;        /* a copy: the range's profile is reset after merge */
+    unsigned range;
+    fmt_tally t;
+} range_fmt;
 
 typedef struct range_info {
-    uint64_t decoded, newlines, records;  /* the counting pass */
+    uint64_t decoded, newlines, records;  /* the counting pass (JSONL); */
+    uint64_t terminators;                 /* lines as the decoder ends them */
+    struct range_fmt *fmts;               /* its fields' formats */
+    size_t n_fmts;
     gs_doc_facts facts;                   /* the profiling pass; strings not
                                              kept (range 0's are below) */
     char (*codes)[48];                    /* its distinct defect codes */
@@ -903,9 +969,67 @@ struct gs_doc_split {
     char *path;
     uint64_t range_bytes;
     unsigned n;
+    gs_format fmt;           /* JSONL, CSV or TSV */
+    gs__csvsplit_file csv;   /* CSV/TSV: what the counting passes need */
+    gs__csvsplit_piece *pieces;  /* CSV/TSV: what they measured, by range */
+    char *head;              /* CSV/TSV: the decoded head, for resuming */
+    size_t head_len;
     char collection[128], format[16], encoding[40], bom[12], compression[8];
+    char csv_dialect[80], csv_header[4097];  /* range 0's layout */
+    int has_header;          /* csv_header was set */
     range_info r[];
 };
+
+static int quiet_value(void *ud, gs_field_id id, const char *bytes,
+                       size_t len, gs_value_kind kind, const gs_loc *loc)
+{
+    (void)ud, (void)id, (void)bytes, (void)len, (void)kind, (void)loc;
+    return 0;
+}
+
+static int quiet_loc(void *ud, const gs_loc *loc)
+{
+    (void)ud, (void)loc;
+    return 0;
+}
+
+static gs_field_id quiet_field(void *ud, const char *path, size_t len)
+{
+    (void)ud, (void)path, (void)len;
+    return GS_FIELD_NONE;
+}
+
+static int quiet_defect(void *ud, const char *code, const char *detail,
+                        const gs_loc *loc)
+{
+    (void)ud, (void)code, (void)detail, (void)loc;
+    return 0;
+}
+
+static int to_buf(void *ud, const char *utf8, size_t len)
+{
+    return gs_buf_append(ud, utf8, len) != GS_OK;
+}
+
+/* The head of a CSV/TSV file settles its dialect, header and row width
+ * (gs_csv_resume on the decoded head): GS_OK with *dl filled, GS_EFORMAT
+ * when it does not, GS_ENOMEM. */
+static gs_status csv_head(const gs_limits *lim, gs_format fmt,
+                          const gs_buf *text, gs_csv_dialect *dl)
+{
+    static const gs_sink quiet = {
+        .field = quiet_field, .record_begin = quiet_loc,
+        .record_end = quiet_loc, .value = quiet_value,
+        .defect = quiet_defect};
+    const gs_parser_type *t = gs_parser_for(fmt);
+    gs_parser *pr = NULL;
+    gs_status st = t->open(lim, &quiet, &pr);
+    if (st == GS_OK)
+        st = gs_csv_resume(pr, text->p, text->len, dl);
+    if (t->close)
+        t->close(pr);
+    return st == GS_ENOMEM ? st : st == GS_OK ? GS_OK : GS_EFORMAT;
+}
 
 gs_status gs_doc_split_plan(const char *path, const gs_limits *lim,
                             uint64_t range_bytes, gs_doc_split **out)
@@ -916,6 +1040,8 @@ gs_status gs_doc_split_plan(const char *path, const gs_limits *lim,
     gs_source *src = NULL;
     gs_decoder *dec = NULL;
     unsigned char *head = NULL;
+    gs_buf text = {0};
+    gs_doc_split *s = NULL;
     gs_error err = {0};
     gs_status st = gs_source_open(path, lim, NULL, &src, &err);
     if (st != GS_OK)  /* the scan of the whole file will say why */
@@ -924,35 +1050,70 @@ gs_status gs_doc_split_plan(const char *path, const gs_limits *lim,
     if (gs_source_compression(src) != GS_COMPRESSION_NONE ||
         size <= 2 * range_bytes || size / range_bytes >= UINT32_MAX)
         goto done;
-    if (!(head = gs_malloc(HEAD_BYTES))) {
+    /* Twice the sniffed head: a CSV parser samples 64 KiB of decoded text
+     * (the BOM not counted), then its first row must end. */
+    if (!(head = gs_malloc(2 * HEAD_BYTES))) {
         st = GS_ENOMEM;
         goto done;
     }
     size_t n = 0, got = 0;
     gs_status rst;
     do {
-        rst = gs_source_read(src, head + n, HEAD_BYTES - n, &got, &err);
+        rst = gs_source_read(src, head + n, 2 * HEAD_BYTES - n, &got, &err);
         n += got;
-    } while (rst == GS_OK && got > 0 && n < HEAD_BYTES);
+    } while (rst == GS_OK && got > 0 && n < 2 * HEAD_BYTES);
+    /* Decided as open_head() does, from the same first 64 KiB. */
+    size_t first = n < HEAD_BYTES ? n : HEAD_BYTES;
     if ((st = gs_decoder_open(lim, NULL, &dec)) != GS_OK ||
-        (st = gs_decoder_detect(dec, head, n)) != GS_OK)
+        (st = gs_decoder_detect(dec, head, first)) != GS_OK ||
+        (st = gs_decoder_feed(dec, head, first, to_buf, &text)) != GS_OK)
         goto done;
     const gs_decode_facts *df = gs_decoder_facts(dec);
-    /* Valid-looking UTF-8 without a BOM: the head is its decoded form. */
-    if (strcmp(df->encoding, "UTF-8") != 0 || df->bom[0] || df->looks_binary ||
-        gs_sniff_format((const char *)head, n, path, 0) != GS_FMT_JSONL)
+    if (strcmp(df->encoding, "UTF-8") != 0 || df->looks_binary)
         goto done;
+    gs_format fmt = gs_sniff_format(text.p ? text.p : "", text.len, path, 0);
+    gs_csv_dialect dl = {0};
+    if (fmt == GS_FMT_JSONL) {
+        if (df->bom[0])  /* ranges would count from the BOM */
+            goto done;
+    } else if (fmt == GS_FMT_CSV || fmt == GS_FMT_TSV) {
+        if ((st = gs_decoder_feed(dec, head + first, n - first, to_buf,
+                                  &text)) != GS_OK ||
+            (st = csv_head(lim, fmt, &text, &dl)) != GS_OK) {
+            if (st == GS_EFORMAT)  /* no split; the whole scan reads it */
+                st = GS_OK;
+            goto done;
+        }
+    } else {
+        goto done;
+    }
     unsigned ranges = (unsigned)((size + range_bytes - 1) / range_bytes);
-    gs_doc_split *s = gs_calloc(1, sizeof *s + ranges * sizeof *s->r);
+    s = gs_calloc(1, sizeof *s + ranges * sizeof *s->r);
     if (!s || !(s->path = gs_strdup(path))) {
-        gs_free(s);
         st = GS_ENOMEM;
         goto done;
     }
     s->range_bytes = range_bytes;
     s->n = ranges;
+    s->fmt = fmt;
+    if (fmt != GS_FMT_JSONL) {
+        if (!(s->pieces = gs_calloc(ranges, sizeof *s->pieces))) {
+            st = GS_ENOMEM;
+            goto done;
+        }
+        s->head = text.p;
+        s->head_len = text.len;
+        text = (gs_buf){0};
+        s->csv = (gs__csvsplit_file){
+            .path = s->path, .lim = lim, .dialect = dl, .size = size,
+            .piece = range_bytes, .n = ranges,
+            .bom = df->bom[0] ? 3 : 0};  /* the UTF-8 BOM */
+    }
     *out = s;
+    s = NULL;
 done:
+    gs_doc_split_free(s);
+    gs_free(text.p);
     gs_free(head);
     gs_decoder_close(dec);
     gs_source_close(src);
@@ -964,14 +1125,122 @@ unsigned gs_doc_split_ranges(const gs_doc_split *s)
     return s->n;
 }
 
+int gs_doc_split_needs_count(const gs_doc_split *s, unsigned i,
+                             int one_thread)
+{
+    if (s->fmt != GS_FMT_JSONL)
+        return 1;
+    return !one_thread && i + 1 < s->n;
+}
+
 void gs_doc_split_free(gs_doc_split *s)
 {
     if (!s)
         return;
-    for (unsigned i = 0; i < s->n; i++)
+    for (unsigned i = 0; i < s->n; i++) {
         gs_free(s->r[i].codes);
+        for (size_t k = 0; k < s->r[i].n_fmts; k++)
+            gs_free(s->r[i].fmts[k].path);
+        gs_free(s->r[i].fmts);
+    }
+    gs_free(s->head);
+    gs_free(s->pieces);
     gs_free(s->path);
     gs_free(s);
+}
+
+/* Where range i starts and ends, and (when profiling) the counts before
+ * it; the counting passes it depends on are done. 0: it is empty. */
+static int place_range(gs_document *d, const gs_doc_split *s, unsigned i,
+                       uint64_t *start)
+{
+    if (s->fmt == GS_FMT_JSONL) {
+        for (unsigned k = 0; d->p && k < i; k++) {
+            d->base.offset += s->r[k].decoded;
+            d->base.line += s->r[k].newlines;
+            d->base.record += s->r[k].records;
+            d->dec_lines += s->r[k].terminators;
+        }
+        *start = (uint64_t)i * s->range_bytes;
+        if (i + 1 < s->n)
+            d->stop_at = (uint64_t)(i + 1) * s->range_bytes;
+        return 1;
+    }
+    gs__csvsplit_range rg;
+    gs__csvsplit_range_of(s->pieces, i, &rg);
+    if (rg.empty)
+        return 0;
+    d->base = rg.base;
+    d->dec_lines = rg.dec_lines;
+    d->stop_at = rg.end;
+    d->range_fmt = s->fmt;
+    d->range_head = s->head;
+    d->range_head_len = s->head_len;
+    *start = rg.start;
+    return 1;
+}
+
+/* The range's formats per field, for gs_doc_split_finish (the file's
+ * dominant format is that of all its values, not of one range). */
+static gs_status keep_formats(const gs_document *d, range_info *r,
+                              unsigned i)
+{
+    if (d->n_fields && !(r->fmts = gs_calloc(d->n_fields, sizeof *r->fmts)))
+        return GS_ENOMEM;
+    for (size_t k = 0; k < d->n_fields; k++) {
+        const doc_field *df = &d->fields[k];
+        if (!df->field || !df->fmts.k)
+            continue;
+        range_fmt *f = &r->fmts[r->n_fmts];
+        if (!(f->path = gs_strdup(gs_field_path(df->field))))
+            return GS_ENOMEM;
+        f->range = i;
+        f->t = df->fmts;
+        r->n_fmts++;
+    }
+    return GS_OK;
+}
+
+static int by_path_then_range(const void *a, const void *b)
+{
+    const range_fmt *x = *(range_fmt *const *)a, *y = *(range_fmt *const *)b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->range > y->range) - (x->range < y->range);
+}
+
+/* Each field's dominant format over the whole file: the ranges' tallies
+ * summed in range order (so the first DOC_FORMATS formats are the file's
+ * first ones, as in a whole-file read, unless one range alone saw more). */
+static gs_status split_formats(const gs_doc_split *s, gs_profile *p)
+{
+    size_t n = 0;
+    for (unsigned i = 0; i < s->n; i++)
+        n += s->r[i].n_fmts;
+    if (!n)
+        return GS_OK;
+    const range_fmt **all = gs_malloc(n * sizeof *all);
+    if (!all)
+        return GS_ENOMEM;
+    n = 0;
+    for (unsigned i = 0; i < s->n; i++)
+        for (size_t k = 0; k < s->r[i].n_fmts; k++)
+            all[n++] = &s->r[i].fmts[k];
+    qsort(all, n, sizeof *all, by_path_then_range);
+    gs_status st = GS_OK;
+    for (size_t a = 0, b; st == GS_OK && a < n; a = b) {
+        fmt_tally t = all[a]->t;
+        for (b = a + 1; b < n && strcmp(all[b]->path, all[a]->path) == 0; b++)
+            for (unsigned k = 0; k < all[b]->t.k; k++)
+                count_format(&t, (gs_vformat)all[b]->t.fmt[k], all[b]->t.n[k]);
+        gs_field *f = gs_profile_field(p, s->collection, all[a]->path,
+                                       strlen(all[a]->path), &st);
+        if (f)
+            st = gs_field_count_file_format(f, dominant(&t), s->path);
+        else if (st == GS_ELIMIT)  /* past max_paths: the merge dropped it */
+            st = GS_OK;
+    }
+    gs_free(all);
+    return st;
 }
 
 static gs_status scan_range(gs_document *d, gs_doc_split *s, unsigned i,
@@ -979,30 +1248,29 @@ static gs_status scan_range(gs_document *d, gs_doc_split *s, unsigned i,
 {
     if (i >= s->n)
         return GS_EINVAL;
-    begin(d, s->path, p);
-    if (p) {
-        for (unsigned k = 0; k < i; k++) {
-            d->base.offset += s->r[k].decoded;
-            d->base.line += s->r[k].newlines;
-            d->base.record += s->r[k].records;
-        }
-    }
-    if (i + 1 < s->n)
-        d->stop_at = (uint64_t)(i + 1) * s->range_bytes;
-    d->in_range = 1;
-    gs_status st = pipeline(d, (uint64_t)i * s->range_bytes);
     range_info *r = &s->r[i];
+    if (!p && s->fmt != GS_FMT_JSONL)  /* CSV counts without a parse */
+        return gs__csvsplit_count(&s->csv, i, d->buf, READ_BYTES,
+                                  &s->pieces[i]);
+    begin(d, s->path, p);
+    uint64_t start = 0;
+    int placed = place_range(d, s, i, &start);
+    d->in_range = 1;
+    gs_status st = placed ? pipeline(d, start) : GS_OK;
     r->decoded = d->facts.bytes_decoded;
     r->newlines = d->facts.lf + d->facts.crlf;
+    r->terminators = r->newlines + d->facts.cr;
     r->records = d->facts.records;
     if (!p)
         return st;
     decide_dates(d);  /* this range's dates; gs_doc_split_finish combines */
-    /* A split file's dominant formats per field are those of its first
-     * range (each range is a partial profile; counting every range would
-     * count the file several times). */
-    if (i == 0 && st == GS_OK)
-        st = file_formats(d);
+    if (st == GS_OK)
+        st = keep_formats(d, r, i);
+    if (i == 0 && s->fmt != GS_FMT_JSONL) {
+        csv_layout(d, s->csv_dialect, sizeof s->csv_dialect, s->csv_header);
+        s->has_header = d->facts.csv_header != NULL;
+        d->facts.csv_dialect = d->facts.csv_header = NULL;
+    }
     stale_notes(d, r->notes);
     r->facts = d->facts;
     r->facts.fields = d->n_fields;
@@ -1042,6 +1310,11 @@ gs_status gs_doc_split_finish(const gs_doc_split *s, gs_profile *p)
     f.encoding = s->encoding;
     f.bom = s->bom;
     f.compression = s->compression[0] ? s->compression : NULL;
+    f.csv_dialect = s->csv_dialect[0] ? s->csv_dialect : NULL;
+    f.csv_header = s->has_header ? s->csv_header : NULL;
+    for (unsigned i = 0; s->pieces && i < s->n; i++)
+        if (s->pieces[i].failed && f.status == GS_OK)
+            f.status = GS_EIO;  /* a counting pass could not read it */
     for (unsigned i = 1; i < s->n; i++) {
         const gs_doc_facts *g = &s->r[i].facts;
         f.bytes_decoded += g->bytes_decoded;
@@ -1114,7 +1387,8 @@ gs_status gs_doc_split_finish(const gs_doc_split *s, gs_profile *p)
             if (!seen && (st = gs_profile_count_defect_file(p, code)) != GS_OK)
                 return st;
         }
-    if ((st = gs_profile_count_file(p, s->collection)) != GS_OK)
+    if ((st = split_formats(s, p)) != GS_OK ||
+        (st = gs_profile_count_file(p, s->collection)) != GS_OK)
         return st;
     return gs_profile_add_doc(p, &f);
 }

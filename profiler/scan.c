@@ -2,11 +2,13 @@
  *
  * The walking thread turns each walk entry it takes (shard filter, resume
  * skip) into work items: one for an ordinary entry; for a file that splits
- * (document.h) a counting item and a profiling item per range,
- *     count 0, range 0, count 1, range 1, ..., count n-2, range n-2, range n-1
- * (the last range's counts are never needed; with one thread the ranges
- * run in order and each one's scan measures what its counting pass would,
- * so there are none). Items are numbered 0, 1, 2,
+ * (document.h) a profiling item per range, each after its counting item
+ * where gs_doc_split_needs_count asks for one:
+ *     count 0, range 0, count 1, range 1, ..., count n-1, range n-1
+ * (a JSON Lines file has no count n-1, the last range's counts being never
+ * needed, and with one thread none at all: the ranges run in order and each
+ * one's scan measures what its counting pass would). Items are numbered 0,
+ * 1, 2,
  * ... and put in a ring of WINDOW slots; the walker blocks while the ring is
  * full, so at most WINDOW items (and their partial profiles) are in flight.
  * Workers take slots in order, run the item into the slot's own partial
@@ -300,11 +302,9 @@ static int nomem(scan_state *s)
 /* The items of a file split into ranges; sp passes to them. */
 static int add_split(scan_state *s, const gs_walk_entry *e, gs_doc_split *sp)
 {
-    /* Inline, each range is profiled after the one before it, whose scan
-     * measured what the counting pass would: no counting items. */
-    int counts = !s->inline_doc;
-    unsigned n = gs_doc_split_ranges(sp), added = 0;
-    unsigned items = counts ? 2 * n - 1 : n;
+    unsigned n = gs_doc_split_ranges(sp), added = 0, items = n;
+    for (unsigned i = 0; i < n; i++)
+        items += (unsigned)gs_doc_split_needs_count(sp, i, !!s->inline_doc);
     shared_split *h = gs_malloc(sizeof *h);
     if (!h) {
         gs_doc_split_free(sp);
@@ -315,7 +315,8 @@ static int add_split(scan_state *s, const gs_walk_entry *e, gs_doc_split *sp)
     uint64_t first = s->inline_doc ? 0 : s->next_seq;
     uint64_t per = e->size / n;
     for (unsigned i = 0; i < n; i++) {
-        for (int j = i + 1 < n && counts ? 0 : 1; j < 2; j++) {
+        int counted = gs_doc_split_needs_count(sp, i, !!s->inline_doc);
+        for (int j = counted ? 0 : 1; j < 2; j++) {
             slot t = {0};
             t.job = j == 0 ? JOB_COUNT : JOB_RANGE;
             t.kind = GS_ENTRY_FILE;

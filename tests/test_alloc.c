@@ -14,7 +14,8 @@
  * The workloads: profile a small sandbox and production tree of every
  * format (CSV, TSV, JSON, JSON Lines, XML, HTML, text, Markdown, gzip),
  * save and load a profile, parse a policy, compare, judge, write all three
- * reports; and the policy loader alone on a policy with every section.
+ * reports; the policy loader alone on a policy with every section; and one
+ * CSV file split into ranges (counting passes, resumed parsers, the finish).
  *
  * Not covered, because they allocate with their own allocators, outside
  * the hook: libxml2, libyaml, ICU, uchardet and yajl's tree parser (the
@@ -257,6 +258,39 @@ static long every_allocation_fails_once(gs_status (*fn)(void),
     return n_total;
 }
 
+static char split_path[64];
+
+/* One CSV file in ranges of 128 KiB, on one thread. */
+static gs_status split_csv(void)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    const char *roots[] = {split_path};
+    gs_scan_opts opts = {.threads = 1, .split_bytes = 128 * 1024};
+    gs_error err = {0};
+    gs_profile *p = gs_profile_new(&lim);
+    if (!p)
+        return GS_ENOMEM;
+    gs_status st = gs_scan(roots, 1, &opts, p, &err);
+    gs_profile_free(p);
+    return st;
+}
+
+START_TEST(a_split_file_survives_every_failed_allocation)
+{
+    snprintf(split_path, sizeof split_path, "/tmp/gs-alloc-%ld.csv",
+             (long)getpid());
+    FILE *f = fopen(split_path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("id,note\n", f);
+    for (int i = 0; i < 15000; i++)  /* 320 KB: 3 ranges */
+        fprintf(f, i % 5 ? "%d,plain text here\n" : "%d,\"two\nlines\"\n", i);
+    fclose(f);
+    every_allocation_fails_once(split_csv, "split");
+    unlink(split_path);
+}
+END_TEST
+
 START_TEST(the_policy_loader_survives_every_failed_allocation)
 {
     every_allocation_fails_once(policy_only, "policy");
@@ -279,6 +313,7 @@ int main(void)
     tcase_set_timeout(tc, 1200);
     tcase_add_test(tc, the_policy_loader_survives_every_failed_allocation);
     tcase_add_test(tc, profile_compare_report_survive_every_failed_allocation);
+    tcase_add_test(tc, a_split_file_survives_every_failed_allocation);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

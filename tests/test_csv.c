@@ -2,11 +2,15 @@
  * (delimiter, quote, header), the leading BOM, rows without a header, and
  * the unterminated-quote recovery with its bound.
  *
+ * The entry points for a split file (csv.h): the row scanner against what
+ * strict libcsv does, and a parser resumed at a record start against the
+ * whole parse.
+ *
  * Golden fixtures (tests/data/parsers/csv_*, tsv_*) show whole transcripts;
  * here each decision is one small input and the fact or event it must give,
  * every input also fed one byte at a time to prove the same events come out.
  */
-#include "gapscan/parser.h"
+#include "gapscan/csv.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -382,6 +386,225 @@ START_TEST(memory_stays_bounded_whatever_the_input_size)
 }
 END_TEST
 
+/* ---- ranges of a split file (csv.h) ---- */
+
+typedef struct rows_case {
+    const char *data;
+    int quote;
+    uint64_t rows, newlines;
+    int clean;
+    size_t first_stop;   /* bytes through the first boundary, 0: none */
+} rows_case;
+
+static const rows_case rows_cases[] = {
+    {"a,b\n1,2\n", '"', 2, 2, 1, 4},
+    {"a,\"x\ny\",b\r\n\n\nc\n", '"', 2, 5, 1, 11},     /* quoted '\n', blanks */
+    {"\"say \"\"hi\"\"\",\"\"\n2,\n", '"', 2, 2, 1, 16},  /* doubled quotes */
+    {",,\r\r\n", '"', 1, 1, 1, 5},                       /* lone CR ends a row */
+    {"a,b\"c\nd\n", '"', 1, 0, 0, 0},       /* quote in an unquoted field */
+    {"\"a\"b,c\n", '"', 1, 0, 0, 0},        /* text after the closing quote */
+    {"a,b\"c\nd\n", -1, 2, 2, 1, 6},        /* no quoting: a quote is text */
+    {"\"a\nb", '"', 1, 1, 1, 0},            /* still open: clean so far */
+};
+
+START_TEST(the_row_scanner_follows_quoting_as_strict_libcsv)
+{
+    const rows_case *c = &rows_cases[_i];
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_csv_dialect d = {',', c->quote, 1};
+    size_t n = strlen(c->data);
+    /* whole, then one byte at a time: the same counts */
+    for (int bytewise = 0; bytewise < 2; bytewise++) {
+        gs_csv_rows r;
+        gs_csv_rows_init(&r, &d, &lim);
+        for (size_t i = 0; i < n && r.clean;) {
+            size_t len = bytewise ? 1 : n - i;
+            i += gs_csv_rows_feed(&r, c->data + i, len, SIZE_MAX);
+        }
+        ck_assert_uint_eq(r.rows, c->rows);
+        ck_assert_int_eq(r.clean, c->clean);
+        if (c->clean)
+            ck_assert_uint_eq(r.newlines, c->newlines);
+    }
+    gs_csv_rows r;
+    gs_csv_rows_init(&r, &d, &lim);
+    size_t used = gs_csv_rows_feed(&r, c->data, n, 0);
+    ck_assert_int_eq(r.at_boundary, c->first_stop > 0);
+    if (c->first_stop)
+        ck_assert_uint_eq(used, c->first_stop);
+}
+END_TEST
+
+START_TEST(the_row_scanner_stops_being_clean_at_the_limits)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    lim.max_columns = 3;
+    lim.max_field_bytes = 36;  /* 12 raw bytes (a third) per field */
+    gs_csv_dialect d = {';', '"', 0};
+    const char *ok = "a;b;c\n\"0123456789\";x\n";
+    const char *many = "a;b;c;d\n";
+    const char *big = "\"0123456789\n0\";x\n";  /* 15 raw bytes */
+    const char *in[] = {ok, many, big};
+    for (int i = 0; i < 3; i++) {
+        gs_csv_rows r;
+        gs_csv_rows_init(&r, &d, &lim);
+        gs_csv_rows_feed(&r, in[i], strlen(in[i]), SIZE_MAX);
+        ck_assert_int_eq(r.clean, i == 0);
+    }
+}
+END_TEST
+
+/* A recording sink: "record: name=value" lines, record numbers shifted by
+ * base, so a range's events read as the whole file's. */
+typedef struct rec_sink {
+    str out;
+    char names[64][32];
+    size_t n;
+    uint64_t base;
+} rec_sink;
+
+static gs_field_id rs_field(void *ud, const char *path, size_t len)
+{
+    rec_sink *r = ud;
+    ck_assert_uint_lt(r->n, 64);
+    snprintf(r->names[r->n], sizeof r->names[0], "%.*s", (int)len, path);
+    return (gs_field_id)r->n++;
+}
+
+static int rs_loc(void *ud, const gs_loc *loc)
+{
+    (void)ud;
+    (void)loc;
+    return 0;
+}
+
+static int rs_value(void *ud, gs_field_id id, const char *b, size_t len,
+                    gs_value_kind kind, const gs_loc *loc)
+{
+    rec_sink *r = ud;
+    (void)kind;
+    str_addf(&r->out, "%llu: %s=", (unsigned long long)(loc->record + r->base),
+             r->names[id]);
+    str_add_escaped(&r->out, b, len);
+    str_addn(&r->out, "\n", 1);
+    return 0;
+}
+
+static int rs_defect(void *ud, const char *code, const char *detail,
+                     const gs_loc *loc)
+{
+    rec_sink *r = ud;
+    (void)detail;
+    str_addf(&r->out, "%llu: %s\n",
+             (unsigned long long)(loc->record + r->base), code);
+    return 0;
+}
+
+/* data parsed from byte start (a record start) by a parser resumed from
+ * data's head, fed chunk bytes at a time; base: data records before it. */
+static char *resumed(gs_format fmt, const char *data, size_t len,
+                     size_t start, uint64_t base, size_t chunk)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    rec_sink r = {.base = base};
+    gs_sink sink = {.ud = &r, .field = rs_field, .record_begin = rs_loc,
+                    .record_end = rs_loc, .value = rs_value,
+                    .defect = rs_defect};
+    const gs_parser_type *t = gs_parser_for(fmt);
+    gs_parser *p = NULL;
+    ck_assert_int_eq(t->open(&lim, &sink, &p), GS_OK);
+    if (start) {
+        size_t head = len < 128 * 1024 ? len : 128 * 1024;
+        ck_assert_int_eq(gs_csv_resume(p, data, head, NULL), GS_OK);
+        ck_assert_uint_eq(r.out.len, 0);  /* nothing but names */
+    }
+    for (size_t i = start; i < len; i += chunk)
+        ck_assert_int_eq(t->feed(p, data + i, len - i < chunk ? len - i
+                                                             : chunk), GS_OK);
+    ck_assert_int_eq(t->finish(p), GS_OK);
+    t->close(p);
+    str_addn(&r.out, "", 1);
+    return r.out.p;
+}
+
+START_TEST(a_resumed_parser_reads_on_as_the_whole_parse)
+{
+    /* header or not, comma or tab: rows with quoted newlines and quotes,
+     * ragged rows, over 64 KiB before the cuts */
+    int header = _i & 1;
+    gs_format fmt = _i & 2 ? GS_FMT_TSV : GS_FMT_CSV;
+    char sep = fmt == GS_FMT_TSV ? '\t' : ',';
+    str doc = {0};
+    if (header)
+        str_addf(&doc, "id%cname%cnote\r\n", sep, sep);
+    for (int i = 0; i < 12000; i++) {
+        const char *note = i % 7 == 0   ? "\"two\nlines \"\"q\"\"\""
+                           : i % 11 == 0 ? "x\"y"   /* a malformed quote */
+                                         : "plain";
+        str_addf(&doc, "%d%cn%d%c%s%s\r\n", i, sep, i % 13, sep, note,
+                 i % 17 == 0 ? (fmt == GS_FMT_TSV ? "\textra" : ",extra")
+                             : "");
+    }
+    str_addn(&doc, "", 1);  /* for strstr */
+    doc.len--;
+    char *whole = resumed(fmt, doc.p, doc.len, 0, 0, doc.len);
+    size_t cuts[] = {70000, 100000, 150000};
+    for (int k = 0; k < 3; k++) {
+        /* a record start past the cut: after a one-line row (the malformed
+         * quotes leave no quote parity to go by) */
+        size_t b = (size_t)(strstr(doc.p + cuts[k], "plain\r\n") - doc.p) + 7;
+        /* count the records before b the way the whole parse does */
+        char *prefix = resumed(fmt, doc.p, b, 0, 0, b);
+        uint64_t base = 0;
+        for (char *l = prefix; *l; l = strchr(l, '\n') + 1)
+            base = strtoull(l, NULL, 10);
+        free(prefix);
+        char *tail = resumed(fmt, doc.p, doc.len, b, base, 5);
+        char *from = strstr(whole, tail);
+        ck_assert_msg(from && strlen(from) == strlen(tail),
+                      "cut at %zu: resumed events are not the whole "
+                      "parse's tail:\n%.600s", b, tail);
+        free(tail);
+    }
+    free(whole);
+    free(doc.p);
+}
+END_TEST
+
+START_TEST(resume_needs_the_sample_and_the_whole_first_row)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    rec_sink r = {0};
+    gs_sink sink = {.ud = &r, .field = rs_field, .record_begin = rs_loc,
+                    .record_end = rs_loc, .value = rs_value,
+                    .defect = rs_defect};
+    const gs_parser_type *t = gs_parser_for(GS_FMT_CSV);
+    size_t n = 100 * 1024;
+    char *buf = malloc(n);
+    memset(buf, 'x', n);
+    gs_parser *p = NULL;
+    ck_assert_int_eq(t->open(&lim, &sink, &p), GS_OK);
+    ck_assert_int_eq(gs_csv_resume(p, buf, 1000, NULL), GS_EINVAL);
+    ck_assert_int_eq(gs_csv_resume(p, buf, n, NULL), GS_EFORMAT);
+    t->close(p);
+    memcpy(buf, "a;b\n", 4);  /* a header, then one long field */
+    ck_assert_int_eq(t->open(&lim, &sink, &p), GS_OK);
+    gs_csv_dialect d;
+    ck_assert_int_eq(gs_csv_resume(p, buf, n, &d), GS_OK);
+    ck_assert_int_eq(d.delim, ';');
+    ck_assert_int_eq(d.header, 1);
+    ck_assert_uint_eq(r.n, 2);
+    ck_assert_str_eq(r.names[1], "b");
+    t->close(p);
+    free(buf);
+    free(r.out.p);
+}
+END_TEST
+
 static Suite *csv_suite(void)
 {
     Suite *s = suite_create("csv");
@@ -402,6 +625,12 @@ static Suite *csv_suite(void)
     tcase_add_test(tc, an_unterminated_quote_on_the_last_line);
     tcase_add_test(tc, recovery_is_bounded_by_the_field_limit);
     tcase_add_test(tc, memory_stays_bounded_whatever_the_input_size);
+    tcase_add_loop_test(tc, the_row_scanner_follows_quoting_as_strict_libcsv,
+                        0, (int)(sizeof rows_cases / sizeof rows_cases[0]));
+    tcase_add_test(tc, the_row_scanner_stops_being_clean_at_the_limits);
+    tcase_add_loop_test(tc, a_resumed_parser_reads_on_as_the_whole_parse, 0,
+                        4);
+    tcase_add_test(tc, resume_needs_the_sample_and_the_whole_first_row);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -137,7 +137,7 @@ START_TEST(resuming_gives_the_same_bytes)
 }
 END_TEST
 
-START_TEST(only_big_plain_utf8_json_lines_split)
+START_TEST(only_big_plain_utf8_json_lines_csv_and_tsv_split)
 {
     gs_limits lim;
     gs_limits_default(&lim);
@@ -145,6 +145,9 @@ START_TEST(only_big_plain_utf8_json_lines_split)
     write_file("big.jsonl", "{\"a\": 1, \"b\": \"caf\xc3\xa9\"}\n", 20000);
     write_file("small.jsonl", "{\"a\": 1}\n", 100);
     write_file("big.csv", "a,b\n1,2\n", 60000);
+    write_file("big.json", "{\"a\": 1,\n \"b\": [1, 2]},\n", 20000);
+    /* a first row longer than the 128 KiB head: no split */
+    write_file("wide.csv", "xxxxxxxxxxxxxxx,", 20000);
     char path[512];
     gs_doc_split *s = NULL;
     snprintf(path, sizeof path, "%s/big.jsonl", dir);
@@ -157,8 +160,15 @@ START_TEST(only_big_plain_utf8_json_lines_split)
     ck_assert_ptr_null(s);
     snprintf(path, sizeof path, "%s/big.csv", dir);
     ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, &s), GS_OK);
-    ck_assert_ptr_null(s);
+    ck_assert_ptr_nonnull(s);
+    gs_doc_split_free(s);
     ck_assert_int_eq(gs_doc_split_plan(path, &lim, 1000, &s), GS_EINVAL);
+    const char *whole[] = {"big.json", "wide.csv"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, whole[i]);
+        ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, &s), GS_OK);
+        ck_assert_ptr_null(s);
+    }
 
     /* Any thread count: the same bytes; and the same counts as unsplit. */
     gs_scan_opts o = {0};
@@ -182,6 +192,172 @@ START_TEST(only_big_plain_utf8_json_lines_split)
         gs_profile_free(p);
     }
     free(first);
+}
+END_TEST
+
+/* A CSV file of rows with quoted newlines, doubled quotes and CRLF, 128
+ * KiB ranges (so many range starts fall inside quoted fields); bad: one
+ * row with a stray quote in an unquoted field, after which the parser
+ * recovers in its own way. */
+static void write_csv(const char *name, int rows, int bad, const char *bom)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%sid,name,note,amount\r\n", bom);
+    uint32_t x = 12345;
+    for (int i = 0; i < rows; i++) {
+        x = x * 1103515245u + 12345u;
+        unsigned k = (x >> 16) % 10;
+        const char *note = k == 0   ? "\"two\r\nlines, \"\"quoted\"\"\""
+                           : k == 1 ? "\"a\nb\nc\""
+                           : k == 2 ? "\"\""
+                                    : "plain";
+        if (bad && i == rows / 2)
+            note = "st\"ray";
+        fprintf(f, "%d,n%u,%s,%u.%02u\r\n", i, (x >> 8) % 97, note,
+                (x >> 4) % 10000, x % 100);
+    }
+    fclose(f);
+}
+
+/* What a split read must get exactly as a whole one: counts, and where
+ * the first defect is. */
+typedef struct exact {
+    uint64_t records, lines, decoded, defects;
+    gs_loc first;
+} exact;
+
+static exact exact_of(const gs_profile *p)
+{
+    const gs_corpus_facts *c = gs_profile_corpus(p);
+    exact e = {c->records, c->lines, c->bytes_decoded, 0, {0}};
+    for (size_t i = 0; i < gs_profile_defect_count(p); i++) {
+        const gs_defect_summary *d = gs_profile_defect(p, i);
+        e.defects += d->count;
+        if (d->n_examples)
+            e.first = d->examples[0].loc;
+    }
+    return e;
+}
+
+/* The profile of dir at 1..4 threads, the same bytes at each; *whole gets
+ * what an unsplit read gives. */
+static char *profile_any_threads(const char *name, exact *split,
+                                 exact *whole)
+{
+    gs_scan_opts o = {0};
+    o.walk.include = (const char *[]){name};
+    o.walk.n_include = 1;
+    o.split_bytes = 128 * 1024;
+    char *first = NULL;
+    for (unsigned t = 1; t <= 4; t++) {
+        o.threads = t;
+        gs_profile *p = scan_dir(&o);
+        char *text = saved(p);
+        *split = exact_of(p);
+        if (first) {
+            ck_assert_str_eq(first, text);
+            free(text);
+        } else {
+            first = text;
+        }
+        gs_profile_free(p);
+    }
+    o.split_bytes = (uint64_t)1 << 40;
+    gs_profile *p = scan_dir(&o);
+    *whole = exact_of(p);
+    gs_profile_free(p);
+    return first;
+}
+
+START_TEST(a_split_csv_reads_as_the_whole_file_at_any_thread_count)
+{
+    static const char *const boms[] = {"", "\xef\xbb\xbf"};
+    for (int bad = 0; bad < 2; bad++)
+        for (int b = 0; b < 2; b++) {
+            write_csv("big.csv", 30000, bad, boms[b]);
+            exact split, whole;
+            free(profile_any_threads("big.csv", &split, &whole));
+            ck_assert_uint_eq(split.records, whole.records);
+            ck_assert_uint_eq(split.records, 30000);
+            ck_assert_uint_eq(split.lines, whole.lines);
+            ck_assert_uint_eq(split.decoded, whole.decoded);
+            ck_assert_uint_eq(split.defects, whole.defects);
+            ck_assert_uint_eq(split.defects, (uint64_t)bad);
+            ck_assert_uint_eq(split.first.line, whole.first.line);
+            ck_assert_uint_eq(split.first.offset, whole.first.offset);
+            ck_assert_uint_eq(split.first.record, whole.first.record);
+        }
+}
+END_TEST
+
+/* Past max_paths the fields a split file cannot add are dropped as in a
+ * whole-file read, and the scan goes on. */
+START_TEST(a_split_file_past_max_paths_reads_as_the_whole_file)
+{
+    write_csv("big.csv", 30000, 0, "");
+    write_file("a.csv", "p,q\n1,2\n", 1);  /* read first: the profile full */
+    gs_limits lim;
+    gs_limits_default(&lim);
+    lim.max_paths = 2;
+    uint64_t overflow[2];
+    for (int split = 0; split < 2; split++) {
+        gs_scan_opts o = {0};
+        o.threads = 2;
+        o.split_bytes = split ? 128 * 1024 : (uint64_t)1 << 40;
+        gs_profile *p = gs_profile_new(&lim);
+        const char *root = dir;
+        gs_error err = {0};
+        ck_assert_int_eq(gs_scan(&root, 1, &o, p, &err), GS_OK);
+        ck_assert_uint_eq(gs_profile_field_count(p), 2);
+        ck_assert_uint_eq(gs_profile_corpus(p)->records, 30001);
+        overflow[split] = gs_profile_corpus(p)->paths_overflow;
+        gs_profile_free(p);
+    }
+    ck_assert_uint_eq(overflow[0], overflow[1]);
+    ck_assert_uint_gt(overflow[0], 0);
+}
+END_TEST
+
+/* Every range of a clean file holds records; in a file with a stray quote,
+ * the range holding it reads to the end and the ranges after it are empty. */
+START_TEST(a_range_the_parser_might_read_otherwise_runs_to_the_end)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    char path[512];
+    snprintf(path, sizeof path, "%s/big.csv", dir);
+    for (int bad = 0; bad < 2; bad++) {
+        write_csv("big.csv", 30000, bad, "");
+        gs_doc_split *s = NULL;
+        ck_assert_int_eq(gs_doc_split_plan(path, &lim, 128 * 1024, &s), GS_OK);
+        ck_assert_ptr_nonnull(s);
+        unsigned n = gs_doc_split_ranges(s), last = 0;
+        ck_assert_uint_ge(n, 6);
+        gs_document *d = gs_document_new(&lim);
+        gs_profile *p = gs_profile_new(&lim);
+        uint64_t records = 0;
+        for (unsigned i = 0; i < n; i++) {  /* counted backwards: any order */
+            ck_assert(gs_doc_split_needs_count(s, n - 1 - i, 1));
+            ck_assert_int_eq(gs_document_count_range(d, s, n - 1 - i), GS_OK);
+        }
+        for (unsigned i = 0; i < n; i++) {
+            ck_assert_int_eq(gs_document_scan_range(d, s, i, p), GS_OK);
+            uint64_t r = gs_document_facts(d)->records;
+            records += r;
+            if (r)
+                last = i;
+            ck_assert(bad || r > 0);
+        }
+        ck_assert_uint_eq(records, 30000);
+        if (bad)  /* row 15000 is near the middle */
+            ck_assert(last > 0 && last < n / 2 + 2 && last + 2 < n);
+        gs_profile_free(p);
+        gs_document_free(d);
+        gs_doc_split_free(s);
+    }
 }
 END_TEST
 
@@ -249,7 +425,10 @@ static Suite *scan_suite(void)
     tcase_add_test(tc, every_path_is_in_exactly_one_shard);
     tcase_add_test(tc, progress_hook_sees_every_entry_and_can_stop);
     tcase_add_test(tc, resuming_gives_the_same_bytes);
-    tcase_add_test(tc, only_big_plain_utf8_json_lines_split);
+    tcase_add_test(tc, only_big_plain_utf8_json_lines_csv_and_tsv_split);
+    tcase_add_test(tc, a_split_csv_reads_as_the_whole_file_at_any_thread_count);
+    tcase_add_test(tc, a_range_the_parser_might_read_otherwise_runs_to_the_end);
+    tcase_add_test(tc, a_split_file_past_max_paths_reads_as_the_whole_file);
     tcase_add_test(tc, checkpoints_round_trip_and_refuse_garbage);
     suite_add_tcase(s, tc);
     return s;

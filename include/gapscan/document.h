@@ -79,36 +79,53 @@ void gs_document_fact(const gs_document *d, size_t i, const char **key,
 
 /* ---- one big file in ranges (scan.h) ----------------------------------
  *
- * A plain JSON Lines file in UTF-8 can be profiled as consecutive byte
- * ranges on several workers: range i holds the lines that start in
- * [i x range_bytes, (i + 1) x range_bytes). Merging the ranges' profiles in
- * range order and then gs_doc_split_finish() gives the file's counts
- * exactly; every location (line, offset, record) is the one a whole-file
- * scan reports, because range i is profiled only after the counting pass of
- * every range before it (gs_document_count_range) has measured their
- * lines, decoded bytes and records. What differs from a whole-file scan:
- * sketches merge per range (within their error); the decoder's first few
- * invalid-UTF-8 defects are kept per range; the file's "fields" fact is the
- * largest range's. Only the date verdict of the last range is left in the
- * document (inspect never splits). */
+ * A plain JSON Lines, CSV or TSV file in UTF-8 can be profiled as
+ * consecutive byte ranges on several workers: range i holds the records
+ * that start in [i x range_bytes, (i + 1) x range_bytes), cut at a line
+ * start (for CSV/TSV, one outside quoted fields). Merging the ranges'
+ * profiles in range order and then gs_doc_split_finish() gives the file's
+ * counts exactly; every location (line, offset, record) is the one a
+ * whole-file scan reports, because range i is profiled only after the
+ * counting passes it depends on (gs_document_count_range) have measured the
+ * lines, decoded bytes and records before it. A CSV/TSV range reads with
+ * the dialect and header sniffed from the file's head, and a range whose
+ * quoting the parser might read otherwise (a malformed or unterminated
+ * quote, a field or row over the limits) or whose record outruns the next
+ * range runs to the end of the file, so the result is the whole-file
+ * parse's there too. What differs from a whole-file scan: sketches merge per
+ * range (within their error); the decoder's first few invalid-UTF-8 defects
+ * are kept per range; a field writing more than 8 formats within one range
+ * may get another dominant format; the file's "fields" fact is the largest
+ * range's. Only the date
+ * verdict of the last range is left in the document (inspect never
+ * splits). */
 typedef struct gs_doc_split gs_doc_split;
 
 /* Decide whether path is worth splitting into ranges of range_bytes (at
  * least 128 KiB): a plain file of more than 2 x range_bytes whose head reads
- * as UTF-8 without a BOM and sniffs as JSON Lines. *out is NULL (and GS_OK
- * returned) when it is not; GS_ENOMEM and GS_EINVAL are the only errors.
+ * as UTF-8 and sniffs as JSON Lines (without a BOM), or as CSV or TSV whose
+ * first 128 KiB hold the dialect sample and the whole first row. *out is
+ * NULL (and GS_OK returned) when it is not; GS_ENOMEM and GS_EINVAL are the
+ * only errors.
  * The split is shared by the workers scanning its ranges; the caller frees
  * it after gs_doc_split_finish(). */
 gs_status gs_doc_split_plan(const char *path, const gs_limits *lim,
                             uint64_t range_bytes, gs_doc_split **out);
 unsigned gs_doc_split_ranges(const gs_doc_split *s);
+/* Whether range i needs its counting pass run before it is profiled (and
+ * before every later range). A JSON Lines range measures what its counting
+ * pass would, so with one thread (one_thread) none is needed, and the last
+ * range's never is; every CSV/TSV range needs its own. */
+int gs_doc_split_needs_count(const gs_doc_split *s, unsigned i,
+                             int one_thread);
 /* Counting pass over range i (no profile). Ranges may be counted in any
  * order and in parallel (each writes only its own slot). */
 gs_status gs_document_count_range(gs_document *d, gs_doc_split *s,
                                   unsigned i);
-/* Profile range i into p. Every range before i must have been counted or
- * profiled already (a profiling pass measures what the counting pass does;
- * happens-before: the caller synchronises). */
+/* Profile range i into p. The counting passes gs_doc_split_needs_count asks
+ * for, of range i and of every range before it, must be done, and every
+ * range before i without one profiled (a JSON Lines profiling pass measures
+ * what its counting pass would); happens-before: the caller synchronises. */
 gs_status gs_document_scan_range(gs_document *d, gs_doc_split *s, unsigned i,
                                  gs_profile *p);
 /* After every range's profile is merged into p: the file's own facts,

@@ -107,8 +107,10 @@ with open(sys.argv[1], "wb") as f:
     for i in range(30000):
         if i % 4999 == 0:
             f.write(b'{"sku": "bad", "price": \n')          # a syntax defect
-        elif i % 7001 == 0:
+        elif i % 7001 == 0 and i > 10000:  # from the second range on
             f.write(b'{"sku": "caf\xe9", "price": 1}\n')    # invalid UTF-8
+        elif i % 997 == 0:  # a lone CR: a line end to the decoder only
+            f.write(b'{"sku": "P-00001",\r "price": 2}\n')
         else:
             f.write(json.dumps({"sku": "P-%05d" % r.randint(1, 20000),
                                 "price": round(r.uniform(1, 500), 2),
@@ -130,6 +132,55 @@ check "split file: profile identical at -j1, -j2, -j7" \
 "$GS_BIN" profile -q -j 2 -o "$TMP/whole.json" "$TMP/big"
 check "split file: counts and locations as a whole-file scan gives" \
     python3 "$GS_SRCDIR/tests/tools/profiles_agree.py" "$TMP/whole.json" "$TMP/split2.json"
+# Alone, its invalid-UTF-8 examples are the first kept: their lines count
+# the lone CRs before them, as the decoder of a whole-file read does.
+B="$TMP/big/products/products-bulk.jsonl"
+"$GS_BIN" profile -q -j 2 --split-size 1M -o "$TMP/bulk-split.json" "$B"
+"$GS_BIN" profile -q -j 1 --split-size 1G -o "$TMP/bulk-whole.json" "$B"
+check "split file alone: decoder locations as a whole-file scan gives" \
+    python3 "$GS_SRCDIR/tests/tools/profiles_agree.py" "$TMP/bulk-whole.json" "$TMP/bulk-split.json"
+
+# Big CSV files split the same way, at record starts outside quoted fields:
+# rows with quoted newlines (LF, CRLF and lone CR inside), doubled quotes
+# and delimiters in quotes, CRLF rows, invalid UTF-8 late in the file (2.5
+# MB, 3 ranges of 1M, so range starts fall inside quoted fields). "bad" adds
+# a stray quote in an unquoted field in the second range and an
+# unterminated quote near the end: from the range holding the first, one
+# worker reads to the end of the file, so both still read as the whole file
+# does (docs/distributed.md).
+mkdir -p "$TMP/csvbig" "$TMP/csvbad"
+python3 - "$TMP/csvbig/orders.csv" "$TMP/csvbad/orders.csv" <<'PY'
+import random, sys
+r = random.Random(7)
+rows = [b"id,customer,note,amount,placed\r\n"]
+for i in range(60000):
+    k = r.random()
+    note = (b'"two\r\nlines, ""quoted"" %d"' % i if k < 0.08 else
+            b'"a\nb\rc"' if k < 0.12 else b'"x, y"' if k < 0.3 else
+            b"caf\xe9" if i == 50000 else b"plain %d" % r.randint(1, 999))
+    m, d = r.randint(1, 11), r.randint(1, 28)
+    # dates as y-m-d in the first range, d.m.y after: the file's dominant
+    # format is the one of all its ranges, not of the first
+    placed = b"2026-%02d-%02d" % (m, d) if i < 20000 else b"%02d.%02d.2026" % (d, m)
+    rows.append(b"%d,C%05d,%s,%.2f,%s\r\n" % (
+        i, r.randint(1, 20000), note, r.uniform(1, 900), placed))
+open(sys.argv[1], "wb").write(b"".join(rows))
+rows[30000] = b'30000,C00001,pl"ain,1.00,2026-01-01\r\n'
+rows[59990] = b'59990,C00001,"never closed,1.00,2026-01-01\r\n'
+open(sys.argv[2], "wb").write(b"".join(rows))
+PY
+for d in csvbig csvbad; do
+    for j in 1 2 3; do
+        "$GS_BIN" profile -q -j $j --split-size 1M -o "$TMP/$d$j.json" "$TMP/$d"
+    done
+    "$GS_BIN" profile -q -j 2 --split-size 1G -o "$TMP/${d}whole.json" "$TMP/$d"
+    check "split CSV ($d): profile identical at -j1, -j2, -j3" \
+        sh -c 'cmp -s "$1/${2}1.json" "$1/${2}2.json" && cmp -s "$1/${2}1.json" "$1/${2}3.json"' _ "$TMP" "$d"
+    check "split CSV ($d): counts and locations as a whole-file scan gives" \
+        python3 "$GS_SRCDIR/tests/tools/profiles_agree.py" "$TMP/${d}whole.json" "$TMP/${d}2.json"
+done
+check "split CSV: the bad file's defects are found" \
+    sh -c 'grep -q csv.malformed_quote "$1" && grep -q csv.unterminated_quote "$1"' _ "$TMP/csvbad2.json"
 
 expect_exit "sandbox against itself is ready" 0 \
     "$GS_BIN" audit --as-of 2026-11-27 -o "$TMP/self" "$S" "$S"
