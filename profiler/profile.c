@@ -1180,7 +1180,10 @@ static gs_status merge_field(gs_field *a, const gs_field *b)
         } else {
             double na = (double)a->numbers, nb = (double)b->numbers;
             double n = na + nb, delta = b->num_mean - a->num_mean;
-            a->num_mean += delta * nb / n;
+            /* weighted, not a->num_mean + delta * nb / n: delta * nb
+             * overflows for values near DBL_MAX that a file's own
+             * running mean holds fine */
+            a->num_mean = a->num_mean * (na / n) + b->num_mean * (nb / n);
             a->num_m2 += b->num_m2 + delta * delta * na * nb / n;
             a->num_min = fmin(a->num_min, b->num_min);
             a->num_max = fmax(a->num_max, b->num_max);
