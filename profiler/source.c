@@ -41,9 +41,9 @@
  *      Closing stops the thread after the block it is making and joins it.
  *      If a ring buffer or the thread cannot be had, reading stays on the
  *      caller's thread (same output, no error).
- *   7. zlib allocates through gs_calloc/gs_free like everything else; the
- *      thread allocates nothing (zlib's window is allocated by the first
- *      inflate(), before the thread starts, unless thread_after is 0).
+ *   7. zlib allocates through gs_calloc/gs_free like everything else. The
+ *      thread allocates nothing: it starts after a block with data, when
+ *      zlib has allocated its window (inflateReset keeps it).
  *
  * Limits: gs_limits.max_inflate_ratio (0 = none) is checked once more than
  * 1 MiB has been produced, against the compressed bytes inflate() consumed;
@@ -452,7 +452,9 @@ static void start_thread(gs_source *s)
 /* Make ring[tail] the block being read: made here, or by the thread. */
 static void take_block(gs_source *s)
 {
-    if (!s->threaded && s->made >= s->thread_after)
+    /* After a block with data: zlib has its window, the thread allocates
+     * nothing (invariant 7). */
+    if (!s->threaded && s->made > 0 && s->made >= s->thread_after)
         start_thread(s);
     if (s->threaded) {
         pthread_mutex_lock(&s->mu);
