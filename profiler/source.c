@@ -31,9 +31,10 @@
  *      past the block. So what is handed out, every defect and where it
  *      comes in the stream of bytes depend only on the file, never on the
  *      caller's cap, and never on the thread below.
- *   6. Inflation moves to its own thread once thread_after bytes have been
- *      made (THREAD_AFTER, 1 MiB, on a machine with more than one CPU; a
- *      small file never pays a thread). From then on the thread alone owns
+ *   6. Inflation moves to its own thread between two blocks once
+ *      thread_after bytes, and at least one block, have been made
+ *      (THREAD_AFTER, 1 MiB, on a machine with more than one CPU: a small
+ *      file never pays a thread). From then on the thread alone owns
  *      the disk and inflate side and fills a ring of RING blocks; the
  *      reader takes them in order. ring[], head, tail and count change
  *      under mu; a block belongs to the thread from when it is free until
