@@ -398,6 +398,7 @@ static void make_block(gs_source *s, block *b)
 static void *inflate_thread(void *arg)
 {
     gs_source *s = arg;
+    pthread_setname_np(pthread_self(), "gs-inflate");  /* for top, gdb */
     pthread_mutex_lock(&s->mu);
     for (;;) {
         while (s->count == RING && !s->stop)
