@@ -3,7 +3,7 @@
  * The only module that opens input files. Plain files are handed out as read;
  * gzip files (magic 1f 8b in the first two bytes, whatever the name) are
  * inflated with zlib's inflate() driven here, one member after another, into
- * blocks of OUT_BLOCK bytes that gs_source_read hands out.
+ * blocks (invariant 5) that gs_source_read hands out.
  *
  * Invariants:
  *   1. The fd is opened O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC (+O_NOATIME
@@ -26,9 +26,10 @@
  *      ENOMEM) hands out no byte, and the error is latched: later reads
  *      return it again. A defect that ends the data (truncated, corrupt,
  *      trailing garbage) ends it after that block.
- *   5. Every block but the last holds exactly OUT_BLOCK bytes, and the
- *      limits are checked after each inflate() call, which never writes
- *      past the block. So what is handed out, every defect and where it
+ *   5. Blocks end at FIRST_BLOCK bytes of output, then at every multiple
+ *      of OUT_BLOCK (only the last ends sooner), and the limits are checked
+ *      after each inflate() call, which never writes past the block's end.
+ *      So what is handed out, every defect and where it
  *      comes in the stream of bytes depend only on the file, never on the
  *      caller's cap, and never on the thread below.
  *   6. Inflation moves to its own thread between two blocks once
@@ -44,13 +45,15 @@
  *      caller's thread (same output, no error).
  *   7. zlib allocates through gs_calloc/gs_free like everything else. The
  *      thread allocates nothing: it starts after a block with data, when
- *      zlib has allocated its window (inflateReset keeps it).
+ *      zlib has allocated its window (inflateReset keeps it), and with
+ *      every ring buffer at its full size.
  *
  * Limits: gs_limits.max_inflate_ratio (0 = none) is checked once more than
  * 1 MiB has been produced, against the compressed bytes inflate() consumed;
  * max_inflated_bytes (0 = none) against the total output. Exceeding the
  * latter is reported as "gzip.size_exceeded". Memory per gzip file: one
- * SOURCE_BLOCK, one OUT_BLOCK, and RING - 1 more once the thread runs.
+ * SOURCE_BLOCK and one FIRST_BLOCK, grown to OUT_BLOCK for the second
+ * block, and RING - 1 more OUT_BLOCKs once the thread runs.
  * The environment variable GAPSCAN_INFLATE_THREAD_AFTER (a size, or
  * "never") sets thread_after, for tests and for machines where the -j
  * workers already take every CPU.
@@ -76,7 +79,9 @@
 
 enum {
     SOURCE_BLOCK = 64 * 1024,  /* read(2) size */
-    OUT_BLOCK = 256 * 1024,    /* inflated bytes per block */
+    FIRST_BLOCK = 64 * 1024,   /* inflated bytes in the first block: small
+                                  enough for malloc's heap, not an mmap */
+    OUT_BLOCK = 256 * 1024,    /* inflated bytes per block after it */
     RING = 4,                  /* blocks with the thread: 1 MiB ahead */
     MAX_NOTES = 2              /* defects after one block (invariant 4) */
 };
@@ -97,7 +102,8 @@ typedef struct notes {
 
 /* One block of inflated output and what comes right after it. */
 typedef struct block {
-    unsigned char *data;  /* OUT_BLOCK bytes */
+    unsigned char *data;  /* cap bytes */
+    size_t cap;           /* FIRST_BLOCK, or OUT_BLOCK from the second */
     size_t len;           /* made */
     size_t pos;           /* handed out (reader side) */
     uint64_t bytes_in;    /* read from disk when it was made */
@@ -354,11 +360,11 @@ static size_t inflate_step(gs_source *s, unsigned char *buf, size_t room,
     return out_before - s->zs.avail_out;
 }
 
-static gs_status inflate_into(gs_source *s, block *b)
+static gs_status inflate_into(gs_source *s, block *b, size_t end)
 {
     /* Let inflate() write at most one byte past max_inflated_bytes, so
      * crossing it is seen without producing much more. */
-    size_t room = OUT_BLOCK - b->len;
+    size_t room = end - b->len;
     uint64_t max = s->lim->max_inflated_bytes, out = s->made + b->len;
     if (max && max - out < room)
         room = (size_t)(max - out) + 1;
@@ -368,20 +374,34 @@ static gs_status inflate_into(gs_source *s, block *b)
     return st ? st : after_inflate(s, b, zr);
 }
 
-/* Fill b with the next OUT_BLOCK bytes, or fewer and the end (invariant 5). */
+/* Past the first block, on the caller's thread only (invariant 7). */
+static gs_status grow_block(gs_source *s, block *b)
+{
+    unsigned char *p = gs_realloc(b->data, OUT_BLOCK);
+    if (!p)
+        return gs_error_set(&b->err, GS_ENOMEM, "%s: out of memory",
+                            s->path);
+    b->data = p;
+    b->cap = OUT_BLOCK;
+    return GS_OK;
+}
+
+/* Fill b up to the next block boundary, or less and the end (invariant 5). */
 static void make_block(gs_source *s, block *b)
 {
-    gs_status st = GS_OK;
+    size_t end = s->made == 0 ? FIRST_BLOCK
+                              : OUT_BLOCK - (size_t)(s->made % OUT_BLOCK);
     b->len = b->pos = 0;
     b->notes.n = b->notes.sent = 0;
     b->err = (gs_error){ 0 };
-    while (st == GS_OK && b->len < OUT_BLOCK && !s->ended) {
+    gs_status st = b->cap < end ? grow_block(s, b) : GS_OK;
+    while (st == GS_OK && b->len < end && !s->ended) {
         if (s->in_avail < (s->member_done ? 2u : 1u) && !s->disk_eof)
             st = fill(s, &b->notes, &b->err);  /* a magic, or any byte */
         else if (s->member_done)
             st = next_member(s, b);
         else
-            st = inflate_into(s, b);
+            st = inflate_into(s, b, end);
     }
     if (st != GS_OK) {
         b->len = 0;
@@ -428,7 +448,7 @@ static void start_thread(gs_source *s)
         return;
     }
     for (unsigned i = 0; i < RING; i++)
-        if (!s->ring[i].data && !(s->ring[i].data = gs_malloc(OUT_BLOCK))) {
+        if (s->ring[i].cap < OUT_BLOCK && grow_block(s, &s->ring[i])) {
             s->thread_after = UINT64_MAX;  /* those allocated go at close */
             return;
         }
@@ -664,8 +684,9 @@ gs_status gs_source_open(const char *path, const gs_limits *lim,
             goto fail;
         }
         s->z_ready = true;
-        if (!(s->ring[0].data = gs_malloc(OUT_BLOCK)))
+        if (!(s->ring[0].data = gs_malloc(FIRST_BLOCK)))
             goto nomem;
+        s->ring[0].cap = FIRST_BLOCK;
         thread_setting(s);
     }
     *out = s;

@@ -876,7 +876,7 @@ END_TEST
 /* GAPSCAN_INFLATE_THREAD_AFTER moves the thread's start: "never", or after
  * that many bytes (0: after the first block). Check forks each test, so
  * the setting does not leak into the next one. */
-#define SOURCE_OUT_BLOCK (256 * 1024)  /* source.c's OUT_BLOCK */
+#define SOURCE_FIRST_BLOCK (64 * 1024)  /* source.c's FIRST_BLOCK */
 
 static void thread_after(const char *v)
 {
@@ -1057,7 +1057,8 @@ START_TEST(closing_a_big_gzip_in_the_middle_stops_the_thread_and_frees_all)
     thread_after("0");
     gs_set_allocator(failing_alloc, NULL);
     alarm(60);  /* a hang fails the test instead of blocking the suite */
-    const size_t stops[] = { 0, 1, 300000, 1 << 20, 3000001, len - 1, len };
+    const size_t stops[] = { 0, 1, 65536, 65537, 300000, 1 << 20, 3000001,
+                             len - 1, len };
     unsigned char buf[65536];
     for (int round = 0; round < 3; round++)
         for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
@@ -1079,10 +1080,11 @@ START_TEST(closing_a_big_gzip_in_the_middle_stops_the_thread_and_frees_all)
             }
             if (round == 2)
                 usleep(20000);  /* let the thread fill the ring and wait */
-            /* No thread before the second block; past the first few it
-             * is alive until close (by the end it may have exited). */
+            /* No thread before the second block (the first is 64 KiB);
+             * past it the thread is alive until close (by the end it may
+             * have exited). */
             int t = inflate_threads();
-            if (stops[i] <= SOURCE_OUT_BLOCK)
+            if (stops[i] <= SOURCE_FIRST_BLOCK)
                 ck_assert_int_eq(t, 0);
             else if (stops[i] < len - 2 * 1000 * 1000)
                 ck_assert_int_eq(t, 1);
