@@ -2,7 +2,8 @@
  *
  * The only module that opens input files. Plain files are handed out as read;
  * gzip files (magic 1f 8b in the first two bytes, whatever the name) are
- * inflated with zlib's inflate() driven here, one member after another.
+ * inflated with zlib's inflate() driven here, one member after another, into
+ * blocks (invariant 5) that gs_source_read hands out.
  *
  * Invariants:
  *   1. The fd is opened O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC (+O_NOATIME
@@ -17,55 +18,140 @@
  *      offset on disk of the next unconsumed byte, the location of every
  *      gzip defect; "file.changed_while_reading" is located at bytes_in,
  *      where reading from disk stopped.
- *   4. A defect that ends the data (truncated, corrupt, trailing garbage)
- *      sets `done`: later reads return the end. A limit latches GS_ELIMIT:
- *      later reads return GS_ELIMIT again, and the output of the read that
- *      crossed the limit is not handed out.
- *   5. zlib allocates through gs_calloc/gs_free like everything else.
+ *   4. Only the reader calls the sink. The disk and inflate side writes a
+ *      defect into the block it is making (at most MAX_NOTES: the file
+ *      changing once, then one that ends the data); the reader delivers a
+ *      block's defects once it has handed out all of its bytes, then its
+ *      error if it has one. A block that ends in an error (a limit, EIO,
+ *      ENOMEM) hands out no byte, and the error is latched: later reads
+ *      return it again. A defect that ends the data (truncated, corrupt,
+ *      trailing garbage) ends it after that block.
+ *   5. Blocks end at FIRST_BLOCK bytes of output, then at every multiple
+ *      of OUT_BLOCK (only the last ends sooner), and the limits are checked
+ *      after each inflate() call, which never writes past the block's end.
+ *      So what is handed out, every defect and where it
+ *      comes in the stream of bytes depend only on the file, never on the
+ *      caller's cap, and never on the thread below.
+ *   6. Inflation moves to its own thread between two blocks once
+ *      thread_after bytes, and at least one block, have been made
+ *      (THREAD_AFTER, 1 MiB, on a machine with more than one CPU: a small
+ *      file never pays a thread). From then on the thread alone owns
+ *      the disk and inflate side and fills a ring of RING blocks; the
+ *      reader takes them in order. ring[], head, tail and count change
+ *      under mu; a block belongs to the thread from when it is free until
+ *      count says it is made, then to the reader until it releases it.
+ *      Closing stops the thread after the block it is making and joins it.
+ *      If a ring buffer or the thread cannot be had, reading stays on the
+ *      caller's thread (same output, no error).
+ *   7. zlib allocates through gs_calloc/gs_free like everything else. The
+ *      thread allocates nothing: it starts after a block with data, when
+ *      zlib has allocated its window (inflateReset keeps it), and with
+ *      every ring buffer at its full size.
  *
  * Limits: gs_limits.max_inflate_ratio (0 = none) is checked once more than
  * 1 MiB has been produced, against the compressed bytes inflate() consumed;
  * max_inflated_bytes (0 = none) against the total output. Exceeding the
- * latter is reported as "gzip.size_exceeded".
+ * latter is reported as "gzip.size_exceeded". Memory per gzip file: one
+ * SOURCE_BLOCK and one FIRST_BLOCK, grown to OUT_BLOCK for the second
+ * block, and RING - 1 more OUT_BLOCKs once the thread runs.
+ * The environment variable GAPSCAN_INFLATE_THREAD_AFTER (a size, or
+ * "never") sets thread_after, for tests and for machines where the -j
+ * workers already take every CPU.
  *
  * Deliberately not done here: sniffing formats or charsets (sniff/decode do),
- * other compressors, and line or column counting.
+ * other compressors, line or column counting, and a thread for plain files
+ * (read(2) is not the slow half).
  */
 #include "gapscan/source.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
-enum { SOURCE_BLOCK = 64 * 1024 };
-#define RATIO_GRACE ((uint64_t)1 << 20)  /* output before the ratio counts */
+enum {
+    SOURCE_BLOCK = 64 * 1024,  /* read(2) size */
+    FIRST_BLOCK = 64 * 1024,   /* inflated bytes in the first block: small
+                                  enough for malloc's heap, not an mmap */
+    OUT_BLOCK = 256 * 1024,    /* inflated bytes per block after it */
+    RING = 4,                  /* blocks with the thread: 1 MiB ahead */
+    MAX_NOTES = 2              /* defects after one block (invariant 4) */
+};
+#define RATIO_GRACE ((uint64_t)1 << 20)   /* output before the ratio counts */
+#define THREAD_AFTER ((uint64_t)1 << 20)  /* output before the thread starts */
+
+/* A defect found on the disk and inflate side, for the reader to deliver. */
+typedef struct note {
+    const char *code;  /* a string literal */
+    char detail[160];
+    uint64_t offset;
+} note;
+
+typedef struct notes {
+    unsigned n, sent;
+    note d[MAX_NOTES];
+} notes;
+
+/* One block of inflated output and what comes right after it. */
+typedef struct block {
+    unsigned char *data;  /* cap bytes */
+    size_t cap;           /* FIRST_BLOCK, or OUT_BLOCK from the second */
+    size_t len;           /* made */
+    size_t pos;           /* handed out (reader side) */
+    uint64_t bytes_in;    /* read from disk when it was made */
+    notes notes;          /* defects after its bytes */
+    bool last;            /* no block after it */
+    gs_status st;         /* nonzero: this error after the defects */
+    gs_error err;         /* its message */
+} block;
 
 struct gs_source {
+    /* Fixed at open. */
     int fd;
     const gs_limits *lim;
     const gs_sink *sink;
     char *path;
     uint64_t size;            /* st_size at open */
     struct timespec mtim;     /* st_mtim at open */
-    uint64_t bytes_in;        /* read from disk */
-    uint64_t bytes_out;       /* handed to the caller */
-    uint64_t consumed;        /* compressed bytes consumed by inflate() */
     gs_compression comp;
+    uint64_t thread_after;    /* UINT64_MAX: never */
+    bool thread_forced;       /* thread_after came from the environment */
+
+    /* The disk and inflate side: the caller's thread's until the thread
+     * starts, then the thread's alone (invariant 6). */
+    uint64_t bytes_in;        /* read from disk */
+    uint64_t consumed;        /* compressed bytes consumed by inflate() */
+    uint64_t made;            /* inflated bytes in finished blocks */
     unsigned char *in;        /* SOURCE_BLOCK bytes */
     unsigned char *in_pos;
     size_t in_avail;
     bool disk_eof;            /* no more bytes will be read from disk */
-    bool done;                /* no more bytes will be handed out */
+    bool ended;               /* gzip: no more blocks will be made */
     bool member_done;         /* between gzip members */
     bool z_ready;
-    gs_status latched;        /* GS_ELIMIT once a limit was hit */
     z_stream zs;
+
+    /* The reader side. */
+    uint64_t bytes_out;       /* handed to the caller */
+    uint64_t seen_in;         /* gzip: bytes_in of the block being read */
+    gs_status latched;        /* an error that ended the data */
+    bool have;                /* ring[tail] is being read */
+
+    /* The ring; head, tail and count change under mu once threaded. */
+    block ring[RING];
+    unsigned head, tail, count;
+    bool threaded, stop;
+    pthread_t tid;
+    pthread_mutex_t mu;
+    pthread_cond_t made_one, freed_one;
 };
 
 static uint64_t disk_offset(const gs_source *s)
@@ -73,26 +159,34 @@ static uint64_t disk_offset(const gs_source *s)
     return s->bytes_in - s->in_avail;
 }
 
-static gs_status defect_at(gs_source *s, gs_error *err, const char *code,
-                           const char *detail, uint64_t offset)
+static void add_note(notes *ns, const char *code, const char *detail,
+                     uint64_t offset)
 {
-    if (!s->sink || !s->sink->defect)
-        return GS_OK;
-    gs_loc loc = { .offset = offset };
-    if (s->sink->defect(s->sink->ud, code, detail, &loc) != 0)
-        return gs_error_set(err, GS_ECANCELED, "%s: stopped by the sink",
-                            s->path);
+    if (ns->n == MAX_NOTES)  /* cannot happen: invariant 4 */
+        return;
+    note *d = &ns->d[ns->n++];
+    d->code = code;
+    snprintf(d->detail, sizeof d->detail, "%s", detail);
+    d->offset = offset;
+}
+
+/* The reader hands the notes not yet sent to the sink, each once. */
+static gs_status deliver(gs_source *s, notes *ns, gs_error *err)
+{
+    while (ns->sent < ns->n) {
+        const note *d = &ns->d[ns->sent++];
+        if (!s->sink || !s->sink->defect)
+            continue;
+        gs_loc loc = { .offset = d->offset };
+        if (s->sink->defect(s->sink->ud, d->code, d->detail, &loc) != 0)
+            return gs_error_set(err, GS_ECANCELED, "%s: stopped by the sink",
+                                s->path);
+    }
     return GS_OK;
 }
 
-static gs_status defect(gs_source *s, gs_error *err, const char *code,
-                        const char *detail)
-{
-    return defect_at(s, err, code, detail, disk_offset(s));
-}
-
 /* Called once, when the disk side ends: did the file change under us? */
-static gs_status check_unchanged(gs_source *s, gs_error *err)
+static gs_status check_unchanged(gs_source *s, notes *ns, gs_error *err)
 {
     struct stat sb;
     char detail[160];
@@ -109,11 +203,12 @@ static gs_status check_unchanged(gs_source *s, gs_error *err)
     else
         return GS_OK;
     /* Located where reading from disk stopped, not at the consumer. */
-    return defect_at(s, err, "file.changed_while_reading", detail, s->bytes_in);
+    add_note(ns, "file.changed_while_reading", detail, s->bytes_in);
+    return GS_OK;
 }
 
 /* Top the input block up from disk, never past the size seen at open. */
-static gs_status fill(gs_source *s, gs_error *err)
+static gs_status fill(gs_source *s, notes *ns, gs_error *err)
 {
     if (s->disk_eof)
         return GS_OK;
@@ -140,7 +235,7 @@ static gs_status fill(gs_source *s, gs_error *err)
     }
     if (left == 0) {
         s->disk_eof = true;
-        return check_unchanged(s, err);
+        return check_unchanged(s, ns, err);
     }
     return GS_OK;
 }
@@ -149,7 +244,10 @@ static gs_status plain_read(gs_source *s, unsigned char *buf, size_t cap,
                             size_t *got, gs_error *err)
 {
     while (s->in_avail == 0 && !s->disk_eof) {
-        gs_status st = fill(s, err);
+        notes ns = { 0 };
+        gs_status st = fill(s, &ns, err);
+        if (st == GS_OK)
+            st = deliver(s, &ns, err);
         if (st)
             return st;
     }
@@ -161,25 +259,26 @@ static gs_status plain_read(gs_source *s, unsigned char *buf, size_t cap,
     return GS_OK;
 }
 
-static gs_status over_limit(gs_source *s, gs_error *err, const char *code,
+/* ---- the disk and inflate side: making one block ------------------------ */
+
+static gs_status over_limit(gs_source *s, block *b, const char *code,
                             const char *detail)
 {
-    gs_status st = defect(s, err, code, detail);
-    s->latched = GS_ELIMIT;
-    gs_error_set(err, GS_ELIMIT, "%s: %s", s->path, detail);
-    return st ? st : GS_ELIMIT;
+    add_note(&b->notes, code, detail, disk_offset(s));
+    return gs_error_set(&b->err, GS_ELIMIT, "%s: %s", s->path, detail);
 }
 
-static gs_status check_limits(gs_source *s, uint64_t out, gs_error *err)
+static gs_status check_limits(gs_source *s, block *b)
 {
     char detail[160];
+    uint64_t out = s->made + b->len;
     uint64_t max = s->lim->max_inflated_bytes;
     uint64_t ratio = s->lim->max_inflate_ratio;
     if (max && out > max) {
         snprintf(detail, sizeof detail,
                  "gzip output exceeds max_inflated_bytes (%llu)",
                  (unsigned long long)max);
-        return over_limit(s, err, "gzip.size_exceeded", detail);
+        return over_limit(s, b, "gzip.size_exceeded", detail);
     }
     if (ratio && out > RATIO_GRACE && s->consumed <= UINT64_MAX / ratio &&
         out > ratio * s->consumed) {
@@ -187,32 +286,40 @@ static gs_status check_limits(gs_source *s, uint64_t out, gs_error *err)
                  "gzip output exceeds %llu times its compressed size "
                  "(%llu bytes from %llu)", (unsigned long long)ratio,
                  (unsigned long long)out, (unsigned long long)s->consumed);
-        return over_limit(s, err, "gzip.ratio_exceeded", detail);
+        return over_limit(s, b, "gzip.ratio_exceeded", detail);
     }
     return GS_OK;
 }
 
+/* A defect that ends the data after this block. */
+static gs_status end_with(gs_source *s, block *b, const char *code,
+                          const char *detail)
+{
+    s->ended = true;
+    add_note(&b->notes, code, detail, disk_offset(s));
+    return GS_OK;
+}
+
 /* Between members: another member, a clean end, or trailing garbage. */
-static gs_status next_member(gs_source *s, gs_error *err)
+static gs_status next_member(gs_source *s, block *b)
 {
     if (s->in_avail == 0) {
-        s->done = true;
+        s->ended = true;
         return GS_OK;
     }
     if (s->in_avail >= 2 && s->in_pos[0] == 0x1f && s->in_pos[1] == 0x8b) {
         if (inflateReset(&s->zs) != Z_OK)
-            return gs_error_set(err, GS_EINVAL, "%s: inflateReset failed",
+            return gs_error_set(&b->err, GS_EINVAL, "%s: inflateReset failed",
                                 s->path);
         s->member_done = false;
         return GS_OK;
     }
-    s->done = true;
-    return defect(s, err, "gzip.trailing_garbage",
-                  "bytes after the last gzip member are not a gzip member");
+    return end_with(s, b, "gzip.trailing_garbage",
+                    "bytes after the last gzip member are not a gzip member");
 }
 
-/* What inflate()'s return means for the stream; sets done/member_done. */
-static gs_status after_inflate(gs_source *s, int zr, gs_error *err)
+/* What inflate()'s return means for the stream; sets ended/member_done. */
+static gs_status after_inflate(gs_source *s, block *b, int zr)
 {
     switch (zr) {
     case Z_OK:
@@ -222,19 +329,17 @@ static gs_status after_inflate(gs_source *s, int zr, gs_error *err)
         return GS_OK;
     case Z_BUF_ERROR:  /* no progress possible */
         if (s->in_avail == 0 && !s->disk_eof)
-            return GS_OK;  /* needs input: the caller fills */
-        s->done = true;
+            return GS_OK;  /* needs input: the loop fills */
         if (s->in_avail == 0)
-            return defect(s, err, "gzip.truncated",
-                          "gzip member ends before its end marker");
-        return defect(s, err, "gzip.corrupt", "inflate made no progress");
+            return end_with(s, b, "gzip.truncated",
+                            "gzip member ends before its end marker");
+        return end_with(s, b, "gzip.corrupt", "inflate made no progress");
     case Z_MEM_ERROR:
-        return gs_error_set(err, GS_ENOMEM, "%s: out of memory inflating",
+        return gs_error_set(&b->err, GS_ENOMEM, "%s: out of memory inflating",
                             s->path);
     default:  /* Z_DATA_ERROR, Z_NEED_DICT, Z_STREAM_ERROR */
-        s->done = true;
-        return defect(s, err, "gzip.corrupt",
-                      s->zs.msg ? s->zs.msg : "invalid gzip data");
+        return end_with(s, b, "gzip.corrupt",
+                        s->zs.msg ? s->zs.msg : "invalid gzip data");
     }
 }
 
@@ -245,7 +350,7 @@ static size_t inflate_step(gs_source *s, unsigned char *buf, size_t room,
     s->zs.next_in = s->in_pos;
     s->zs.avail_in = (uInt)s->in_avail;  /* <= SOURCE_BLOCK */
     s->zs.next_out = buf;
-    s->zs.avail_out = room > UINT_MAX ? UINT_MAX : (uInt)room;
+    s->zs.avail_out = (uInt)room;        /* <= OUT_BLOCK */
     uInt out_before = s->zs.avail_out;
     *zr = inflate(&s->zs, Z_NO_FLUSH);
     size_t used = s->in_avail - s->zs.avail_in;
@@ -255,43 +360,205 @@ static size_t inflate_step(gs_source *s, unsigned char *buf, size_t room,
     return out_before - s->zs.avail_out;
 }
 
+static gs_status inflate_into(gs_source *s, block *b, size_t end)
+{
+    /* Let inflate() write at most one byte past max_inflated_bytes, so
+     * crossing it is seen without producing much more. */
+    size_t room = end - b->len;
+    uint64_t max = s->lim->max_inflated_bytes, out = s->made + b->len;
+    if (max && max - out < room)
+        room = (size_t)(max - out) + 1;
+    int zr;
+    b->len += inflate_step(s, b->data + b->len, room, &zr);
+    gs_status st = check_limits(s, b);
+    return st ? st : after_inflate(s, b, zr);
+}
+
+/* Past the first block, on the caller's thread only (invariant 7). */
+static gs_status grow_block(gs_source *s, block *b)
+{
+    unsigned char *p = gs_realloc(b->data, OUT_BLOCK);
+    if (!p)
+        return gs_error_set(&b->err, GS_ENOMEM, "%s: out of memory",
+                            s->path);
+    b->data = p;
+    b->cap = OUT_BLOCK;
+    return GS_OK;
+}
+
+/* Fill b up to the next block boundary, or less and the end (invariant 5). */
+static void make_block(gs_source *s, block *b)
+{
+    size_t end = s->made == 0 ? FIRST_BLOCK
+                              : OUT_BLOCK - (size_t)(s->made % OUT_BLOCK);
+    b->len = b->pos = 0;
+    b->notes.n = b->notes.sent = 0;
+    b->err = (gs_error){ 0 };
+    gs_status st = b->cap < end ? grow_block(s, b) : GS_OK;
+    while (st == GS_OK && b->len < end && !s->ended) {
+        if (s->in_avail < (s->member_done ? 2u : 1u) && !s->disk_eof)
+            st = fill(s, &b->notes, &b->err);  /* a magic, or any byte */
+        else if (s->member_done)
+            st = next_member(s, b);
+        else
+            st = inflate_into(s, b, end);
+    }
+    if (st != GS_OK) {
+        b->len = 0;
+        s->ended = true;
+    }
+    b->st = st;
+    b->last = s->ended;
+    b->bytes_in = s->bytes_in;
+    s->made += b->len;
+}
+
+/* ---- the inflate thread and the ring -------------------------------------- */
+
+static void *inflate_thread(void *arg)
+{
+    gs_source *s = arg;
+    pthread_setname_np(pthread_self(), "gs-inflate");  /* for top, gdb */
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (s->count == RING && !s->stop)
+            pthread_cond_wait(&s->freed_one, &s->mu);
+        if (s->stop)
+            break;
+        block *b = &s->ring[s->head];
+        pthread_mutex_unlock(&s->mu);
+        make_block(s, b);
+        pthread_mutex_lock(&s->mu);
+        s->head = (s->head + 1) % RING;
+        s->count++;
+        pthread_cond_signal(&s->made_one);
+        if (b->last)
+            break;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+/* Called between blocks, the ring empty: hand the disk and inflate side to
+ * a thread. Leaves reading on this thread when it cannot. */
+static void start_thread(gs_source *s)
+{
+    if (!s->thread_forced && sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+        s->thread_after = UINT64_MAX;  /* nothing to overlap with */
+        return;
+    }
+    for (unsigned i = 0; i < RING; i++)
+        if (s->ring[i].cap < OUT_BLOCK && grow_block(s, &s->ring[i])) {
+            s->thread_after = UINT64_MAX;  /* those allocated go at close */
+            return;
+        }
+    s->head = s->tail;
+    s->count = 0;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->made_one, NULL);
+    pthread_cond_init(&s->freed_one, NULL);
+    /* The thread takes no signals: they stay with the caller's threads. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    s->threaded = pthread_create(&s->tid, NULL, inflate_thread, s) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!s->threaded) {
+        pthread_cond_destroy(&s->freed_one);
+        pthread_cond_destroy(&s->made_one);
+        pthread_mutex_destroy(&s->mu);
+        s->thread_after = UINT64_MAX;
+    }
+}
+
+/* Make ring[tail] the block being read: made here, or by the thread. */
+static void take_block(gs_source *s)
+{
+    /* After a block with data: zlib has its window, the thread allocates
+     * nothing (invariant 7). */
+    if (!s->threaded && s->made > 0 && s->made >= s->thread_after)
+        start_thread(s);
+    if (s->threaded) {
+        pthread_mutex_lock(&s->mu);
+        while (s->count == 0)
+            pthread_cond_wait(&s->made_one, &s->mu);
+        pthread_mutex_unlock(&s->mu);
+    } else {
+        make_block(s, &s->ring[s->tail]);
+    }
+    s->have = true;
+    s->seen_in = s->ring[s->tail].bytes_in;
+}
+
+static void release_block(gs_source *s)
+{
+    s->have = false;
+    if (!s->threaded)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->tail = (s->tail + 1) % RING;
+    s->count--;
+    pthread_cond_signal(&s->freed_one);
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void stop_thread(gs_source *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->stop = true;
+    pthread_cond_signal(&s->freed_one);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->tid, NULL);
+    pthread_cond_destroy(&s->freed_one);
+    pthread_cond_destroy(&s->made_one);
+    pthread_mutex_destroy(&s->mu);
+    s->threaded = false;
+}
+
 static gs_status gz_read(gs_source *s, unsigned char *buf, size_t cap,
                          size_t *got, gs_error *err)
 {
-    size_t produced = 0;
-    gs_status st = GS_OK;
-
-    while (produced == 0 && !s->done) {
-        size_t need = s->member_done ? 2 : 1;  /* a magic, or any byte */
-        if (s->in_avail < need && !s->disk_eof) {
-            st = fill(s, err);
-            if (st)
-                return st;
-            continue;
+    for (;;) {
+        if (!s->have)
+            take_block(s);
+        block *b = &s->ring[s->tail];
+        if (b->pos < b->len) {
+            size_t n = b->len - b->pos < cap ? b->len - b->pos : cap;
+            memcpy(buf, b->data + b->pos, n);
+            b->pos += n;
+            *got = n;
+            return GS_OK;
         }
-        if (s->member_done) {
-            st = next_member(s, err);
-            if (st)
-                return st;
-            continue;
-        }
-        /* Let inflate() write at most one byte past max_inflated_bytes, so
-         * crossing it is seen without producing much more. */
-        size_t room = cap - produced;
-        uint64_t max = s->lim->max_inflated_bytes;
-        if (max && max - s->bytes_out < room)
-            room = (size_t)(max - s->bytes_out) + 1;
-        int zr;
-        produced += inflate_step(s, buf + produced, room, &zr);
-        st = check_limits(s, s->bytes_out + produced, err);
+        gs_status st = deliver(s, &b->notes, err);
         if (st)
             return st;
-        st = after_inflate(s, zr, err);
-        if (st)
-            return st;
+        if (b->st) {
+            s->latched = b->st;
+            if (err && err->status == GS_OK)
+                *err = b->err;
+            return b->st;
+        }
+        if (b->last)
+            return GS_OK;  /* the end, and it stays the end */
+        release_block(s);
     }
-    *got = produced;
-    return GS_OK;
+}
+
+/* Where the environment moves the thread's start (invariant 6). */
+static void thread_setting(gs_source *s)
+{
+    const char *v = getenv("GAPSCAN_INFLATE_THREAD_AFTER");
+    uint64_t after;
+    s->thread_after = THREAD_AFTER;
+    if (!v)
+        return;
+    if (strcmp(v, "never") == 0)
+        s->thread_after = UINT64_MAX;
+    else if (gs_parse_size(v, &after) == GS_OK)
+        s->thread_after = after;
+    else
+        return;
+    s->thread_forced = true;
 }
 
 static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
@@ -397,10 +664,14 @@ gs_status gs_source_open(const char *path, const gs_limits *lim,
     s->in_pos = s->in;
 
     while (s->in_avail < 2 && !s->disk_eof) {
-        st = fill(s, err);
+        notes ns = { 0 };
+        st = fill(s, &ns, err);
+        if (st == GS_OK)
+            st = deliver(s, &ns, err);
         if (st)
             goto fail;
     }
+    s->seen_in = s->bytes_in;
     if (s->in_avail >= 2 && s->in[0] == 0x1f && s->in[1] == 0x8b) {
         s->comp = GS_COMPRESSION_GZIP;
         s->zs.zalloc = z_alloc;
@@ -413,6 +684,10 @@ gs_status gs_source_open(const char *path, const gs_limits *lim,
             goto fail;
         }
         s->z_ready = true;
+        if (!(s->ring[0].data = gs_malloc(FIRST_BLOCK)))
+            goto nomem;
+        s->ring[0].cap = FIRST_BLOCK;
+        thread_setting(s);
     }
     *out = s;
     return GS_OK;
@@ -462,7 +737,6 @@ gs_status gs_source_seek(gs_source *src, uint64_t offset, gs_error *err)
     src->in_pos = src->in;
     src->in_avail = 0;
     src->disk_eof = offset == src->size;
-    src->done = false;
     return GS_OK;
 }
 
@@ -483,7 +757,7 @@ int64_t gs_source_mtime(const gs_source *src)
 
 uint64_t gs_source_bytes_in(const gs_source *src)
 {
-    return src->bytes_in;
+    return src->comp == GS_COMPRESSION_GZIP ? src->seen_in : src->bytes_in;
 }
 
 uint64_t gs_source_bytes_out(const gs_source *src)
@@ -495,6 +769,10 @@ void gs_source_close(gs_source *src)
 {
     if (!src)
         return;
+    if (src->threaded)
+        stop_thread(src);
+    for (unsigned i = 0; i < RING; i++)
+        gs_free(src->ring[i].data);
     if (src->z_ready)
         inflateEnd(&src->zs);
     if (src->fd >= 0)

@@ -6,6 +6,7 @@
 #include "gapscan/source.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -869,6 +870,284 @@ START_TEST(every_allocation_failure_is_enomem_and_leaks_nothing)
 }
 END_TEST
 
+
+/* ---- the inflate thread ------------------------------------------------- */
+
+/* GAPSCAN_INFLATE_THREAD_AFTER moves the thread's start: "never", or after
+ * that many bytes (0: after the first block). Check forks each test, so
+ * the setting does not leak into the next one. */
+#define SOURCE_FIRST_BLOCK (64 * 1024)  /* source.c's FIRST_BLOCK */
+
+static void thread_after(const char *v)
+{
+    ck_assert_int_eq(setenv("GAPSCAN_INFLATE_THREAD_AFTER", v, 1), 0);
+}
+
+/* Everything a reader can see of one file: its bytes, each defect with its
+ * detail, offset and how many bytes had been handed out when it came, the
+ * last status and message, and bytes_in/bytes_out at the end. */
+typedef struct seen {
+    unsigned char *data;
+    size_t len;
+    char log[4096];
+    gs_status st;
+    char msg[512];
+    uint64_t in, out;
+} seen;
+
+static int log_defect(void *ud, const char *code, const char *detail,
+                      const gs_loc *loc)
+{
+    seen *w = ud;
+    size_t used = strlen(w->log);
+    snprintf(w->log + used, sizeof w->log - used, "%s@%llu after %zu: %s\n",
+             code, (unsigned long long)loc->offset, w->len, detail);
+    return 0;
+}
+
+static void read_all(const char *path, const gs_limits *lim, size_t cap,
+                     seen *w)
+{
+    memset(w, 0, sizeof *w);
+    gs_sink sink = { .ud = w, .defect = log_defect };
+    gs_error err = { 0 };
+    gs_source *src;
+    ck_assert_int_eq(gs_source_open(path, lim, &sink, &src, &err), GS_OK);
+    unsigned char *piece = malloc(cap);
+    size_t have = 1 << 16, got;
+    w->data = malloc(have);
+    while ((w->st = gs_source_read(src, piece, cap, &got, &err)) == GS_OK &&
+           got > 0) {
+        while (w->len + got > have)
+            w->data = realloc(w->data, have *= 2);
+        memcpy(w->data + w->len, piece, got);
+        w->len += got;
+    }
+    snprintf(w->msg, sizeof w->msg, "%s", err.message);
+    w->in = gs_source_bytes_in(src);
+    w->out = gs_source_bytes_out(src);
+    gs_source_close(src);
+    free(piece);
+}
+
+/* Inflate threads this process has now (source.c names them). */
+static int inflate_threads(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)) != NULL) {
+        char path[300], comm[32] = "";
+        snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;  /* . and .., or a thread that just went */
+        if (fgets(comm, sizeof comm, f) && strcmp(comm, "gs-inflate\n") == 0)
+            n++;
+        fclose(f);
+    }
+    closedir(d);
+    return n;
+}
+
+/* inflate_threads() once it is down to want, or after 2 s: a joined thread
+ * is still listed while the kernel finishes its exit. */
+static int inflate_threads_down_to(int want)
+{
+    int n = inflate_threads();
+    for (int i = 0; i < 200 && n != want; i++) {
+        usleep(10000);
+        n = inflate_threads();
+    }
+    return n;
+}
+
+/* Big multi-member, truncated, corrupt, trailing garbage, over the ratio
+ * and over the size limit: every way a gzip file ends, each read without
+ * the thread, with it from the first block and from the middle, in four
+ * caps. Everything seen must be the same. */
+START_TEST(gzip_reads_the_same_with_and_without_the_thread)
+{
+    make_tmp();
+    size_t len = 3 * 1000 * 1000 + 11, zlen, zl2;
+    unsigned char *data = pattern(len, 21);
+    unsigned char *z = gzip_mem(data, len, &zlen);
+    unsigned char *z2 = gzip_mem(data, 700000, &zl2);
+    FILE *f = fopen(tmp_path("multi.gz"), "wb");
+    fwrite(z, 1, zlen, f);
+    fwrite(z2, 1, zl2, f);
+    fwrite("\x1f\x8bjunk", 1, 6, f);  /* a magic, then no member */
+    fclose(f);
+    write_file(tmp_path("cut.gz"), z, zlen * 3 / 4);
+    for (size_t i = zlen / 2; i < zlen / 2 + 64; i++)
+        z[i] ^= 0x5a;
+    write_file(tmp_path("bad.gz"), z, zlen);
+    write_zero_bomb(tmp_path("zeros.gz"), 12);
+
+    struct { const char *name; uint64_t ratio, max; } cases[] = {
+        { "multi.gz", 1000, 0 }, { "cut.gz", 1000, 0 }, { "bad.gz", 1000, 0 },
+        { "zeros.gz", 100, 0 }, { "zeros.gz", 0, (5 << 20) + 3 },
+    };
+    const char *settings[] = { "0", "700K" };
+    const size_t cap_list[] = { 7, 4096, 65536, 1 << 20 };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        gs_limits lim;
+        gs_limits_default(&lim);
+        lim.max_inflate_ratio = cases[c].ratio;
+        lim.max_inflated_bytes = cases[c].max;
+        const char *path = tmp_path(cases[c].name);
+        seen ref, w;
+        thread_after("never");
+        read_all(path, &lim, 4096, &ref);
+        ck_assert_msg(ref.log[0] != '\0' || c == 0, "%s: no defect",
+                      cases[c].name);
+        for (size_t k = 0; k < 2; k++)
+            for (size_t j = 0; j < 4; j++) {
+                thread_after(settings[k]);
+                read_all(path, &lim, cap_list[j], &w);
+                ck_assert_msg(w.len == ref.len &&
+                                  memcmp(w.data, ref.data, w.len) == 0,
+                              "%s, thread after %s, cap %zu: %zu bytes, "
+                              "%zu without the thread", cases[c].name,
+                              settings[k], cap_list[j], w.len, ref.len);
+                ck_assert_str_eq(w.log, ref.log);
+                ck_assert_int_eq(w.st, ref.st);
+                ck_assert_str_eq(w.msg, ref.msg);
+                ck_assert_uint_eq(w.in, ref.in);
+                ck_assert_uint_eq(w.out, ref.out);
+                free(w.data);
+            }
+        free(ref.data);
+    }
+    /* The multi-member file is read whole, then the garbage. */
+    gs_limits lim;
+    gs_limits_default(&lim);
+    seen w;
+    char want[256];
+    read_all(tmp_path("multi.gz"), &lim, 65536, &w);
+    ck_assert_uint_eq(w.len, len + 700000);
+    ck_assert(memcmp(w.data, data, len) == 0);
+    ck_assert(memcmp(w.data + len, data, 700000) == 0);
+    /* The third "member" ends at its method byte, 'j' (zlib's words). */
+    snprintf(want, sizeof want, "gzip.corrupt@%zu after %zu: unknown "
+             "compression method\n", zlen + zl2 + 4, len + 700000);
+    ck_assert_str_eq(w.log, want);
+    free(w.data);
+    free(z);
+    free(z2);
+    free(data);
+    remove_tmp();
+}
+END_TEST
+
+
+/* A reader that stops anywhere, even before the first read or while the
+ * thread is making a block or waits for room, closes without a hang, a
+ * thread left behind or a byte leaked. */
+START_TEST(closing_a_big_gzip_in_the_middle_stops_the_thread_and_frees_all)
+{
+    make_tmp();
+    size_t len = 8 * 1000 * 1000, zlen;
+    unsigned char *data = pattern(len, 22);
+    unsigned char *z = gzip_mem(data, len, &zlen);
+    write_file(tmp_path("big.gz"), z, zlen);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    thread_after("0");
+    gs_set_allocator(failing_alloc, NULL);
+    alarm(60);  /* a hang fails the test instead of blocking the suite */
+    const size_t stops[] = { 0, 1, 65536, 65537, 300000, 1 << 20, 3000001,
+                             len - 1, len };
+    unsigned char buf[65536];
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
+            alloc_budget = LONG_MAX;
+            alloc_live = 0;
+            gs_error err = { 0 };
+            gs_source *src;
+            ck_assert_int_eq(gs_source_open(tmp_path("big.gz"), &lim, NULL,
+                                            &src, &err), GS_OK);
+            size_t n = 0, got;
+            while (n < stops[i]) {
+                size_t want = stops[i] - n < sizeof buf ? stops[i] - n
+                                                        : sizeof buf;
+                ck_assert_int_eq(gs_source_read(src, buf, want, &got, &err),
+                                 GS_OK);
+                ck_assert_uint_gt(got, 0);
+                ck_assert(memcmp(buf, data + n, got) == 0);
+                n += got;
+            }
+            if (round == 2)
+                usleep(20000);  /* let the thread fill the ring and wait */
+            /* No thread before the second block (the first is 64 KiB);
+             * past it the thread is alive until close (by the end it may
+             * have exited). */
+            int t = inflate_threads();
+            if (stops[i] <= SOURCE_FIRST_BLOCK)
+                ck_assert_int_eq(t, 0);
+            else if (stops[i] < len - 2 * 1000 * 1000)
+                ck_assert_int_eq(t, 1);
+            gs_source_close(src);
+            ck_assert_int_eq(inflate_threads_down_to(0), 0);
+            ck_assert_int_eq(alloc_live, 0);
+        }
+    alarm(0);
+    gs_set_allocator(NULL, NULL);
+    free(z);
+    free(data);
+    remove_tmp();
+}
+END_TEST
+
+/* With the thread due from the first block, every allocation failure is
+ * still ENOMEM or nothing (a ring buffer that cannot be had leaves the
+ * reading on the caller's thread), the bytes are right and nothing leaks. */
+START_TEST(allocation_failures_with_the_thread_due_are_clean)
+{
+    make_tmp();
+    size_t len = 1500 * 1000, zlen;
+    unsigned char *data = pattern(len, 23);
+    unsigned char *z = gzip_mem(data, len, &zlen);
+    write_file(tmp_path("mid.gz"), z, zlen);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    thread_after("0");
+    gs_set_allocator(failing_alloc, NULL);
+    unsigned char *buf = malloc(100000);
+    for (long budget = 0;; budget++) {
+        alloc_budget = budget;
+        alloc_live = 0;
+        gs_error err = { 0 };
+        gs_source *src;
+        gs_status st = gs_source_open(tmp_path("mid.gz"), &lim, NULL, &src,
+                                      &err);
+        size_t n = 0, got;
+        if (st == GS_OK) {
+            while ((st = gs_source_read(src, buf, 100000, &got, &err)) ==
+                       GS_OK && got > 0) {
+                ck_assert(memcmp(buf, data + n, got) == 0);
+                n += got;
+            }
+            gs_source_close(src);
+        }
+        ck_assert_msg(st == GS_OK || st == GS_ENOMEM, "budget %ld: %d",
+                      budget, st);
+        ck_assert_int_eq(alloc_live, 0);
+        if (st == GS_OK)
+            ck_assert_uint_eq(n, len);
+        if (st == GS_OK && alloc_budget >= 0)
+            break;  /* no allocation failed: all were tried */
+        ck_assert_int_lt(budget, 100);
+    }
+    gs_set_allocator(NULL, NULL);
+    free(buf);
+    free(z);
+    free(data);
+    remove_tmp();
+}
+END_TEST
+
 static Suite *source_suite(void)
 {
     Suite *s = suite_create("source");
@@ -892,6 +1171,9 @@ static Suite *source_suite(void)
     tcase_add_test(tc, file_that_shrinks_while_read_ends_early_with_a_defect);
     tcase_add_test(tc, noatime_retry_reads_files_of_other_users_and_eacces_is_reported);
     tcase_add_test(tc, every_allocation_failure_is_enomem_and_leaks_nothing);
+    tcase_add_test(tc, gzip_reads_the_same_with_and_without_the_thread);
+    tcase_add_test(tc, closing_a_big_gzip_in_the_middle_stops_the_thread_and_frees_all);
+    tcase_add_test(tc, allocation_failures_with_the_thread_due_are_clean);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -15,7 +15,13 @@
  * Defects go to the sink given at open (codes: "gzip.truncated",
  * "gzip.corrupt", "gzip.trailing_garbage", "gzip.ratio_exceeded",
  * "gzip.size_exceeded", "file.changed_while_reading"), with loc.offset =
- * offset in the file on disk.
+ * offset in the file on disk, always from the thread calling
+ * gs_source_read (or gs_source_open).
+ *
+ * A big gzip file is inflated on a thread of its own, a bounded distance
+ * ahead of the reader (docs/limits.md, "gzip read-ahead"), so inflating
+ * overlaps with what the caller does with the bytes. What is read, every
+ * defect and when it comes are the same with or without that thread.
  */
 #ifndef GAPSCAN_SOURCE_H
 #define GAPSCAN_SOURCE_H
@@ -40,10 +46,13 @@ typedef enum gs_compression {
 gs_status gs_source_open(const char *path, const gs_limits *lim,
                          const gs_sink *sink, gs_source **out, gs_error *err);
 
-/* Read up to cap decompressed bytes into buf. *got == 0 with GS_OK means the
- * end. A defect that ends the data early (truncated member) is reported to
- * the sink and then reads as the end. GS_ELIMIT: ratio or size limit hit
- * (defect already reported). GS_EIO: read(2) failed (err filled). */
+/* Read up to cap decompressed bytes into buf (fewer is normal). *got == 0
+ * with GS_OK means the end. A defect that ends the data early (truncated
+ * member) is reported to the sink once the bytes before it have been
+ * handed out, and then reads as the end. GS_ELIMIT: ratio or size limit hit
+ * (defect already reported). GS_EIO: read(2) failed (err filled). For
+ * gzip, an error ends the data: later reads return it again. Not for use
+ * by two threads at once. */
 gs_status gs_source_read(gs_source *src, unsigned char *buf, size_t cap,
                          size_t *got, gs_error *err);
 
@@ -56,10 +65,13 @@ gs_status gs_source_seek(gs_source *src, uint64_t offset, gs_error *err);
 gs_compression gs_source_compression(const gs_source *src);
 uint64_t gs_source_size(const gs_source *src);    /* bytes on disk at open */
 int64_t gs_source_mtime(const gs_source *src);    /* seconds, UTC */
-uint64_t gs_source_bytes_in(const gs_source *src);  /* read from disk so far */
+uint64_t gs_source_bytes_in(const gs_source *src);  /* read from disk so far
+                                                       (gzip: up to the bytes
+                                                       being handed out) */
 uint64_t gs_source_bytes_out(const gs_source *src); /* handed out so far */
 
-void gs_source_close(gs_source *src);  /* NULL is fine */
+/* Anywhere in the file; stops and joins the inflate thread. NULL is fine. */
+void gs_source_close(gs_source *src);
 
 /* "gzip" or NULL. */
 const char *gs_compression_name(gs_compression c);
