@@ -14,8 +14,9 @@
  * Workers take slots in order, run the item into the slot's own partial
  * profile, and mark it done. The worker that completes the oldest unmerged
  * slot becomes the merger: it merges every consecutive done slot into the
- * result, in item order, then resets those slots for reuse. Only one thread
- * merges at a time.
+ * result, in item order, and frees those slots for reuse (the worker that
+ * takes a slot next empties its partial profile). Only one thread merges
+ * at a time.
  *
  * A range item waits until the counting items before it in its file are
  * done; they come earlier in item order, so they were taken earlier, and
@@ -124,9 +125,12 @@ static void fail(scan_state *s, gs_status st)
     pthread_cond_broadcast(&s->counted);
 }
 
-/* Run one item into its slot's partial profile (no lock held). */
+/* Run one item into its slot's partial profile (no lock held). The
+ * partial still holds the slot's previous item, merged already: emptying
+ * it here, on the worker, keeps that work off the single merging thread. */
 static gs_status process(gs_document *doc, slot *sl)
 {
+    gs_profile_reset(sl->partial);
     switch (sl->job) {
     case JOB_COUNT:
         return gs_document_count_range(doc, sl->split->sp, sl->range);
@@ -144,7 +148,6 @@ static gs_status process(gs_document *doc, slot *sl)
 
 static void clear_slot(slot *sl)
 {
-    gs_profile_reset(sl->partial);
     release(sl->split, 1);
     gs_free(sl->path);
     gs_free(sl->what);
