@@ -255,7 +255,6 @@ static gs_loc token_loc(gs_parser *p)
 {
     loc_at(p, yajl_end(p));
     p->taken = p->pos.tok_off + 1;
-    p->taken = p->pos.tok_off + 1;
     return (gs_loc){.offset = p->pos.tok_off, .line = p->pos.tok_line,
                     .col = p->pos.tok_col,
                     .record = p->in_record ? p->rec : 0};
