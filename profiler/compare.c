@@ -151,27 +151,6 @@ static gs_finding *vadd(gs_comparison *c, const char *check,
     return f;
 }
 
-static gs_finding *add(gs_comparison *c, const char *check,
-                       const char *dimension, const char *scope,
-                       const char *unit, double sb, double pr,
-                       const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 8, 9)))
-#endif
-    ;
-
-static gs_finding *add(gs_comparison *c, const char *check,
-                       const char *dimension, const char *scope,
-                       const char *unit, double sb, double pr,
-                       const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    gs_finding *f = vadd(c, check, dimension, scope, unit, sb, pr, fmt, ap);
-    va_end(ap);
-    return f;
-}
-
 gs_finding *gs__compare_add(gs_comparison *c, const char *check,
                             const char *dimension, const char *scope,
                             const char *unit, double sb, double pr,
@@ -253,7 +232,8 @@ gs_finding *gs_comparison_add(gs_comparison *c, const char *check,
                               const char *dimension, const char *scope,
                               const char *message)
 {
-    return add(c, check, dimension, scope, "", NAN, NAN, "%s", message);
+    return gs__compare_add(c, check, dimension, scope, "", NAN, NAN, "%s",
+                           message);
 }
 
 static void evidence(gs_comparison *c, gs_finding *f, const gs_example *ex)
@@ -399,16 +379,15 @@ static void check_defects(gs_comparison *c)
         const gs_defect_summary *d = gs_profile_defect(pr, i);
         const gs_defect_summary *s = gs_profile_defect_find(sb, d->code);
         uint64_t s_files = s ? s->files : 0;
-        gs_finding *f = add(c, d->code, dimension_of(d->code), "corpus",
-                            "files", (double)s_files, (double)d->files,
-                            "%llu of %llu production files (%.1f%%) have "
-                            "%s, %llu occurrences; sandbox: %llu of %llu",
-                            (unsigned long long)d->files,
-                            (unsigned long long)files_pr,
-                            100.0 * share(d->files, files_pr), d->code,
-                            (unsigned long long)d->count,
-                            (unsigned long long)s_files,
-                            (unsigned long long)files_sb);
+        gs_finding *f = gs__compare_add(
+            c, d->code, dimension_of(d->code), "corpus", "files",
+            (double)s_files, (double)d->files,
+            "%llu of %llu production files (%.1f%%) have "
+            "%s, %llu occurrences; sandbox: %llu of %llu",
+            (unsigned long long)d->files, (unsigned long long)files_pr,
+            100.0 * share(d->files, files_pr), d->code,
+            (unsigned long long)d->count, (unsigned long long)s_files,
+            (unsigned long long)files_sb);
         for (size_t k = 0; k < d->n_examples; k++)
             evidence(c, f, &d->examples[k]);
     }
@@ -420,28 +399,34 @@ static void check_encodings(gs_comparison *c)
         const gs_dist_row *r = &c->dists[1].rows[i];
         if (r->production == 0 || r->sandbox > 0)
             continue;
-        add(c, "encoding.new_encoding", "encoding", r->key, "files", 0,
+        gs__compare_add(
+            c, "encoding.new_encoding", "encoding", r->key, "files", 0,
             (double)r->production,
             "%llu production file%s in %s, an encoding the sandbox never had",
-            (unsigned long long)r->production, r->production == 1 ? " is" :
-            "s are", r->key);
+            (unsigned long long)r->production,
+            r->production == 1 ? " is" : "s are", r->key);
     }
     const gs_corpus_facts *s = c->sides[0].corpus, *p = c->sides[1].corpus;
     if (p->files_mixed_eol > 0)
-        add(c, "format.mixed_line_endings", "format", "corpus", "files",
+        gs__compare_add(
+            c, "format.mixed_line_endings", "format", "corpus", "files",
             (double)s->files_mixed_eol, (double)p->files_mixed_eol,
             "%llu production files mix line endings within the file "
-            "(sandbox: %llu)", (unsigned long long)p->files_mixed_eol,
+            "(sandbox: %llu)",
+            (unsigned long long)p->files_mixed_eol,
             (unsigned long long)s->files_mixed_eol);
     if ((p->crlf > 0 && s->crlf == 0) || (p->cr > 0 && s->cr == 0))
-        add(c, "format.new_line_endings", "format", "corpus", "lines",
+        gs__compare_add(
+            c, "format.new_line_endings", "format", "corpus", "lines",
             (double)(s->crlf + s->cr), (double)(p->crlf + p->cr),
             "production uses %s line endings the sandbox never used "
-            "(CRLF %llu, CR %llu)", p->crlf && !s->crlf ? "CRLF" : "CR",
-            (unsigned long long)p->crlf, (unsigned long long)p->cr);
+            "(CRLF %llu, CR %llu)",
+            p->crlf && !s->crlf ? "CRLF" : "CR", (unsigned long long)p->crlf,
+            (unsigned long long)p->cr);
     if (p->files == 0)
-        add(c, "corpus.empty", "volume", "corpus", "files",
-            (double)s->files, 0, "production holds no readable files");
+        gs__compare_add(c, "corpus.empty", "volume", "corpus", "files",
+                        (double)s->files, 0,
+                        "production holds no readable files");
 }
 
 /* Text-hygiene defects inside a field's values (hygiene.h): one finding
@@ -464,11 +449,12 @@ static void check_field_hygiene(gs_comparison *c)
             char scope[600];
             snprintf(scope, sizeof scope, "field %s:%s", p.collection, p.path);
             const char *code = gs_hygiene_code((gs_hygiene_class)h);
-            gs_finding *f = add(c, code, "encoding", scope, "values", 0,
-                                (double)pv, "%llu production value%s of this "
-                                "field ha%s %s; no sandbox value did",
-                                (unsigned long long)pv, pv == 1 ? "" : "s",
-                                pv == 1 ? "s" : "ve", strchr(code, '.') + 1);
+            gs_finding *f = gs__compare_add(
+                c, code, "encoding", scope, "values", 0, (double)pv,
+                "%llu production value%s of this "
+                "field ha%s %s; no sandbox value did",
+                (unsigned long long)pv, pv == 1 ? "" : "s",
+                pv == 1 ? "s" : "ve", strchr(code, '.') + 1);
             evidence(c, f, &p.hygiene_examples[h]);
         }
     }
@@ -493,7 +479,8 @@ static void check_coverage(gs_comparison *c)
                 continue;
             char scope[300];
             snprintf(scope, sizeof scope, "%s %s", kinds[k].scope, r->key);
-            add(c, kinds[k].check, "coverage", scope, "files", 0,
+            gs__compare_add(
+                c, kinds[k].check, "coverage", scope, "files", 0,
                 (double)r->production,
                 "%llu production file%s of a %s the sandbox never had "
                 "(\"%s\"): the pilot was never tested on it",
@@ -523,10 +510,11 @@ static void check_field_formats(gs_comparison *c)
         snprintf(scope, sizeof scope, "field %s:%s", s.collection, s.path);
         /* decimal commas, grouping and ambiguous dates: check_formats */
         if (s.padded == 0 && p.padded > 0)
-            add(c, "format.padding", "format", scope, "values", 0,
-                (double)p.padded, "%llu production values have leading or "
-                "trailing spaces; no sandbox value did",
-                (unsigned long long)p.padded);
+            gs__compare_add(c, "format.padding", "format", scope, "values", 0,
+                            (double)p.padded,
+                            "%llu production values have leading or "
+                            "trailing spaces; no sandbox value did",
+                            (unsigned long long)p.padded);
     }
 }
 
@@ -635,11 +623,13 @@ static void staleness(gs_comparison *c)
     if (!isnan(s->share_stale))
         snprintf(sb, sizeof sb, "%.1f%% (median age %.0f days)",
                  100 * s->share_stale, s->age_p50);
-    add(c, "staleness.old_content", "staleness", "corpus",
+    gs__compare_add(
+        c, "staleness.old_content", "staleness", "corpus",
         "share of dated documents", s->share_stale, p->share_stale,
         "%.1f%% of dated production documents are older than %llu days "
-        "(median age %.0f days); sandbox: %s", 100 * p->share_stale,
-        (unsigned long long)o->stale_days, p->age_p50, sb);
+        "(median age %.0f days); sandbox: %s",
+        100 * p->share_stale, (unsigned long long)o->stale_days, p->age_p50,
+        sb);
 }
 
 const gs_assumptions *gs_comparison_assumptions(const gs_comparison *c)
@@ -804,32 +794,36 @@ static void drift_findings(gs_comparison *c)
         snprintf(scope, sizeof scope, "field %s:%s", r->collection, r->path);
         if (rej[2 * i] && r->kind == 'n' && r->psi >= o->drift_psi) {
             r->drifted = 1;
-            add(c, "drift.numeric", "drift", scope, "PSI", 0, r->psi,
+            gs__compare_add(
+                c, "drift.numeric", "drift", scope, "PSI", 0, r->psi,
                 "the distribution moved: PSI %.2f, KS D %.2f (p %.2g, %s), "
                 "Wasserstein %.2f sandbox standard deviations; %llu sandbox "
-                "and %llu production values", r->psi, r->ks, r->ks_p,
-                r->ks_exact ? "exact" : "asymptotic", r->wasserstein,
-                (unsigned long long)r->n_sandbox,
+                "and %llu production values",
+                r->psi, r->ks, r->ks_p, r->ks_exact ? "exact" : "asymptotic",
+                r->wasserstein, (unsigned long long)r->n_sandbox,
                 (unsigned long long)r->n_production);
         }
         if (rej[2 * i] && r->kind == 'c' && r->js >= o->drift_js) {
             r->drifted = 1;
-            add(c, "drift.categorical", "drift", scope, "JS distance", 0,
-                r->js, "the mix of values moved: Jensen-Shannon distance "
+            gs__compare_add(
+                c, "drift.categorical", "drift", scope, "JS distance", 0,
+                r->js,
+                "the mix of values moved: Jensen-Shannon distance "
                 "%.2f (chi-square p %.2g); %llu values new in production, "
-                "%llu sandbox values gone", r->js, r->chi2_p,
-                (unsigned long long)r->new_categories,
+                "%llu sandbox values gone",
+                r->js, r->chi2_p, (unsigned long long)r->new_categories,
                 (unsigned long long)r->vanished_categories);
         }
         /* a never-null field getting nulls is schema.nulls_appeared */
         if (rej[2 * i + 1] && r->null_sandbox > 0 &&
             fabs(r->null_production - r->null_sandbox) >= o->drift_null) {
             r->missing_drifted = 1;
-            add(c, "drift.missingness", "drift", scope, "null share",
+            gs__compare_add(
+                c, "drift.missingness", "drift", scope, "null share",
                 r->null_sandbox, r->null_production,
                 "null or empty in %.1f%% of sandbox values but %.1f%% of "
-                "production values (p %.2g)", 100 * r->null_sandbox,
-                100 * r->null_production, r->null_p);
+                "production values (p %.2g)",
+                100 * r->null_sandbox, 100 * r->null_production, r->null_p);
         }
     }
 out:
@@ -1072,12 +1066,11 @@ static void check_mixed(gs_comparison *c, const gs_field *pf,
             n_new += s->formats[fmts[i]] == 0;
         char list[400];
         list_formats(p, fmts, n, p_values, list, sizeof list);
-        gs_finding *f = add(c, mixed_check[fam], "format", scope, "formats",
-                            ss, (double)n,
-                            "production mixes %zu %s: %s; %zu of them never "
-                            "in the sandbox, which used %s", n,
-                            mixed_what[fam], list, n_new,
-                            ss ? "one" : "none");
+        gs_finding *f = gs__compare_add(
+            c, mixed_check[fam], "format", scope, "formats", ss, (double)n,
+            "production mixes %zu %s: %s; %zu of them never "
+            "in the sandbox, which used %s",
+            n, mixed_what[fam], list, n_new, ss ? "one" : "none");
         format_evidence(c, f, pf, p, fmts, n);
     }
 }
@@ -1111,11 +1104,12 @@ static void check_null_tokens(gs_comparison *c, const gs_field *pf,
             break;
         o += (size_t)w;
     }
-    gs_finding *f = add(c, "format.mixed_null_tokens", "format", scope,
-                        "null spellings", (double)ns, (double)np,
-                        "production writes missing values %zu ways: %s of "
-                        "%llu values; the sandbox used %s", np, list,
-                        (unsigned long long)p->count, ns ? "one" : "none");
+    gs_finding *f = gs__compare_add(
+        c, "format.mixed_null_tokens", "format", scope, "null spellings",
+        (double)ns, (double)np,
+        "production writes missing values %zu ways: %s of "
+        "%llu values; the sandbox used %s",
+        np, list, (unsigned long long)p->count, ns ? "one" : "none");
     int fmts[] = {GS_VFMT_NULL_EMPTY, GS_VFMT_NULL_TOKEN, GS_VFMT_NULL_JSON};
     format_evidence(c, f, pf, p, fmts, 3);
     for (size_t t = 1; f && t < gs_null_token_count(); t++)
@@ -1169,12 +1163,12 @@ static void check_new_formats(gs_comparison *c, const gs_field *pf,
         size_t n = pick_formats(s, p, -1, want, fmts);
         char list[400];
         list_formats(p, fmts, n, p_values, list, sizeof list);
-        gs_finding *f = add(c, legacy[k], "format", scope, "values", 0,
-                            (double)n_values,
-                            "%llu production values (%.1f%%) %s (%s); no "
-                            "sandbox value did", (unsigned long long)n_values,
-                            100.0 * share(n_values, p_values), legacy_what[k],
-                            list);
+        gs_finding *f = gs__compare_add(
+            c, legacy[k], "format", scope, "values", 0, (double)n_values,
+            "%llu production values (%.1f%%) %s (%s); no "
+            "sandbox value did",
+            (unsigned long long)n_values, 100.0 * share(n_values, p_values),
+            legacy_what[k], list);
         format_evidence(c, f, pf, p, fmts, n);
     }
     /* Other formats new to the field; families reported as mixed, and
@@ -1198,13 +1192,12 @@ static void check_new_formats(gs_comparison *c, const gs_field *pf,
         return;
     char list[400];
     list_formats(p, fmts, n, p_values, list, sizeof list);
-    gs_finding *f = add(c, "format.new_format", "format", scope, "values", 0,
-                        (double)n_values,
-                        "%llu production values (%.1f%%) are written in %zu "
-                        "format%s the sandbox never had here: %s",
-                        (unsigned long long)n_values,
-                        100.0 * share(n_values, p_values), n,
-                        n == 1 ? "" : "s", list);
+    gs_finding *f = gs__compare_add(
+        c, "format.new_format", "format", scope, "values", 0, (double)n_values,
+        "%llu production values (%.1f%%) are written in %zu "
+        "format%s the sandbox never had here: %s",
+        (unsigned long long)n_values, 100.0 * share(n_values, p_values), n,
+        n == 1 ? "" : "s", list);
     format_evidence(c, f, pf, p, fmts, n);
 }
 
@@ -1217,12 +1210,13 @@ static void check_leading_zeros(gs_comparison *c, const gs_field *pf,
     if (lz == 0 || s->formats[GS_VFMT_INT_LEADING_ZERO] ||
         2 * p->types[GS_VT_INTEGER] < p_values)
         return;
-    gs_finding *f = add(c, "format.leading_zero_codes", "format", scope,
+    gs_finding *f =
+        gs__compare_add(c, "format.leading_zero_codes", "format", scope,
                         "values", 0, (double)lz,
                         "%llu production values (%.1f%%) are digit codes "
                         "with leading zeros, which a number loses; the "
-                        "sandbox had none", (unsigned long long)lz,
-                        100.0 * share(lz, p_values));
+                        "sandbox had none",
+                        (unsigned long long)lz, 100.0 * share(lz, p_values));
     int fmt = GS_VFMT_INT_LEADING_ZERO;
     format_evidence(c, f, pf, p, &fmt, 1);
 }
