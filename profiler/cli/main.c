@@ -495,10 +495,19 @@ static char *checkpoint_key(const cli *c, const char *const *roots, size_t n,
     return ok ? b.p : NULL;
 }
 
-/* Load c->checkpoint into cp if there is one and it fits key. Returns an
- * exit code: EXIT_READY (resume or fresh start: see cp->key) or an error. */
-static int resume_from(const cli *c, gs_checkpoint *cp, const char *key)
+/* Make the run's checkpoint key (*key, the caller frees it) and load
+ * c->checkpoint into cp if there is one and it fits. Returns an exit code:
+ * EXIT_READY (resume or fresh start: see cp->key) or an error. */
+static int start_checkpoint(const cli *c, const char *const *roots, size_t n,
+                            const char *const *root_names, gs_checkpoint *cp,
+                            char **key)
 {
+    if (!(*key = checkpoint_key(c, roots, n, root_names))) {
+        fputs("gapscan: out of memory\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    if (!c->checkpoint)
+        return EXIT_READY;
     gs_error err = {0};
     gs_status st = gs_checkpoint_load(c->checkpoint, cp, &err);
     if (st == GS_ENOENT)
@@ -508,7 +517,7 @@ static int resume_from(const cli *c, gs_checkpoint *cp, const char *key)
         return st == GS_ENOMEM || st == GS_EIO ? EXIT_RUNTIME : EXIT_USAGE;
     }
     char diff[4096];
-    gs_checkpoint_key_diff(cp->key, key, diff, sizeof diff);
+    gs_checkpoint_key_diff(cp->key, *key, diff, sizeof diff);
     if (diff[0]) {
         fprintf(stderr, "gapscan: %s: checkpoint made with other options "
                 "(%s); remove it to start over\n", c->checkpoint, diff);
@@ -697,14 +706,9 @@ static int cmd_audit(cli *c, int argc, char **argv)
     static const char *const sides[] = {"sandbox", "production"};
     const char *roots[2] = {argv[optind], argv[optind + 1]};
     gs_checkpoint cp = {0};
-    char *key = checkpoint_key(c, roots, 2, sides);
+    char *key = NULL;
     gs_profile *p[2] = {NULL, NULL};
-    rc = EXIT_RUNTIME;
-    if (!key) {
-        fputs("gapscan: out of memory\n", stderr);
-        goto out;
-    }
-    if (c->checkpoint && (rc = resume_from(c, &cp, key)) != EXIT_READY)
+    if ((rc = start_checkpoint(c, roots, 2, sides, &cp, &key)) != EXIT_READY)
         goto out;
     rc = EXIT_RUNTIME;
     unsigned first = cp.key ? cp.side : 0;
@@ -812,14 +816,9 @@ static int cmd_profile(cli *c, int argc, char **argv)
     const char *const *roots = (const char *const *)argv + optind;
     size_t n = (size_t)(argc - optind);
     gs_checkpoint cp = {0};
-    char *key = checkpoint_key(c, roots, n, NULL);
+    char *key = NULL;
     gs_profile *p = NULL;
-    rc = EXIT_RUNTIME;
-    if (!key) {
-        fputs("gapscan: out of memory\n", stderr);
-        goto out;
-    }
-    if (c->checkpoint && (rc = resume_from(c, &cp, key)) != EXIT_READY)
+    if ((rc = start_checkpoint(c, roots, n, NULL, &cp, &key)) != EXIT_READY)
         goto out;
     p = cp.profiles[0] ? cp.profiles[0] : gs_profile_new(&c->lim);
     cp.profiles[0] = NULL;
