@@ -322,6 +322,14 @@ gs_status gs__json_paths_key(gs__paths *t, uint32_t parent, const char *key,
     if (parent == GS__PATH_NONE)
         return GS_OK;
     json_node *up = gs__paths_data(t, parent);
+    if (!up->is_map) {
+        /* A key already named under parent was not id-like when it was
+         * added, nor is it now: found, it is the answer (and the id test
+         * costs more than the lookup). */
+        if ((*out = gs__paths_find(t, parent, KIND_KEY, key, n)) !=
+            GS__PATH_NONE)
+            return GS_OK;
+    }
     if (!up->is_map && !id_like(key, n)) {
         if (up->nkeys < GS__JSON_MAP_KEYS) {
             int added;
