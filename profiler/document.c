@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "csvsplit-private.h"
+#include "jsonlsplit-private.h"
 #include "gapscan/decode.h"
 #include "gapscan/parser.h"
 #include "gapscan/source.h"
@@ -1263,6 +1264,19 @@ static gs_status scan_range(gs_document *d, gs_doc_split *s, unsigned i,
     if (!p && s->fmt != GS_FMT_JSONL)  /* CSV counts without a parse */
         return gs__csvsplit_count(&s->csv, i, d->buf, READ_BYTES,
                                   &s->pieces[i]);
+    if (!p) {  /* JSON Lines, when its bytes allow */
+        gs__jsonl_counts c;
+        int counted;
+        gs_status st = gs__jsonl_count(s->path, d->lim, s->range_bytes, i,
+                                       d->buf, READ_BYTES, &c, &counted);
+        if (st != GS_OK || counted) {
+            r->decoded = c.decoded;
+            r->newlines = c.newlines;
+            r->terminators = c.newlines + c.lone_cr;
+            r->records = c.records;
+            return st;
+        }
+    }
     begin(d, s->path, p);
     uint64_t start = 0;
     int placed = place_range(d, s, i, &start);

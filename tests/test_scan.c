@@ -293,6 +293,61 @@ START_TEST(a_split_csv_reads_as_the_whole_file_at_any_thread_count)
 }
 END_TEST
 
+/* JSON Lines whose ranges are counted from the bytes alone where they
+ * allow (profiler/jsonlsplit.c) and parsed where they do not: kind 0 is
+ * clean (objects and arrays, CRLF, lone CRs, blank lines of spaces and
+ * tabs, a syntax error after a '{'); 1 adds scalar and garbage lines,
+ * which may or may not make records; 2 adds invalid UTF-8; 3 a BOM and no
+ * final newline. */
+static void write_jsonl(const char *name, int rows, int kind)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    if (kind == 3)
+        fputs("\xef\xbb\xbf", f);
+    for (int i = 0; i < rows; i++) {
+        unsigned k = (unsigned)(i * 7919) % 23;
+        if (k == 0)
+            fprintf(f, "  [%d, \"x\"]\r\n", i);
+        else if (k == 1)
+            fputs(" \t \r\n", f);
+        else if (k == 2)
+            fprintf(f, "{\"id\": %d,\r \"v\": 1}\n", i);
+        else if (k == 3)
+            fputs("{\"id\": \n", f);
+        else if (k == 4 && kind == 1)
+            fputs(i % 2 ? "42\n" : "nul\n", f);
+        else if (k == 5 && kind == 2)
+            fputs("{\"id\": \"caf\xe9\"}\n", f);
+        else
+            fprintf(f, "{\"id\": %d, \"name\": \"n%d\"}\n", i, i % 97);
+    }
+    if (kind == 3)
+        fputs("{\"id\": -1}", f);
+    fclose(f);
+}
+
+START_TEST(a_split_json_lines_file_reads_as_the_whole_file)
+{
+    for (int kind = 0; kind < 4; kind++) {
+        write_jsonl("big.jsonl", 30000, kind);
+        exact split, whole;
+        free(profile_any_threads("big.jsonl", &split, &whole));
+        ck_assert_uint_gt(split.records, 25000);
+        ck_assert_uint_eq(split.records, whole.records);
+        ck_assert_uint_eq(split.lines, whole.lines);
+        ck_assert_uint_eq(split.decoded, whole.decoded);
+        ck_assert_uint_gt(split.defects, 0);
+        ck_assert_uint_eq(split.defects, whole.defects);
+        ck_assert_uint_eq(split.first.line, whole.first.line);
+        ck_assert_uint_eq(split.first.offset, whole.first.offset);
+        ck_assert_uint_eq(split.first.record, whole.first.record);
+    }
+}
+END_TEST
+
 /* Past max_paths the fields a split file cannot add are dropped as in a
  * whole-file read, and the scan goes on. */
 START_TEST(a_split_file_past_max_paths_reads_as_the_whole_file)
@@ -427,6 +482,7 @@ static Suite *scan_suite(void)
     tcase_add_test(tc, resuming_gives_the_same_bytes);
     tcase_add_test(tc, only_big_plain_utf8_json_lines_csv_and_tsv_split);
     tcase_add_test(tc, a_split_csv_reads_as_the_whole_file_at_any_thread_count);
+    tcase_add_test(tc, a_split_json_lines_file_reads_as_the_whole_file);
     tcase_add_test(tc, a_range_the_parser_might_read_otherwise_runs_to_the_end);
     tcase_add_test(tc, a_split_file_past_max_paths_reads_as_the_whole_file);
     tcase_add_test(tc, checkpoints_round_trip_and_refuse_garbage);
