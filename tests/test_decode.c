@@ -110,7 +110,7 @@ static void assert_same_run(const run *a, const run *b, size_t chunk)
                   x->lf == y->lf && x->crlf == y->crlf && x->cr == y->cr &&
                   x->lines == y->lines && x->bytes_in == y->bytes_in &&
                   x->bytes_out == y->bytes_out &&
-                  x->ascii_only == y->ascii_only,
+                  x->ascii_only == y->ascii_only && x->chars == y->chars,
                   "chunk %zu: facts differ", chunk);
     ck_assert_uint_eq(a->ndefects, b->ndefects);
     for (size_t i = 0; i < a->ndefects; i++) {
@@ -131,6 +131,10 @@ static void assert_chunking_invariant(const void *in, size_t n,
 
     decode(in, n, 0, HEAD_ALL, lim, whole);
     ck_assert_int_eq(whole->st, GS_OK);
+    uint64_t chars = 0;  /* characters: bytes that continue no sequence */
+    for (size_t i = 0; i < whole->len; i++)
+        chars += ((unsigned char)whole->out[i] & 0xC0) != 0x80;
+    ck_assert_uint_eq(whole->facts.chars, chars);
     for (size_t c = 1; c <= 17 + sizeof more / sizeof more[0]; c++) {
         size_t chunk = c <= 17 ? c : more[c - 18];
         run r = {0};
