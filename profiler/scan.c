@@ -302,6 +302,15 @@ static int nomem(scan_state *s)
     return 1;
 }
 
+uint64_t gs_scan_range_size(uint64_t split_bytes, uint64_t size)
+{
+    if (split_bytes)
+        return split_bytes;
+    uint64_t r = size / GS_SCAN_SPLIT_RANGES + 1;
+    return r < GS_SCAN_SPLIT_MIN ? GS_SCAN_SPLIT_MIN
+           : r > GS_SCAN_SPLIT_MAX ? GS_SCAN_SPLIT_MAX : r;
+}
+
 /* The items of a file split into ranges; sp passes to them. */
 static int add_split(scan_state *s, const gs_walk_entry *e, gs_doc_split *sp)
 {
@@ -363,8 +372,7 @@ static int on_entry(void *ud, const gs_walk_entry *e)
         }
         return 0;
     }
-    uint64_t range = s->opts->split_bytes ? s->opts->split_bytes
-                                          : GS_SCAN_SPLIT_BYTES;
+    uint64_t range = gs_scan_range_size(s->opts->split_bytes, e->size);
     if (e->kind == GS_ENTRY_FILE && e->size > 2 * range) {
         /* Only big files are opened here, on the walking thread. */
         gs_doc_split *sp = NULL;

@@ -137,6 +137,22 @@ START_TEST(resuming_gives_the_same_bytes)
 }
 END_TEST
 
+/* The default cut: eight ranges, none under 4 MiB or over 64 MiB; a size
+ * the caller gives is kept. */
+START_TEST(the_default_range_size_makes_eight_ranges_within_bounds)
+{
+    const uint64_t mib = (uint64_t)1 << 20;
+    ck_assert_uint_eq(gs_scan_range_size(3 * mib, 1000 * mib), 3 * mib);
+    ck_assert_uint_eq(gs_scan_range_size(0, 9 * mib), GS_SCAN_SPLIT_MIN);
+    ck_assert_uint_eq(gs_scan_range_size(0, 5000 * mib), GS_SCAN_SPLIT_MAX);
+    const uint64_t sizes[] = {40000053, 33 * mib, 512 * mib - 8};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        uint64_t r = gs_scan_range_size(0, sizes[i]);
+        ck_assert_uint_eq((sizes[i] + r - 1) / r, GS_SCAN_SPLIT_RANGES);
+    }
+}
+END_TEST
+
 START_TEST(only_big_plain_utf8_json_lines_csv_and_tsv_split)
 {
     gs_limits lim;
@@ -480,6 +496,7 @@ static Suite *scan_suite(void)
     tcase_add_test(tc, every_path_is_in_exactly_one_shard);
     tcase_add_test(tc, progress_hook_sees_every_entry_and_can_stop);
     tcase_add_test(tc, resuming_gives_the_same_bytes);
+    tcase_add_test(tc, the_default_range_size_makes_eight_ranges_within_bounds);
     tcase_add_test(tc, only_big_plain_utf8_json_lines_csv_and_tsv_split);
     tcase_add_test(tc, a_split_csv_reads_as_the_whole_file_at_any_thread_count);
     tcase_add_test(tc, a_split_json_lines_file_reads_as_the_whole_file);

@@ -17,11 +17,12 @@
  *     merges happen in walk order, so the result is the same bytes as an
  *     uninterrupted run. The progress hook is where a caller saves that
  *     state (a checkpoint, checkpoint.h);
- *   - splitting one big file: a plain (not compressed) JSON Lines file in
- *     UTF-8 of more than 2 x GS_SCAN_SPLIT_BYTES is cut into ranges of
- *     GS_SCAN_SPLIT_BYTES at line starts, scanned by several workers and
+ *   - splitting one big file: a plain (not compressed) JSON Lines, CSV or
+ *     TSV file in UTF-8 of more than 2 x its range size (gs_scan_range_size)
+ *     is cut into ranges at record starts, scanned by several workers and
  *     merged in range order (document.h, gs_document_scan_range). The cut
- *     does not depend on the thread count, so neither does the result.
+ *     depends on the file's size only, not on the thread count, so neither
+ *     does the result.
  */
 #ifndef GAPSCAN_SCAN_H
 #define GAPSCAN_SCAN_H
@@ -33,9 +34,15 @@
 extern "C" {
 #endif
 
-/* Range size for splitting one JSON Lines file across workers. Fixed (not
- * derived from the thread count) so results are the same at any -j. */
-#define GS_SCAN_SPLIT_BYTES (16u * 1024 * 1024)
+/* Without a split size of the caller's, a file is cut into
+ * GS_SCAN_SPLIT_RANGES ranges (even work for 1, 2, 4 or 8 workers), of at
+ * least GS_SCAN_SPLIT_MIN bytes (a range costs a partial profile and its
+ * merge, ~10 ms) and at most GS_SCAN_SPLIT_MAX (more, smaller ranges for a
+ * file of over 512 MiB). Never derived from the thread count, so results
+ * are the same at any -j. */
+#define GS_SCAN_SPLIT_RANGES 8u
+#define GS_SCAN_SPLIT_MIN ((uint64_t)4 << 20)
+#define GS_SCAN_SPLIT_MAX ((uint64_t)64 << 20)
 
 /* Where a scan is, given to the progress hook after each walk entry is
  * merged (for a split file: after its last range). */
@@ -64,7 +71,7 @@ typedef struct gs_scan_opts {
                                   (a loaded profile keeps only its sketch
                                   sizes, so pass the real ones) */
     uint64_t split_bytes;      /* range size for splitting one file, at
-                                  least 128 KiB; 0: GS_SCAN_SPLIT_BYTES */
+                                  least 128 KiB; 0: gs_scan_range_size */
     unsigned shard_index;      /* take shard shard_index of shard_count; */
     unsigned shard_count;      /* 0 or 1: every entry */
     uint64_t resume_entries;   /* skip this many taken entries (they are
@@ -79,6 +86,11 @@ typedef struct gs_scan_opts {
     int32_t as_of_days;        /* days since 1970 after which a content
                                   date is future; 0: none is */
 } gs_scan_opts;
+
+/* The range size a file of size bytes is split at: split_bytes if not 0,
+ * else size / GS_SCAN_SPLIT_RANGES within [GS_SCAN_SPLIT_MIN,
+ * GS_SCAN_SPLIT_MAX]. A file is split when it is over twice that. */
+uint64_t gs_scan_range_size(uint64_t split_bytes, uint64_t size);
 
 /* Profile every file under the roots into p (which may already hold data:
  * the scan merges into it). Returns GS_ENOENT/GS_EIO with err when a root
