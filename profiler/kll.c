@@ -28,17 +28,23 @@
 #define MIN_CAP 8u
 #define SEED 0x9e3779b97f4a7c15ull
 
+typedef struct level {
+    double *items;
+    uint32_t len, alloc;  /* items held; room allocated */
+    uint32_t cap;         /* cap(h) for the current nlevels */
+} level;
+
+/* The fields every add touches come first, so an add reads one or two
+ * cache lines of the sketch rather than four (a profile keeps many sketches
+ * warm at once). */
 struct gs_kll {
-    unsigned k;
-    unsigned nlevels;
+    double min, max;       /* NaN while empty */
     uint64_t n;
-    double min, max;
+    int64_t room;          /* capacity - retained: compact when negative */
+    level lv[MAX_LEVELS];
     uint64_t rng;
-    size_t retained;       /* items in all levels */
-    size_t capacity;       /* sum of cap(h) for the current nlevels */
-    uint32_t cap[MAX_LEVELS];  /* cap(h) for the current nlevels */
-    double *items[MAX_LEVELS];
-    uint32_t len[MAX_LEVELS], alloc[MAX_LEVELS];
+    uint64_t capacity;     /* sum of cap(h) for the current nlevels */
+    unsigned k, nlevels;
 };
 
 static uint32_t level_cap(unsigned k, unsigned nlevels, unsigned h)
@@ -51,12 +57,14 @@ static uint32_t level_cap(unsigned k, unsigned nlevels, unsigned h)
 
 static void set_levels(gs_kll *s, unsigned nlevels)
 {
-    s->nlevels = nlevels;
-    s->capacity = 0;
+    uint64_t capacity = 0;
     for (unsigned h = 0; h < nlevels; h++) {
-        s->cap[h] = level_cap(s->k, nlevels, h);
-        s->capacity += s->cap[h];
+        s->lv[h].cap = level_cap(s->k, nlevels, h);
+        capacity += s->lv[h].cap;
     }
+    s->room += (int64_t)capacity - (int64_t)s->capacity;
+    s->capacity = capacity;
+    s->nlevels = nlevels;
 }
 
 static uint64_t next_rng(uint64_t *state)
@@ -86,68 +94,146 @@ void gs_kll_free(gs_kll *s)
     if (!s)
         return;
     for (unsigned h = 0; h < MAX_LEVELS; h++)
-        gs_free(s->items[h]);
+        gs_free(s->lv[h].items);
     gs_free(s);
 }
 
 /* Room for `more` items on level h (the allocation doubles). */
-static gs_status reserve(gs_kll *s, unsigned h, uint32_t more)
+static gs_status reserve(level *l, uint32_t more)
 {
-    if (s->alloc[h] - s->len[h] >= more)
+    if (l->alloc - l->len >= more)
         return GS_OK;
-    uint32_t cap = s->alloc[h] ? s->alloc[h] * 2 : 2 * MIN_CAP;
-    while (cap - s->len[h] < more)
+    uint32_t cap = l->alloc ? l->alloc * 2 : 2 * MIN_CAP;
+    while (cap - l->len < more)
         cap *= 2;
-    double *p = gs_realloc(s->items[h], cap * sizeof *p);
+    double *p = gs_realloc(l->items, cap * sizeof *p);
     if (!p)
         return GS_ENOMEM;
-    s->items[h] = p;
-    s->alloc[h] = cap;
+    l->items = p;
+    l->alloc = cap;
     return GS_OK;
 }
 
-static gs_status push(gs_kll *s, unsigned h, double v)
+/* Append m items to level h. */
+static gs_status push(gs_kll *s, unsigned h, const double *v, uint32_t m)
 {
-    gs_status st = reserve(s, h, 1);
+    gs_status st = reserve(&s->lv[h], m);
     if (st != GS_OK)
         return st;
-    s->items[h][s->len[h]++] = v;
-    s->retained++;
+    memcpy(s->lv[h].items + s->lv[h].len, v, (size_t)m * sizeof *v);
+    s->lv[h].len += m;
+    s->room -= m;
     return GS_OK;
 }
 
-/* Sort a[0..n) ascending, stably (so -0.0 and 0.0 keep their order, as
- * with any stable sort: the sketch's bytes do not depend on which one).
- * Insertion sort in runs of RUN, then bottom-up merges through tmp (n
- * doubles); a merge is skipped when its halves are already in order, which
- * is the usual case above level 0, where a level is a few sorted runs.
- * Inline comparisons: this runs at every compaction, i.e. on the hot path
- * of numeric columns (qsort's indirect calls cost ~4x more). */
-#define RUN 16u
-static void sort_doubles(double *a, uint32_t n, double *tmp)
+/* ---- compaction: a stable sort fused with the halving ----------------- *
+ *
+ * A compaction must pick exactly the items a stable sort of the level
+ * would put at offset, offset + 2, ... (any stable sort gives the same
+ * sequence: only -0.0 and 0.0 compare equal with different bits). The
+ * level is cut into ascending runs: natural ones (above level 0 a level is
+ * the odd item left by its last compaction followed by the sorted halves
+ * that came up from below), short ones lengthened to MINRUN by insertion
+ * (level 0 arrives in add order). Runs are merged pairwise, left first on
+ * ties, until two are left; the last merge does not store its output but
+ * hands every other item straight to the level above. */
+#define MINRUN 16u
+
+/* Cut a[0..n) into ascending runs; end[i] is where run i stops. */
+static uint32_t find_runs(double *a, uint32_t n, uint32_t *end)
 {
-    for (uint32_t lo = 0; lo < n; lo += RUN) {
-        uint32_t hi = n - lo < RUN ? n : lo + RUN;
-        for (uint32_t i = lo + 1; i < hi; i++) {
-            double v = a[i];
-            uint32_t j = i;
-            for (; j > lo && v < a[j - 1]; j--)
-                a[j] = a[j - 1];
-            a[j] = v;
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n;) {
+        uint32_t j = i + 1;
+        while (j < n && !(a[j] < a[j - 1]))
+            j++;
+        if (j - i < MINRUN && j < n) {
+            uint32_t stop = n - i < MINRUN ? n : i + MINRUN;
+            for (; j < stop; j++) {
+                double v = a[j];
+                uint32_t t = j;
+                if (v < a[i]) {  /* goes first: no bound check below */
+                    memmove(a + i + 1, a + i, (size_t)(j - i) * sizeof *a);
+                    a[i] = v;
+                    continue;
+                }
+                for (; v < a[t - 1]; t--)
+                    a[t] = a[t - 1];
+                a[t] = v;
+            }
+            while (j < n && !(a[j] < a[j - 1]))
+                j++;
         }
+        end[m++] = i = j;
     }
-    for (uint32_t w = RUN; w < n; w *= 2)
-        for (uint32_t lo = 0; lo + w < n; lo += 2 * w) {
-            uint32_t mid = lo + w, hi = n - mid < w ? n : mid + w;
-            if (!(a[mid] < a[mid - 1]))
-                continue;
-            uint32_t i = lo, j = mid, o = 0;
-            while (i < mid && j < hi)
-                tmp[o++] = a[j] < a[i] ? a[j++] : a[i++];
-            while (i < mid)
-                tmp[o++] = a[i++];
-            memcpy(a + lo, tmp, (size_t)o * sizeof *a);
-        }
+    return m;
+}
+
+/* Merge sorted a[0..na) and b[0..nb) into out, a's items first on ties. */
+static void merge(const double *a, uint32_t na, const double *b, uint32_t nb,
+                  double *out)
+{
+    const double *ae = a + na, *be = b + nb;
+    if (na && nb && !(*b < ae[-1])) {  /* already in order */
+        memcpy(out, a, (size_t)na * sizeof *a);
+        memcpy(out + na, b, (size_t)nb * sizeof *b);
+        return;
+    }
+    while (a < ae && b < be) {
+        int t = *b < *a;
+        *out++ = t ? *b : *a;
+        b += t;
+        a += !t;
+    }
+    memcpy(out, a, (size_t)(ae - a) * sizeof *a);
+    out += ae - a;
+    memcpy(out, b, (size_t)(be - b) * sizeof *b);
+}
+
+/* Where the halving writes: every other item of the sorted sequence goes to
+ * dst (the first when keep is 1 at the start); last is the last one seen. */
+typedef struct halver {
+    double *dst;
+    uint32_t keep;
+    double last;
+} halver;
+
+static void halve_run(halver *hv, const double *a, uint32_t n)
+{
+    if (n == 0)
+        return;
+    const double *p = a + !hv->keep;
+    uint32_t m = (n + hv->keep) / 2;
+    for (uint32_t i = 0; i < m; i++)
+        hv->dst[i] = p[2 * i];
+    hv->dst += m;
+    hv->keep ^= n & 1u;
+    hv->last = a[n - 1];
+}
+
+static void halve_merge(halver *hv, const double *a, uint32_t na,
+                        const double *b, uint32_t nb)
+{
+    const double *ae = a + na, *be = b + nb;
+    if (!(*b < ae[-1])) {  /* already in order */
+        halve_run(hv, a, na);
+        halve_run(hv, b, nb);
+        return;
+    }
+    double *dst = hv->dst;
+    uint32_t keep = hv->keep;
+    while (a < ae && b < be) {
+        int t = *b < *a;
+        *dst = t ? *b : *a;  /* dst has one spare slot for this store */
+        b += t;
+        a += !t;
+        dst += keep;
+        keep ^= 1u;
+    }
+    hv->dst = dst;
+    hv->keep = keep;
+    halve_run(hv, a, (uint32_t)(ae - a));
+    halve_run(hv, b, (uint32_t)(be - b));
 }
 
 /* Compact the lowest level at or over its cap (one exists while the sketch
@@ -155,8 +241,10 @@ static void sort_doubles(double *a, uint32_t n, double *tmp)
 static gs_status compact(gs_kll *s)
 {
     unsigned h = 0;
-    while (h < s->nlevels && s->len[h] < s->cap[h])
-        h++;
+    if (s->lv[0].len < s->lv[0].cap)
+        do
+            h++;
+        while (h < s->nlevels && s->lv[h].len < s->lv[h].cap);
     if (h == s->nlevels)
         return GS_OK;  /* cannot happen; harmless */
     if (h + 1 == s->nlevels) {
@@ -164,50 +252,63 @@ static gs_status compact(gs_kll *s)
             return GS_ELIMIT;  /* 2^60 values: not reachable in practice */
         set_levels(s, s->nlevels + 1);
     }
-    uint32_t len = s->len[h], odd = len & 1u, up = (len - odd) / 2;
-    gs_status st = reserve(s, h + 1, up);
+    level *l = &s->lv[h], *up = l + 1;
+    uint32_t len = l->len, odd = len & 1u, half = len / 2;
+    gs_status st = reserve(up, half + 1);  /* + 1: halve_merge's spare */
     if (st != GS_OK)
         return st;
-    double *it = s->items[h];
-    double stack[512], *tmp = len <= 512 ? stack : gs_malloc(len * sizeof *tmp);
+    /* Scratch: len doubles for the merges, then the run ends. */
+    double stack[512 + 512 / 2];
+    size_t need = len + len / 2 + 2;
+    double *tmp = need <= sizeof stack / sizeof *stack ? stack
+                : gs_malloc(need * sizeof *tmp);
     if (!tmp)
         return GS_ENOMEM;
-    sort_doubles(it, len, tmp);
+    uint32_t *end = (uint32_t *)(tmp + len);
+    double *a = l->items, *b = tmp;
+    uint32_t runs = find_runs(a, len, end);
+    while (runs > 2) {  /* one pass of pairwise merges, a into b */
+        uint32_t r = 0, lo = 0;
+        for (uint32_t i = 0; i < runs; i += 2) {
+            uint32_t mid = end[i], hi = i + 1 < runs ? end[i + 1] : mid;
+            merge(a + lo, mid - lo, a + mid, hi - mid, b + lo);
+            end[r++] = lo = hi;
+        }
+        runs = r;
+        double *t = a;
+        a = b;
+        b = t;
+    }
+    uint32_t offset = (uint32_t)(next_rng(&s->rng) >> 63);
+    halver hv = {up->items + up->len, offset == 0, 0};
+    if (runs == 1)
+        halve_run(&hv, a, len);
+    else
+        halve_merge(&hv, a, end[0], a + end[0], len - end[0]);
     if (tmp != stack)
         gs_free(tmp);
-    uint32_t offset = (uint32_t)(next_rng(&s->rng) >> 63);
-    double *dst = s->items[h + 1] + s->len[h + 1];
-    for (uint32_t j = 0; j < up; j++)
-        dst[j] = it[2 * j + offset];
-    s->len[h + 1] += up;
-    s->len[h] = 0;
-    s->retained -= len - up;
-    if (odd) {  /* the largest item keeps its weight at this level */
-        it[0] = it[len - 1];
-        s->len[h] = 1;
-        s->retained++;
-    }
+    up->len += half;
+    l->len = odd;
+    if (odd)  /* the largest item keeps its weight at this level */
+        l->items[0] = hv.last;
+    s->room += len - half - odd;
     return GS_OK;
-}
-
-static void widen(gs_kll *s, double lo, double hi)
-{
-    if (isnan(s->min) || lo < s->min)
-        s->min = lo;
-    if (isnan(s->max) || hi > s->max)
-        s->max = hi;
 }
 
 gs_status gs_kll_add(gs_kll *s, double v)
 {
     if (isnan(v))
         return GS_OK;
-    gs_status st = push(s, 0, v);
-    if (st != GS_OK)
-        return st;
+    level *l = &s->lv[0];
+    if (l->len == l->alloc && reserve(l, 1) != GS_OK)
+        return GS_ENOMEM;
+    l->items[l->len++] = v;
     s->n++;
-    widen(s, v, v);
-    return s->retained > s->capacity ? compact(s) : GS_OK;
+    if (!(v >= s->min))  /* also when min is NaN, i.e. empty */
+        s->min = v;
+    if (!(v <= s->max))
+        s->max = v;
+    return --s->room < 0 ? compact(s) : GS_OK;
 }
 
 gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
@@ -218,22 +319,24 @@ gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
         return GS_OK;
     if (from->nlevels > into->nlevels)
         set_levels(into, from->nlevels);
-    for (unsigned h = 0; h < from->nlevels; h++)
-        for (uint32_t i = 0; i < from->len[h]; i++) {
-            gs_status st = push(into, h, from->items[h][i]);
-            if (st != GS_OK)
-                return st;
-        }
+    for (unsigned h = 0; h < from->nlevels; h++) {
+        gs_status st = push(into, h, from->lv[h].items, from->lv[h].len);
+        if (st != GS_OK)
+            return st;
+    }
     into->n += from->n;
-    widen(into, from->min, from->max);
+    if (isnan(into->min) || from->min < into->min)
+        into->min = from->min;
+    if (isnan(into->max) || from->max > into->max)
+        into->max = from->max;
     into->rng ^= from->rng;
     next_rng(&into->rng);
-    while (into->retained > into->capacity) {
-        size_t before = into->retained;
+    while (into->room < 0) {
+        size_t before = gs_kll_retained(into);
         gs_status st = compact(into);
         if (st != GS_OK)
             return st;
-        if (into->retained >= before)
+        if (gs_kll_retained(into) >= before)
             break;  /* only odd items left over their caps: stop */
     }
     return GS_OK;
@@ -243,15 +346,18 @@ unsigned gs_kll_k(const gs_kll *s) { return s->k; }
 uint64_t gs_kll_count(const gs_kll *s) { return s->n; }
 double gs_kll_min(const gs_kll *s) { return s->min; }
 double gs_kll_max(const gs_kll *s) { return s->max; }
-size_t gs_kll_retained(const gs_kll *s) { return s->retained; }
+size_t gs_kll_retained(const gs_kll *s)
+{
+    return (size_t)((int64_t)s->capacity - s->room);
+}
 int gs_kll_is_exact(const gs_kll *s) { return s->nlevels == 1; }
 
 size_t gs_kll_values(const gs_kll *s, double *out, size_t cap)
 {
     size_t m = 0;
     for (unsigned h = 0; h < s->nlevels; h++)
-        for (uint32_t i = 0; i < s->len[h] && m < cap; i++)
-            out[m++] = s->items[h][i];
+        for (uint32_t i = 0; i < s->lv[h].len && m < cap; i++)
+            out[m++] = s->lv[h].items[i];
     return m;
 }
 
@@ -271,13 +377,14 @@ static int cmp_witem(const void *a, const void *b)
 /* Sorted items with cumulative weights in w (inclusive). */
 static witem *sorted_items(const gs_kll *s)
 {
-    witem *all = gs_malloc((s->retained ? s->retained : 1) * sizeof *all);
+    size_t retained = gs_kll_retained(s);
+    witem *all = gs_malloc((retained ? retained : 1) * sizeof *all);
     if (!all)
         return NULL;
     size_t m = 0;
     for (unsigned h = 0; h < s->nlevels; h++)
-        for (uint32_t i = 0; i < s->len[h]; i++)
-            all[m++] = (witem){s->items[h][i], (uint64_t)1 << h};
+        for (uint32_t i = 0; i < s->lv[h].len; i++)
+            all[m++] = (witem){s->lv[h].items[i], (uint64_t)1 << h};
     qsort(all, m, sizeof *all, cmp_witem);
     for (size_t i = 1; i < m; i++)
         all[i].w += all[i - 1].w;
@@ -305,7 +412,7 @@ gs_status gs_kll_quantiles(const gs_kll *s, const double *qs, size_t n,
             continue;
         }
         double target = qs[i] * (double)s->n;
-        size_t lo = 0, hi = s->retained - 1;  /* first cum >= target */
+        size_t lo = 0, hi = gs_kll_retained(s) - 1;  /* first cum >= target */
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
             if ((double)all[mid].w >= target)
@@ -330,7 +437,7 @@ gs_status gs_kll_cdf(const gs_kll *s, const double *xs, size_t n, double *out)
     if (!all)
         return GS_ENOMEM;
     for (size_t i = 0; i < n; i++) {
-        size_t lo = 0, hi = s->retained;  /* first item > x */
+        size_t lo = 0, hi = gs_kll_retained(s);  /* first item > x */
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
             if (all[mid].v <= xs[i])
@@ -367,7 +474,7 @@ gs_status gs_kll_encode(const gs_kll *s, char **out)
     int hn = snprintf(head, sizeof head, "kll1:%u:%llu:", s->k,
                       (unsigned long long)s->n);
     gs_status st = gs_buf_reserve(&b, (size_t)hn + 3 * 17 + 8 +
-                                  s->retained * 16 + s->nlevels + 1);
+                                  gs_kll_retained(s) * 16 + s->nlevels + 1);
     if (st != GS_OK)
         return st;
     gs_buf_append(&b, head, (size_t)hn);
@@ -381,8 +488,8 @@ gs_status gs_kll_encode(const gs_kll *s, char **out)
     gs_buf_append(&b, head, (size_t)hn);
     for (unsigned h = 0; h < s->nlevels; h++) {
         b.p[b.len++] = ':';
-        for (uint32_t i = 0; i < s->len[h]; i++) {
-            put_hex(b.p + b.len, dbits(s->items[h][i]));
+        for (uint32_t i = 0; i < s->lv[h].len; i++) {
+            put_hex(b.p + b.len, dbits(s->lv[h].items[i]));
             b.len += 16;
         }
     }
@@ -458,11 +565,11 @@ gs_status gs_kll_decode(const char *text, size_t len, gs_kll **out)
                 break;
             }
             memcpy(&v, &bits, sizeof v);
-            if (isnan(v) || s->retained >= 4 * s->capacity + 64) {
+            if (isnan(v) || gs_kll_retained(s) >= 4 * s->capacity + 64) {
                 st = GS_EFORMAT;
                 break;
             }
-            st = push(s, h, v);
+            st = push(s, h, &v, 1);
             weight += (uint64_t)1 << h;
             p += 16;
         }
