@@ -98,6 +98,14 @@ void gs_kll_free(gs_kll *s)
     gs_free(s);
 }
 
+/* The rare paths of gs_kll_add stay out of line so that it needs no stack
+ * frame. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
 /* Room for `more` items on level h (the allocation doubles). */
 static gs_status reserve(level *l, uint32_t more)
 {
@@ -139,51 +147,83 @@ static gs_status push(gs_kll *s, unsigned h, const double *v, uint32_t m)
  * hands every other item straight to the level above. */
 #define MINRUN 16u
 
+/* The end of the ascending run that starts at p (e > p). */
+static double *run_end(double *p, const double *e)
+{
+    for (p++; p < e && !(*p < p[-1]); p++)
+        ;
+    return p;
+}
+
 /* Cut a[0..n) into ascending runs; end[i] is where run i stops. */
 static uint32_t find_runs(double *a, uint32_t n, uint32_t *end)
 {
+    double *e = a + n, *i = a;
     uint32_t m = 0;
-    for (uint32_t i = 0; i < n;) {
-        uint32_t j = i + 1;
-        while (j < n && !(a[j] < a[j - 1]))
-            j++;
-        if (j - i < MINRUN && j < n) {
-            uint32_t stop = n - i < MINRUN ? n : i + MINRUN;
-            for (; j < stop; j++) {
-                double v = a[j];
-                uint32_t t = j;
-                if (v < a[i]) {  /* goes first: no bound check below */
-                    memmove(a + i + 1, a + i, (size_t)(j - i) * sizeof *a);
-                    a[i] = v;
+    if (n > 2 && a[1] < a[0]) {
+        /* Most likely the odd item left by the last compaction: it is
+         * large, so slide it into the run after it from the top. */
+        double v = a[0], *j = run_end(a + 1, e), *q = j;
+        while (q > a + 1 && !(q[-1] < v))
+            q--;
+        memmove(a, a + 1, (size_t)(q - a - 1) * sizeof *a);
+        q[-1] = v;
+        i = j;  /* a[0..j) is the first natural run */
+        goto have_run;
+    }
+    while (i < e) {
+        double *run = i;
+        i = run_end(i, e);
+        if (0) {
+have_run:
+            run = a;
+        }
+        if (i - run < MINRUN && i < e) {  /* lengthen by insertion */
+            double *stop = e - run < MINRUN ? e : run + MINRUN;
+            for (; i < stop; i++) {
+                double v = *i, *t = i;
+                if (v < *run) {  /* goes first: no bound check below */
+                    memmove(run + 1, run, (size_t)(i - run) * sizeof *run);
+                    *run = v;
                     continue;
                 }
-                for (; v < a[t - 1]; t--)
-                    a[t] = a[t - 1];
-                a[t] = v;
+                for (; v < t[-1]; t--)
+                    *t = t[-1];
+                *t = v;
             }
-            while (j < n && !(a[j] < a[j - 1]))
-                j++;
+            if (i < e && !(*i < i[-1]))
+                i = run_end(i, e);
         }
-        end[m++] = i = j;
+        end[m++] = (uint32_t)(i - a);
     }
     return m;
 }
 
-/* Merge sorted a[0..na) and b[0..nb) into out, a's items first on ties. */
+/* Merge sorted a[0..na) and b[0..nb) into out, a's items first on ties
+ * (na > 0). */
 static void merge(const double *a, uint32_t na, const double *b, uint32_t nb,
                   double *out)
 {
     const double *ae = a + na, *be = b + nb;
-    if (na && nb && !(*b < ae[-1])) {  /* already in order */
+    if (nb == 0 || !(*b < ae[-1])) {  /* already in order */
         memcpy(out, a, (size_t)na * sizeof *a);
         memcpy(out + na, b, (size_t)nb * sizeof *b);
         return;
     }
-    while (a < ae && b < be) {
-        int t = *b < *a;
-        *out++ = t ? *b : *a;
-        b += t;
-        a += !t;
+    if (be[-1] < ae[-1]) {  /* b runs out first */
+        while (b < be) {
+            int t = *b < *a;
+            *out++ = t ? *b : *a;
+            b += t;
+            a += !t;
+        }
+    } else {
+        while (a < ae) {
+            int t = *b < *a;
+            *out++ = t ? *b : *a;
+            b += t;
+            a += !t;
+        }
     }
     memcpy(out, a, (size_t)(ae - a) * sizeof *a);
     out += ae - a;
@@ -211,34 +251,50 @@ static void halve_run(halver *hv, const double *a, uint32_t n)
     hv->last = a[n - 1];
 }
 
+/* The smaller head of a and b (a's on ties), taken. */
+#define TAKE(x) do { int t_ = *b < *a; (x) = t_ ? *b : *a; b += t_; a += !t_; } while (0)
+
+/* Halve the merge of two runs (both non-empty, not already in order):
+ * items are taken two at a time, one of which is kept. */
 static void halve_merge(halver *hv, const double *a, uint32_t na,
                         const double *b, uint32_t nb)
 {
     const double *ae = a + na, *be = b + nb;
-    if (!(*b < ae[-1])) {  /* already in order */
-        halve_run(hv, a, na);
-        halve_run(hv, b, nb);
-        return;
+    double *dst = hv->dst, x, y;
+    if (!hv->keep) {  /* skip one so that pairs start with the kept item */
+        TAKE(x);
+        hv->keep = 1;
     }
-    double *dst = hv->dst;
-    uint32_t keep = hv->keep;
-    while (a < ae && b < be) {
-        int t = *b < *a;
-        *dst = t ? *b : *a;  /* dst has one spare slot for this store */
-        b += t;
-        a += !t;
-        dst += keep;
-        keep ^= 1u;
+    /* Stop while both runs still have an item: the tails go to halve_run. */
+    if (be[-1] < ae[-1]) {
+        while (be - b >= 2) {
+            TAKE(x);
+            TAKE(y);
+            *dst++ = x;
+        }
+    } else {
+        while (ae - a >= 2) {
+            TAKE(x);
+            TAKE(y);
+            *dst++ = x;
+        }
     }
+    (void)y;
     hv->dst = dst;
-    hv->keep = keep;
+    /* At most one item of the run that runs out first is left. */
+    while (a < ae && b < be) {
+        TAKE(x);
+        if (hv->keep)
+            *hv->dst++ = x;
+        hv->keep ^= 1u;
+    }
     halve_run(hv, a, (uint32_t)(ae - a));
     halve_run(hv, b, (uint32_t)(be - b));
 }
 
 /* Compact the lowest level at or over its cap (one exists while the sketch
  * is over capacity). */
-static gs_status compact(gs_kll *s)
+NOINLINE static gs_status compact(gs_kll *s)
 {
     unsigned h = 0;
     if (s->lv[0].len < s->lv[0].cap)
@@ -254,7 +310,7 @@ static gs_status compact(gs_kll *s)
     }
     level *l = &s->lv[h], *up = l + 1;
     uint32_t len = l->len, odd = len & 1u, half = len / 2;
-    gs_status st = reserve(up, half + 1);  /* + 1: halve_merge's spare */
+    gs_status st = reserve(up, half + 1);  /* + 1: halve_run may write it */
     if (st != GS_OK)
         return st;
     /* Scratch: len doubles for the merges, then the run ends. */
@@ -281,7 +337,7 @@ static gs_status compact(gs_kll *s)
     }
     uint32_t offset = (uint32_t)(next_rng(&s->rng) >> 63);
     halver hv = {up->items + up->len, offset == 0, 0};
-    if (runs == 1)
+    if (runs == 1 || !(a[end[0]] < a[end[0] - 1]))
         halve_run(&hv, a, len);
     else
         halve_merge(&hv, a, end[0], a + end[0], len - end[0]);
@@ -295,13 +351,20 @@ static gs_status compact(gs_kll *s)
     return GS_OK;
 }
 
+/* gs_kll_add when level 0 is full: grow it, then add. */
+NOINLINE static gs_status add_after_growing(gs_kll *s, double v)
+{
+    gs_status st = reserve(&s->lv[0], 1);
+    return st != GS_OK ? st : gs_kll_add(s, v);
+}
+
 gs_status gs_kll_add(gs_kll *s, double v)
 {
     if (isnan(v))
         return GS_OK;
     level *l = &s->lv[0];
-    if (l->len == l->alloc && reserve(l, 1) != GS_OK)
-        return GS_ENOMEM;
+    if (l->len == l->alloc)
+        return add_after_growing(s, v);
     l->items[l->len++] = v;
     s->n++;
     if (!(v >= s->min))  /* also when min is NaN, i.e. empty */
