@@ -150,9 +150,13 @@ static gs_status push(gs_kll *s, unsigned h, const double *v, uint32_t m)
 /* The end of the ascending run that starts at p (e > p). */
 static double *run_end(double *p, const double *e)
 {
-    for (p++; p < e && !(*p < p[-1]); p++)
-        ;
-    return p;
+    for (p++; e - p >= 2; p += 2) {  /* two at a time: half the loop tests */
+        if (p[0] < p[-1])
+            return p;
+        if (p[1] < p[0])
+            return p + 1;
+    }
+    return p < e && !(p[0] < p[-1]) ? p + 1 : p;
 }
 
 /* Cut a[0..n) into ascending runs; end[i] is where run i stops. */
