@@ -12,6 +12,14 @@
  * mixes both streams), so results depend only on the adds and merges done,
  * in order.
  *
+ * Speed without changing a byte: the text form shows every level in
+ * storage order, so the compaction must leave exactly the items a stable
+ * sort of the level would, in that order. It sorts by runs (see "compaction"
+ * below) and hands the kept half to the level above during its last merge
+ * instead of sorting, copying back and copying up. An add touches only the
+ * fields at the front of the struct and calls nothing in the common case.
+ * Not done: the queries still qsort every retained item.
+ *
  * Text form (kll.h invariant 4):
  *   kll1:<k>:<n>:<rng>:<min>:<max>:<H>:<level 0>:...:<level H-1>
  * with k, n, H in decimal, rng and every double as 16 lowercase hex digits
