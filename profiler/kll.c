@@ -133,6 +133,8 @@ static gs_status reserve(level *l, uint32_t more)
 /* Append m items to level h. */
 static gs_status push(gs_kll *s, unsigned h, const double *v, uint32_t m)
 {
+    if (m == 0)
+        return GS_OK;  /* v may be NULL: a level never used */
     gs_status st = reserve(&s->lv[h], m);
     if (st != GS_OK)
         return st;
