@@ -155,7 +155,7 @@ static gs_status push(gs_kll *s, unsigned h, const double *v, uint32_t m)
  * (level 0 arrives in add order). Runs are merged pairwise, left first on
  * ties, until two are left; the last merge does not store its output but
  * hands every other item straight to the level above. */
-#define MINRUN 16u
+#define MINRUN 24u
 
 /* The end of the ascending run that starts at p (e > p). */
 static double *run_end(double *p, const double *e)
@@ -170,7 +170,8 @@ static double *run_end(double *p, const double *e)
 }
 
 /* Cut a[0..n) into ascending runs; end[i] is where run i stops. */
-static uint32_t find_runs(double *a, uint32_t n, uint32_t *end)
+static uint32_t find_runs(double *a, uint32_t n, uint32_t minrun,
+                          uint32_t *end)
 {
     double *e = a + n, *i = a;
     uint32_t m = 0;
@@ -192,17 +193,37 @@ static uint32_t find_runs(double *a, uint32_t n, uint32_t *end)
 have_run:
             run = a;
         }
-        if (i - run < MINRUN && i < e) {  /* lengthen by insertion */
-            double *stop = e - run < MINRUN ? e : run + MINRUN;
+        if (i - run < minrun && i < e) {  /* lengthen by insertion */
+            double *stop = e - run < minrun ? e : run + minrun;
             for (; i < stop; i++) {
                 double v = *i, *t = i;
+                if (!(v < t[-1]))
+                    continue;  /* in place already */
+                if (i + 1 < stop) {
+                    /* Two at a time, v <= w (v first on ties): items above
+                     * w move up by two at once, those above v by one. */
+                    double w = i[1];
+                    if (w < v) {
+                        w = v;
+                        v = i[1];
+                    }
+                    for (t = i + 1; t - 1 > run && w < t[-2]; t--)
+                        *t = t[-2];
+                    *t-- = w;
+                    for (; t > run && v < t[-1]; t--)
+                        *t = t[-1];
+                    *t = v;
+                    i++;
+                    continue;
+                }
                 if (v < *run) {  /* goes first: no bound check below */
                     memmove(run + 1, run, (size_t)(i - run) * sizeof *run);
                     *run = v;
                     continue;
                 }
-                for (; v < t[-1]; t--)
+                do
                     *t = t[-1];
+                while (v < (--t)[-1]);
                 *t = v;
             }
             if (i < e && !(*i < i[-1]))
@@ -257,10 +278,11 @@ static void halve_run(halver *hv, const double *a, uint32_t n)
     if (n == 0)
         return;
     const double *p = a + !hv->keep;
+    double *dst = hv->dst;  /* a local: stores through hv->dst could alias */
     uint32_t m = (n + hv->keep) / 2;
     for (uint32_t i = 0; i < m; i++)
-        hv->dst[i] = p[2 * i];
-    hv->dst += m;
+        dst[i] = p[2 * i];
+    hv->dst = dst + m;
     hv->keep ^= n & 1u;
     hv->last = a[n - 1];
 }
@@ -336,7 +358,7 @@ NOINLINE static gs_status compact(gs_kll *s)
         return GS_ENOMEM;
     uint32_t *end = (uint32_t *)(tmp + len);
     double *a = l->items, *b = tmp;
-    uint32_t runs = find_runs(a, len, end);
+    uint32_t runs = find_runs(a, len, MINRUN, end);
     while (runs > 2) {  /* one pass of pairwise merges, a into b */
         uint32_t r = 0, lo = 0;
         for (uint32_t i = 0; i < runs; i += 2) {
