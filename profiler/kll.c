@@ -155,7 +155,7 @@ static gs_status push(gs_kll *s, unsigned h, const double *v, uint32_t m)
  * (level 0 arrives in add order). Runs are merged pairwise, left first on
  * ties, until two are left; the last merge does not store its output but
  * hands every other item straight to the level above. */
-#define MINRUN 24u
+#define MINRUN 32u
 
 /* The end of the ascending run that starts at p (e > p). */
 static double *run_end(double *p, const double *e)
@@ -201,20 +201,19 @@ have_run:
                     continue;  /* in place already */
                 if (i + 1 < stop) {
                     /* Two at a time, v <= w (v first on ties): items above
-                     * w move up by two at once, those above v by one. */
-                    double w = i[1];
-                    if (w < v) {
-                        w = v;
-                        v = i[1];
+                     * w move up by two at once, those above v by one. With
+                     * run[0] <= v neither loop needs a bound check. */
+                    double w = i[1], lo = w < v ? w : v, hi = w < v ? v : w;
+                    if (!(lo < *run)) {
+                        for (t = i + 1; hi < t[-2]; t--)
+                            *t = t[-2];
+                        *t-- = hi;
+                        for (; lo < t[-1]; t--)
+                            *t = t[-1];
+                        *t = lo;
+                        i++;
+                        continue;
                     }
-                    for (t = i + 1; t - 1 > run && w < t[-2]; t--)
-                        *t = t[-2];
-                    *t-- = w;
-                    for (; t > run && v < t[-1]; t--)
-                        *t = t[-1];
-                    *t = v;
-                    i++;
-                    continue;
                 }
                 if (v < *run) {  /* goes first: no bound check below */
                     memmove(run + 1, run, (size_t)(i - run) * sizeof *run);
