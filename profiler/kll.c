@@ -46,10 +46,12 @@ typedef struct level {
  * cache lines of the sketch rather than four (a profile keeps many sketches
  * warm at once). */
 struct gs_kll {
-    double min, max;       /* NaN while empty */
-    uint64_t n;
     int64_t room;          /* capacity - retained: compact when negative */
     level lv[MAX_LEVELS];
+    /* The extremes of every value added except those now on level 0 (NaN
+     * while there are none): level 0 is folded in at its compactions and
+     * when read (extremes()), so adds need not compare. */
+    double min, max;
     uint64_t rng;
     uint64_t capacity;     /* sum of cap(h) for the current nlevels */
     unsigned k, nlevels;
@@ -81,6 +83,32 @@ static uint64_t next_rng(uint64_t *state)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
+}
+
+/* Fold v into an extreme as if values came one by one: the first of equal
+ * ones stays (only -0.0 and 0.0 are equal with different bits). */
+static void fold_min(double *m, double v)
+{
+    if (!(v >= *m))  /* also when *m is NaN: none yet */
+        *m = v;
+}
+
+static void fold_max(double *m, double v)
+{
+    if (!(v <= *m))
+        *m = v;
+}
+
+/* The extremes of every value added: min and max with level 0 folded in,
+ * in order. */
+static void extremes(const gs_kll *s, double *lo, double *hi)
+{
+    *lo = s->min;
+    *hi = s->max;
+    for (uint32_t i = 0; i < s->lv[0].len; i++) {
+        fold_min(lo, s->lv[0].items[i]);
+        fold_max(hi, s->lv[0].items[i]);
+    }
 }
 
 gs_kll *gs_kll_new(unsigned k)
@@ -327,6 +355,27 @@ static void halve_merge(halver *hv, const double *a, uint32_t na,
     halve_run(hv, b, (uint32_t)(be - b));
 }
 
+/* The first of the top items of sorted a[0..n) (equal ones keep their add
+ * order: only zeros can differ in bits). */
+static double first_top(const double *a, uint32_t n)
+{
+    if (a[n - 1] == 0)
+        while (n > 1 && a[n - 2] == 0)
+            n--;
+    return a[n - 1];
+}
+
+/* Fold level 0, sorted as the runs a[0..mid) and a[mid..n) (the first from
+ * earlier values), into min and max before the compaction drops half. */
+static void fold_level0(gs_kll *s, const double *a, uint32_t mid, uint32_t n)
+{
+    fold_min(&s->min, mid < n && a[mid] < a[0] ? a[mid] : a[0]);
+    double top = mid < n && a[mid - 1] < a[n - 1] ? a[n - 1] : a[mid - 1];
+    if (!(top <= s->max))
+        s->max = mid < n && a[mid - 1] < a[n - 1] ? first_top(a + mid, n - mid)
+                                                  : first_top(a, mid);
+}
+
 /* Compact the lowest level at or over its cap (one exists while the sketch
  * is over capacity). */
 NOINLINE static gs_status compact(gs_kll *s)
@@ -370,6 +419,8 @@ NOINLINE static gs_status compact(gs_kll *s)
         a = b;
         b = t;
     }
+    if (h == 0)
+        fold_level0(s, a, runs == 1 ? len : end[0], len);
     uint32_t offset = (uint32_t)(next_rng(&s->rng) >> 63);
     halver hv = {up->items + up->len, offset == 0, 0};
     if (runs == 1 || !(a[end[0]] < a[end[0] - 1]))
@@ -401,11 +452,6 @@ gs_status gs_kll_add(gs_kll *s, double v)
     if (l->len == l->alloc)
         return add_after_growing(s, v);
     l->items[l->len++] = v;
-    s->n++;
-    if (!(v >= s->min))  /* also when min is NaN, i.e. empty */
-        s->min = v;
-    if (!(v <= s->max))
-        s->max = v;
     return --s->room < 0 ? compact(s) : GS_OK;
 }
 
@@ -413,8 +459,13 @@ gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
 {
     if (into == from || into->k != from->k)
         return GS_EINVAL;
-    if (from->n == 0)
+    if (gs_kll_retained(from) == 0)
         return GS_OK;
+    double lo, hi;
+    extremes(into, &into->min, &into->max);  /* into's values come first */
+    extremes(from, &lo, &hi);
+    fold_min(&into->min, lo);
+    fold_max(&into->max, hi);
     if (from->nlevels > into->nlevels)
         set_levels(into, from->nlevels);
     for (unsigned h = 0; h < from->nlevels; h++) {
@@ -422,11 +473,6 @@ gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
         if (st != GS_OK)
             return st;
     }
-    into->n += from->n;
-    if (isnan(into->min) || from->min < into->min)
-        into->min = from->min;
-    if (isnan(into->max) || from->max > into->max)
-        into->max = from->max;
     into->rng ^= from->rng;
     next_rng(&into->rng);
     while (into->room < 0) {
@@ -441,9 +487,28 @@ gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
 }
 
 unsigned gs_kll_k(const gs_kll *s) { return s->k; }
-uint64_t gs_kll_count(const gs_kll *s) { return s->n; }
-double gs_kll_min(const gs_kll *s) { return s->min; }
-double gs_kll_max(const gs_kll *s) { return s->max; }
+
+uint64_t gs_kll_count(const gs_kll *s)
+{
+    uint64_t n = 0;
+    for (unsigned h = 0; h < s->nlevels; h++)
+        n += (uint64_t)s->lv[h].len << h;
+    return n;
+}
+
+double gs_kll_min(const gs_kll *s)
+{
+    double lo, hi;
+    extremes(s, &lo, &hi);
+    return lo;
+}
+
+double gs_kll_max(const gs_kll *s)
+{
+    double lo, hi;
+    extremes(s, &lo, &hi);
+    return hi;
+}
 size_t gs_kll_retained(const gs_kll *s)
 {
     return (size_t)((int64_t)s->capacity - s->room);
@@ -492,7 +557,10 @@ static witem *sorted_items(const gs_kll *s)
 gs_status gs_kll_quantiles(const gs_kll *s, const double *qs, size_t n,
                            double *out)
 {
-    if (s->n == 0) {
+    uint64_t count = gs_kll_count(s);
+    double lo, hi;
+    extremes(s, &lo, &hi);
+    if (count == 0) {
         for (size_t i = 0; i < n; i++)
             out[i] = NAN;
         return GS_OK;
@@ -502,14 +570,14 @@ gs_status gs_kll_quantiles(const gs_kll *s, const double *qs, size_t n,
         return GS_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         if (qs[i] <= 0) {
-            out[i] = s->min;
+            out[i] = lo;
             continue;
         }
         if (qs[i] >= 1) {
-            out[i] = s->max;
+            out[i] = hi;
             continue;
         }
-        double target = qs[i] * (double)s->n;
+        double target = qs[i] * (double)count;
         size_t lo = 0, hi = gs_kll_retained(s) - 1;  /* first cum >= target */
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
@@ -526,7 +594,8 @@ gs_status gs_kll_quantiles(const gs_kll *s, const double *qs, size_t n,
 
 gs_status gs_kll_cdf(const gs_kll *s, const double *xs, size_t n, double *out)
 {
-    if (s->n == 0) {
+    uint64_t count = gs_kll_count(s);
+    if (count == 0) {
         for (size_t i = 0; i < n; i++)
             out[i] = 0;
         return GS_OK;
@@ -543,7 +612,7 @@ gs_status gs_kll_cdf(const gs_kll *s, const double *xs, size_t n, double *out)
             else
                 hi = mid;
         }
-        out[i] = lo == 0 ? 0 : (double)all[lo - 1].w / (double)s->n;
+        out[i] = lo == 0 ? 0 : (double)all[lo - 1].w / (double)count;
     }
     gs_free(all);
     return GS_OK;
@@ -570,13 +639,15 @@ gs_status gs_kll_encode(const gs_kll *s, char **out)
     gs_buf b = {0};
     char head[160];
     int hn = snprintf(head, sizeof head, "kll1:%u:%llu:", s->k,
-                      (unsigned long long)s->n);
+                      (unsigned long long)gs_kll_count(s));
     gs_status st = gs_buf_reserve(&b, (size_t)hn + 3 * 17 + 8 +
                                   gs_kll_retained(s) * 16 + s->nlevels + 1);
     if (st != GS_OK)
         return st;
     gs_buf_append(&b, head, (size_t)hn);
-    uint64_t words[3] = {s->rng, dbits(s->min), dbits(s->max)};
+    double lo, hi;
+    extremes(s, &lo, &hi);
+    uint64_t words[3] = {s->rng, dbits(lo), dbits(hi)};
     for (int i = 0; i < 3; i++) {
         put_hex(b.p + b.len, words[i]);
         b.len += 16;
@@ -663,7 +734,9 @@ gs_status gs_kll_decode(const char *text, size_t len, gs_kll **out)
                 break;
             }
             memcpy(&v, &bits, sizeof v);
-            if (isnan(v) || gs_kll_retained(s) >= 4 * s->capacity + 64) {
+            /* encode() writes min and max of every value, NaN never */
+            if (!(v >= s->min && v <= s->max) ||
+                gs_kll_retained(s) >= 4 * s->capacity + 64) {
                 st = GS_EFORMAT;
                 break;
             }
@@ -672,7 +745,6 @@ gs_status gs_kll_decode(const char *text, size_t len, gs_kll **out)
             p += 16;
         }
     }
-    s->n = n;
     if (st == GS_OK && (p != end || weight != n ||
                         (n == 0) != (isnan(s->min) && isnan(s->max))))
         st = GS_EFORMAT;
