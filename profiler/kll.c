@@ -31,6 +31,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define MAX_LEVELS 60
 #define MIN_CAP 8u
@@ -138,8 +141,10 @@ void gs_kll_free(gs_kll *s)
  * frame. */
 #if defined(__GNUC__)
 #define NOINLINE __attribute__((noinline))
+#define INLINE inline __attribute__((always_inline))
 #else
 #define NOINLINE
+#define INLINE inline
 #endif
 
 /* Room for `more` items on level h (the allocation doubles). */
@@ -300,14 +305,19 @@ typedef struct halver {
     double last;
 } halver;
 
-static void halve_run(halver *hv, const double *a, uint32_t n)
+static INLINE void halve_run(halver *hv, const double *a, uint32_t n)
 {
     if (n == 0)
         return;
     const double *p = a + !hv->keep;
     double *dst = hv->dst;  /* a local: stores through hv->dst could alias */
-    uint32_t m = (n + hv->keep) / 2;
-    for (uint32_t i = 0; i < m; i++)
+    uint32_t m = (n + hv->keep) / 2, i = 0;
+#if defined(__SSE2__)
+    for (; i + 2 <= m; i += 2)  /* two items a turn, one store */
+        _mm_storeu_pd(dst + i, _mm_loadh_pd(_mm_load_sd(p + 2 * i),
+                                            p + 2 * i + 2));
+#endif
+    for (; i < m; i++)
         dst[i] = p[2 * i];
     hv->dst = dst + m;
     hv->keep ^= n & 1u;
