@@ -16,9 +16,11 @@
  * storage order, so the compaction must leave exactly the items a stable
  * sort of the level would, in that order. It sorts by runs (see "compaction"
  * below) and hands the kept half to the level above during its last merge
- * instead of sorting, copying back and copying up. An add touches only the
- * fields at the front of the struct and calls nothing in the common case.
- * Not done: the queries still qsort every retained item.
+ * instead of sorting, copying back and copying up. An add only appends: n
+ * is the items' total weight, and min and max are folded from level 0 when
+ * it is compacted and when they are read (the first of equal extremes wins,
+ * as if folded add by add). Not done: the queries still qsort every
+ * retained item.
  *
  * Text form (kll.h invariant 4):
  *   kll1:<k>:<n>:<rng>:<min>:<max>:<H>:<level 0>:...:<level H-1>
@@ -203,8 +205,7 @@ static double *run_end(double *p, const double *e)
 }
 
 /* Cut a[0..n) into ascending runs; end[i] is where run i stops. */
-static uint32_t find_runs(double *a, uint32_t n, uint32_t minrun,
-                          uint32_t *end)
+static uint32_t find_runs(double *a, uint32_t n, uint32_t *end)
 {
     double *e = a + n, *i = a;
     uint32_t m = 0;
@@ -226,8 +227,8 @@ static uint32_t find_runs(double *a, uint32_t n, uint32_t minrun,
 have_run:
             run = a;
         }
-        if (i - run < minrun && i < e) {  /* lengthen by insertion */
-            double *stop = e - run < minrun ? e : run + minrun;
+        if (i - run < MINRUN && i < e) {  /* lengthen by insertion */
+            double *stop = e - run < MINRUN ? e : run + MINRUN;
             for (; i < stop; i++) {
                 double v = *i, *t = i;
                 if (!(v < t[-1]))
@@ -266,6 +267,10 @@ have_run:
     return m;
 }
 
+/* The smaller head of runs a and b (a's on ties), taken; branch-free, as
+ * the runs interleave at random. */
+#define TAKE(x) do { int t_ = *b < *a; (x) = t_ ? *b : *a; b += t_; a += !t_; } while (0)
+
 /* Merge sorted a[0..na) and b[0..nb) into out, a's items first on ties
  * (na > 0). */
 static void merge(const double *a, uint32_t na, const double *b, uint32_t nb,
@@ -277,21 +282,12 @@ static void merge(const double *a, uint32_t na, const double *b, uint32_t nb,
         memcpy(out + na, b, (size_t)nb * sizeof *b);
         return;
     }
-    if (be[-1] < ae[-1]) {  /* b runs out first */
-        while (b < be) {
-            int t = *b < *a;
-            *out++ = t ? *b : *a;
-            b += t;
-            a += !t;
-        }
-    } else {
-        while (a < ae) {
-            int t = *b < *a;
-            *out++ = t ? *b : *a;
-            b += t;
-            a += !t;
-        }
-    }
+    if (be[-1] < ae[-1])  /* b runs out first: one bound to test */
+        while (b < be)
+            TAKE(*out++);
+    else
+        while (a < ae)
+            TAKE(*out++);
     memcpy(out, a, (size_t)(ae - a) * sizeof *a);
     out += ae - a;
     memcpy(out, b, (size_t)(be - b) * sizeof *b);
@@ -323,9 +319,6 @@ static INLINE void halve_run(halver *hv, const double *a, uint32_t n)
     hv->keep ^= n & 1u;
     hv->last = a[n - 1];
 }
-
-/* The smaller head of a and b (a's on ties), taken. */
-#define TAKE(x) do { int t_ = *b < *a; (x) = t_ ? *b : *a; b += t_; a += !t_; } while (0)
 
 /* Halve the merge of two runs (both non-empty, not already in order):
  * items are taken two at a time, one of which is kept. */
@@ -416,7 +409,7 @@ NOINLINE static gs_status compact(gs_kll *s)
         return GS_ENOMEM;
     uint32_t *end = (uint32_t *)(tmp + len);
     double *a = l->items, *b = tmp;
-    uint32_t runs = find_runs(a, len, MINRUN, end);
+    uint32_t runs = find_runs(a, len, end);
     while (runs > 2) {  /* one pass of pairwise merges, a into b */
         uint32_t r = 0, lo = 0;
         for (uint32_t i = 0; i < runs; i += 2) {
