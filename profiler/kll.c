@@ -231,12 +231,10 @@ have_run:
             double *stop = e - run < MINRUN ? e : run + MINRUN;
             for (; i < stop; i++) {
                 double v = *i, *t = i;
-                if (!(v < t[-1]))
-                    continue;  /* in place already */
                 if (i + 1 < stop) {
-                    /* Two at a time, v <= w (v first on ties): items above
-                     * w move up by two at once, those above v by one. With
-                     * run[0] <= v neither loop needs a bound check. */
+                    /* Two at a time, lo <= hi (i[0] first on ties): items
+                     * above hi move up by two at once, those above lo by
+                     * one. With run[0] <= lo the loops need no bound. */
                     double w = i[1], lo = w < v ? w : v, hi = w < v ? v : w;
                     if (!(lo < *run)) {
                         for (t = i + 1; hi < t[-2]; t--)
@@ -249,6 +247,8 @@ have_run:
                         continue;
                     }
                 }
+                if (!(v < t[-1]))
+                    continue;  /* in place already */
                 if (v < *run) {  /* goes first: no bound check below */
                     memmove(run + 1, run, (size_t)(i - run) * sizeof *run);
                     *run = v;
