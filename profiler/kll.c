@@ -12,6 +12,16 @@
  * mixes both streams), so results depend only on the adds and merges done,
  * in order.
  *
+ * Speed without changing a byte: the text form shows every level in
+ * storage order, so the compaction must leave exactly the items a stable
+ * sort of the level would, in that order. It sorts by runs (see "compaction"
+ * below) and hands the kept half to the level above during its last merge
+ * instead of sorting, copying back and copying up. An add only appends: n
+ * is the items' total weight, and min and max are folded from level 0 when
+ * it is compacted and when they are read (the first of equal extremes wins,
+ * as if folded add by add). Not done: the queries still qsort every
+ * retained item.
+ *
  * Text form (kll.h invariant 4):
  *   kll1:<k>:<n>:<rng>:<min>:<max>:<H>:<level 0>:...:<level H-1>
  * with k, n, H in decimal, rng and every double as 16 lowercase hex digits
@@ -23,22 +33,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define MAX_LEVELS 60
 #define MIN_CAP 8u
 #define SEED 0x9e3779b97f4a7c15ull
 
+typedef struct level {
+    double *items;
+    uint32_t len, alloc;  /* items held; room allocated */
+    uint32_t cap;         /* cap(h) for the current nlevels */
+} level;
+
+/* The fields every add touches come first, so an add reads one or two
+ * cache lines of the sketch rather than four (a profile keeps many sketches
+ * warm at once). */
 struct gs_kll {
-    unsigned k;
-    unsigned nlevels;
-    uint64_t n;
+    int64_t room;          /* capacity - retained: compact when negative */
+    level lv[MAX_LEVELS];
+    /* The extremes of every value added except those now on level 0 (NaN
+     * while there are none): level 0 is folded in at its compactions and
+     * when read (extremes()), so adds need not compare. */
     double min, max;
     uint64_t rng;
-    size_t retained;       /* items in all levels */
-    size_t capacity;       /* sum of cap(h) for the current nlevels */
-    uint32_t cap[MAX_LEVELS];  /* cap(h) for the current nlevels */
-    double *items[MAX_LEVELS];
-    uint32_t len[MAX_LEVELS], alloc[MAX_LEVELS];
+    uint64_t capacity;     /* sum of cap(h) for the current nlevels */
+    unsigned k, nlevels;
 };
 
 static uint32_t level_cap(unsigned k, unsigned nlevels, unsigned h)
@@ -51,12 +72,14 @@ static uint32_t level_cap(unsigned k, unsigned nlevels, unsigned h)
 
 static void set_levels(gs_kll *s, unsigned nlevels)
 {
-    s->nlevels = nlevels;
-    s->capacity = 0;
+    uint64_t capacity = 0;
     for (unsigned h = 0; h < nlevels; h++) {
-        s->cap[h] = level_cap(s->k, nlevels, h);
-        s->capacity += s->cap[h];
+        s->lv[h].cap = level_cap(s->k, nlevels, h);
+        capacity += s->lv[h].cap;
     }
+    s->room += (int64_t)capacity - (int64_t)s->capacity;
+    s->capacity = capacity;
+    s->nlevels = nlevels;
 }
 
 static uint64_t next_rng(uint64_t *state)
@@ -65,6 +88,32 @@ static uint64_t next_rng(uint64_t *state)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
+}
+
+/* Fold v into an extreme as if values came one by one: the first of equal
+ * ones stays (only -0.0 and 0.0 are equal with different bits). */
+static void fold_min(double *m, double v)
+{
+    if (!(v >= *m))  /* also when *m is NaN: none yet */
+        *m = v;
+}
+
+static void fold_max(double *m, double v)
+{
+    if (!(v <= *m))
+        *m = v;
+}
+
+/* The extremes of every value added: min and max with level 0 folded in,
+ * in order. */
+static void extremes(const gs_kll *s, double *lo, double *hi)
+{
+    *lo = s->min;
+    *hi = s->max;
+    for (uint32_t i = 0; i < s->lv[0].len; i++) {
+        fold_min(lo, s->lv[0].items[i]);
+        fold_max(hi, s->lv[0].items[i]);
+    }
 }
 
 gs_kll *gs_kll_new(unsigned k)
@@ -86,77 +135,259 @@ void gs_kll_free(gs_kll *s)
     if (!s)
         return;
     for (unsigned h = 0; h < MAX_LEVELS; h++)
-        gs_free(s->items[h]);
+        gs_free(s->lv[h].items);
     gs_free(s);
 }
 
+/* The rare paths of gs_kll_add stay out of line so that it needs no stack
+ * frame. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#define INLINE inline __attribute__((always_inline))
+#else
+#define NOINLINE
+#define INLINE inline
+#endif
+
 /* Room for `more` items on level h (the allocation doubles). */
-static gs_status reserve(gs_kll *s, unsigned h, uint32_t more)
+static gs_status reserve(level *l, uint32_t more)
 {
-    if (s->alloc[h] - s->len[h] >= more)
+    if (l->alloc - l->len >= more)
         return GS_OK;
-    uint32_t cap = s->alloc[h] ? s->alloc[h] * 2 : 2 * MIN_CAP;
-    while (cap - s->len[h] < more)
+    uint32_t cap = l->alloc ? l->alloc * 2 : 2 * MIN_CAP;
+    while (cap - l->len < more)
         cap *= 2;
-    double *p = gs_realloc(s->items[h], cap * sizeof *p);
+    double *p = gs_realloc(l->items, cap * sizeof *p);
     if (!p)
         return GS_ENOMEM;
-    s->items[h] = p;
-    s->alloc[h] = cap;
+    l->items = p;
+    l->alloc = cap;
     return GS_OK;
 }
 
-static gs_status push(gs_kll *s, unsigned h, double v)
+/* Append m items to level h. */
+static gs_status push(gs_kll *s, unsigned h, const double *v, uint32_t m)
 {
-    gs_status st = reserve(s, h, 1);
+    if (m == 0)
+        return GS_OK;  /* v may be NULL: a level never used */
+    gs_status st = reserve(&s->lv[h], m);
     if (st != GS_OK)
         return st;
-    s->items[h][s->len[h]++] = v;
-    s->retained++;
+    memcpy(s->lv[h].items + s->lv[h].len, v, (size_t)m * sizeof *v);
+    s->lv[h].len += m;
+    s->room -= m;
     return GS_OK;
 }
 
-/* Sort a[0..n) ascending, stably (so -0.0 and 0.0 keep their order, as
- * with any stable sort: the sketch's bytes do not depend on which one).
- * Insertion sort in runs of RUN, then bottom-up merges through tmp (n
- * doubles); a merge is skipped when its halves are already in order, which
- * is the usual case above level 0, where a level is a few sorted runs.
- * Inline comparisons: this runs at every compaction, i.e. on the hot path
- * of numeric columns (qsort's indirect calls cost ~4x more). */
-#define RUN 16u
-static void sort_doubles(double *a, uint32_t n, double *tmp)
+/* ---- compaction: a stable sort fused with the halving ----------------- *
+ *
+ * A compaction must pick exactly the items a stable sort of the level
+ * would put at offset, offset + 2, ... (any stable sort gives the same
+ * sequence: only -0.0 and 0.0 compare equal with different bits). The
+ * level is cut into ascending runs: natural ones (above level 0 a level is
+ * the odd item left by its last compaction followed by the sorted halves
+ * that came up from below), short ones lengthened to MINRUN by insertion
+ * (level 0 arrives in add order). Runs are merged pairwise, left first on
+ * ties, until two are left; the last merge does not store its output but
+ * hands every other item straight to the level above. */
+#define MINRUN 32u
+
+/* The end of the ascending run that starts at p (e > p). */
+static double *run_end(double *p, const double *e)
 {
-    for (uint32_t lo = 0; lo < n; lo += RUN) {
-        uint32_t hi = n - lo < RUN ? n : lo + RUN;
-        for (uint32_t i = lo + 1; i < hi; i++) {
-            double v = a[i];
-            uint32_t j = i;
-            for (; j > lo && v < a[j - 1]; j--)
-                a[j] = a[j - 1];
-            a[j] = v;
+    for (p++; e - p >= 2; p += 2) {  /* two at a time: half the loop tests */
+        if (p[0] < p[-1])
+            return p;
+        if (p[1] < p[0])
+            return p + 1;
+    }
+    return p < e && !(p[0] < p[-1]) ? p + 1 : p;
+}
+
+/* Cut a[0..n) into ascending runs; end[i] is where run i stops. */
+static uint32_t find_runs(double *a, uint32_t n, uint32_t *end)
+{
+    double *e = a + n, *i = a;
+    uint32_t m = 0;
+    if (n > 2 && a[1] < a[0]) {
+        /* Most likely the odd item left by the last compaction: it is
+         * large, so slide it into the run after it from the top. */
+        double v = a[0], *j = run_end(a + 1, e), *q = j;
+        while (q > a + 1 && !(q[-1] < v))
+            q--;
+        memmove(a, a + 1, (size_t)(q - a - 1) * sizeof *a);
+        q[-1] = v;
+        i = j;  /* a[0..j) is the first natural run */
+        goto have_run;
+    }
+    while (i < e) {
+        double *run = i;
+        i = run_end(i, e);
+        if (0) {
+have_run:
+            run = a;
+        }
+        if (i - run < MINRUN && i < e) {  /* lengthen by insertion */
+            double *stop = e - run < MINRUN ? e : run + MINRUN;
+            for (; i < stop; i++) {
+                double v = *i, *t = i;
+                if (i + 1 < stop) {
+                    /* Two at a time, lo <= hi (i[0] first on ties): items
+                     * above hi move up by two at once, those above lo by
+                     * one. With run[0] <= lo the loops need no bound. */
+                    double w = i[1], lo = w < v ? w : v, hi = w < v ? v : w;
+                    if (!(lo < *run)) {
+                        for (t = i + 1; hi < t[-2]; t--)
+                            *t = t[-2];
+                        *t-- = hi;
+                        for (; lo < t[-1]; t--)
+                            *t = t[-1];
+                        *t = lo;
+                        i++;
+                        continue;
+                    }
+                }
+                if (!(v < t[-1]))
+                    continue;  /* in place already */
+                if (v < *run) {  /* goes first: no bound check below */
+                    memmove(run + 1, run, (size_t)(i - run) * sizeof *run);
+                    *run = v;
+                    continue;
+                }
+                do
+                    *t = t[-1];
+                while (v < (--t)[-1]);
+                *t = v;
+            }
+            if (i < e && !(*i < i[-1]))
+                i = run_end(i, e);
+        }
+        end[m++] = (uint32_t)(i - a);
+    }
+    return m;
+}
+
+/* The smaller head of runs a and b (a's on ties), taken; branch-free, as
+ * the runs interleave at random. */
+#define TAKE(x) do { int t_ = *b < *a; (x) = t_ ? *b : *a; b += t_; a += !t_; } while (0)
+
+/* Merge sorted a[0..na) and b[0..nb) into out, a's items first on ties
+ * (na > 0). */
+static void merge(const double *a, uint32_t na, const double *b, uint32_t nb,
+                  double *out)
+{
+    const double *ae = a + na, *be = b + nb;
+    if (nb == 0 || !(*b < ae[-1])) {  /* already in order */
+        memcpy(out, a, (size_t)na * sizeof *a);
+        memcpy(out + na, b, (size_t)nb * sizeof *b);
+        return;
+    }
+    if (be[-1] < ae[-1])  /* b runs out first: one bound to test */
+        while (b < be)
+            TAKE(*out++);
+    else
+        while (a < ae)
+            TAKE(*out++);
+    memcpy(out, a, (size_t)(ae - a) * sizeof *a);
+    out += ae - a;
+    memcpy(out, b, (size_t)(be - b) * sizeof *b);
+}
+
+/* Where the halving writes: every other item of the sorted sequence goes to
+ * dst (the first when keep is 1 at the start); last is the last one seen. */
+typedef struct halver {
+    double *dst;
+    uint32_t keep;
+    double last;
+} halver;
+
+static INLINE void halve_run(halver *hv, const double *a, uint32_t n)
+{
+    if (n == 0)
+        return;
+    const double *p = a + !hv->keep;
+    double *dst = hv->dst;  /* a local: stores through hv->dst could alias */
+    uint32_t m = (n + hv->keep) / 2, i = 0;
+#if defined(__SSE2__)
+    for (; i + 2 <= m; i += 2)  /* two items a turn, one store */
+        _mm_storeu_pd(dst + i, _mm_loadh_pd(_mm_load_sd(p + 2 * i),
+                                            p + 2 * i + 2));
+#endif
+    for (; i < m; i++)
+        dst[i] = p[2 * i];
+    hv->dst = dst + m;
+    hv->keep ^= n & 1u;
+    hv->last = a[n - 1];
+}
+
+/* Halve the merge of two runs (both non-empty, not already in order):
+ * items are taken two at a time, one of which is kept. */
+static void halve_merge(halver *hv, const double *a, uint32_t na,
+                        const double *b, uint32_t nb)
+{
+    const double *ae = a + na, *be = b + nb;
+    double *dst = hv->dst, x, y;
+    if (!hv->keep) {  /* skip one so that pairs start with the kept item */
+        TAKE(x);
+        hv->keep = 1;
+    }
+    /* Stop while both runs still have an item: the tails go to halve_run. */
+    if (be[-1] < ae[-1]) {
+        while (be - b >= 2) {
+            TAKE(x);
+            TAKE(y);
+            *dst++ = x;
+        }
+    } else {
+        while (ae - a >= 2) {
+            TAKE(x);
+            TAKE(y);
+            *dst++ = x;
         }
     }
-    for (uint32_t w = RUN; w < n; w *= 2)
-        for (uint32_t lo = 0; lo + w < n; lo += 2 * w) {
-            uint32_t mid = lo + w, hi = n - mid < w ? n : mid + w;
-            if (!(a[mid] < a[mid - 1]))
-                continue;
-            uint32_t i = lo, j = mid, o = 0;
-            while (i < mid && j < hi)
-                tmp[o++] = a[j] < a[i] ? a[j++] : a[i++];
-            while (i < mid)
-                tmp[o++] = a[i++];
-            memcpy(a + lo, tmp, (size_t)o * sizeof *a);
-        }
+    (void)y;
+    hv->dst = dst;
+    /* At most one item of the run that runs out first is left. */
+    while (a < ae && b < be) {
+        TAKE(x);
+        if (hv->keep)
+            *hv->dst++ = x;
+        hv->keep ^= 1u;
+    }
+    halve_run(hv, a, (uint32_t)(ae - a));
+    halve_run(hv, b, (uint32_t)(be - b));
+}
+
+/* The first of the top items of sorted a[0..n) (equal ones keep their add
+ * order: only zeros can differ in bits). */
+static double first_top(const double *a, uint32_t n)
+{
+    if (a[n - 1] == 0)
+        while (n > 1 && a[n - 2] == 0)
+            n--;
+    return a[n - 1];
+}
+
+/* Fold level 0, sorted as the runs a[0..mid) and a[mid..n) (the first from
+ * earlier values), into min and max before the compaction drops half. */
+static void fold_level0(gs_kll *s, const double *a, uint32_t mid, uint32_t n)
+{
+    fold_min(&s->min, mid < n && a[mid] < a[0] ? a[mid] : a[0]);
+    double top = mid < n && a[mid - 1] < a[n - 1] ? a[n - 1] : a[mid - 1];
+    if (!(top <= s->max))
+        s->max = mid < n && a[mid - 1] < a[n - 1] ? first_top(a + mid, n - mid)
+                                                  : first_top(a, mid);
 }
 
 /* Compact the lowest level at or over its cap (one exists while the sketch
  * is over capacity). */
-static gs_status compact(gs_kll *s)
+NOINLINE static gs_status compact(gs_kll *s)
 {
     unsigned h = 0;
-    while (h < s->nlevels && s->len[h] < s->cap[h])
-        h++;
+    if (s->lv[0].len < s->lv[0].cap)
+        do
+            h++;
+        while (h < s->nlevels && s->lv[h].len < s->lv[h].cap);
     if (h == s->nlevels)
         return GS_OK;  /* cannot happen; harmless */
     if (h + 1 == s->nlevels) {
@@ -164,94 +395,135 @@ static gs_status compact(gs_kll *s)
             return GS_ELIMIT;  /* 2^60 values: not reachable in practice */
         set_levels(s, s->nlevels + 1);
     }
-    uint32_t len = s->len[h], odd = len & 1u, up = (len - odd) / 2;
-    gs_status st = reserve(s, h + 1, up);
+    level *l = &s->lv[h], *up = l + 1;
+    uint32_t len = l->len, odd = len & 1u, half = len / 2;
+    gs_status st = reserve(up, half + 1);  /* + 1: halve_run may write it */
     if (st != GS_OK)
         return st;
-    double *it = s->items[h];
-    double stack[512], *tmp = len <= 512 ? stack : gs_malloc(len * sizeof *tmp);
+    /* Scratch: len doubles for the merges, then the run ends. */
+    double stack[512 + 512 / 2];
+    size_t need = len + len / 2 + 2;
+    double *tmp = need <= sizeof stack / sizeof *stack ? stack
+                : gs_malloc(need * sizeof *tmp);
     if (!tmp)
         return GS_ENOMEM;
-    sort_doubles(it, len, tmp);
+    uint32_t *end = (uint32_t *)(tmp + len);
+    double *a = l->items, *b = tmp;
+    uint32_t runs = find_runs(a, len, end);
+    while (runs > 2) {  /* one pass of pairwise merges, a into b */
+        uint32_t r = 0, lo = 0;
+        for (uint32_t i = 0; i < runs; i += 2) {
+            uint32_t mid = end[i], hi = i + 1 < runs ? end[i + 1] : mid;
+            merge(a + lo, mid - lo, a + mid, hi - mid, b + lo);
+            end[r++] = lo = hi;
+        }
+        runs = r;
+        double *t = a;
+        a = b;
+        b = t;
+    }
+    if (h == 0)
+        fold_level0(s, a, runs == 1 ? len : end[0], len);
+    uint32_t offset = (uint32_t)(next_rng(&s->rng) >> 63);
+    halver hv = {up->items + up->len, offset == 0, 0};
+    if (runs == 1 || !(a[end[0]] < a[end[0] - 1]))
+        halve_run(&hv, a, len);
+    else
+        halve_merge(&hv, a, end[0], a + end[0], len - end[0]);
     if (tmp != stack)
         gs_free(tmp);
-    uint32_t offset = (uint32_t)(next_rng(&s->rng) >> 63);
-    double *dst = s->items[h + 1] + s->len[h + 1];
-    for (uint32_t j = 0; j < up; j++)
-        dst[j] = it[2 * j + offset];
-    s->len[h + 1] += up;
-    s->len[h] = 0;
-    s->retained -= len - up;
-    if (odd) {  /* the largest item keeps its weight at this level */
-        it[0] = it[len - 1];
-        s->len[h] = 1;
-        s->retained++;
-    }
+    up->len += half;
+    l->len = odd;
+    if (odd)  /* the largest item keeps its weight at this level */
+        l->items[0] = hv.last;
+    s->room += len - half - odd;
     return GS_OK;
 }
 
-static void widen(gs_kll *s, double lo, double hi)
+/* gs_kll_add when level 0 is full: grow it, then add. */
+NOINLINE static gs_status add_after_growing(gs_kll *s, double v)
 {
-    if (isnan(s->min) || lo < s->min)
-        s->min = lo;
-    if (isnan(s->max) || hi > s->max)
-        s->max = hi;
+    gs_status st = reserve(&s->lv[0], 1);
+    return st != GS_OK ? st : gs_kll_add(s, v);
 }
 
 gs_status gs_kll_add(gs_kll *s, double v)
 {
     if (isnan(v))
         return GS_OK;
-    gs_status st = push(s, 0, v);
-    if (st != GS_OK)
-        return st;
-    s->n++;
-    widen(s, v, v);
-    return s->retained > s->capacity ? compact(s) : GS_OK;
+    level *l = &s->lv[0];
+    if (l->len == l->alloc)
+        return add_after_growing(s, v);
+    l->items[l->len++] = v;
+    return --s->room < 0 ? compact(s) : GS_OK;
 }
 
 gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
 {
     if (into == from || into->k != from->k)
         return GS_EINVAL;
-    if (from->n == 0)
+    if (gs_kll_retained(from) == 0)
         return GS_OK;
+    double lo, hi;
+    extremes(into, &into->min, &into->max);  /* into's values come first */
+    extremes(from, &lo, &hi);
+    fold_min(&into->min, lo);
+    fold_max(&into->max, hi);
     if (from->nlevels > into->nlevels)
         set_levels(into, from->nlevels);
-    for (unsigned h = 0; h < from->nlevels; h++)
-        for (uint32_t i = 0; i < from->len[h]; i++) {
-            gs_status st = push(into, h, from->items[h][i]);
-            if (st != GS_OK)
-                return st;
-        }
-    into->n += from->n;
-    widen(into, from->min, from->max);
+    for (unsigned h = 0; h < from->nlevels; h++) {
+        gs_status st = push(into, h, from->lv[h].items, from->lv[h].len);
+        if (st != GS_OK)
+            return st;
+    }
     into->rng ^= from->rng;
     next_rng(&into->rng);
-    while (into->retained > into->capacity) {
-        size_t before = into->retained;
+    while (into->room < 0) {
+        size_t before = gs_kll_retained(into);
         gs_status st = compact(into);
         if (st != GS_OK)
             return st;
-        if (into->retained >= before)
+        if (gs_kll_retained(into) >= before)
             break;  /* only odd items left over their caps: stop */
     }
     return GS_OK;
 }
 
 unsigned gs_kll_k(const gs_kll *s) { return s->k; }
-uint64_t gs_kll_count(const gs_kll *s) { return s->n; }
-double gs_kll_min(const gs_kll *s) { return s->min; }
-double gs_kll_max(const gs_kll *s) { return s->max; }
-size_t gs_kll_retained(const gs_kll *s) { return s->retained; }
+
+uint64_t gs_kll_count(const gs_kll *s)
+{
+    uint64_t n = 0;
+    for (unsigned h = 0; h < s->nlevels; h++)
+        n += (uint64_t)s->lv[h].len << h;
+    return n;
+}
+
+double gs_kll_min(const gs_kll *s)
+{
+    double lo, hi;
+    extremes(s, &lo, &hi);
+    return lo;
+}
+
+double gs_kll_max(const gs_kll *s)
+{
+    double lo, hi;
+    extremes(s, &lo, &hi);
+    return hi;
+}
+size_t gs_kll_retained(const gs_kll *s)
+{
+    return (size_t)((int64_t)s->capacity - s->room);
+}
 int gs_kll_is_exact(const gs_kll *s) { return s->nlevels == 1; }
 
 size_t gs_kll_values(const gs_kll *s, double *out, size_t cap)
 {
     size_t m = 0;
     for (unsigned h = 0; h < s->nlevels; h++)
-        for (uint32_t i = 0; i < s->len[h] && m < cap; i++)
-            out[m++] = s->items[h][i];
+        for (uint32_t i = 0; i < s->lv[h].len && m < cap; i++)
+            out[m++] = s->lv[h].items[i];
     return m;
 }
 
@@ -271,13 +543,14 @@ static int cmp_witem(const void *a, const void *b)
 /* Sorted items with cumulative weights in w (inclusive). */
 static witem *sorted_items(const gs_kll *s)
 {
-    witem *all = gs_malloc((s->retained ? s->retained : 1) * sizeof *all);
+    size_t retained = gs_kll_retained(s);
+    witem *all = gs_malloc((retained ? retained : 1) * sizeof *all);
     if (!all)
         return NULL;
     size_t m = 0;
     for (unsigned h = 0; h < s->nlevels; h++)
-        for (uint32_t i = 0; i < s->len[h]; i++)
-            all[m++] = (witem){s->items[h][i], (uint64_t)1 << h};
+        for (uint32_t i = 0; i < s->lv[h].len; i++)
+            all[m++] = (witem){s->lv[h].items[i], (uint64_t)1 << h};
     qsort(all, m, sizeof *all, cmp_witem);
     for (size_t i = 1; i < m; i++)
         all[i].w += all[i - 1].w;
@@ -287,7 +560,10 @@ static witem *sorted_items(const gs_kll *s)
 gs_status gs_kll_quantiles(const gs_kll *s, const double *qs, size_t n,
                            double *out)
 {
-    if (s->n == 0) {
+    uint64_t count = gs_kll_count(s);
+    double lo, hi;
+    extremes(s, &lo, &hi);
+    if (count == 0) {
         for (size_t i = 0; i < n; i++)
             out[i] = NAN;
         return GS_OK;
@@ -297,15 +573,15 @@ gs_status gs_kll_quantiles(const gs_kll *s, const double *qs, size_t n,
         return GS_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         if (qs[i] <= 0) {
-            out[i] = s->min;
+            out[i] = lo;
             continue;
         }
         if (qs[i] >= 1) {
-            out[i] = s->max;
+            out[i] = hi;
             continue;
         }
-        double target = qs[i] * (double)s->n;
-        size_t lo = 0, hi = s->retained - 1;  /* first cum >= target */
+        double target = qs[i] * (double)count;
+        size_t lo = 0, hi = gs_kll_retained(s) - 1;  /* first cum >= target */
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
             if ((double)all[mid].w >= target)
@@ -321,7 +597,8 @@ gs_status gs_kll_quantiles(const gs_kll *s, const double *qs, size_t n,
 
 gs_status gs_kll_cdf(const gs_kll *s, const double *xs, size_t n, double *out)
 {
-    if (s->n == 0) {
+    uint64_t count = gs_kll_count(s);
+    if (count == 0) {
         for (size_t i = 0; i < n; i++)
             out[i] = 0;
         return GS_OK;
@@ -330,7 +607,7 @@ gs_status gs_kll_cdf(const gs_kll *s, const double *xs, size_t n, double *out)
     if (!all)
         return GS_ENOMEM;
     for (size_t i = 0; i < n; i++) {
-        size_t lo = 0, hi = s->retained;  /* first item > x */
+        size_t lo = 0, hi = gs_kll_retained(s);  /* first item > x */
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
             if (all[mid].v <= xs[i])
@@ -338,7 +615,7 @@ gs_status gs_kll_cdf(const gs_kll *s, const double *xs, size_t n, double *out)
             else
                 hi = mid;
         }
-        out[i] = lo == 0 ? 0 : (double)all[lo - 1].w / (double)s->n;
+        out[i] = lo == 0 ? 0 : (double)all[lo - 1].w / (double)count;
     }
     gs_free(all);
     return GS_OK;
@@ -365,13 +642,15 @@ gs_status gs_kll_encode(const gs_kll *s, char **out)
     gs_buf b = {0};
     char head[160];
     int hn = snprintf(head, sizeof head, "kll1:%u:%llu:", s->k,
-                      (unsigned long long)s->n);
+                      (unsigned long long)gs_kll_count(s));
     gs_status st = gs_buf_reserve(&b, (size_t)hn + 3 * 17 + 8 +
-                                  s->retained * 16 + s->nlevels + 1);
+                                  gs_kll_retained(s) * 16 + s->nlevels + 1);
     if (st != GS_OK)
         return st;
     gs_buf_append(&b, head, (size_t)hn);
-    uint64_t words[3] = {s->rng, dbits(s->min), dbits(s->max)};
+    double lo, hi;
+    extremes(s, &lo, &hi);
+    uint64_t words[3] = {s->rng, dbits(lo), dbits(hi)};
     for (int i = 0; i < 3; i++) {
         put_hex(b.p + b.len, words[i]);
         b.len += 16;
@@ -381,8 +660,8 @@ gs_status gs_kll_encode(const gs_kll *s, char **out)
     gs_buf_append(&b, head, (size_t)hn);
     for (unsigned h = 0; h < s->nlevels; h++) {
         b.p[b.len++] = ':';
-        for (uint32_t i = 0; i < s->len[h]; i++) {
-            put_hex(b.p + b.len, dbits(s->items[h][i]));
+        for (uint32_t i = 0; i < s->lv[h].len; i++) {
+            put_hex(b.p + b.len, dbits(s->lv[h].items[i]));
             b.len += 16;
         }
     }
@@ -458,16 +737,17 @@ gs_status gs_kll_decode(const char *text, size_t len, gs_kll **out)
                 break;
             }
             memcpy(&v, &bits, sizeof v);
-            if (isnan(v) || s->retained >= 4 * s->capacity + 64) {
+            /* encode() writes min and max of every value, NaN never */
+            if (!(v >= s->min && v <= s->max) ||
+                gs_kll_retained(s) >= 4 * s->capacity + 64) {
                 st = GS_EFORMAT;
                 break;
             }
-            st = push(s, h, v);
+            st = push(s, h, &v, 1);
             weight += (uint64_t)1 << h;
             p += 16;
         }
     }
-    s->n = n;
     if (st == GS_OK && (p != end || weight != n ||
                         (n == 0) != (isnan(s->min) && isnan(s->max))))
         st = GS_EFORMAT;

@@ -4,6 +4,7 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,6 +229,13 @@ START_TEST(decode_refuses_what_encode_cannot_make)
         "kll1:16:1:9e3779b97f4a7c15:3ff0000000000000:3ff0000000000000:1:"
         "7ff8000000000000",
         "kll1:4:0:9e3779b97f4a7c15:7ff8000000000000:7ff8000000000000:1:",
+        /* an item below min, above max; a NaN min with an item */
+        "kll1:16:1:9e3779b97f4a7c15:3ff0000000000000:4000000000000000:1:"
+        "3fe0000000000000",
+        "kll1:16:1:9e3779b97f4a7c15:3ff0000000000000:4000000000000000:1:"
+        "4008000000000000",
+        "kll1:16:1:9e3779b97f4a7c15:7ff8000000000000:4000000000000000:1:"
+        "3ff0000000000000",
         "kll2:16:0:9e3779b97f4a7c15:7ff8000000000000:7ff8000000000000:1:",
     };
     for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
@@ -244,6 +252,244 @@ START_TEST(decode_refuses_what_encode_cannot_make)
 }
 END_TEST
 
+/* ---- a plain reference KLL: the compaction as first written ------------
+ * Level by level arrays, a stable insertion sort of the whole level at each
+ * compaction, every other item up from the coin's offset, the odd largest
+ * item kept. gs_kll's faster compaction must give the same text, byte for
+ * byte, after any sequence of adds and merges. */
+typedef struct ref_kll {
+    unsigned k, H;
+    uint64_t n, rng;
+    double min, max;
+    double *lv[60];
+    size_t len[60];
+} ref_kll;
+
+static ref_kll *ref_new(unsigned k)
+{
+    ref_kll *r = calloc(1, sizeof *r);
+    ck_assert_ptr_nonnull(r);
+    r->k = k;
+    r->H = 1;
+    r->rng = 0x9e3779b97f4a7c15ull;
+    r->min = r->max = NAN;
+    return r;
+}
+
+static void ref_free(ref_kll *r)
+{
+    for (int h = 0; h < 60; h++)
+        free(r->lv[h]);
+    free(r);
+}
+
+static size_t ref_cap(const ref_kll *r, unsigned h)
+{
+    uint64_t c = r->k;
+    for (unsigned d = r->H - 1 - h; d > 0 && c > 8; d--)
+        c = (c * 2 + 2) / 3;
+    return c < 8 ? 8 : c;
+}
+
+static int ref_over(const ref_kll *r)
+{
+    size_t held = 0, cap = 0;
+    for (unsigned h = 0; h < r->H; h++) {
+        held += r->len[h];
+        cap += ref_cap(r, h);
+    }
+    return held > cap;
+}
+
+static void ref_push(ref_kll *r, unsigned h, double v)
+{
+    r->lv[h] = realloc(r->lv[h], (r->len[h] + 1) * sizeof *r->lv[h]);
+    ck_assert_ptr_nonnull(r->lv[h]);
+    r->lv[h][r->len[h]++] = v;
+}
+
+static uint64_t ref_coin(ref_kll *r)
+{
+    uint64_t z = (r->rng += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return (z ^ (z >> 31)) >> 63;
+}
+
+static void ref_compact(ref_kll *r)
+{
+    unsigned h = 0;
+    while (h < r->H && r->len[h] < ref_cap(r, h))
+        h++;
+    ck_assert_uint_lt(h, r->H);
+    if (h + 1 == r->H)
+        r->H++;
+    double *a = r->lv[h];
+    size_t n = r->len[h];
+    for (size_t i = 1; i < n; i++) {  /* stable insertion sort */
+        double v = a[i];
+        size_t j = i;
+        for (; j > 0 && v < a[j - 1]; j--)
+            a[j] = a[j - 1];
+        a[j] = v;
+    }
+    uint64_t off = ref_coin(r);
+    for (size_t j = 0; j < n / 2; j++)
+        ref_push(r, h + 1, a[2 * j + off]);
+    r->len[h] = n & 1;
+    if (n & 1)
+        a[0] = a[n - 1];
+}
+
+static void ref_widen(ref_kll *r, double lo, double hi)
+{
+    if (isnan(r->min) || lo < r->min)
+        r->min = lo;
+    if (isnan(r->max) || hi > r->max)
+        r->max = hi;
+}
+
+static void ref_add(ref_kll *r, double v)
+{
+    if (isnan(v))
+        return;
+    ref_push(r, 0, v);
+    r->n++;
+    ref_widen(r, v, v);
+    if (ref_over(r))
+        ref_compact(r);
+}
+
+static void ref_merge(ref_kll *into, const ref_kll *from)
+{
+    if (from->n == 0)
+        return;
+    if (from->H > into->H)
+        into->H = from->H;
+    for (unsigned h = 0; h < from->H; h++)
+        for (size_t i = 0; i < from->len[h]; i++)
+            ref_push(into, h, from->lv[h][i]);
+    into->n += from->n;
+    ref_widen(into, from->min, from->max);
+    into->rng ^= from->rng;
+    ref_coin(into);
+    while (ref_over(into))
+        ref_compact(into);
+}
+
+static void put_bits(char **p, double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    *p += sprintf(*p, "%016llx", (unsigned long long)u);
+}
+
+static char *ref_encode(const ref_kll *r)
+{
+    size_t cap = 200 + 17 * 60;
+    for (unsigned h = 0; h < r->H; h++)
+        cap += 16 * r->len[h];
+    char *t = malloc(cap), *p = t;
+    ck_assert_ptr_nonnull(t);
+    p += sprintf(p, "kll1:%u:%llu:%016llx:", r->k, (unsigned long long)r->n,
+                 (unsigned long long)r->rng);
+    put_bits(&p, r->min);
+    *p++ = ':';
+    put_bits(&p, r->max);
+    p += sprintf(p, ":%u", r->H);
+    for (unsigned h = 0; h < r->H; h++) {
+        *p++ = ':';
+        for (size_t i = 0; i < r->len[h]; i++)
+            put_bits(&p, r->lv[h][i]);
+    }
+    *p = '\0';
+    return t;
+}
+
+static void assert_same_text(const gs_kll *s, const ref_kll *r,
+                             const char *what, size_t at)
+{
+    char *a = NULL, *b = ref_encode(r);
+    ck_assert_int_eq(gs_kll_encode(s, &a), GS_OK);
+    ck_assert_msg(strcmp(a, b) == 0, "%s: text differs after %zu values",
+                  what, at);
+    gs_free(a);
+    free(b);
+}
+
+/* Streams chosen to break a compaction that gets the order wrong: sorted
+ * both ways, long runs of one value, signed zeros (equal but different
+ * bits: only a stable order keeps them apart), infinities, NaN (ignored),
+ * sawtooth runs of every length, runs that join or cross, random. */
+static double adversarial(int shape, size_t i, uint64_t *seed)
+{
+    switch (shape) {
+    case 0: return (double)i;
+    case 1: return -(double)i;
+    case 2: return 7.0;
+    case 3: return rng_next(seed) & 1 ? 0.0 : -0.0;
+    case 4: {
+        uint64_t r = rng_next(seed) % 8;
+        return r == 0 ? INFINITY : r == 1 ? -INFINITY : r == 2 ? -0.0
+             : r == 3 ? 0.0 : r == 4 ? NAN : (double)(r % 3) - 1;
+    }
+    case 5: return (double)(i % (1 + i / 500 % 37));
+    case 6: return (double)(i / 16 % 2 ? 1000 - i % 16 : i % 16);
+    case 7: return (double)(rng_next(seed) % 5) * (i % 2 ? -0.0 : 1.0);
+    default: return uniform01(seed) * 100 - 50;
+    }
+}
+
+START_TEST(compaction_matches_the_reference_byte_for_byte)
+{
+    static const unsigned ks[] = {8, 9, 64, 200};
+    for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++)
+        for (int shape = 0; shape < 9; shape++) {
+            uint64_t seed = 1234 + (uint64_t)shape, seed2 = seed;
+            gs_kll *s = gs_kll_new(ks[ki]);
+            ref_kll *r = ref_new(ks[ki]);
+            const size_t n = 30000;
+            for (size_t i = 0; i < n; i++) {
+                double v = adversarial(shape, i, &seed);
+                ck_assert_int_eq(gs_kll_add(s, v), GS_OK);
+                ref_add(r, adversarial(shape, i, &seed2));
+                if (i % 997 == 0 || i == n - 1)
+                    assert_same_text(s, r, "add", i);
+            }
+            /* merge a shard of another shape into it, both ways */
+            gs_kll *t = gs_kll_new(ks[ki]);
+            ref_kll *rt = ref_new(ks[ki]);
+            for (size_t i = 0; i < 5000; i++) {
+                double v = adversarial((shape + 3) % 9, i, &seed);
+                gs_kll_add(t, v);
+                ref_add(rt, v);
+            }
+            ck_assert_int_eq(gs_kll_merge(s, t), GS_OK);
+            ref_merge(r, rt);
+            assert_same_text(s, r, "merge", n);
+            ck_assert_int_eq(gs_kll_merge(t, s), GS_OK);
+            ref_merge(rt, r);
+            assert_same_text(t, rt, "merge back", n);
+            for (size_t i = 0; i < 3000; i++) {
+                double v = adversarial(shape, i, &seed);
+                gs_kll_add(t, v);
+                ref_add(rt, v);
+            }
+            assert_same_text(t, rt, "add after merge", n + 3000);
+            /* the order of the answers does not depend on the order of
+             * the items either: quantiles stay within the stream */
+            double q[] = {0, 0.5, 1}, out[3];
+            ck_assert_int_eq(gs_kll_quantiles(t, q, 3, out), GS_OK);
+            ck_assert(out[0] <= out[1] && out[1] <= out[2]);
+            ck_assert(out[0] == gs_kll_min(t) && out[2] == gs_kll_max(t));
+            gs_kll_free(s);
+            gs_kll_free(t);
+            ref_free(r);
+            ref_free(rt);
+        }
+}
+END_TEST
+
 static Suite *kll_suite(void)
 {
     Suite *s = suite_create("kll");
@@ -255,6 +501,7 @@ static Suite *kll_suite(void)
     tcase_add_test(tc, merged_shards_are_as_accurate_as_one_stream);
     tcase_add_test(tc, same_input_same_bytes_and_exact_round_trip);
     tcase_add_test(tc, decode_refuses_what_encode_cannot_make);
+    tcase_add_test(tc, compaction_matches_the_reference_byte_for_byte);
     suite_add_tcase(s, tc);
     return s;
 }
