@@ -1010,29 +1010,43 @@ void gs_hygiene_close(gs_hygiene *h)
     gs_free(h);
 }
 
-unsigned gs_hygiene_value(const char *bytes, size_t len)
+/* gs_hygiene_value past its ASCII test: the whole scanner on the stack
+ * (apart, so the ASCII path has no large frame to set up). */
+static unsigned value_scan(const unsigned char *p, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)bytes;
     UErrorCode e = U_ZERO_ERROR;
-    size_t i = 0;
-    uint64_t acc = 0;
     core c;
 
-    if (!bytes)
-        return 0;
-    for (; len - i >= 8; i += 8) {
-        uint64_t v;
-        memcpy(&v, p + i, 8);
-        acc |= v;
-    }
-    for (; i < len; i++)
-        acc |= p[i];
-    if (!(acc & HIGHS))
-        return 0;
     core_init(&c, unorm2_getNFCInstance(&e));
     if (U_FAILURE(e))
         return 0;
     core_feed(&c, p, len, 0);
     core_finish(&c);
     return c.mask;
+}
+
+unsigned gs_hygiene_value(const char *bytes, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)bytes;
+    uint64_t acc = 0, v = 0;
+
+    if (!bytes)
+        return 0;
+    if (len >= 8) {   /* words of 8, the last one overlapping */
+        for (size_t i = 0; len - i > 8; i += 8) {
+            memcpy(&v, p + i, 8);
+            acc |= v;
+        }
+        memcpy(&v, p + len - 8, 8);
+        acc |= v;
+    } else {   /* 4, 2 and 1 bytes, as len has them */
+        uint32_t w4 = 0;
+        uint16_t w2 = 0;
+        if (len & 4)
+            memcpy(&w4, p, 4);
+        if (len & 2)
+            memcpy(&w2, p + (len & 4), 2);
+        acc = (uint64_t)w4 | w2 | (len & 1 ? p[len - 1] : 0);
+    }
+    return acc & HIGHS ? value_scan(p, len) : 0;
 }
