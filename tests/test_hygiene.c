@@ -622,6 +622,33 @@ START_TEST(ascii_values_are_clean_and_misuse_is_einval)
 }
 END_TEST
 
+/* The ASCII test reads words of 8, the last one overlapping, and 4, 2 and
+ * 1 bytes below 8: a non-ASCII character at any position of any length
+ * around those edges must reach the scanner. */
+START_TEST(a_non_ascii_character_anywhere_is_seen)
+{
+    static const char zwsp[] = "\xE2\x80\x8B";   /* U+200B, invisible */
+    unsigned want = gs_hygiene_value(zwsp, 3);
+    char buf[32];
+    ck_assert_uint_ne(want, 0);
+    for (size_t n = 3; n <= 25; n++)
+        for (size_t at = 0; at + 3 <= n; at++) {
+            memset(buf, 'a', n);
+            memcpy(buf + at, zwsp, 3);
+            ck_assert_msg(gs_hygiene_value(buf, n) == want,
+                          "length %zu, at %zu", n, at);
+        }
+    for (size_t n = 1; n <= 25; n++) {   /* one stray high byte */
+        memset(buf, 'a', n);
+        buf[n - 1] = (char)0xE9;
+        ck_assert_msg(gs_hygiene_value(buf, n) != 0, "length %zu", n);
+        buf[n - 1] = 'a';
+        buf[0] = (char)0xE9;
+        ck_assert_msg(gs_hygiene_value(buf, n) != 0, "first, length %zu", n);
+    }
+}
+END_TEST
+
 static long alloc_left;
 static void *failing_alloc(void *ud, void *ptr, size_t nsize)
 {
@@ -683,6 +710,7 @@ static Suite *hygiene_suite(void)
     tcase_add_test(t, examples_stop_at_the_limit_but_counting_goes_on);
     tcase_add_test(t, a_nonzero_sink_return_stops_with_ecanceled);
     tcase_add_test(t, ascii_values_are_clean_and_misuse_is_einval);
+    tcase_add_test(t, a_non_ascii_character_anywhere_is_seen);
     tcase_add_test(t, out_of_memory_at_open_is_enomem);
     suite_add_tcase(s, t);
     return s;
