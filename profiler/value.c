@@ -589,8 +589,8 @@ static int simple_number(const unsigned char *p, size_t n, gs_value_class *r)
             break;
         case ' ': case '\'': case 0xC2: case 0xE2: case 'e': case 'E':
             return -1;
-        default:
-            return r0 > 0 ? 0 : -1;
+        default:   /* no separator, no exponent: parse_number fails too */
+            return 0;
         }
         size_t f = ++i;
         while (i < n && is_digit(p[i]))
