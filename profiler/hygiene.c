@@ -1025,6 +1025,24 @@ static unsigned value_scan(const unsigned char *p, size_t len)
     return c.mask;
 }
 
+/* Is p[0..len) ASCII and Latin-1 letters (U+00C0-00FF but U+00F7, that is
+ * C3 80-BF but C3 B7) only? No detector fires on such a value: no page
+ * maps any of these characters to a continuation byte (80-BF), so no
+ * mojibake sequence completes and no run opens; all are below U+0300, so
+ * NFC holds; none is invisible, a control, a BOM, U+FFFD or invalid. */
+static int latin1_letters_only(const unsigned char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] < 0x80)
+            continue;
+        if (p[i] != 0xC3 || i + 1 == len || (p[i + 1] & 0xC0) != 0x80 ||
+            p[i + 1] == 0xB7)
+            return 0;
+        i++;
+    }
+    return 1;
+}
+
 unsigned gs_hygiene_value(const char *bytes, size_t len)
 {
     const unsigned char *p = (const unsigned char *)bytes;
@@ -1048,5 +1066,7 @@ unsigned gs_hygiene_value(const char *bytes, size_t len)
             memcpy(&w2, p + (len & 4), 2);
         acc = (uint64_t)w4 | w2 | (len & 1 ? p[len - 1] : 0);
     }
-    return acc & HIGHS ? value_scan(p, len) : 0;
+    if (!(acc & HIGHS) || latin1_letters_only(p, len))
+        return 0;
+    return value_scan(p, len);
 }
