@@ -566,14 +566,14 @@ static int parse_number(const unsigned char *p, size_t n, gs_value_class *r)
     return 1;
 }
 
-/* The common number, [-]digits[.digits] with at most 19 digits (so mant
- * is exact and nothing is dropped), read without the general scan and
+/* The common number, [sign]digits[(.|,)digits] with at most 19 digits (so
+ * mant is exact and nothing is dropped), read without the general scan and
  * giving what parse_number gives. 1: a number, r written; 0: not a number
- * (the byte after the first digits starts neither a separator nor an
- * exponent, which parse_number rejects too); -1: parse_number decides. */
+ * (the scan stopped where parse_number fails too: see the cases); -1:
+ * parse_number decides (grouping, exponents, long numbers). */
 static int simple_number(const unsigned char *p, size_t n, gs_value_class *r)
 {
-    size_t s = n > 0 && p[0] == '-', i = s, frac = 0;
+    size_t s = n > 0 && (p[0] == '-' || p[0] == '+'), i = s, frac = 0;
     unsigned char mark = 0;
     uint64_t m = 0;
     while (i < n && is_digit(p[i]))
@@ -596,12 +596,24 @@ static int simple_number(const unsigned char *p, size_t n, gs_value_class *r)
         while (i < n && is_digit(p[i]))
             m = m * 10 + (unsigned)(p[i++] - '0');
         frac = i - f;
-        if (i < n || frac == 0)
-            return -1;
+        if (frac == 0)   /* "5." and "5.x": a separator wants digits */
+            return 0;
+        if (i < n) {
+            /* An exponent, or a run between two separators, which is
+             * grouping and must be 3 digits long: else no number. */
+            switch (p[i]) {
+            case 'e': case 'E':
+                return -1;
+            case ',': case '.': case ' ': case '\'': case 0xC2: case 0xE2:
+                return frac == 3 ? -1 : 0;
+            default:
+                return 0;
+            }
+        }
     }
     if (r0 + frac == 0 || r0 + frac > 19)
         return -1;
-    int neg = s == 1, r0_zero = r0 >= 1 && p[s] == '0';
+    int neg = p[0] == '-', r0_zero = r0 >= 1 && p[s] == '0';
     if (mark == ',' && frac == 3 && r0 <= 3 && !r0_zero) {
         /* "1,234": a group, not a decimal comma */
         r->type = GS_VT_INTEGER;
@@ -1365,13 +1377,13 @@ size_t gs_value_shape(const char *s, size_t len, char *out, size_t cap)
             out[i] = ascii_shape[p[i]];
     } else {
         for (size_t i = 0;; i += 4) {
-            if (i + 4 > n)
-                i = n - 4;
+            if (i + 4 >= n)
+                i = n - 4;   /* the last four */
             out[i] = ascii_shape[p[i]];
             out[i + 1] = ascii_shape[p[i + 1]];
             out[i + 2] = ascii_shape[p[i + 2]];
             out[i + 3] = ascii_shape[p[i + 3]];
-            if (i + 4 == n)
+            if (i == n - 4)
                 break;
         }
     }
@@ -1437,7 +1449,7 @@ gs_value_class gs_value_classify(const char *s, size_t len,
     /* The parsers write r only on success (parse_date may leave a format
      * behind, which string_format overwrites). */
     if (is_digit(c) || c == '-' || c == '+' || c == '.') {
-        int num = c == '+' ? -1 : simple_number(p, n, &r);
+        int num = simple_number(p, n, &r);
         if (num > 0 || (num < 0 && parse_number(p, n, &r)) ||
             (is_digit(c) && parse_date(p, n, &r)))
             return r;

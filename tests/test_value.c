@@ -131,6 +131,14 @@ static const row rows[] = {
     {"1.5e3", TX, DEC, -1, 0, 1500},
     {"12 345", TX, INT, -1, GR, 12345},
     {"01", JN, INT, -1, LZ, 1},
+    {"+5", JN, INT, -1, 0, 5},
+    {"+.5", TX, DEC, -1, 0, 0.5},
+    {"+1,23", JN, DEC, -1, DC, 1.23},
+    {"14.01.2007", TX, DAT, -1, 0, 13527},
+    {"1.23.4", TX, STR, -1, 0, 0},
+    {"1.234.5", TX, STR, -1, 0, 0},
+    {"1.5x", TX, STR, -1, 0, 0},
+    {"1.e5", TX, STR, -1, 0, 0},
     {"221.62", JN, DEC, -1, 0, 221.62},
     {",5", TX, STR, -1, 0, 0},
     {"-x", TX, STR, -1, 0, 0},
@@ -399,6 +407,8 @@ static const frow frows[] = {
     {"-1700000000", TX, INT, F(INT), NULL},          /* signed: no epoch */
     {"20240301", TX, INT, F(INT), "99999999"},       /* no context hook */
     {"+4915123456789", TX, INT, F(PHONE_E164), "+9999999999999"},
+    {"+4915123456789", JN, INT, F(PHONE_E164), NULL},
+    {"\xE2\x82\xAC+49151", TX, STR, F(CURRENCY_SYMBOL_BEFORE), NULL},
     {"4102444799", TX, INT, F(INT_EPOCH_S), NULL},
     {"4102444800", TX, INT, F(INT), NULL},
     {"01", TX, INT, F(INT_LEADING_ZERO), "99"},
