@@ -769,8 +769,46 @@ static int set_date(gs_value_class *r, int y, int m, int d)
     return 1;
 }
 
+/* Two digits at p: their value, else -1. */
+static int two_digits(const unsigned char *p)
+{
+    return is_digit(p[0]) && is_digit(p[1]) ? (p[0] - '0') * 10 + p[1] - '0'
+                                            : -1;
+}
+
+/* A year-first date y<sep>m<sep>d has been read up to p[i]: then an ISO
+ * time and zone after '-', a local time after '/'. */
+static int ymd_rest(const unsigned char *p, size_t n, size_t i,
+                    unsigned char sep, int y, int m, int d,
+                    gs_value_class *r)
+{
+    gs_vformat f = sep == '-' ? GS_VFMT_DATE_ISO : GS_VFMT_DATE_YMD_SLASH;
+    if (sep == '-' && i < n) {
+        int h, frac = 0, zone = 0;
+        int space = p[i] == ' ';
+        if ((p[i] != 'T' && !space) || ++i >= n ||
+            !parse_time(p, n, &i, 2, &h, &frac) ||
+            !parse_offset(p, n, &i, &zone) || i != n)
+            return 0;
+        f = (gs_vformat)(GS_VFMT_DATETIME_ISO + 4 * space + 2 * frac + zone);
+    } else if (!parse_local_time(p, n, &i)) {
+        return 0;
+    }
+    r->format = f;
+    return set_date(r, y, m, d);
+}
+
 static int parse_date(const unsigned char *p, size_t n, gs_value_class *r)
 {
+    /* YYYY-MM-DD, most dates, read in place: what the digits() calls
+     * below read from it */
+    if (n >= 10 && p[4] == '-' && p[7] == '-' &&
+        (n == 10 || !is_digit(p[10]))) {
+        int c = two_digits(p), y = two_digits(p + 2), m = two_digits(p + 5),
+            d = two_digits(p + 8);
+        if ((c | y | m | d) >= 0)
+            return ymd_rest(p, n, 10, '-', c * 100 + y, m, d, r);
+    }
     size_t i = 0;
     int a = digits(p, n, &i, 1, 4);
     if (a < 0 || i >= n)
@@ -778,7 +816,6 @@ static int parse_date(const unsigned char *p, size_t n, gs_value_class *r)
     unsigned char sep = p[i];
     if (i == 4 && (sep == '-' || sep == '/')) {
         int w = sep == '-' ? 2 : 1;   /* ISO wants two-digit fields */
-        gs_vformat f = sep == '-' ? GS_VFMT_DATE_ISO : GS_VFMT_DATE_YMD_SLASH;
         i++;
         int m = digits(p, n, &i, w, 2);
         if (m < 0 || i >= n || p[i] != sep)
@@ -787,20 +824,7 @@ static int parse_date(const unsigned char *p, size_t n, gs_value_class *r)
         int d = digits(p, n, &i, w, 2);
         if (d < 0)
             return 0;
-        if (sep == '-' && i < n) {
-            int h, frac = 0, zone = 0;
-            int space = p[i] == ' ';
-            if ((p[i] != 'T' && !space) || ++i >= n ||
-                !parse_time(p, n, &i, 2, &h, &frac) ||
-                !parse_offset(p, n, &i, &zone) || i != n)
-                return 0;
-            f = (gs_vformat)(GS_VFMT_DATETIME_ISO + 4 * space + 2 * frac +
-                             zone);
-        } else if (!parse_local_time(p, n, &i)) {
-            return 0;
-        }
-        r->format = f;
-        return set_date(r, a, m, d);
+        return ymd_rest(p, n, i, sep, a, m, d, r);
     }
     if (i > 2 || (sep != '/' && sep != '.'))
         return 0;
