@@ -571,7 +571,8 @@ static int parse_number(const unsigned char *p, size_t n, gs_value_class *r)
  * giving what parse_number gives. 1: a number, r written; 0: not a number
  * (the scan stopped where parse_number fails too: see the cases); -1:
  * parse_number decides (grouping, exponents, long numbers). */
-static int simple_number(const unsigned char *p, size_t n, gs_value_class *r)
+static inline int simple_number(const unsigned char *p, size_t n,
+                                gs_value_class *r)
 {
     size_t s = n > 0 && (p[0] == '-' || p[0] == '+'), i = s, frac = 0;
     unsigned char mark = 0;
@@ -1181,13 +1182,18 @@ static gs_vformat special_format(const unsigned char *p, size_t n,
  * their case style. */
 static gs_vformat string_format(const unsigned char *p, size_t n)
 {
-    unsigned any = 0;   /* the union of byte classes */
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4)   /* unrolled: the loop costs more */
-        any |= byte_class[p[i]] | byte_class[p[i + 1]] |
-               byte_class[p[i + 2]] | byte_class[p[i + 3]];
-    for (; i < n; i++)
-        any |= byte_class[p[i]];
+    unsigned any = 0;   /* the union of byte classes, four at a time */
+    size_t i;
+    if (n < 4) {
+        for (i = 0; i < n; i++)
+            any |= byte_class[p[i]];
+    } else {
+        for (i = 0; i + 4 < n; i += 4)
+            any |= byte_class[p[i]] | byte_class[p[i + 1]] |
+                   byte_class[p[i + 2]] | byte_class[p[i + 3]];
+        any |= byte_class[p[n - 4]] | byte_class[p[n - 3]] |   /* overlap */
+               byte_class[p[n - 2]] | byte_class[p[n - 1]];
+    }
     if (any & ~(unsigned)(C_LOW | C_UP | C_SPACE)) {
         gs_vformat f = special_format(p, n, any);
         if (f)
@@ -1400,16 +1406,16 @@ size_t gs_value_shape(const char *s, size_t len, char *out, size_t cap)
         for (size_t i = 0; i < n; i++)
             out[i] = ascii_shape[p[i]];
     } else {
-        for (size_t i = 0;; i += 4) {
-            if (i + 4 >= n)
-                i = n - 4;   /* the last four */
+        for (size_t i = 0; i + 4 < n; i += 4) {
             out[i] = ascii_shape[p[i]];
             out[i + 1] = ascii_shape[p[i + 1]];
             out[i + 2] = ascii_shape[p[i + 2]];
             out[i + 3] = ascii_shape[p[i + 3]];
-            if (i == n - 4)
-                break;
         }
+        out[n - 4] = ascii_shape[p[n - 4]];   /* the last four, overlapping */
+        out[n - 3] = ascii_shape[p[n - 3]];
+        out[n - 2] = ascii_shape[p[n - 2]];
+        out[n - 1] = ascii_shape[p[n - 1]];
     }
     out[n] = '\0';
     return n;
