@@ -1318,29 +1318,30 @@ static int all_ascii(const unsigned char *p, size_t n)
     return !(acc & HIGH_BITS);
 }
 
-/* One pass writing the shape of p[b..e); collapse drops repeats of the
- * previous symbol. Returns the bytes written, or SIZE_MAX when the shape
- * has more than GS_SHAPE_SYMBOLS symbols and stop_long is set. */
-static size_t shape_pass(const unsigned char *p, size_t b, size_t e,
-                         int collapse, int stop_long, char *out, size_t cap)
+/* The shape of p[b..e) with runs of one symbol written once, cut after
+ * GS_SHAPE_SYMBOLS symbols with an ellipsis; written as far as cap allows.
+ * An ASCII byte that repeats the symbol before costs a look-up and a
+ * compare. */
+static size_t shape_collapsed(const unsigned char *p, size_t b, size_t e,
+                              char *out, size_t cap)
 {
     size_t o = 0, sym = 0;
     char prev = 0;
     for (size_t i = b; i < e;) {
-        unsigned char c = p[i];
-        size_t l = 1;
         char y;
-        if (c >= 0x80)
+        if (p[i] < 0x80) {
+            y = ascii_shape[p[i++]];
+            if (y == prev)
+                continue;
+        } else {
+            size_t l = 1;
             y = wide_symbol(p, e, i, &l);
-        else
-            y = ascii_shape[c];
-        i += l;
-        if (!y || (collapse && y == prev))
-            continue;
+            i += l;
+            if (!y || y == prev)
+                continue;
+        }
         prev = y;
         if (sym == GS_SHAPE_SYMBOLS) {
-            if (stop_long)
-                return SIZE_MAX;
             if (o + 3 < cap) {
                 memcpy(out + o, "\xE2\x80\xA6", 3);
                 o += 3;
@@ -1354,6 +1355,26 @@ static size_t shape_pass(const unsigned char *p, size_t b, size_t e,
     return o;
 }
 
+/* The shape of p[b..e) symbol by symbol, written as far as cap allows;
+ * SIZE_MAX when it has more than GS_SHAPE_SYMBOLS symbols. */
+static size_t shape_whole(const unsigned char *p, size_t b, size_t e,
+                          char *out, size_t cap)
+{
+    size_t o = 0, sym = 0;
+    for (size_t i = b; i < e;) {
+        size_t l = 1;
+        char y = p[i] < 0x80 ? ascii_shape[p[i]] : wide_symbol(p, e, i, &l);
+        i += l;
+        if (!y)
+            continue;
+        if (sym++ == GS_SHAPE_SYMBOLS)
+            return SIZE_MAX;
+        if (o + 1 < cap)
+            out[o++] = y;
+    }
+    return o;
+}
+
 /* The shape of p[b..e) with non-ASCII bytes or more than GS_SHAPE_SYMBOLS
  * bytes, or for a small out: the general case, out of the way of the
  * common one (see gs_value_shape). */
@@ -1361,30 +1382,15 @@ __attribute__((noinline))
 static size_t shape_other(const unsigned char *p, size_t b, size_t e,
                           char *out, size_t cap)
 {
-    size_t o;
-    if (e - b <= GS_SHAPE_SYMBOLS && e - b < cap) {
-        /* A character makes one symbol or none, so no more symbols than
-         * bytes: no collapsing, no cut, and out has room. */
-        o = 0;
-        for (size_t i = b; i < e;) {
-            size_t l = 1;
-            char y = p[i] < 0x80 ? ascii_shape[p[i]]
-                                 : wide_symbol(p, e, i, &l);
-            i += l;
-            if (y)
-                out[o++] = y;
-        }
-    } else {
-        /* GS_SHAPE_SYMBOLS + 1 ASCII bytes are that many symbols: such a
-         * shape is collapsed without trying it whole first. */
-        _Static_assert(GS_SHAPE_SYMBOLS == 32, "four words of eight");
-        int long_ascii = e - b > 32 && ascii8(p + b) && ascii8(p + b + 8) &&
-                         ascii8(p + b + 16) && ascii8(p + b + 24) &&
-                         p[b + 32] < 0x80;
-        o = long_ascii ? SIZE_MAX : shape_pass(p, b, e, 0, 1, out, cap);
-        if (o == SIZE_MAX)
-            o = shape_pass(p, b, e, 1, 0, out, cap);
-    }
+    /* GS_SHAPE_SYMBOLS + 1 ASCII bytes are that many symbols: such a
+     * shape is collapsed without trying it whole first. */
+    _Static_assert(GS_SHAPE_SYMBOLS == 32, "four words of eight");
+    int long_ascii = e - b > 32 && ascii8(p + b) && ascii8(p + b + 8) &&
+                     ascii8(p + b + 16) && ascii8(p + b + 24) &&
+                     p[b + 32] < 0x80;
+    size_t o = long_ascii ? SIZE_MAX : shape_whole(p, b, e, out, cap);
+    if (o == SIZE_MAX)
+        o = shape_collapsed(p, b, e, out, cap);
     out[o] = '\0';
     return o;
 }

@@ -524,7 +524,10 @@ static const frow frows[] = {
      "aaaaaaaaaaaaaaaaaaaaaaaaaa99999a"},
     {"abcdefghijklmnopqrstuvwxyz012345\xCC\x81", TX, STR, F(STR_LOWER),
      "aaaaaaaaaaaaaaaaaaaaaaaaaa999999"},   /* a combining mark: no symbol */
-    /* long values: runs collapsed, then cut with an ellipsis */
+    /* long values: runs collapsed, then cut with an ellipsis; a letter
+     * with a combining mark is one symbol, which collapses with its run */
+    {"Z\xC3\xBCrich Z\xC3\xBCrich Z\xC3\xBCrich Z\xC3\xBCrich Zu\xCC\x88rich",
+     TX, STR, F(STR_TITLE), "Aa Aa Aa Aa Aa"},
     {"Printer not working after the update, again", TX, STR, F(STR_TITLE),
      "Aa a a a a a, a"},
     {"abcdefghijklmnopqrstuvwxyz0123456789", TX, STR, F(STR_LOWER), "a9"},
@@ -584,6 +587,10 @@ START_TEST(shape_is_bounded_by_its_buffer)
                       3);
     ck_assert_str_eq(small, "999");
     ck_assert_uint_eq(gs_value_shape("x", 1, small, 0), 0);
+    /* a collapsed shape is cut by a small buffer too */
+    ck_assert_uint_eq(gs_value_shape("Printer not working after the update",
+                                     36, small, sizeof small), 3);
+    ck_assert_str_eq(small, "Aa ");
     /* a value of cap - 1 bytes fits; one byte more is cut */
     ck_assert_uint_eq(gs_value_shape("ab1", 3, small, sizeof small), 3);
     ck_assert_str_eq(small, "aa9");
