@@ -2,7 +2,8 @@
  *
  * One detector core (struct core) reads UTF-8 byte by byte and looks at
  * each character once; the streaming scanner wraps it with a sink and a
- * location table, gs_hygiene_value() runs it on the stack.
+ * location table, gs_hygiene_value() runs it on the stack (unless the value
+ * is ASCII and Latin-1 letters only, on which no detector can fire).
  *
  * Mojibake. UTF-8 read as a legacy 8-bit code page turns each multibyte
  * sequence into 2-4 characters whose bytes in that code page are a lead

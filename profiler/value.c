@@ -51,6 +51,13 @@
  * "1.234" is read as a decimal point (one '.' group is never grouping);
  * a field mixing it with "1.234,50" is reported as mixing styles.
  *
+ * Fast paths. The common cases are read by shorter code that gives exactly
+ * what the general code gives (test_value checks both sides of each edge):
+ * [sign]digits[(.|,)digits] of at most 19 digits (simple_number, which
+ * also rejects at once what the number scan would reject after the first
+ * digits, e.g. the '-' of a date), YYYY-MM-DD before the general date
+ * scan, and shapes of short ASCII values by table (gs_value_shape).
+ *
  * Invariants:
  *   1. The result depends only on (bytes, kind).
  *   2. Null-token indices never change: tokens are only appended.
