@@ -2,7 +2,8 @@
  *
  * One detector core (struct core) reads UTF-8 byte by byte and looks at
  * each character once; the streaming scanner wraps it with a sink and a
- * location table, gs_hygiene_value() runs it on the stack.
+ * location table, gs_hygiene_value() runs it on the stack (unless the value
+ * is ASCII and Latin-1 letters only, on which no detector can fire).
  *
  * Mojibake. UTF-8 read as a legacy 8-bit code page turns each multibyte
  * sequence into 2-4 characters whose bytes in that code page are a lead
@@ -1010,29 +1011,63 @@ void gs_hygiene_close(gs_hygiene *h)
     gs_free(h);
 }
 
-unsigned gs_hygiene_value(const char *bytes, size_t len)
+/* gs_hygiene_value past its ASCII test: the whole scanner on the stack
+ * (apart, so the ASCII path has no large frame to set up). */
+static unsigned value_scan(const unsigned char *p, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)bytes;
     UErrorCode e = U_ZERO_ERROR;
-    size_t i = 0;
-    uint64_t acc = 0;
     core c;
 
-    if (!bytes)
-        return 0;
-    for (; len - i >= 8; i += 8) {
-        uint64_t v;
-        memcpy(&v, p + i, 8);
-        acc |= v;
-    }
-    for (; i < len; i++)
-        acc |= p[i];
-    if (!(acc & HIGHS))
-        return 0;
     core_init(&c, unorm2_getNFCInstance(&e));
     if (U_FAILURE(e))
         return 0;
     core_feed(&c, p, len, 0);
     core_finish(&c);
     return c.mask;
+}
+
+/* Is p[0..len) ASCII and Latin-1 letters (U+00C0-00FF but U+00F7, that is
+ * C3 80-BF but C3 B7) only? No detector fires on such a value: no page
+ * maps any of these characters to a continuation byte (80-BF), so no
+ * mojibake sequence completes and no run opens; all are below U+0300, so
+ * NFC holds; none is invisible, a control, a BOM, U+FFFD or invalid. */
+static int latin1_letters_only(const unsigned char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] < 0x80)
+            continue;
+        if (p[i] != 0xC3 || i + 1 == len || (p[i + 1] & 0xC0) != 0x80 ||
+            p[i + 1] == 0xB7)
+            return 0;
+        i++;
+    }
+    return 1;
+}
+
+unsigned gs_hygiene_value(const char *bytes, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)bytes;
+    uint64_t acc = 0, v = 0;
+
+    if (!bytes)
+        return 0;
+    if (len >= 8) {   /* words of 8, the last one overlapping */
+        for (size_t i = 0; len - i > 8; i += 8) {
+            memcpy(&v, p + i, 8);
+            acc |= v;
+        }
+        memcpy(&v, p + len - 8, 8);
+        acc |= v;
+    } else {   /* 4, 2 and 1 bytes, as len has them */
+        uint32_t w4 = 0;
+        uint16_t w2 = 0;
+        if (len & 4)
+            memcpy(&w4, p, 4);
+        if (len & 2)
+            memcpy(&w2, p + (len & 4), 2);
+        acc = (uint64_t)w4 | w2 | (len & 1 ? p[len - 1] : 0);
+    }
+    if (!(acc & HIGHS) || latin1_letters_only(p, len))
+        return 0;
+    return value_scan(p, len);
 }

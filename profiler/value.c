@@ -51,6 +51,13 @@
  * "1.234" is read as a decimal point (one '.' group is never grouping);
  * a field mixing it with "1.234,50" is reported as mixing styles.
  *
+ * Fast paths. The common cases are read by shorter code that gives exactly
+ * what the general code gives (test_value checks both sides of each edge):
+ * [sign]digits[(.|,)digits] of at most 19 digits (simple_number, which
+ * also rejects at once what the number scan would reject after the first
+ * digits, e.g. the '-' of a date), YYYY-MM-DD before the general date
+ * scan, and shapes of short ASCII values by table (gs_value_shape).
+ *
  * Invariants:
  *   1. The result depends only on (bytes, kind).
  *   2. Null-token indices never change: tokens are only appended.
@@ -62,6 +69,7 @@
 #include "gapscan/value.h"
 
 #include <float.h>
+#include <stdint.h>
 #include <string.h>
 
 #define T(s) {s, sizeof s - 1}
@@ -231,7 +239,30 @@ const char *gs_vtype_name(gs_vtype t)
 }
 
 static int is_digit(unsigned char c) { return (unsigned)(c - '0') < 10u; }
-static int is_ws(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+/* ' ' and '\t'..'\r': one bit test. */
+static int is_ws(unsigned char c)
+{
+    return c <= ' ' && (UINT64_C(0x100003E00) >> c & 1);
+}
+
+/* p[*b..*e) is p[0..len) without its leading and trailing ASCII
+ * whitespace. */
+static inline void trim(const unsigned char *p, size_t len, size_t *b,
+                        size_t *e)
+{
+    size_t i = 0, j = len;
+    if (len > 0 && !is_ws(p[0]) && !is_ws(p[len - 1])) {
+        *b = 0;
+        *e = len;
+        return;
+    }
+    while (i < j && is_ws(p[i]))
+        i++;
+    while (j > i && is_ws(p[j - 1]))
+        j--;
+    *b = i;
+    *e = j;
+}
 static int is_alpha(unsigned char c)
 {
     return (unsigned)((c | 0x20) - 'a') < 26u;
@@ -473,6 +504,25 @@ static int group_style(unsigned sep)
     return sep == ',' ? 1 : sep == '.' ? 2 : sep == '\'' ? 4 : 3;
 }
 
+/* The format of an integer of n bytes without grouping: r0 digits (the
+ * first one '0' when r0_zero), mant their value. */
+static gs_vformat int_format(size_t n, size_t r0, int r0_zero, int neg,
+                             uint64_t mant)
+{
+    if (r0 > 1 && r0_zero)
+        return GS_VFMT_INT_LEADING_ZERO;
+    if (n == r0 + 1 && !neg && r0 >= 8 && r0 <= 15)
+        return GS_VFMT_PHONE_E164;   /* +4915123456789 */
+    if (n == 1 && mant <= 1)
+        return GS_VFMT_INT_0_1;
+    /* Plain unsigned 10 or 13 digits from 2001-09-09 to 2100-01-01. */
+    if (n == 10 && mant >= 1000000000u && mant < 4102444800u)
+        return GS_VFMT_INT_EPOCH_S;
+    if (n == 13 && mant >= 1000000000000u && mant < 4102444800000u)
+        return GS_VFMT_INT_EPOCH_MS;
+    return GS_VFMT_INT;
+}
+
 static gs_vformat number_format(const numscan *ns, size_t n, int grouped,
                                 unsigned mark, int has_exp)
 {
@@ -494,19 +544,7 @@ static gs_vformat number_format(const numscan *ns, size_t n, int grouped,
         return dec_group[g][mark == ','];
     if (g)
         return int_group[g];
-    if (ns->r0 > 1 && ns->r0_zero)
-        return GS_VFMT_INT_LEADING_ZERO;
-    if (n == ns->r0 + 1 && !ns->neg && ns->r0 >= 8 && ns->r0 <= 15)
-        return GS_VFMT_PHONE_E164;   /* +4915123456789 */
-    if (n == 1 && ns->mant <= 1)
-        return GS_VFMT_INT_0_1;
-    /* Plain unsigned 10 or 13 digits from 2001-09-09 to 2100-01-01. */
-    if (n == 10 && ns->mant >= 1000000000u && ns->mant < 4102444800u)
-        return GS_VFMT_INT_EPOCH_S;
-    if (n == 13 && ns->mant >= 1000000000000u &&
-        ns->mant < 4102444800000u)
-        return GS_VFMT_INT_EPOCH_MS;
-    return GS_VFMT_INT;
+    return int_format(n, ns->r0, ns->r0_zero, ns->neg, ns->mant);
 }
 
 /* Writes r only when p[0..n) is a number. */
@@ -532,6 +570,81 @@ static int parse_number(const unsigned char *p, size_t n, gs_value_class *r)
     if (ns.r0 > 1 && ns.r0_zero)
         r->flags |= GS_VF_LEADING_ZERO;
     r->format = number_format(&ns, n, grouped, mark, has_exp);
+    return 1;
+}
+
+/* The common number, [sign]digits[(.|,)digits] with at most 19 digits (so
+ * mant is exact and nothing is dropped), read without the general scan and
+ * giving what parse_number gives. 1: a number, r written; 0: not a number
+ * (the scan stopped where parse_number fails too: see the cases); -1:
+ * parse_number decides (grouping, exponents, long numbers). */
+static inline int simple_number(const unsigned char *p, size_t n,
+                                gs_value_class *r)
+{
+    size_t s = n > 0 && (p[0] == '-' || p[0] == '+'), i = s, frac = 0;
+    unsigned char mark = 0;
+    uint64_t m = 0;
+    while (i < n && is_digit(p[i]))
+        m = m * 10 + (unsigned)(p[i++] - '0');
+    size_t r0 = i - s;
+    if (i < n) {
+        switch (mark = p[i]) {
+        case '.':
+            break;
+        case ',':   /* ",5" is no number */
+            if (r0 == 0)
+                return -1;
+            break;
+        case ' ': case '\'': case 0xC2: case 0xE2: case 'e': case 'E':
+            return -1;
+        default:   /* no separator, no exponent: parse_number fails too */
+            return 0;
+        }
+        size_t f = ++i;
+        while (i < n && is_digit(p[i]))
+            m = m * 10 + (unsigned)(p[i++] - '0');
+        frac = i - f;
+        if (frac == 0)   /* "5." and "5.x": a separator wants digits */
+            return 0;
+        if (i < n) {
+            /* An exponent, or a run between two separators, which is
+             * grouping and must be 3 digits long: else no number. */
+            switch (p[i]) {
+            case 'e': case 'E':
+                return -1;
+            case ',': case '.': case ' ': case '\'': case 0xC2: case 0xE2:
+                return frac == 3 ? -1 : 0;
+            default:
+                return 0;
+            }
+        }
+    }
+    if (r0 + frac == 0 || r0 + frac > 19)
+        return -1;
+    int neg = p[0] == '-', r0_zero = r0 >= 1 && p[s] == '0';
+    if (mark == ',' && frac == 3 && r0 <= 3 && !r0_zero) {
+        /* "1,234": a group, not a decimal comma */
+        r->type = GS_VT_INTEGER;
+        r->flags |= GS_VF_GROUPED;
+        r->format = GS_VFMT_INT_GROUP_COMMA;
+        r->number = neg ? -(double)m : (double)m;
+        return 1;
+    }
+    double v = scale10(m, -(int)frac);
+    r->number = neg ? -v : v;
+    if (r0 > 1 && r0_zero)
+        r->flags |= GS_VF_LEADING_ZERO;
+    if (mark == ',') {
+        r->type = GS_VT_DECIMAL;
+        r->flags |= GS_VF_DECIMAL_COMMA;
+        r->format = GS_VFMT_DEC_COMMA;
+    } else if (mark) {
+        r->type = GS_VT_DECIMAL;
+        r->format = GS_VFMT_DEC_POINT;
+    } else {
+        r->type = GS_VT_INTEGER;
+        r->format = int_format(n, r0, r0_zero, neg, m);
+    }
     return 1;
 }
 
@@ -664,8 +777,46 @@ static int set_date(gs_value_class *r, int y, int m, int d)
     return 1;
 }
 
+/* Two digits at p: their value, else -1. */
+static int two_digits(const unsigned char *p)
+{
+    return is_digit(p[0]) && is_digit(p[1]) ? (p[0] - '0') * 10 + p[1] - '0'
+                                            : -1;
+}
+
+/* A year-first date y<sep>m<sep>d has been read up to p[i]: then an ISO
+ * time and zone after '-', a local time after '/'. */
+static int ymd_rest(const unsigned char *p, size_t n, size_t i,
+                    unsigned char sep, int y, int m, int d,
+                    gs_value_class *r)
+{
+    gs_vformat f = sep == '-' ? GS_VFMT_DATE_ISO : GS_VFMT_DATE_YMD_SLASH;
+    if (sep == '-' && i < n) {
+        int h, frac = 0, zone = 0;
+        int space = p[i] == ' ';
+        if ((p[i] != 'T' && !space) || ++i >= n ||
+            !parse_time(p, n, &i, 2, &h, &frac) ||
+            !parse_offset(p, n, &i, &zone) || i != n)
+            return 0;
+        f = (gs_vformat)(GS_VFMT_DATETIME_ISO + 4 * space + 2 * frac + zone);
+    } else if (!parse_local_time(p, n, &i)) {
+        return 0;
+    }
+    r->format = f;
+    return set_date(r, y, m, d);
+}
+
 static int parse_date(const unsigned char *p, size_t n, gs_value_class *r)
 {
+    /* YYYY-MM-DD, most dates, read in place: what the digits() calls
+     * below read from it */
+    if (n >= 10 && p[4] == '-' && p[7] == '-' &&
+        (n == 10 || !is_digit(p[10]))) {
+        int c = two_digits(p), y = two_digits(p + 2), m = two_digits(p + 5),
+            d = two_digits(p + 8);
+        if ((c | y | m | d) >= 0)
+            return ymd_rest(p, n, 10, '-', c * 100 + y, m, d, r);
+    }
     size_t i = 0;
     int a = digits(p, n, &i, 1, 4);
     if (a < 0 || i >= n)
@@ -673,7 +824,6 @@ static int parse_date(const unsigned char *p, size_t n, gs_value_class *r)
     unsigned char sep = p[i];
     if (i == 4 && (sep == '-' || sep == '/')) {
         int w = sep == '-' ? 2 : 1;   /* ISO wants two-digit fields */
-        gs_vformat f = sep == '-' ? GS_VFMT_DATE_ISO : GS_VFMT_DATE_YMD_SLASH;
         i++;
         int m = digits(p, n, &i, w, 2);
         if (m < 0 || i >= n || p[i] != sep)
@@ -682,20 +832,7 @@ static int parse_date(const unsigned char *p, size_t n, gs_value_class *r)
         int d = digits(p, n, &i, w, 2);
         if (d < 0)
             return 0;
-        if (sep == '-' && i < n) {
-            int h, frac = 0, zone = 0;
-            int space = p[i] == ' ';
-            if ((p[i] != 'T' && !space) || ++i >= n ||
-                !parse_time(p, n, &i, 2, &h, &frac) ||
-                !parse_offset(p, n, &i, &zone) || i != n)
-                return 0;
-            f = (gs_vformat)(GS_VFMT_DATETIME_ISO + 4 * space + 2 * frac +
-                             zone);
-        } else if (!parse_local_time(p, n, &i)) {
-            return 0;
-        }
-        r->format = f;
-        return set_date(r, a, m, d);
+        return ymd_rest(p, n, i, sep, a, m, d, r);
     }
     if (i > 2 || (sep != '/' && sep != '.'))
         return 0;
@@ -841,7 +978,8 @@ static int currency_code(const unsigned char *p, size_t n, size_t i)
 static int is_number_text(const unsigned char *p, size_t n)
 {
     gs_value_class tmp;
-    return n > 0 && parse_number(p, n, &tmp);
+    int num = n > 0 ? simple_number(p, n, &tmp) : 0;
+    return num > 0 || (num < 0 && parse_number(p, n, &tmp));
 }
 
 /* Spaces (ASCII or U+00A0) at p[i..]: how many bytes. */
@@ -1051,15 +1189,17 @@ static gs_vformat special_format(const unsigned char *p, size_t n,
  * their case style. */
 static gs_vformat string_format(const unsigned char *p, size_t n)
 {
-    /* any: the union of byte classes; C_UP in after_letter: an upper-case
-     * letter follows a letter (prev | prev << 1 has C_UP set after C_LOW or
-     * C_UP), which rules out Title case. Branch-free per byte. */
-    unsigned any = 0, prev = 0, after_letter = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned m = byte_class[p[i]];
-        any |= m;
-        after_letter |= m & (prev | prev << 1);
-        prev = m;
+    unsigned any = 0;   /* the union of byte classes, four at a time */
+    size_t i;
+    if (n < 4) {
+        for (i = 0; i < n; i++)
+            any |= byte_class[p[i]];
+    } else {
+        for (i = 0; i + 4 < n; i += 4)
+            any |= byte_class[p[i]] | byte_class[p[i + 1]] |
+                   byte_class[p[i + 2]] | byte_class[p[i + 3]];
+        any |= byte_class[p[n - 4]] | byte_class[p[n - 3]] |   /* overlap */
+               byte_class[p[n - 2]] | byte_class[p[n - 1]];
     }
     if (any & ~(unsigned)(C_LOW | C_UP | C_SPACE)) {
         gs_vformat f = special_format(p, n, any);
@@ -1072,9 +1212,18 @@ static gs_vformat string_format(const unsigned char *p, size_t n)
         return GS_VFMT_STR_LOWER;
     if (!(any & C_LOW))
         return GS_VFMT_STR_UPPER;
+    /* C_UP in after_letter: an upper-case letter follows a letter (prev |
+     * prev << 1 has C_UP set after C_LOW or C_UP), which rules out Title
+     * case. Branch-free per byte. */
+    unsigned prev = 0, after_letter = 0;
+    for (i = 0; i < n; i++) {
+        unsigned m = byte_class[p[i]];
+        after_letter |= m & (prev | prev << 1);
+        prev = m;
+    }
     if (after_letter & C_UP)
         return GS_VFMT_STR_MIXED;
-    size_t i = 0;
+    i = 0;
     while (!(byte_class[p[i]] & (C_UP | C_LOW)))
         i++;
     return byte_class[p[i]] & C_UP ? GS_VFMT_STR_TITLE : GS_VFMT_STR_MIXED;
@@ -1144,29 +1293,62 @@ static const char ascii_shape[128 + 1] =
     "@AAAAAAAAAAAAAAAAAAAAAAAAAA[\\]^_"
     "`aaaaaaaaaaaaaaaaaaaaaaaaaa{|}~X";
 
-/* One pass writing the shape of p[b..e); collapse drops repeats of the
- * previous symbol. Returns the bytes written, or SIZE_MAX when the shape
- * has more than GS_SHAPE_SYMBOLS symbols and stop_long is set. */
-static size_t shape_pass(const unsigned char *p, size_t b, size_t e,
-                         int collapse, int stop_long, char *out, size_t cap)
+#define HIGH_BITS UINT64_C(0x8080808080808080)
+
+/* Is p[0..8) all ASCII? */
+static int ascii8(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return !(v & HIGH_BITS);
+}
+
+/* Is p[0..n) all ASCII? In words of 8, the last one overlapping. */
+static int all_ascii(const unsigned char *p, size_t n)
+{
+    uint64_t acc = 0, v;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&v, p + i, 8);
+            acc |= v;
+        }
+        memcpy(&v, p + n - 8, 8);
+        return !((acc | v) & HIGH_BITS);
+    }
+    uint32_t w4 = 0;   /* 4, 2 and 1 bytes, as n has them */
+    uint16_t w2 = 0;
+    if (n & 4)
+        memcpy(&w4, p, 4);
+    if (n & 2)
+        memcpy(&w2, p + (n & 4), 2);
+    acc = (uint64_t)w4 | w2 | (n & 1 ? p[n - 1] : 0);
+    return !(acc & HIGH_BITS);
+}
+
+/* The shape of p[b..e) with runs of one symbol written once, cut after
+ * GS_SHAPE_SYMBOLS symbols with an ellipsis; written as far as cap allows.
+ * An ASCII byte that repeats the symbol before costs a look-up and a
+ * compare. */
+static size_t shape_collapsed(const unsigned char *p, size_t b, size_t e,
+                              char *out, size_t cap)
 {
     size_t o = 0, sym = 0;
     char prev = 0;
     for (size_t i = b; i < e;) {
-        unsigned char c = p[i];
-        size_t l = 1;
         char y;
-        if (c >= 0x80)
+        if (p[i] < 0x80) {
+            y = ascii_shape[p[i++]];
+            if (y == prev)
+                continue;
+        } else {
+            size_t l = 1;
             y = wide_symbol(p, e, i, &l);
-        else
-            y = ascii_shape[c];
-        i += l;
-        if (!y || (collapse && y == prev))
-            continue;
+            i += l;
+            if (!y || y == prev)
+                continue;
+        }
         prev = y;
         if (sym == GS_SHAPE_SYMBOLS) {
-            if (stop_long)
-                return SIZE_MAX;
             if (o + 3 < cap) {
                 memcpy(out + o, "\xE2\x80\xA6", 3);
                 o += 3;
@@ -1180,21 +1362,76 @@ static size_t shape_pass(const unsigned char *p, size_t b, size_t e,
     return o;
 }
 
+/* The shape of p[b..e) symbol by symbol, written as far as cap allows;
+ * SIZE_MAX when it has more than GS_SHAPE_SYMBOLS symbols. */
+static size_t shape_whole(const unsigned char *p, size_t b, size_t e,
+                          char *out, size_t cap)
+{
+    size_t o = 0, sym = 0;
+    for (size_t i = b; i < e;) {
+        size_t l = 1;
+        char y = p[i] < 0x80 ? ascii_shape[p[i]] : wide_symbol(p, e, i, &l);
+        i += l;
+        if (!y)
+            continue;
+        if (sym++ == GS_SHAPE_SYMBOLS)
+            return SIZE_MAX;
+        if (o + 1 < cap)
+            out[o++] = y;
+    }
+    return o;
+}
+
+/* The shape of p[b..e) with non-ASCII bytes or more than GS_SHAPE_SYMBOLS
+ * bytes, or for a small out: the general case, out of the way of the
+ * common one (see gs_value_shape). */
+__attribute__((noinline))
+static size_t shape_other(const unsigned char *p, size_t b, size_t e,
+                          char *out, size_t cap)
+{
+    /* GS_SHAPE_SYMBOLS + 1 ASCII bytes are that many symbols: such a
+     * shape is collapsed without trying it whole first. */
+    _Static_assert(GS_SHAPE_SYMBOLS == 32, "four words of eight");
+    int long_ascii = e - b > 32 && ascii8(p + b) && ascii8(p + b + 8) &&
+                     ascii8(p + b + 16) && ascii8(p + b + 24) &&
+                     p[b + 32] < 0x80;
+    size_t o = long_ascii ? SIZE_MAX : shape_whole(p, b, e, out, cap);
+    if (o == SIZE_MAX)
+        o = shape_collapsed(p, b, e, out, cap);
+    out[o] = '\0';
+    return o;
+}
+
 size_t gs_value_shape(const char *s, size_t len, char *out, size_t cap)
 {
     const unsigned char *u = (const unsigned char *)s;
-    size_t b = 0, e = len;
+    size_t b, e;
     if (cap == 0)
         return 0;
-    while (b < e && is_ws(u[b]))
-        b++;
-    while (e > b && is_ws(u[e - 1]))
-        e--;
-    size_t o = shape_pass(u, b, e, 0, 1, out, cap);
-    if (o == SIZE_MAX)
-        o = shape_pass(u, b, e, 1, 0, out, cap);
-    out[o] = '\0';
-    return o;
+    trim(u, len, &b, &e);
+    const unsigned char *p = u + b;
+    size_t n = e - b;
+    if (n > GS_SHAPE_SYMBOLS || n >= cap || !all_ascii(p, n))
+        return shape_other(u, b, e, out, cap);
+    /* Short ASCII, the common case: one symbol per byte, four at a time
+     * (the last four overlapping). */
+    if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = ascii_shape[p[i]];
+    } else {
+        for (size_t i = 0; i + 4 < n; i += 4) {
+            out[i] = ascii_shape[p[i]];
+            out[i + 1] = ascii_shape[p[i + 1]];
+            out[i + 2] = ascii_shape[p[i + 2]];
+            out[i + 3] = ascii_shape[p[i + 3]];
+        }
+        out[n - 4] = ascii_shape[p[n - 4]];   /* the last four, overlapping */
+        out[n - 3] = ascii_shape[p[n - 3]];
+        out[n - 2] = ascii_shape[p[n - 2]];
+        out[n - 1] = ascii_shape[p[n - 1]];
+    }
+    out[n] = '\0';
+    return n;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1214,18 +1451,16 @@ gs_value_class gs_value_classify(const char *s, size_t len,
         r.type = GS_VT_BOOL;
         r.format = GS_VFMT_BOOL_JSON;
         return r;
-    case GS_VK_NUMBER:
-        parse_number(u, len, &r);   /* a string if it does not parse */
+    case GS_VK_NUMBER:   /* a string if it does not parse */
+        if (simple_number(u, len, &r) < 0)
+            parse_number(u, len, &r);
         return r;
     default:
         break;
     }
 
-    size_t b = 0, e = len;
-    while (b < e && is_ws(u[b]))
-        b++;
-    while (e > b && is_ws(u[e - 1]))
-        e--;
+    size_t b, e;
+    trim(u, len, &b, &e);
     if (b != 0 || e != len)
         r.flags |= GS_VF_PADDED;
     if (b == e) {
@@ -1254,11 +1489,14 @@ gs_value_class gs_value_classify(const char *s, size_t len,
             return r;
         }
     }
-    /* Both parsers write r only on success (parse_date may leave a format
+    /* The parsers write r only on success (parse_date may leave a format
      * behind, which string_format overwrites). */
-    if ((is_digit(c) || c == '-' || c == '+' || c == '.') &&
-        (parse_number(p, n, &r) || (is_digit(c) && parse_date(p, n, &r))))
-        return r;
+    if (is_digit(c) || c == '-' || c == '+' || c == '.') {
+        int num = simple_number(p, n, &r);
+        if (num > 0 || (num < 0 && parse_number(p, n, &r)) ||
+            (is_digit(c) && parse_date(p, n, &r)))
+            return r;
+    }
     r.format = string_format(p, n);
     return r;
 }

@@ -622,6 +622,88 @@ START_TEST(ascii_values_are_clean_and_misuse_is_einval)
 }
 END_TEST
 
+/* The ASCII test reads words of 8, the last one overlapping, and 4, 2 and
+ * 1 bytes below 8: a non-ASCII character at any position of any length
+ * around those edges must reach the scanner. */
+START_TEST(a_non_ascii_character_anywhere_is_seen)
+{
+    static const char zwsp[] = "\xE2\x80\x8B";   /* U+200B, invisible */
+    unsigned want = gs_hygiene_value(zwsp, 3);
+    char buf[32];
+    ck_assert_uint_ne(want, 0);
+    for (size_t n = 3; n <= 25; n++)
+        for (size_t at = 0; at + 3 <= n; at++) {
+            memset(buf, 'a', n);
+            memcpy(buf + at, zwsp, 3);
+            ck_assert_msg(gs_hygiene_value(buf, n) == want,
+                          "length %zu, at %zu", n, at);
+        }
+    for (size_t n = 1; n <= 25; n++) {   /* one stray high byte */
+        memset(buf, 'a', n);
+        buf[n - 1] = (char)0xE9;
+        ck_assert_msg(gs_hygiene_value(buf, n) != 0, "length %zu", n);
+        buf[n - 1] = 'a';
+        buf[0] = (char)0xE9;
+        ck_assert_msg(gs_hygiene_value(buf, n) != 0, "first, length %zu", n);
+    }
+}
+END_TEST
+
+/* The classes the streaming scanner finds in text, as GS_HYG_BIT()s. */
+static unsigned stream_mask(const char *text, size_t n)
+{
+    gs_hygiene *h;
+    unsigned m = 0;
+    ck_assert_int_eq(gs_hygiene_open(NULL, NULL, GS_HYGIENE_BOM_STRIPPED, &h),
+                     GS_OK);
+    ck_assert_int_eq(gs_hygiene_feed(h, text, n, 0), GS_OK);
+    ck_assert_int_eq(gs_hygiene_finish(h), GS_OK);
+    const gs_hygiene_facts *f = gs_hygiene_get_facts(h);
+    for (int c = 0; c < GS_HYG__COUNT; c++)
+        if (f->count[c])
+            m |= GS_HYG_BIT(c);
+    gs_hygiene_close(h);
+    return m;
+}
+
+/* gs_hygiene_value skips the scanner for ASCII with Latin-1 letters
+ * (U+00C0-00FF but U+00F7): every string of up to three pieces from
+ * those letters, their neighbours (U+00BF, U+00F7, U+0100, Latin-1
+ * symbols that are mojibake continuations, a lone or cut C3) and ASCII
+ * gets from it what the whole streaming scanner finds. */
+START_TEST(latin1_letter_shortcut_agrees_with_the_scanner)
+{
+    static const char *const piece[] = {
+        "a", "Z", " ", ".", "\xC3\x80", "\xC3\xA9", "\xC3\x83", "\xC3\xBF",
+        "\xC3\x97", "\xC3\xB7", "\xC2\xBF", "\xC2\xA9", "\xC4\x80",
+        "\xC5\x93", "\xC3", "\xC3\xC3", "\xE2\x80\x99", "\xCC\x81",
+        "\xD0\xB1",
+    };
+    const size_t np = sizeof piece / sizeof piece[0];
+    char buf[16];
+    size_t checked = 0;
+    for (size_t a = 0; a < np; a++)
+        for (size_t b = 0; b <= np; b++)
+            for (size_t c = 0; c <= np; c++) {
+                size_t n = 0;
+                const size_t at[3] = {a, b, c};
+                for (int k = 0; k < 3; k++)
+                    if (at[k] < np) {
+                        memcpy(buf + n, piece[at[k]], strlen(piece[at[k]]));
+                        n += strlen(piece[at[k]]);
+                    }
+                ck_assert_msg(gs_hygiene_value(buf, n) == stream_mask(buf, n),
+                              "pieces %zu %zu %zu", a, b, c);
+                checked++;
+            }
+    ck_assert_uint_eq(checked, np * (np + 1) * (np + 1));
+    /* and the shortcut is taken where it should be: clean Latin-1 words,
+     * and the mojibake of one of them is not */
+    ck_assert_uint_eq(gs_hygiene_value("Stra\xC3\x9F" "e", 7), 0);
+    ck_assert_uint_ne(gs_hygiene_value("Caf\xC3\x83\xC2\xA9", 7), 0);
+}
+END_TEST
+
 static long alloc_left;
 static void *failing_alloc(void *ud, void *ptr, size_t nsize)
 {
@@ -683,6 +765,8 @@ static Suite *hygiene_suite(void)
     tcase_add_test(t, examples_stop_at_the_limit_but_counting_goes_on);
     tcase_add_test(t, a_nonzero_sink_return_stops_with_ecanceled);
     tcase_add_test(t, ascii_values_are_clean_and_misuse_is_einval);
+    tcase_add_test(t, a_non_ascii_character_anywhere_is_seen);
+    tcase_add_test(t, latin1_letter_shortcut_agrees_with_the_scanner);
     tcase_add_test(t, out_of_memory_at_open_is_enomem);
     suite_add_tcase(s, t);
     return s;

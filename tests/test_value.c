@@ -115,6 +115,36 @@ static const row rows[] = {
     {"-0.0", JN, DEC, -1, 0, 0},
     {"6.02214076e23", JN, DEC, -1, 0, 6.02214076e23},
     {"1e400", JN, DEC, -1, 0, DBL_MAX},
+    /* the edges of the fast path for [-]digits[(.|,)digits] of at most 19
+     * digits, against the general reading just past them */
+    {"1234567890123456789", TX, INT, -1, 0, 1234567890123456789.0},
+    {"-123456789012345678.9", TX, DEC, -1, 0, -123456789012345678.9},
+    {"1234567890123456789.0", TX, DEC, -1, 0, 1234567890123456789.0},
+    {"99999999999999999999", TX, INT, -1, 0, 1e20},
+    {"9999999999.9999999999", TX, DEC, -1, 0, 9999999999.9999999999},
+    {"-1,234", TX, INT, -1, GR, -1234},
+    {"1234,567", TX, DEC, -1, DC, 1234.567},
+    {"0,123", TX, DEC, -1, DC, 0.123},
+    {"12,34", TX, DEC, -1, DC, 12.34},
+    {"-.5", TX, DEC, -1, 0, -0.5},
+    {"12e3", TX, DEC, -1, 0, 12000},
+    {"1.5e3", TX, DEC, -1, 0, 1500},
+    {"12 345", TX, INT, -1, GR, 12345},
+    {"01", JN, INT, -1, LZ, 1},
+    {"+5", JN, INT, -1, 0, 5},
+    {"+.5", TX, DEC, -1, 0, 0.5},
+    {"+1,23", JN, DEC, -1, DC, 1.23},
+    {"14.01.2007", TX, DAT, -1, 0, 13527},
+    {"1.23.4", TX, STR, -1, 0, 0},
+    {"1.234.5", TX, STR, -1, 0, 0},
+    {"1.5x", TX, STR, -1, 0, 0},
+    {"1.e5", TX, STR, -1, 0, 0},
+    {"221.62", JN, DEC, -1, 0, 221.62},
+    {",5", TX, STR, -1, 0, 0},
+    {"-x", TX, STR, -1, 0, 0},
+    {"12:30", TX, STR, -1, 0, 0},
+    {"", JN, STR, -1, 0, 0},
+    {"-", JN, STR, -1, 0, 0},
     /* not numbers */
     {"1.2.3", TX, STR, -1, 0, 0},
     {"5.", TX, STR, -1, 0, 0},
@@ -169,11 +199,23 @@ static const row rows[] = {
 };
 #define N_ROWS ((int)(sizeof rows / sizeof rows[0]))
 
+/* The value in a buffer of exactly its length (no NUL after it), so a read
+ * past the end is caught by the sanitizer build. */
+static char *exact_copy(const char *s, size_t len)
+{
+    char *p = malloc(len ? len : 1);
+    ck_assert_ptr_nonnull(p);
+    memcpy(p, s, len);
+    return p;
+}
+
 START_TEST(classifies_each_value_as_the_table_says)
 {
     const row *r = &rows[_i];
-    gs_value_class c = gs_value_classify(r->in, strlen(r->in),
-                                         (gs_value_kind)r->kind);
+    size_t len = strlen(r->in);
+    char *in = exact_copy(r->in, len);
+    gs_value_class c = gs_value_classify(in, len, (gs_value_kind)r->kind);
+    free(in);
     ck_assert_msg(c.type == r->type, "row %d \"%s\": type %s, want %s", _i,
                   r->in, gs_vtype_name(c.type), gs_vtype_name(r->type));
     ck_assert_msg(c.null_token == r->null_token,
@@ -365,9 +407,18 @@ static const frow frows[] = {
     {"-1700000000", TX, INT, F(INT), NULL},          /* signed: no epoch */
     {"20240301", TX, INT, F(INT), "99999999"},       /* no context hook */
     {"+4915123456789", TX, INT, F(PHONE_E164), "+9999999999999"},
+    {"+4915123456789", JN, INT, F(PHONE_E164), NULL},
+    {"\xE2\x82\xAC+49151", TX, STR, F(CURRENCY_SYMBOL_BEFORE), NULL},
+    {"4102444799", TX, INT, F(INT_EPOCH_S), NULL},
+    {"4102444800", TX, INT, F(INT), NULL},
+    {"01", TX, INT, F(INT_LEADING_ZERO), "99"},
+    {"-1,234", TX, INT, F(INT_GROUP_COMMA), "-9,999"},
+    {"1234567890123456789", TX, INT, F(INT), "9999999999999999999"},
     /* decimals: "1.234" is a decimal point (one '.' group never groups) */
     {"1.234", TX, DEC, F(DEC_POINT), "9.999"},
     {"3,14", TX, DEC, F(DEC_COMMA), "9,99"},
+    {"1234,567", TX, DEC, F(DEC_COMMA), "9999,999"},
+    {"-.5", TX, DEC, F(DEC_POINT), "-.9"},
     {"1,234.50", TX, DEC, F(DEC_COMMA_POINT), "9,999.99"},
     {"1.234,50", TX, DEC, F(DEC_DOT_COMMA), "9.999,99"},
     {"1 234,50", TX, DEC, F(DEC_SPACE_COMMA), "9 999,99"},
@@ -454,7 +505,29 @@ static const frow frows[] = {
     {"\xF0\x9F\x98\x80!", TX, STR, F(STR_UNCASED), "X!"},
     {"a\xFF" "b", TX, STR, F(STR_LOWER), "aXa"},
     {"x", JN, STR, F(OTHER), NULL},
-    /* long values: runs collapsed, then cut with an ellipsis */
+    /* short ASCII shapes go by table, one to four bytes at a time (the
+     * last four overlapping): lengths around those steps */
+    {"ab1", TX, STR, F(STR_LOWER), "aa9"},
+    {"ab12", TX, STR, F(STR_LOWER), "aa99"},
+    {"Ab12x", TX, STR, F(STR_TITLE), "Aa99a"},
+    {"Ab12xY_", TX, STR, F(STR_MIXED), "Aa99aA_"},
+    {"Ab12xY_z9", TX, STR, F(STR_MIXED), "Aa99aA_a9"},
+    /* 32 bytes are shaped whole; 33 ASCII bytes are 33 symbols, so
+     * collapsed; 32 ASCII bytes and a non-ASCII one likewise; 33 bytes
+     * holding a two-byte letter are 32 symbols: whole */
+    {"abcdefghijklmnopqrstuvwxyz012345", TX, STR, F(STR_LOWER),
+     "aaaaaaaaaaaaaaaaaaaaaaaaaa999999"},
+    {"abcdefghijklmnopqrstuvwxyz0123456", TX, STR, F(STR_LOWER), "a9"},
+    {"abcdefghijklmnopqrstuvwxyz012345\xC3\xA9", TX, STR, F(STR_LOWER),
+     "a9a"},
+    {"abcdefghijklmnopqrstuvwxyz01234\xC3\xA9", TX, STR, F(STR_LOWER),
+     "aaaaaaaaaaaaaaaaaaaaaaaaaa99999a"},
+    {"abcdefghijklmnopqrstuvwxyz012345\xCC\x81", TX, STR, F(STR_LOWER),
+     "aaaaaaaaaaaaaaaaaaaaaaaaaa999999"},   /* a combining mark: no symbol */
+    /* long values: runs collapsed, then cut with an ellipsis; a letter
+     * with a combining mark is one symbol, which collapses with its run */
+    {"Z\xC3\xBCrich Z\xC3\xBCrich Z\xC3\xBCrich Z\xC3\xBCrich Zu\xCC\x88rich",
+     TX, STR, F(STR_TITLE), "Aa Aa Aa Aa Aa"},
     {"Printer not working after the update, again", TX, STR, F(STR_TITLE),
      "Aa a a a a a, a"},
     {"abcdefghijklmnopqrstuvwxyz0123456789", TX, STR, F(STR_LOWER), "a9"},
@@ -468,7 +541,8 @@ START_TEST(gives_each_value_the_format_and_shape_the_table_says)
 {
     const frow *r = &frows[_i];
     size_t len = strlen(r->in);
-    gs_value_class c = gs_value_classify(r->in, len, (gs_value_kind)r->kind);
+    char *in = exact_copy(r->in, len);
+    gs_value_class c = gs_value_classify(in, len, (gs_value_kind)r->kind);
     ck_assert_msg(c.type == r->type, "frow %d \"%s\": type %s, want %s", _i,
                   r->in, gs_vtype_name(c.type), gs_vtype_name(r->type));
     ck_assert_msg(c.format == r->format, "frow %d \"%s\": format %s, want %s",
@@ -478,11 +552,12 @@ START_TEST(gives_each_value_the_format_and_shape_the_table_says)
               c.type == GS_VT_NULL);
     if (r->shape) {
         char shape[GS_SHAPE_MAX];
-        size_t n = gs_value_shape(r->in, len, shape, sizeof shape);
+        size_t n = gs_value_shape(in, len, shape, sizeof shape);
         ck_assert_msg(n == strlen(r->shape) && strcmp(shape, r->shape) == 0,
                       "frow %d \"%s\": shape \"%s\", want \"%s\"", _i, r->in,
                       shape, r->shape);
     }
+    free(in);
 }
 END_TEST
 
@@ -512,6 +587,15 @@ START_TEST(shape_is_bounded_by_its_buffer)
                       3);
     ck_assert_str_eq(small, "999");
     ck_assert_uint_eq(gs_value_shape("x", 1, small, 0), 0);
+    /* a collapsed shape is cut by a small buffer too */
+    ck_assert_uint_eq(gs_value_shape("Printer not working after the update",
+                                     36, small, sizeof small), 3);
+    ck_assert_str_eq(small, "Aa ");
+    /* a value of cap - 1 bytes fits; one byte more is cut */
+    ck_assert_uint_eq(gs_value_shape("ab1", 3, small, sizeof small), 3);
+    ck_assert_str_eq(small, "aa9");
+    ck_assert_uint_eq(gs_value_shape("ab12", 4, small, sizeof small), 3);
+    ck_assert_str_eq(small, "aa9");
     char big[GS_SHAPE_MAX];
     char text[4096];
     for (size_t i = 0; i < sizeof text; i++)

@@ -111,7 +111,8 @@ void gs_hygiene_close(gs_hygiene *h);  /* NULL is fine */
 /* The classes present in one value, as GS_HYG_BIT()s (0 = clean). The value
  * is a whole text on its own: a U+FEFF anywhere in it is GS_HYG_BOM_MID, and
  * every U+FFFD is GS_HYG_REPLACEMENT (a value cannot tell who put it there).
- * Pure ASCII returns 0 after one pass of 8-byte words. Thread-safe, no
+ * Pure ASCII returns 0 after one pass of 8-byte words, ASCII with Latin-1
+ * letters (U+00C0-00FF but U+00F7) after one more pass. Thread-safe, no
  * allocation. */
 unsigned gs_hygiene_value(const char *bytes, size_t len);
 
