@@ -711,19 +711,14 @@ static void tk_purge(gs_topk *t)
     t->offset = sat_add(t->offset, pivot);
 }
 
-/* Add count (> 0) to the counter of hash, making one if there is none
- * (purging first when all are in use). */
-static void tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
-                   int truncated, uint64_t count)
+/* A new counter for hash, whose probe ended at the empty cell (purging
+ * first when all are in use). Not inlined: it keeps the frame and the
+ * memcpy call off the path of an add that finds its counter. */
+__attribute__((noinline)) static void tk_insert(gs_topk *t, size_t cell,
+                                                const char *value, size_t len,
+                                                uint64_t hash, int truncated,
+                                                uint64_t count)
 {
-    size_t cell;
-    long found = tk_find(t, hash, &cell);
-    if (found >= 0) {
-        tk_slot *s = &t->slots[found];
-        s->count = sat_add(s->count, count);
-        s->truncated |= truncated;
-        return;
-    }
     if (t->live == t->cap) {
         tk_purge(t);
         tk_find(t, hash, &cell);
@@ -739,6 +734,21 @@ static void tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
     s->truncated = truncated || keep < len;
     t->index[cell] = (tk_cell){slot + 1, (uint32_t)hash};
     t->live++;
+}
+
+/* Add count (> 0) to the counter of hash, making one if there is none. */
+static void tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
+                   int truncated, uint64_t count)
+{
+    size_t cell;
+    long found = tk_find(t, hash, &cell);
+    if (found < 0) {
+        tk_insert(t, cell, value, len, hash, truncated, count);
+        return;
+    }
+    tk_slot *s = &t->slots[found];
+    s->count = sat_add(s->count, count);
+    s->truncated |= truncated;
 }
 
 void gs_topk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
