@@ -585,8 +585,7 @@ gs_topk *gs_topk_new(size_t k, size_t max_value_bytes)
     t->free = gs_malloc(cap * sizeof *t->free);
     t->scratch = gs_malloc(cap * sizeof *t->scratch);
     t->bytes = gs_malloc(cap * max_value_bytes);
-    if (!t->slots || !t->index || !t->free || !t->scratch ||
-        (!t->bytes && max_value_bytes)) {
+    if (!t->slots || !t->index || !t->free || !t->scratch || !t->bytes) {
         gs_topk_free(t);
         return NULL;
     }
