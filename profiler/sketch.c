@@ -30,7 +30,7 @@
  * frequent items sketch; merge after Agarwal et al. 2012 "Mergeable
  * summaries"):
  *   - C = 2k counters in fixed slots, each with a max_value_bytes buffer,
- *     an open-addressing index on the full-value hash (>= 4C cells, linear
+ *     an open-addressing index on the full-value hash (>= 2C cells, linear
  *     probing) and a sketch-wide offset. A value with a counter adds to it;
  *     a new value takes a free slot (a hash probe and a store). When all C
  *     slots are in use, a purge first subtracts the lower median of the
@@ -537,7 +537,7 @@ struct gs_topk {
     uint64_t offset;     /* sum of the purge pivots */
     size_t mask;         /* index cells - 1 */
     tk_slot *slots;      /* cap */
-    tk_cell *index;      /* >= 4 * cap cells, so a probe is short */
+    tk_cell *index;      /* >= 2 * cap cells: at most half full */
     uint32_t *free;      /* free slot numbers, a stack: free[0..n_free) */
     size_t n_free;
     uint64_t *scratch;   /* cap counts: the purge selects its pivot here */
@@ -574,7 +574,7 @@ gs_topk *gs_topk_new(size_t k, size_t max_value_bytes)
     if (!t)
         return NULL;
     size_t cap = 2 * k, cells = 1;
-    while (cells < 4 * cap)
+    while (cells < 2 * cap)
         cells *= 2;
     t->k = k;
     t->cap = cap;
