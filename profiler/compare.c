@@ -672,7 +672,7 @@ static int in_topk(const gs_topk_item *items, size_t n, const gs_topk_item *x)
 
 /* Categorical: both sides' top values aligned by identity, plus one cell
  * for everything else; new/vanished only where a side's sketch holds its
- * whole domain. */
+ * whole domain (fewer items than it reports, all exact: error 0). */
 static void categorical(gs_comparison *c, gs_field_drift *r,
                         const gs_field_stats *s, const gs_field_stats *p)
 {
@@ -688,6 +688,8 @@ static void categorical(gs_comparison *c, gs_field_drift *r,
     size_t ns = gs_topk_items(s->top, si, cs), np = gs_topk_items(p->top, pi, cp);
     size_t n = 0;
     uint64_t sum_a = 0, sum_b = 0;
+    int whole_s = ns < cs && (ns == 0 || si[0].error == 0);
+    int whole_p = np < cp && (np == 0 || pi[0].error == 0);
     for (size_t i = 0; i < ns; i++, n++) {
         a[n] = si[i].count;
         sum_a += si[i].count;
@@ -695,13 +697,13 @@ static void categorical(gs_comparison *c, gs_field_drift *r,
             if (pi[j].hash == si[i].hash)
                 b[n] = pi[j].count;
         sum_b += b[n];
-        r->vanished_categories += np < cp && b[n] == 0;
+        r->vanished_categories += whole_p && b[n] == 0;
     }
     for (size_t j = 0; j < np; j++)
         if (!in_topk(si, ns, &pi[j])) {
             b[n++] = pi[j].count;
             sum_b += pi[j].count;
-            r->new_categories += ns < cs;
+            r->new_categories += whole_s;
         }
     a[n] = non_null(s) > sum_a ? non_null(s) - sum_a : 0;
     b[n] = non_null(p) > sum_b ? non_null(p) - sum_b : 0;

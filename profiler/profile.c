@@ -12,9 +12,11 @@
  *      corpus.paths_overflow.
  *   4. A field's top shapes keep one example per shape: the first value of
  *      that shape seen while the shape was tracked. The example table holds
- *      at most 2 * GS_SHAPE_TOP_K shapes; when it is full, shapes no longer
- *      in the top-K sketch are dropped from it (at most once per K new
- *      shapes), so every shape in the sketch has its example.
+ *      at most 2 * GS_SHAPE_TOP_K shapes, as many as the top-K sketch has
+ *      counters; when it is full, shapes no longer in the sketch are
+ *      dropped from it (the shape that needs the room is in the sketch
+ *      without an example, so one at least is stale), so every shape in
+ *      the sketch has its example.
  *
  * Saving and loading live in profile_io.c. */
 #include "profile-private.h"

@@ -123,8 +123,8 @@ static gs_status gen_formats(yajl_gen g, const gs_field *f)
         }
     }
     yajl_gen_map_close(g);
-    gs_topk_item items[GS_SHAPE_TOP_K];
-    size_t n = gs_topk_items(f->shapes, items, GS_SHAPE_TOP_K);
+    gs_topk_item items[2 * GS_SHAPE_TOP_K];
+    size_t n = gs_topk_counters(f->shapes, items, 2 * GS_SHAPE_TOP_K);
     gs__jsonw_str(g, "shapes");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < n; i++) {
@@ -231,11 +231,11 @@ static gs_status gen_field(yajl_gen g, const gs_field *f)
     }
     gs__jsonw_str(g, "top");
     yajl_gen_array_open(g);
-    size_t cap = gs_topk_capacity(f->top);
-    gs_topk_item *items = gs_calloc(cap ? cap : 1, sizeof *items);
+    size_t cap = gs_topk_max_counters(f->top);
+    gs_topk_item *items = gs_calloc(cap, sizeof *items);
     if (!items)
         return GS_ENOMEM;
-    size_t n = gs_topk_items(f->top, items, cap);
+    size_t n = gs_topk_counters(f->top, items, cap);
     for (size_t i = 0; i < n; i++) {
         yajl_gen_map_open(g);
         gs__jsonw_str(g, "value");
@@ -655,7 +655,8 @@ static int load_formats(loader *L, yajl_val r, gs_field *f)
             return 0;
     }
     yajl_val sh = get(r, "shapes");
-    if (!sh || !YAJL_IS_ARRAY(sh) || sh->u.array.len > GS_SHAPE_TOP_K)
+    if (!sh || !YAJL_IS_ARRAY(sh) ||
+        sh->u.array.len > gs_topk_max_counters(f->shapes))
         return bad(L, "shapes");
     for (size_t i = 0; i < sh->u.array.len; i++) {
         yajl_val it = sh->u.array.values[i], ev = get(it, "example");
@@ -682,6 +683,8 @@ static int load_formats(loader *L, yajl_val r, gs_field *f)
         }
     }
     uint64_t non_null = f->count - f->types[GS_VT_NULL];
+    if (gs_topk_restore_total(f->shapes, non_null) != GS_OK)
+        return bad(L, "shape counts exceed the non-null values");
     if (non_null) {
         const char *kll = get_str(L, r, "len_kll");
         if (!kll)
@@ -887,7 +890,8 @@ static int load_field(loader *L, yajl_val r, gs_profile *p)
         return bad(L, "num_kll without numbers");
     }
     yajl_val top = get(r, "top");
-    if (!top || !YAJL_IS_ARRAY(top) || top->u.array.len > p->lim.max_top_values)
+    if (!top || !YAJL_IS_ARRAY(top) ||
+        top->u.array.len > gs_topk_max_counters(f->top))
         return bad(L, "top");
     for (size_t i = 0; i < top->u.array.len; i++) {
         yajl_val it = top->u.array.values[i];
@@ -915,6 +919,9 @@ static int load_field(loader *L, yajl_val r, gs_profile *p)
         if (st2 != GS_OK)
             return failed(L, st2, "top item");
     }
+    if (gs_topk_restore_total(f->top, f->count - f->types[GS_VT_NULL]) !=
+        GS_OK)
+        return bad(L, "top counts exceed the non-null values");
     if (!load_keys(L, r, f))
         return 0;
     yajl_val ex = get(r, "examples");

@@ -1,4 +1,4 @@
-/* sketch.c - HyperLogLog distinct counts and SpaceSaving top values.
+/* sketch.c - HyperLogLog distinct counts and Misra-Gries top values.
  *
  * gs_hll (after HLL++ and Ertl 2017):
  *   - A hash h gives register index h >> (64 - lg_k) and rank rho = 1 + the
@@ -26,25 +26,40 @@
  *      "hll1:<lg_k>:d:<one base64 digit per register>"; decode accepts
  *      exactly what encode can produce.
  *
- * gs_topk (SpaceSaving, Metwally et al. 2005; merge after Agarwal et al.
- * 2012 "Mergeable summaries"):
- *   - k slots, each with a fixed max_value_bytes buffer, an open-addressing
- *     index on the full-value hash (>= 4k cells, linear probing, deletion by
- *     backward shift, so no tombstones) and a min-heap on (count, hash) for
- *     eviction, kept in heap order only once all k slots are used (before
- *     that nothing evicts). Add is O(log k) and allocates nothing.
+ * gs_topk (Misra-Gries with "reverse purge", as in Apache DataSketches'
+ * frequent items sketch; merge after Agarwal et al. 2012 "Mergeable
+ * summaries"):
+ *   - C = 2k counters in fixed slots, each with a max_value_bytes buffer,
+ *     an open-addressing index on the full-value hash (>= 2C cells, linear
+ *     probing) and a sketch-wide offset. A value with a counter adds to it;
+ *     a new value takes a free slot (a hash probe and a store). When all C
+ *     slots are in use, a purge first subtracts the lower median of the
+ *     counters (the pivot) from every counter, frees those that reach 0,
+ *     adds the pivot to offset and rebuilds the index: at least C/2 slots
+ *     come free, so a purge costs O(1) per new value, amortised. Adding
+ *     allocates nothing.
  * Invariants:
  *   3. A slot's identity is the hash of the full value; values longer than
  *      max_value_bytes keep a prefix cut at a UTF-8 character boundary.
- *   4. count >= true count >= count - error for every kept value; every
- *      value with true count > total / k is kept.
- *   5. Output and merge order is total: count desc, value bytes asc, hash
- *      asc. Merge keeps the best k of the union, so it is deterministic and
- *      its result does not depend on argument order (beyond into's k and
- *      max_value_bytes).
+ *   4. For every value, counter <= true count <= counter + offset (counter
+ *      0 when it has none), and offset * (k + 1) <= total - (sum of the
+ *      counters): each purge removes at least (C/2 + 1) * pivot. So
+ *      offset <= total / (k + 1), and every value with true count
+ *      > total / (k + 1) has a counter (SpaceSaving with k slots promised
+ *      total / k). While no purge happened (offset 0, at most C distinct
+ *      values) every count is exact.
+ *   5. The state is the set of (hash, value, truncated, counter), the
+ *      offset and the total: slot numbers are never observed. Items are
+ *      reported count (= counter + offset) desc, value bytes asc, hash asc,
+ *      at most k of them; merge adds from's counters in the same kind of
+ *      total order, so it is deterministic, and after a save and restore
+ *      of every counter (gs_topk_counters) it gives the same result.
+ *   6. A purge only happens right before a new counter is made, so
+ *      offset > 0 implies at least one counter: the offset is the error
+ *      of any item, and needs no field of its own in the profile.
  * Not done here: hashing a value for the caller (the collector hashes once
  * and feeds both sketches), saving to a file (profile_io uses encode and
- * gs_topk_items/gs_topk_restore).
+ * gs_topk_counters/gs_topk_restore).
  */
 #include "gapscan/sketch.h"
 
@@ -500,39 +515,33 @@ gs_status gs_hll_decode(const char *text, size_t len, gs_hll **out)
 
 typedef struct tk_slot {
     uint64_t hash;
-    uint64_t error;
+    uint64_t count;      /* the counter; 0: the slot is free */
     uint32_t len;
-    uint32_t heap_pos;
     int truncated;
 } tk_slot;
 
 /* An index cell: slot number + 1 (0: empty) and the low 32 bits of the
- * slot's hash, so probing and backward-shift deletion read only the index
- * (the slot is read to confirm a full 64-bit match). */
+ * slot's hash, so a probe that misses reads only the index (the slot is
+ * read to confirm a full 64-bit match). */
 typedef struct tk_cell {
     uint32_t slot1;
     uint32_t lo;
 } tk_cell;
 
-/* A heap entry carries its own key (count, hash), so sifting compares
- * neighbouring memory instead of chasing slot numbers; a slot's count lives
- * only here (slots[s].heap_pos finds it). */
-typedef struct tk_node {
-    uint64_t count;
-    uint64_t hash;
-    uint32_t slot;
-} tk_node;
-
 struct gs_topk {
-    size_t k;
+    size_t k;            /* items reported */
+    size_t cap;          /* counters: 2k */
     size_t maxb;
-    size_t used;
+    size_t live;         /* counters in use */
     uint64_t total;
+    uint64_t offset;     /* sum of the purge pivots */
     size_t mask;         /* index cells - 1 */
-    tk_slot *slots;
-    tk_node *heap;       /* root = min (count, hash) */
-    tk_cell *index;
-    char *bytes;         /* k * maxb value bytes */
+    tk_slot *slots;      /* cap */
+    tk_cell *index;      /* >= 2 * cap cells: at most half full */
+    uint32_t *free;      /* free slot numbers, a stack: free[0..n_free) */
+    size_t n_free;
+    uint64_t *scratch;   /* cap counts: the purge selects its pivot here */
+    char *bytes;         /* cap * maxb value bytes */
 };
 
 #define TOPK_MAX_K ((size_t)1 << 24)
@@ -559,25 +568,30 @@ static size_t utf8_cut(const char *s, size_t len, size_t max)
 gs_topk *gs_topk_new(size_t k, size_t max_value_bytes)
 {
     if (k == 0 || k > TOPK_MAX_K || max_value_bytes > UINT32_MAX ||
-        (max_value_bytes && k > SIZE_MAX / max_value_bytes))
+        (max_value_bytes && 2 * k > SIZE_MAX / max_value_bytes))
         return NULL;
     gs_topk *t = gs_calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    size_t cells = 1;
-    while (cells < 4 * k)
+    size_t cap = 2 * k, cells = 1;
+    while (cells < 2 * cap)
         cells *= 2;
     t->k = k;
+    t->cap = cap;
     t->maxb = max_value_bytes;
     t->mask = cells - 1;
-    t->slots = gs_calloc(k, sizeof *t->slots);
-    t->heap = gs_calloc(k, sizeof *t->heap);
+    t->slots = gs_calloc(cap, sizeof *t->slots);
     t->index = gs_calloc(cells, sizeof *t->index);
-    t->bytes = gs_malloc(k * max_value_bytes);
-    if (!t->slots || !t->heap || !t->index || !t->bytes) {
+    t->free = gs_malloc(cap * sizeof *t->free);
+    t->scratch = gs_malloc(cap * sizeof *t->scratch);
+    t->bytes = gs_malloc(cap * max_value_bytes);
+    if (!t->slots || !t->index || !t->free || !t->scratch || !t->bytes) {
         gs_topk_free(t);
         return NULL;
     }
+    for (size_t i = 0; i < cap; i++)   /* popped in slot order */
+        t->free[i] = (uint32_t)(cap - 1 - i);
+    t->n_free = cap;
     return t;
 }
 
@@ -586,35 +600,38 @@ void gs_topk_free(gs_topk *t)
     if (!t)
         return;
     gs_free(t->slots);
-    gs_free(t->heap);
     gs_free(t->index);
+    gs_free(t->free);
+    gs_free(t->scratch);
     gs_free(t->bytes);
     gs_free(t);
 }
 
 size_t gs_topk_capacity(const gs_topk *t) { return t->k; }
+size_t gs_topk_max_counters(const gs_topk *t) { return t->cap; }
 uint64_t gs_topk_total(const gs_topk *t) { return t->total; }
+uint64_t gs_topk_offset(const gs_topk *t) { return t->offset; }
 
-/* Index: slot number holding hash, or -1. */
-static int tk_cell_is(const gs_topk *t, tk_cell c, uint64_t hash)
+/* The slot holding hash, or -1; *cell is where the probe stopped (the
+ * empty cell a new counter for hash would take). */
+static long tk_find(const gs_topk *t, uint64_t hash, size_t *cell)
 {
-    return c.lo == (uint32_t)hash && t->slots[c.slot1 - 1].hash == hash;
-}
-
-static long tk_find(const gs_topk *t, uint64_t hash)
-{
-    for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
+    size_t i = hash & t->mask;
+    for (;; i = (i + 1) & t->mask) {
         tk_cell c = t->index[i];
         if (c.slot1 == 0)
-            return -1;
-        if (tk_cell_is(t, c, hash))
+            break;
+        if (c.lo == (uint32_t)hash && t->slots[c.slot1 - 1].hash == hash)
             return (long)(c.slot1 - 1);
     }
+    if (cell)
+        *cell = i;
+    return -1;
 }
 
 int gs_topk_has(const gs_topk *t, uint64_t hash)
 {
-    return tk_find(t, hash) >= 0;
+    return tk_find(t, hash, NULL) >= 0;
 }
 
 static void tk_index_put(gs_topk *t, uint32_t slot)
@@ -626,139 +643,111 @@ static void tk_index_put(gs_topk *t, uint32_t slot)
     t->index[i] = (tk_cell){slot + 1, (uint32_t)hash};
 }
 
-/* Remove slot's cell (each slot has exactly one, so its number finds it
- * without reading the slot). Backward-shift deletion keeps every probe
- * chain unbroken (the mask is below 2^32, so a cell's lo gives its home). */
-static void tk_index_del(gs_topk *t, uint32_t slot)
+static void swap_u64(uint64_t *a, uint64_t *b)
 {
-    size_t i = t->slots[slot].hash & t->mask;
-    while (t->index[i].slot1 != slot + 1)
-        i = (i + 1) & t->mask;
-    for (size_t j = i;;) {
-        j = (j + 1) & t->mask;
-        if (!t->index[j].slot1)
-            break;
-        size_t home = t->index[j].lo & t->mask;
-        /* Move j's entry to i unless its home lies cyclically in (i, j]. */
-        int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-        if (!stays) {
-            t->index[i] = t->index[j];
-            i = j;
+    uint64_t x = *a;
+    *a = *b;
+    *b = x;
+}
+
+/* The r-th smallest of a[0..n) (0-based), reordering a: Hoare's
+ * quickselect with a median-of-three pivot, deterministic. */
+static uint64_t select_rank(uint64_t *a, size_t n, size_t r)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < a[lo])
+            swap_u64(&a[mid], &a[lo]);
+        if (a[hi] < a[lo])
+            swap_u64(&a[hi], &a[lo]);
+        if (a[hi] < a[mid])
+            swap_u64(&a[hi], &a[mid]);
+        uint64_t p = a[mid];
+        size_t i = lo, j = hi;
+        /* a[lo] <= p <= a[hi] stop both scans inside [lo, hi]. */
+        for (;;) {
+            while (a[i] < p)
+                i++;
+            while (a[j] > p)
+                j--;
+            if (i >= j)
+                break;
+            swap_u64(&a[i++], &a[j--]);
+        }
+        /* a[lo..j] <= p <= a[j+1..hi] */
+        if (r <= j)
+            hi = j;
+        else
+            lo = j + 1;
+    }
+    return a[lo];
+}
+
+/* Called when every slot is in use: subtract the lower median of the
+ * counters from each, free those at or below it, and add it to offset.
+ * At least cap/2 + 1 counters are >= the pivot, so the mass removed is at
+ * least (cap/2 + 1) * pivot (invariant 4), and at least cap/2 slots are
+ * freed, so purges cost O(1) amortised per new value. */
+static void tk_purge(gs_topk *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        t->scratch[i] = t->slots[i].count;
+    uint64_t pivot = select_rank(t->scratch, t->cap, (t->cap - 1) / 2);
+    memset(t->index, 0, (t->mask + 1) * sizeof *t->index);
+    t->live = 0;
+    for (size_t i = t->cap; i-- > 0;) {   /* popped in slot order */
+        tk_slot *s = &t->slots[i];
+        if (s->count <= pivot) {
+            s->count = 0;
+            t->free[t->n_free++] = (uint32_t)i;
+        } else {
+            s->count -= pivot;
+            t->live++;
+            tk_index_put(t, (uint32_t)i);
         }
     }
-    t->index[i] = (tk_cell){0, 0};
+    t->offset = sat_add(t->offset, pivot);
 }
 
-/* Without branches: on a high-cardinality field every add sifts through
- * nodes whose order is a coin toss, which a predictor cannot learn. */
-static int tk_less(const tk_node *a, const tk_node *b)
+/* A new counter for hash, whose probe ended at the empty cell (purging
+ * first when all are in use). Not inlined: it keeps the frame and the
+ * memcpy call off the path of an add that finds its counter. */
+__attribute__((noinline)) static void tk_insert(gs_topk *t, size_t cell,
+                                                const char *value, size_t len,
+                                                uint64_t hash, int truncated,
+                                                uint64_t count)
 {
-    return (a->count < b->count) |
-           ((a->count == b->count) & (a->hash < b->hash));
-}
-
-static uint64_t tk_count(const gs_topk *t, size_t slot)
-{
-    return t->heap[t->slots[slot].heap_pos].count;
-}
-
-static void tk_heap_set(gs_topk *t, size_t pos, tk_node n)
-{
-    t->heap[pos] = n;
-    t->slots[n.slot].heap_pos = (uint32_t)pos;
-}
-
-static void tk_sift_down(gs_topk *t, size_t pos)
-{
-    tk_node n = t->heap[pos];
-    for (;;) {
-        size_t c = 2 * pos + 1;
-        if (c >= t->used)
-            break;
-        if (c + 1 < t->used && tk_less(&t->heap[c + 1], &t->heap[c]))
-            c++;
-        if (!tk_less(&t->heap[c], &n))
-            break;
-        tk_heap_set(t, pos, t->heap[c]);
-        pos = c;
+    if (t->live == t->cap) {
+        tk_purge(t);
+        tk_find(t, hash, &cell);
     }
-    tk_heap_set(t, pos, n);
-}
-
-/* Heap order is needed only once the sketch is full (eviction and the
- * floor read the root then, and nothing else reads the order): a column
- * with fewer distinct values than k never sifts at all. */
-static void tk_heapify(gs_topk *t)
-{
-    for (size_t i = t->used / 2; i-- > 0;)
-        tk_sift_down(t, i);
-}
-
-/* Replace the root by n, a node that usually belongs near the leaves (a
- * new value counts min + 1): move the hole down along the smaller children
- * to a leaf, then n up from there (Floyd), one comparison a level instead
- * of two. */
-static void tk_replace_root(gs_topk *t, tk_node n)
-{
-    size_t pos = 0;
-    for (size_t c; (c = 2 * pos + 1) < t->used; pos = c) {
-        c += c + 1 < t->used && tk_less(&t->heap[c + 1], &t->heap[c]);
-        tk_heap_set(t, pos, t->heap[c]);
-    }
-    while (pos > 0 && tk_less(&n, &t->heap[(pos - 1) / 2])) {
-        tk_heap_set(t, pos, t->heap[(pos - 1) / 2]);
-        pos = (pos - 1) / 2;
-    }
-    tk_heap_set(t, pos, n);
-}
-
-static void tk_store_value(gs_topk *t, uint32_t slot, const char *value,
-                           size_t len, int truncated)
-{
+    uint32_t slot = t->free[--t->n_free];
+    tk_slot *s = &t->slots[slot];
     size_t keep = utf8_cut(value, len, t->maxb);
     if (keep)
         memcpy(t->bytes + (size_t)slot * t->maxb, value, keep);
-    t->slots[slot].len = (uint32_t)keep;
-    t->slots[slot].truncated = truncated || keep < len;
+    s->hash = hash;
+    s->count = count;
+    s->len = (uint32_t)keep;
+    s->truncated = truncated || keep < len;
+    t->index[cell] = (tk_cell){slot + 1, (uint32_t)hash};
+    t->live++;
 }
 
+/* Add count (> 0) to the counter of hash, making one if there is none. */
 static void tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
-                   int truncated, uint64_t count, uint64_t error)
+                   int truncated, uint64_t count)
 {
-    long found = tk_find(t, hash);
-    if (found >= 0) {
-        tk_slot *s = &t->slots[found];
-        tk_node *n = &t->heap[s->heap_pos];
-        n->count = sat_add(n->count, count);
-        s->error = sat_add(s->error, error);
-        if (t->used == t->k)
-            tk_sift_down(t, s->heap_pos);
+    size_t cell;
+    long found = tk_find(t, hash, &cell);
+    if (found < 0) {
+        tk_insert(t, cell, value, len, hash, truncated, count);
         return;
     }
-    uint32_t slot;
-    uint64_t base = 0;
-    int full = t->used == t->k;
-    if (!full) {
-        slot = (uint32_t)t->used++;
-        t->slots[slot].heap_pos = (uint32_t)(t->used - 1);
-    } else {
-        slot = t->heap[0].slot;
-        base = t->heap[0].count;
-        tk_index_del(t, slot);
-    }
-    tk_slot *s = &t->slots[slot];
-    tk_node n = {sat_add(base, count), hash, slot};
-    s->hash = hash;
-    s->error = sat_add(base, error);
-    tk_store_value(t, slot, value, len, truncated);
-    tk_index_put(t, slot);
-    if (full) {
-        tk_replace_root(t, n);
-        return;
-    }
-    t->heap[s->heap_pos] = n;
-    if (t->used == t->k)
-        tk_heapify(t);
+    tk_slot *s = &t->slots[found];
+    s->count = sat_add(s->count, count);
+    s->truncated |= truncated;
 }
 
 void gs_topk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
@@ -767,17 +756,29 @@ void gs_topk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
     if (count == 0)
         return;
     t->total = sat_add(t->total, count);
-    tk_add(t, value, len, hash, 0, count, 0);
+    tk_add(t, value, len, hash, 0, count);
 }
 
 gs_status gs_topk_restore(gs_topk *t, const char *value, size_t len,
                           uint64_t hash, int truncated, uint64_t count,
                           uint64_t error)
 {
-    if (count == 0 || error > count)
+    if (count <= error || (t->live > 0 && error != t->offset) ||
+        t->live == t->cap || tk_find(t, hash, NULL) >= 0)
         return GS_EINVAL;
-    t->total = sat_add(t->total, count);
-    tk_add(t, value, len, hash, truncated != 0, count, error);
+    t->offset = error;
+    tk_add(t, value, len, hash, truncated != 0, count - error);
+    return GS_OK;
+}
+
+gs_status gs_topk_restore_total(gs_topk *t, uint64_t total)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < t->cap; i++)
+        sum = sat_add(sum, t->slots[i].count);
+    if (total < sum)
+        return GS_EINVAL;
+    t->total = total;
     return GS_OK;
 }
 
@@ -826,206 +827,68 @@ static void worst_sift_up(gs_topk_item *a, size_t pos)
     a[pos] = x;
 }
 
-/* Bounded selection of the best cap items: offer each, then finish. */
-typedef struct tk_select {
-    gs_topk_item *a;
-    size_t n;
-    size_t cap;
-} tk_select;
-
-static void select_offer(tk_select *sel, const gs_topk_item *it)
+/* The best cap items of the live counters, best first. With raw set, an
+ * item's count is its bare counter and error is 0 (merge's order). */
+static size_t tk_select(const gs_topk *t, gs_topk_item *a, size_t cap,
+                        int raw)
 {
-    if (sel->n < sel->cap) {
-        sel->a[sel->n] = *it;
-        worst_sift_up(sel->a, sel->n++);
-    } else if (sel->cap && item_before(it, &sel->a[0])) {
-        sel->a[0] = *it;
-        worst_sift_down(sel->a, sel->n, 0);
+    size_t n = 0;
+    for (size_t i = 0; i < t->cap; i++) {
+        const tk_slot *s = &t->slots[i];
+        if (s->count == 0)
+            continue;
+        gs_topk_item it = {
+            .value = t->bytes + i * t->maxb, .len = s->len,
+            .truncated = s->truncated,
+            .count = raw ? s->count : sat_add(s->count, t->offset),
+            .error = raw ? 0 : t->offset, .hash = s->hash,
+        };
+        if (n < cap) {
+            a[n] = it;
+            worst_sift_up(a, n++);
+        } else if (cap && item_before(&it, &a[0])) {
+            a[0] = it;
+            worst_sift_down(a, n, 0);
+        }
     }
-}
-
-/* Heap sort: moving the worst to the end leaves the array best first. */
-static size_t select_finish(tk_select *sel)
-{
-    for (size_t n = sel->n; n > 1; n--) {
-        gs_topk_item x = sel->a[0];
-        sel->a[0] = sel->a[n - 1];
-        sel->a[n - 1] = x;
-        worst_sift_down(sel->a, n - 1, 0);
+    /* Heap sort: moving the worst to the end leaves the array best first. */
+    for (size_t m = n; m > 1; m--) {
+        gs_topk_item x = a[0];
+        a[0] = a[m - 1];
+        a[m - 1] = x;
+        worst_sift_down(a, m - 1, 0);
     }
-    return sel->n;
-}
-
-static gs_topk_item tk_item(const gs_topk *t, size_t slot)
-{
-    const tk_slot *s = &t->slots[slot];
-    return (gs_topk_item){
-        .value = t->bytes + slot * t->maxb, .len = s->len,
-        .truncated = s->truncated, .count = tk_count(t, slot),
-        .error = s->error, .hash = s->hash,
-    };
+    return n;
 }
 
 size_t gs_topk_items(const gs_topk *t, gs_topk_item *items, size_t cap)
 {
-    tk_select sel = {items, 0, cap};
-    for (size_t i = 0; i < t->used; i++) {
-        gs_topk_item it = tk_item(t, i);
-        select_offer(&sel, &it);
-    }
-    return select_finish(&sel);
+    return tk_select(t, items, cap < t->k ? cap : t->k, 0);
 }
 
-/* The count every unseen value may have had: the minimum when full. */
-static uint64_t tk_floor(const gs_topk *t)
+size_t gs_topk_counters(const gs_topk *t, gs_topk_item *items, size_t cap)
 {
-    return t->used == t->k ? t->heap[0].count : 0;
+    return tk_select(t, items, cap, 0);
 }
 
-/* Offer every value of into and from with its merged count and error. */
-static void tk_merge_offer(const gs_topk *into, const gs_topk *from,
-                           tk_select *sel)
-{
-    uint64_t floor_a = tk_floor(into), floor_b = tk_floor(from);
-    for (size_t i = 0; i < into->used; i++) {
-        gs_topk_item it = tk_item(into, i);
-        long j = tk_find(from, it.hash);
-        const tk_slot *b = j >= 0 ? &from->slots[j] : NULL;
-        it.count = sat_add(it.count, b ? tk_count(from, (size_t)j) : floor_b);
-        it.error = sat_add(it.error, b ? b->error : floor_b);
-        it.truncated |= b && b->truncated;
-        select_offer(sel, &it);
-    }
-    for (size_t j = 0; j < from->used; j++) {
-        gs_topk_item it = tk_item(from, j);
-        if (tk_find(into, it.hash) >= 0)
-            continue;
-        it.count = sat_add(it.count, floor_a);
-        it.error = sat_add(it.error, floor_a);
-        select_offer(sel, &it);
-    }
-}
-
-/* Make best[0..n) the content of t, values copied into bytes (which t
- * then owns; its old buffer is freed). */
-static void tk_rebuild(gs_topk *t, const gs_topk_item *best, size_t n,
-                       char *bytes)
-{
-    memset(t->index, 0, (t->mask + 1) * sizeof *t->index);
-    for (size_t i = 0; i < n; i++) {
-        size_t keep = utf8_cut(best[i].value, best[i].len, t->maxb);
-        if (keep)
-            memcpy(bytes + i * t->maxb, best[i].value, keep);
-        tk_slot *s = &t->slots[i];
-        s->hash = best[i].hash;
-        s->error = best[i].error;
-        s->len = (uint32_t)keep;
-        s->truncated = best[i].truncated || keep < best[i].len;
-        tk_index_put(t, (uint32_t)i);
-        tk_heap_set(t, i, (tk_node){best[i].count, best[i].hash, (uint32_t)i});
-    }
-    t->used = n;
-    tk_heapify(t);
-    gs_free(t->bytes);
-    t->bytes = bytes;
-}
-
-/* Merge when neither side is full and the union fits in into: then both
- * floors are 0 and the best k of the union is all of it, so adding from's
- * items one by one gives the same items, counts and errors as the general
- * merge (only the slot numbering differs, which nothing observes), without
- * its allocations. This is the merge of every small file's profile. */
-static int tk_merge_small(gs_topk *into, const gs_topk *from)
-{
-    if (into == from || from->used == from->k || into->used == into->k ||
-        into->used + from->used > into->k)
-        return 0;
-    for (size_t j = 0; j < from->used; j++) {
-        gs_topk_item it = tk_item(from, j);
-        long i = tk_find(into, it.hash);
-        if (i >= 0)
-            into->slots[i].truncated |= it.truncated;
-        tk_add(into, it.value, it.len, it.hash, it.truncated, it.count,
-               it.error);
-    }
-    into->total = sat_add(into->total, from->total);
-    return 1;
-}
-
-/* Merge a few values (a small file's) into a full sketch without the
- * general merge's allocations: from is not full, so its floor is 0; each
- * of its values already in into adds its count there; each other value
- * comes in with into's floor added, and takes the place of the worst value
- * in output order if it comes before it. Choosing the best k of the union
- * one offer at a time is what the general merge does, so the items are the
- * same. */
-#define TK_FEW 8
-static int tk_merge_few(gs_topk *into, const gs_topk *from)
-{
-    if (into == from || from->used == from->k || into->used < into->k ||
-        from->used > TK_FEW || from->used * 4 > into->k)
-        return 0;
-    uint64_t floor_a = tk_floor(into);
-    int known[TK_FEW];
-    for (size_t j = 0; j < from->used; j++) {
-        gs_topk_item it = tk_item(from, j);
-        long i = tk_find(into, it.hash);
-        known[j] = i >= 0;
-        if (i >= 0) {
-            tk_node *n = &into->heap[into->slots[i].heap_pos];
-            n->count = sat_add(n->count, it.count);
-            into->slots[i].error = sat_add(into->slots[i].error, it.error);
-            into->slots[i].truncated |= it.truncated;
-        }
-    }
-    for (size_t j = 0; j < from->used; j++) {
-        if (known[j])
-            continue;
-        gs_topk_item it = tk_item(from, j);
-        it.count = sat_add(it.count, floor_a);
-        it.error = sat_add(it.error, floor_a);
-        size_t w = 0;
-        gs_topk_item worst = tk_item(into, 0);
-        for (size_t i = 1; i < into->used; i++) {
-            gs_topk_item x = tk_item(into, i);
-            if (item_before(&worst, &x)) {
-                worst = x;
-                w = i;
-            }
-        }
-        if (!item_before(&it, &worst))
-            continue;
-        tk_slot *s = &into->slots[w];
-        tk_index_del(into, (uint32_t)w);
-        s->hash = it.hash;
-        s->error = it.error;
-        into->heap[s->heap_pos] = (tk_node){it.count, it.hash, (uint32_t)w};
-        tk_store_value(into, (uint32_t)w, it.value, it.len, it.truncated);
-        tk_index_put(into, (uint32_t)w);
-    }
-    tk_heapify(into);
-    into->total = sat_add(into->total, from->total);
-    return 1;
-}
-
+/* From's counters go in one by one in a fixed order (bare counter desc,
+ * value bytes asc, hash asc), so the result depends only on the two
+ * sketches' states, not on from's slot layout. When from is into, every
+ * add finds its own counter (no value moves), which doubles it. */
 gs_status gs_topk_merge(gs_topk *into, const gs_topk *from)
 {
-    if (tk_merge_small(into, from) || tk_merge_few(into, from))
-        return GS_OK;
-    /* The merged values may live in into's own buffer (or from may be
-     * into): build the result in a new buffer, then swap it in. */
-    gs_topk_item *best = gs_malloc(into->k * sizeof *best);
-    char *bytes = gs_malloc(into->k * into->maxb);
-    if (!best || !bytes) {
-        gs_free(best);
-        gs_free(bytes);
-        return GS_ENOMEM;
+    gs_topk_item *order = NULL;
+    if (from->live) {
+        order = gs_malloc(from->live * sizeof *order);
+        if (!order)
+            return GS_ENOMEM;
     }
-    tk_select sel = {best, 0, into->k};
-    tk_merge_offer(into, from, &sel);
-    size_t n = select_finish(&sel);
-    tk_rebuild(into, best, n, bytes);
+    size_t n = tk_select(from, order, from->live, 1);
+    for (size_t i = 0; i < n; i++)
+        tk_add(into, order[i].value, order[i].len, order[i].hash,
+               order[i].truncated, order[i].count);
+    gs_free(order);
+    into->offset = sat_add(into->offset, from->offset);
     into->total = sat_add(into->total, from->total);
-    gs_free(best);
     return GS_OK;
 }

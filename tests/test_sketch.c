@@ -1,4 +1,4 @@
-/* test_sketch.c - HyperLogLog and SpaceSaving: accuracy, exact merges,
+/* test_sketch.c - HyperLogLog and Misra-Gries top-K: accuracy, merges,
  * text round trips, strict decoding, determinism and no allocation on add.
  */
 #include <check.h>
@@ -286,8 +286,9 @@ typedef struct stream {
 
 /* Zipf-like frequencies (rank i: 30000 / i^1.2), shuffled. With 64
  * counters the top ten come out in true order for every seed tried (with
- * 32, the churning tail overtakes rank 8-10: SpaceSaving needs k well
- * above the number of values wanted in order when the tail is heavy). */
+ * 32, the churning tail overtakes rank 8-10: a counter-based sketch
+ * needs k well above the number of values wanted in order when the tail
+ * is heavy). */
 static stream *zipf_stream(uint64_t seed)
 {
     stream *s = calloc(1, sizeof *s);
@@ -347,7 +348,8 @@ static void check_top(const gs_topk *t, const stream *s)
 {
     gs_topk_item items[64];
     size_t n = gs_topk_items(t, items, 64);
-    ck_assert_uint_eq(n, gs_topk_capacity(t));
+    ck_assert_uint_ge(n, Z_TOP);
+    ck_assert_uint_le(n, gs_topk_capacity(t));
     for (size_t i = 0; i < Z_TOP; i++)
         ck_assert_msg(id_of(&items[i]) == (int)i, "rank %d holds %.*s",
                       (int)i, (int)items[i].len, items[i].value);
@@ -359,6 +361,42 @@ static void check_top(const gs_topk *t, const stream *s)
     }
 }
 
+/* Every bound against the exact counts freq[0..nd) of values named by
+ * value_name: each counter's [count - error, count] holds the true count,
+ * a value without a counter has a true count of at most the offset, the
+ * offset is at most total / (k + 1), and so every value more frequent than
+ * that has a counter. */
+static void check_bounds(const gs_topk *t, const uint64_t *freq, size_t nd,
+                         uint64_t total)
+{
+    ck_assert_uint_eq(gs_topk_total(t), total);
+    uint64_t off = gs_topk_offset(t);
+    size_t k = gs_topk_capacity(t);
+    ck_assert_uint_le(off * (k + 1), total);
+    size_t cap = gs_topk_max_counters(t);
+    gs_topk_item *c = malloc(cap * sizeof *c);
+    size_t n = gs_topk_counters(t, c, cap);
+    ck_assert_uint_le(n, cap);
+    char buf[32];
+    for (size_t id = 0; id < nd; id++) {
+        int len = value_name((uint32_t)id, buf);
+        uint64_t h = gs_hash(buf, (size_t)len);
+        size_t j = 0;
+        while (j < n && c[j].hash != h)
+            j++;
+        ck_assert_int_eq(gs_topk_has(t, h), j < n);
+        if (j == n) {
+            ck_assert_msg(freq[id] <= off, "%s (%llu) has no counter", buf,
+                          (unsigned long long)freq[id]);
+            continue;
+        }
+        ck_assert_uint_eq(c[j].error, off);
+        ck_assert_uint_ge(c[j].count, freq[id]);
+        ck_assert_uint_le(c[j].count - c[j].error, freq[id]);
+    }
+    free(c);
+}
+
 START_TEST(topk_finds_the_true_top_ten_in_order)
 {
     stream *s = zipf_stream(42);
@@ -366,14 +404,77 @@ START_TEST(topk_finds_the_true_top_ten_in_order)
     feed(t, s, 0, s->n);
     ck_assert_uint_eq(gs_topk_total(t), s->n);
     check_top(t, s);
+    check_bounds(t, s->freq, Z_DISTINCT, s->n);
     gs_topk_free(t);
     stream_free(s);
 }
 END_TEST
 
-START_TEST(topk_has_exactly_the_kept_items)
+START_TEST(topk_counts_exactly_up_to_twice_k_values)
 {
-    /* Every add after the first 8 evicts: the index must follow. */
+    /* 2k distinct values, each added in pieces (and with count 0, which
+     * adds nothing): every count exact, error 0, the best k reported. */
+    const size_t k = 16;
+    gs_topk *t = gs_topk_new(k, 32);
+    uint64_t freq[32], total = 0, seed = 11;
+    char buf[32];
+    memset(freq, 0, sizeof freq);
+    for (int i = 0; i < 5000; i++) {
+        uint32_t id = (uint32_t)(rng_next(&seed) % (2 * k));
+        uint64_t w = rng_next(&seed) % 4;
+        int len = value_name(id, buf);
+        gs_topk_add(t, buf, (size_t)len, gs_hash(buf, (size_t)len), w);
+        freq[id] += w;
+        total += w;
+    }
+    ck_assert_uint_eq(gs_topk_offset(t), 0);
+    check_bounds(t, freq, 2 * k, total);
+    gs_topk_item c[32], it[32];
+    ck_assert_uint_eq(gs_topk_counters(t, c, 32), 2 * k);
+    for (size_t i = 0; i < 2 * k; i++) {
+        ck_assert_uint_eq(c[i].error, 0);
+        ck_assert_uint_eq(c[i].count, freq[id_of(&c[i])]);
+    }
+    ck_assert_uint_eq(gs_topk_items(t, it, 32), k);   /* at most k */
+    for (size_t i = 0; i < k; i++)
+        ck_assert_uint_eq(it[i].hash, c[i].hash);
+    gs_topk_add(t, "new", 3, gs_hash("new", 3), 0);
+    ck_assert_int_eq(gs_topk_has(t, gs_hash("new", 3)), 0);
+    ck_assert_uint_eq(gs_topk_total(t), total);
+    gs_topk_free(t);
+}
+END_TEST
+
+START_TEST(topk_bounds_hold_on_a_random_stream)
+{
+    /* Uniform noise over 2000 values with a few heavier ones: many purges,
+     * checked against exact counts after every 10000 adds. */
+    enum { ND = 2000 };
+    static uint64_t freq[ND];
+    memset(freq, 0, sizeof freq);
+    gs_topk *t = gs_topk_new(16, 16);
+    uint64_t seed = 77, total = 0;
+    char buf[32];
+    for (int i = 1; i <= 100000; i++) {
+        uint64_t r = rng_next(&seed);
+        uint32_t id = r % 5 == 0 ? (uint32_t)(r >> 32) % 8
+                                 : (uint32_t)(r >> 32) % ND;
+        int len = value_name(id, buf);
+        gs_topk_add(t, buf, (size_t)len, gs_hash(buf, (size_t)len), 1);
+        freq[id]++;
+        total++;
+        if (i % 10000 == 0)
+            check_bounds(t, freq, ND, total);
+    }
+    ck_assert_uint_gt(gs_topk_offset(t), 0);
+    gs_topk_free(t);
+}
+END_TEST
+
+START_TEST(topk_has_exactly_the_counters)
+{
+    /* Most adds after the first 16 make a new counter: the index must
+     * follow every purge. */
     gs_topk *t = gs_topk_new(8, 16);
     char buf[32];
     uint64_t hashes[1000];
@@ -381,14 +482,16 @@ START_TEST(topk_has_exactly_the_kept_items)
         int len = sprintf(buf, "v%d", i % 3 ? i : 7);
         hashes[i] = gs_hash(buf, (size_t)len);
         gs_topk_add(t, buf, (size_t)len, hashes[i], 1);
+        ck_assert_int_eq(gs_topk_has(t, hashes[i]), 1);
     }
-    gs_topk_item items[8];
-    size_t got = gs_topk_items(t, items, 8);
-    ck_assert_uint_eq(got, 8);
+    ck_assert_uint_gt(gs_topk_offset(t), 0);
+    gs_topk_item c[16];
+    size_t got = gs_topk_counters(t, c, 16);
+    ck_assert_uint_ge(got, 1);
     for (int i = 0; i < 1000; i++) {
         int kept = 0;
         for (size_t j = 0; j < got; j++)
-            kept |= items[j].hash == hashes[i];
+            kept |= c[j].hash == hashes[i];
         ck_assert_int_eq(gs_topk_has(t, hashes[i]), kept);
     }
     gs_topk_free(t);
@@ -418,6 +521,7 @@ START_TEST(topk_keeps_every_value_more_frequent_than_n_over_k)
         gs_topk_add(t, buf, (size_t)len, gs_hash(buf, (size_t)len), 1);
     }
     ck_assert_uint_eq(gs_topk_total(t), n);
+    ck_assert_uint_le(gs_topk_offset(t) * (k + 1), n);
     gs_topk_item items[32];
     size_t got = gs_topk_items(t, items, 32);
     for (int h = 0; h < 4; h++) {
@@ -438,6 +542,27 @@ START_TEST(topk_keeps_every_value_more_frequent_than_n_over_k)
 }
 END_TEST
 
+/* Whether two sketches have the same state: counters, offset, total. */
+static void assert_same_state(const gs_topk *a, const gs_topk *b)
+{
+    size_t cap = gs_topk_max_counters(a);
+    ck_assert_uint_eq(gs_topk_max_counters(b), cap);
+    gs_topk_item *x = malloc(2 * cap * sizeof *x), *y = x + cap;
+    size_t nx = gs_topk_counters(a, x, cap), ny = gs_topk_counters(b, y, cap);
+    ck_assert_uint_eq(nx, ny);
+    for (size_t i = 0; i < nx; i++) {
+        ck_assert_uint_eq(x[i].hash, y[i].hash);
+        ck_assert_uint_eq(x[i].len, y[i].len);
+        ck_assert(memcmp(x[i].value, y[i].value, x[i].len) == 0);
+        ck_assert_int_eq(x[i].truncated, y[i].truncated);
+        ck_assert_uint_eq(x[i].count, y[i].count);
+        ck_assert_uint_eq(x[i].error, y[i].error);
+    }
+    ck_assert_uint_eq(gs_topk_offset(a), gs_topk_offset(b));
+    ck_assert_uint_eq(gs_topk_total(a), gs_topk_total(b));
+    free(x);
+}
+
 START_TEST(topk_merge_of_two_halves_finds_the_same_top)
 {
     stream *s = zipf_stream(7);
@@ -449,34 +574,84 @@ START_TEST(topk_merge_of_two_halves_finds_the_same_top)
     ck_assert_int_eq(gs_topk_merge(ab, b), GS_OK);
     ck_assert_int_eq(gs_topk_merge(ba, b), GS_OK);
     ck_assert_int_eq(gs_topk_merge(ba, a), GS_OK);
-    ck_assert_uint_eq(gs_topk_total(ab), s->n);
+    /* either order keeps the guarantee (the states may differ) */
     check_top(ab, s);
-    /* merging in either order gives the same items */
-    gs_topk_item x[64], y[64];
-    size_t nx = gs_topk_items(ab, x, 64), ny = gs_topk_items(ba, y, 64);
-    ck_assert_uint_eq(nx, ny);
-    for (size_t i = 0; i < nx; i++) {
-        ck_assert_uint_eq(x[i].hash, y[i].hash);
-        ck_assert_uint_eq(x[i].count, y[i].count);
-        ck_assert_uint_eq(x[i].error, y[i].error);
-    }
+    check_top(ba, s);
+    check_bounds(ab, s->freq, Z_DISTINCT, s->n);
+    check_bounds(ba, s->freq, Z_DISTINCT, s->n);
     /* merging an empty sketch changes nothing */
-    gs_topk *empty = gs_topk_new(64, 64);
-    ck_assert_int_eq(gs_topk_merge(ab, empty), GS_OK);
-    ck_assert_uint_eq(gs_topk_items(ab, y, 64), nx);
-    for (size_t i = 0; i < nx; i++) {
-        ck_assert_uint_eq(x[i].hash, y[i].hash);
-        ck_assert_uint_eq(x[i].count, y[i].count);
-        ck_assert_uint_eq(x[i].error, y[i].error);
-    }
+    gs_topk *again = gs_topk_new(64, 64), *empty = gs_topk_new(64, 64);
+    ck_assert_int_eq(gs_topk_merge(again, a), GS_OK);
+    ck_assert_int_eq(gs_topk_merge(again, b), GS_OK);
+    ck_assert_int_eq(gs_topk_merge(again, empty), GS_OK);
+    assert_same_state(ab, again);
     gs_topk_free(empty);
     /* and merging into a sketch that holds data works in place */
     ck_assert_int_eq(gs_topk_merge(a, b), GS_OK);
     check_top(a, s);
+    check_bounds(a, s->freq, Z_DISTINCT, s->n);
     gs_topk_free(a);
     gs_topk_free(b);
     gs_topk_free(ab);
     gs_topk_free(ba);
+    gs_topk_free(again);
+    stream_free(s);
+}
+END_TEST
+
+/* Merge parts [lo, hi) of p[] as a balanced tree into a new sketch. */
+static gs_topk *merge_tree(gs_topk **p, size_t lo, size_t hi)
+{
+    gs_topk *t = gs_topk_new(16, 16);
+    if (hi - lo == 1) {
+        ck_assert_int_eq(gs_topk_merge(t, p[lo]), GS_OK);
+        return t;
+    }
+    size_t mid = lo + (hi - lo) / 2;
+    gs_topk *l = merge_tree(p, lo, mid), *r = merge_tree(p, mid, hi);
+    ck_assert_int_eq(gs_topk_merge(t, l), GS_OK);
+    ck_assert_int_eq(gs_topk_merge(t, r), GS_OK);
+    gs_topk_free(l);
+    gs_topk_free(r);
+    return t;
+}
+
+START_TEST(topk_any_merge_tree_keeps_the_guarantee_deterministically)
+{
+    /* A zipf stream cut into 8 parts, merged left to right, right to left
+     * and as a balanced tree: each result bounds every true count and
+     * holds every value above total / (k + 1); doing a merge again gives
+     * the same state. */
+    stream *s = zipf_stream(5);
+    enum { P = 8 };
+    gs_topk *part[P];
+    for (size_t i = 0; i < P; i++) {
+        part[i] = gs_topk_new(16, 16);
+        feed(part[i], s, s->n * i / P, s->n * (i + 1) / P);
+    }
+    gs_topk *left = gs_topk_new(16, 16), *right = gs_topk_new(16, 16);
+    for (size_t i = 0; i < P; i++) {
+        ck_assert_int_eq(gs_topk_merge(left, part[i]), GS_OK);
+        ck_assert_int_eq(gs_topk_merge(right, part[P - 1 - i]), GS_OK);
+    }
+    gs_topk *tree = merge_tree(part, 0, P), *tree2 = merge_tree(part, 0, P);
+    gs_topk *results[3] = {left, right, tree};
+    for (int r = 0; r < 3; r++)
+        check_bounds(results[r], s->freq, Z_DISTINCT, s->n);
+    assert_same_state(tree, tree2);
+    /* merging a sketch with itself doubles it */
+    ck_assert_int_eq(gs_topk_merge(tree2, tree2), GS_OK);
+    ck_assert_int_eq(gs_topk_merge(tree, tree2), GS_OK);
+    ck_assert_int_eq(gs_topk_merge(tree, tree2), GS_OK);
+    ck_assert_int_eq(gs_topk_merge(tree2, tree2), GS_OK);
+    ck_assert_uint_eq(gs_topk_total(tree), 5 * s->n);
+    ck_assert_uint_eq(gs_topk_total(tree2), 4 * s->n);
+    for (size_t i = 0; i < P; i++)
+        gs_topk_free(part[i]);
+    gs_topk_free(left);
+    gs_topk_free(right);
+    gs_topk_free(tree);
+    gs_topk_free(tree2);
     stream_free(s);
 }
 END_TEST
@@ -487,19 +662,16 @@ START_TEST(topk_same_input_gives_the_same_items)
     gs_topk *a = gs_topk_new(20, 16), *b = gs_topk_new(20, 16);
     feed(a, s, 0, s->n);
     feed(b, s, 0, s->n);
-    gs_topk_item x[20], y[20];
-    size_t nx = gs_topk_items(a, x, 20), ny = gs_topk_items(b, y, 20);
-    ck_assert_uint_eq(nx, ny);
-    for (size_t i = 0; i < nx; i++) {
-        ck_assert_uint_eq(x[i].len, y[i].len);
-        ck_assert(memcmp(x[i].value, y[i].value, x[i].len) == 0);
-        ck_assert_uint_eq(x[i].count, y[i].count);
-        ck_assert_uint_eq(x[i].error, y[i].error);
-        if (i > 0 && x[i - 1].count == x[i].count) {
+    assert_same_state(a, b);
+    gs_topk_item x[20];
+    size_t nx = gs_topk_items(a, x, 20);
+    ck_assert_uint_ge(nx, 1);
+    for (size_t i = 1; i < nx; i++) {
+        if (x[i - 1].count == x[i].count) {
             size_t m = x[i].len < x[i - 1].len ? x[i].len : x[i - 1].len;
             int c = memcmp(x[i - 1].value, x[i].value, m);
             ck_assert(c < 0 || (c == 0 && x[i - 1].len <= x[i].len));
-        } else if (i > 0) {
+        } else {
             ck_assert_uint_gt(x[i - 1].count, x[i].count);
         }
     }
@@ -575,38 +747,61 @@ START_TEST(topk_adding_allocates_nothing)
         int n = sprintf(buf, "v%u", (unsigned)(rng_next(&seed) % 5000));
         gs_topk_add(t, buf, (size_t)n, gs_hash(buf, (size_t)n), 1);
     }
+    ck_assert_uint_gt(gs_topk_offset(t), 0);   /* it did purge */
     gs_topk_item it[32];
     gs_topk_items(t, it, 32);
     ck_assert_int_eq(n_allocs, before);
+    /* a merge that cannot have its scratch leaves into unchanged */
+    gs_topk *u = gs_topk_new(32, 24);
+    gs_topk_add(u, "x", 1, gs_hash("x", 1), 1);
+    fail_from = n_allocs;
+    ck_assert_int_eq(gs_topk_merge(u, t), GS_ENOMEM);
+    fail_from = -1;
+    ck_assert_uint_eq(gs_topk_total(u), 1);
+    ck_assert_uint_eq(gs_topk_offset(u), 0);
+    gs_topk_free(u);
     gs_topk_free(t);
     gs_set_allocator(NULL, NULL);
 }
 END_TEST
 
-START_TEST(topk_restore_rebuilds_the_same_sketch)
+/* Save every counter, restore it into a new sketch of the same size. */
+static gs_topk *round_trip(const gs_topk *a, size_t k, size_t maxb)
 {
-    stream *s = zipf_stream(3);
-    gs_topk *a = gs_topk_new(16, 6);   /* every value is cut to "value-" */
-    feed(a, s, 0, s->n);
-    gs_topk_item x[16];
-    size_t nx = gs_topk_items(a, x, 16);
-    gs_topk *b = gs_topk_new(16, 6);
+    size_t cap = gs_topk_max_counters(a);
+    gs_topk_item *x = malloc(cap * sizeof *x);
+    size_t nx = gs_topk_counters(a, x, cap);
+    gs_topk *b = gs_topk_new(k, maxb);
     for (size_t i = nx; i-- > 0;)   /* any order gives the same sketch */
         ck_assert_int_eq(gs_topk_restore(b, x[i].value, x[i].len, x[i].hash,
                                          x[i].truncated, x[i].count,
                                          x[i].error), GS_OK);
-    gs_topk_item y[16];
-    ck_assert_uint_eq(gs_topk_items(b, y, 16), nx);
-    for (size_t i = 0; i < nx; i++) {
-        ck_assert_uint_eq(x[i].hash, y[i].hash);
-        ck_assert_uint_eq(x[i].len, y[i].len);
-        ck_assert_int_eq(x[i].truncated, y[i].truncated);
-        ck_assert_uint_eq(x[i].count, y[i].count);
-        ck_assert_uint_eq(x[i].error, y[i].error);
-    }
+    ck_assert_int_eq(gs_topk_restore_total(b, gs_topk_total(a)), GS_OK);
+    free(x);
+    return b;
+}
+
+START_TEST(topk_restore_rebuilds_the_same_sketch)
+{
+    stream *s = zipf_stream(3);
+    gs_topk *a = gs_topk_new(16, 6);   /* every value is cut to "value-" */
+    feed(a, s, 0, s->n / 2);
+    ck_assert_uint_gt(gs_topk_offset(a), 0);
+    gs_topk *b = round_trip(a, 16, 6);
+    assert_same_state(a, b);
+    /* a merge after the round trip equals one before it, both ways */
+    gs_topk *c = gs_topk_new(16, 6);
+    feed(c, s, s->n / 2, s->n);
+    gs_topk *c2 = round_trip(c, 16, 6);
+    ck_assert_int_eq(gs_topk_merge(c, a), GS_OK);
+    ck_assert_int_eq(gs_topk_merge(c2, b), GS_OK);
+    assert_same_state(c, c2);
+    gs_topk *d = round_trip(c, 16, 6);
+    assert_same_state(c, d);
     /* identity survives: adding a full value finds its truncated item */
     uint64_t h3 = gs_hash("value-3", 7);
-    size_t i3 = nx;
+    gs_topk_item x[16], y[16];
+    size_t nx = gs_topk_items(a, x, 16), i3 = nx;
     for (size_t i = 0; i < nx; i++)
         if (x[i].hash == h3)
             i3 = i;
@@ -615,13 +810,61 @@ START_TEST(topk_restore_rebuilds_the_same_sketch)
     ck_assert_uint_eq(gs_topk_items(b, y, 16), nx);
     ck_assert_uint_eq(y[0].hash, h3);
     ck_assert_uint_eq(y[0].count, x[i3].count + 1000000);
-    ck_assert_int_eq(gs_topk_restore(b, "a", 1, gs_hash("a", 1), 0, 0, 0),
+    /* what no save can hold */
+    uint64_t off = gs_topk_offset(a);
+    gs_topk *e = gs_topk_new(2, 8);
+    ck_assert_int_eq(gs_topk_restore(e, "a", 1, gs_hash("a", 1), 0, 0, 0),
                      GS_EINVAL);
-    ck_assert_int_eq(gs_topk_restore(b, "a", 1, gs_hash("a", 1), 0, 2, 3),
+    ck_assert_int_eq(gs_topk_restore(e, "a", 1, gs_hash("a", 1), 0, 3, 3),
                      GS_EINVAL);
+    ck_assert_int_eq(gs_topk_restore(e, "a", 1, gs_hash("a", 1), 0,
+                                     off + 2, off), GS_OK);
+    ck_assert_int_eq(gs_topk_restore(e, "a", 1, gs_hash("a", 1), 0,
+                                     off + 2, off), GS_EINVAL);
+    ck_assert_int_eq(gs_topk_restore(e, "b", 1, gs_hash("b", 1), 0,
+                                     off + 2, off + 1), GS_EINVAL);
+    ck_assert_int_eq(gs_topk_restore(e, "b", 1, gs_hash("b", 1), 0,
+                                     off + 5, off), GS_OK);
+    ck_assert_int_eq(gs_topk_restore(e, "c", 1, gs_hash("c", 1), 0,
+                                     off + 1, off), GS_OK);
+    ck_assert_int_eq(gs_topk_restore(e, "d", 1, gs_hash("d", 1), 0,
+                                     off + 1, off), GS_OK);
+    ck_assert_int_eq(gs_topk_restore(e, "e", 1, gs_hash("e", 1), 0,
+                                     off + 1, off), GS_EINVAL);   /* full */
+    ck_assert_int_eq(gs_topk_restore_total(e, 8), GS_EINVAL);
+    ck_assert_int_eq(gs_topk_restore_total(e, 9), GS_OK);
+    ck_assert_uint_eq(gs_topk_offset(e), off);
+    gs_topk_free(e);
     gs_topk_free(a);
     gs_topk_free(b);
+    gs_topk_free(c);
+    gs_topk_free(c2);
+    gs_topk_free(d);
     stream_free(s);
+}
+END_TEST
+
+START_TEST(topk_counts_saturate)
+{
+    gs_topk *t = gs_topk_new(1, 8);
+    gs_topk_add(t, "a", 1, gs_hash("a", 1), UINT64_MAX - 1);
+    gs_topk_add(t, "a", 1, gs_hash("a", 1), 5);
+    gs_topk_item it[2];
+    ck_assert_uint_eq(gs_topk_items(t, it, 2), 1);
+    ck_assert_uint_eq(it[0].count, UINT64_MAX);
+    ck_assert_uint_eq(it[0].error, 0);
+    ck_assert_uint_eq(gs_topk_total(t), UINT64_MAX);
+    ck_assert_int_eq(gs_topk_merge(t, t), GS_OK);
+    ck_assert_uint_eq(gs_topk_total(t), UINT64_MAX);
+    /* two more values fill and purge: the pivot is the smaller one */
+    gs_topk_add(t, "b", 1, gs_hash("b", 1), 7);
+    gs_topk_add(t, "c", 1, gs_hash("c", 1), 2);
+    ck_assert_uint_eq(gs_topk_offset(t), 7);
+    ck_assert_uint_eq(gs_topk_counters(t, it, 2), 2);
+    ck_assert_uint_eq(it[0].count, UINT64_MAX);   /* saturated, not wrapped */
+    ck_assert_uint_eq(it[1].count, 9);            /* "c": 2 + offset 7 */
+    ck_assert_uint_eq(it[1].error, 7);
+    gs_topk_free(t);
 }
 END_TEST
 
@@ -631,12 +874,17 @@ START_TEST(topk_refuses_zero_counters)
     gs_topk *t = gs_topk_new(1, 0);
     gs_topk_add(t, "abc", 3, gs_hash("abc", 3), 2);
     gs_topk_add(t, "def", 3, gs_hash("def", 3), 1);
-    gs_topk_item it[1];
-    ck_assert_uint_eq(gs_topk_items(t, it, 1), 1);
+    gs_topk_add(t, "ghi", 3, gs_hash("ghi", 3), 4);   /* purges "def" */
+    gs_topk_item it[2];
+    ck_assert_uint_eq(gs_topk_items(t, it, 2), 1);    /* k = 1 */
     ck_assert_uint_eq(it[0].len, 0);
     ck_assert_int_eq(it[0].truncated, 1);
-    ck_assert_uint_eq(it[0].count, 3);
-    ck_assert_uint_eq(it[0].error, 2);
+    ck_assert_uint_eq(it[0].hash, gs_hash("ghi", 3));
+    ck_assert_uint_eq(it[0].count, 5);
+    ck_assert_uint_eq(it[0].error, 1);
+    ck_assert_uint_eq(gs_topk_counters(t, it, 2), 2);
+    ck_assert_uint_eq(it[1].hash, gs_hash("abc", 3));
+    ck_assert_uint_eq(it[1].count, 2);
     gs_topk_free(t);
 }
 END_TEST
@@ -657,14 +905,18 @@ static Suite *sketch_suite(void)
     suite_add_tcase(s, hll);
     TCase *topk = tcase_create("topk");
     tcase_add_test(topk, topk_finds_the_true_top_ten_in_order);
-    tcase_add_test(topk, topk_has_exactly_the_kept_items);
+    tcase_add_test(topk, topk_counts_exactly_up_to_twice_k_values);
+    tcase_add_test(topk, topk_bounds_hold_on_a_random_stream);
+    tcase_add_test(topk, topk_has_exactly_the_counters);
     tcase_add_test(topk, topk_keeps_every_value_more_frequent_than_n_over_k);
     tcase_add_test(topk, topk_merge_of_two_halves_finds_the_same_top);
+    tcase_add_test(topk, topk_any_merge_tree_keeps_the_guarantee_deterministically);
     tcase_add_test(topk, topk_same_input_gives_the_same_items);
     tcase_add_test(topk, topk_items_sort_by_count_then_bytes);
     tcase_add_test(topk, topk_cuts_long_values_at_a_utf8_boundary);
     tcase_add_test(topk, topk_adding_allocates_nothing);
     tcase_add_test(topk, topk_restore_rebuilds_the_same_sketch);
+    tcase_add_test(topk, topk_counts_saturate);
     tcase_add_test(topk, topk_refuses_zero_counters);
     suite_add_tcase(s, topk);
     return s;

@@ -43,7 +43,7 @@ extern "C" {
 #endif
 
 #define GS_PROFILE_FORMAT "gapscan-profile"
-#define GS_PROFILE_VERSION 3
+#define GS_PROFILE_VERSION 4
 
 /* Per-field sketch sizes that are not configurable (a field's memory is
  * stated in docs/profile-format.md). */

@@ -3,13 +3,16 @@
  *   gs_hll   HyperLogLog distinct count over 64-bit xxHash values; sparse
  *            (a short sorted list) while small, dense 2^lg_k byte registers
  *            after; relative standard error ~1.04/sqrt(2^lg_k).
- *   gs_topk  the most frequent values, SpaceSaving with k counters: every
- *            value with true frequency > n/k is kept; each kept count
- *            overestimates by at most its recorded error.
+ *   gs_topk  the most frequent values: Misra-Gries with 2k counters and
+ *            DataSketches' "reverse purge" (subtract the median counter
+ *            when full). Every value with true frequency > n/(k+1) keeps a
+ *            counter; each reported count overestimates by at most its
+ *            error, the same for every item (0 while exact: at most 2k
+ *            distinct values seen).
  *
  * Invariants:
  *   1. Sizes are fixed at creation from configuration, never by the data.
- *      Adding values allocates nothing (gs_topk keeps k fixed-size slots).
+ *      Adding values allocates nothing (gs_topk keeps 2k fixed-size slots).
  *   2. merge(a, b) summarises the union of the two streams within the same
  *      error bounds; merging is deterministic (same inputs, same bytes).
  *   3. encode/decode round-trip exactly (the profile file uses them).
@@ -56,28 +59,43 @@ typedef struct gs_topk_item {
                             to restore a truncated value exactly) */
 } gs_topk_item;
 
-/* k counters (k >= 1), each keeping at most max_value_bytes of its value.
- * NULL on ENOMEM or k == 0. */
+/* k >= 1 items reported, 2k counters, each keeping at most max_value_bytes
+ * of its value. NULL on ENOMEM or k == 0. */
 gs_topk *gs_topk_new(size_t k, size_t max_value_bytes);
 void gs_topk_free(gs_topk *t);
-/* hash must be gs_hash(value, len) of the full value. */
+/* hash must be gs_hash(value, len) of the full value. count 0 does
+ * nothing; counts saturate at UINT64_MAX. */
 void gs_topk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
                  uint64_t count);
+/* Adds from's counters to into (from may be into); GS_ENOMEM when the
+ * scratch for its order cannot be had (into is then unchanged). */
 gs_status gs_topk_merge(gs_topk *into, const gs_topk *from);
-/* Items sorted by count descending, then value bytes ascending; returns how
- * many were written to items (at most cap). */
+/* The best min(cap, k) items, sorted by count descending, then value bytes
+ * ascending; returns how many were written. count is an upper bound and
+ * count - error a lower bound of the true count. */
 size_t gs_topk_items(const gs_topk *t, gs_topk_item *items, size_t cap);
-size_t gs_topk_capacity(const gs_topk *t);
+/* Every counter (at most gs_topk_max_counters), as items in the same order:
+ * the sketch's whole state for saving, with its offset as every error. */
+size_t gs_topk_counters(const gs_topk *t, gs_topk_item *items, size_t cap);
+size_t gs_topk_capacity(const gs_topk *t);      /* k */
+size_t gs_topk_max_counters(const gs_topk *t);  /* 2k */
 uint64_t gs_topk_total(const gs_topk *t);  /* sum of all counts added */
-/* Whether the value of this hash is one of the items (one index probe). */
+uint64_t gs_topk_offset(const gs_topk *t); /* the error of every item */
+/* Whether the value of this hash has a counter (one index probe). */
 int gs_topk_has(const gs_topk *t, uint64_t hash);
-/* Restore a sketch from its items (profile loading): same as adding each
- * item with its count and error. hash is the item's saved identity
+/* Restore a sketch from gs_topk_counters (profile loading), one counter at
+ * a time, then its total. hash is the item's saved identity
  * (gs_topk_item.hash); for a value that was not truncated it equals
- * gs_hash(value, len). GS_EINVAL when count == 0 or error > count. */
+ * gs_hash(value, len). GS_EINVAL when count <= error, when error differs
+ * from the errors restored before, when the hash is already there or when
+ * all counters are in use. Restoring saves back the same items, except
+ * that a count that saturated at UINT64_MAX comes back lower by what it
+ * lost. */
 gs_status gs_topk_restore(gs_topk *t, const char *value, size_t len,
                           uint64_t hash, int truncated, uint64_t count,
                           uint64_t error);
+/* GS_EINVAL when total is below the sum of the restored counters. */
+gs_status gs_topk_restore_total(gs_topk *t, uint64_t total);
 
 #ifdef __cplusplus
 }

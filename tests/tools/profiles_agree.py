@@ -5,7 +5,7 @@ For profiles of the same files made in different merge orders (threads,
 shards, a file split into ranges, merge of saved profiles): every count must
 be equal, floating-point moments equal to 1e-9 (their last bits depend on
 the order), HyperLogLog registers equal (their merge is a maximum,
-order-free), top values and top shapes within SpaceSaving's bounds (where
+order-free), top values and top shapes within their sketch's bounds (where
 both kept an item, the bounds overlap; a shape's example is the first one
 seen while it was tracked, so it may differ) and KLL quantile sketches
 within rank error (numbers and content dates k = 200: 0.03; lengths k = 64:
