@@ -966,11 +966,14 @@ gs_status gs_field_add(gs_field *f, const char *bytes, size_t len,
         f->dates++;
     }
     if (vc.type != GS_VT_NULL) {
+        /* A value with a top counter is in the HyperLogLog already (every
+         * counter's value was added to both, or merged into both), and
+         * adding it again would change nothing: only the others go in. */
         uint64_t h = gs_hash(bytes, len);
-        gs_status st = gs_hll_add(f->hll, h);
+        gs_status st = gs_topk_add(f->top, bytes, len, h, 1)
+                           ? GS_OK : gs_hll_add(f->hll, h);
         if (st != GS_OK)
             return st;
-        gs_topk_add(f->top, bytes, len, h, 1);
         if (f->keys && (vc.type == GS_VT_INTEGER || vc.type == GS_VT_STRING) &&
             (st = gs_keyset_add(f->keys, h, bytes, len, path, loc)) != GS_OK)
             return st;

@@ -736,27 +736,29 @@ __attribute__((noinline)) static void tk_insert(gs_topk *t, size_t cell,
 }
 
 /* Add count (> 0) to the counter of hash, making one if there is none. */
-static void tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
-                   int truncated, uint64_t count)
+/* 1 when hash had a counter already. */
+static int tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
+                  int truncated, uint64_t count)
 {
     size_t cell;
     long found = tk_find(t, hash, &cell);
     if (found < 0) {
         tk_insert(t, cell, value, len, hash, truncated, count);
-        return;
+        return 0;
     }
     tk_slot *s = &t->slots[found];
     s->count = sat_add(s->count, count);
     s->truncated |= truncated;
+    return 1;
 }
 
-void gs_topk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
-                 uint64_t count)
+int gs_topk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
+                uint64_t count)
 {
     if (count == 0)
-        return;
+        return 0;
     t->total = sat_add(t->total, count);
-    tk_add(t, value, len, hash, 0, count);
+    return tk_add(t, value, len, hash, 0, count);
 }
 
 gs_status gs_topk_restore(gs_topk *t, const char *value, size_t len,

@@ -438,9 +438,25 @@ START_TEST(topk_counts_exactly_up_to_twice_k_values)
     ck_assert_uint_eq(gs_topk_items(t, it, 32), k);   /* at most k */
     for (size_t i = 0; i < k; i++)
         ck_assert_uint_eq(it[i].hash, c[i].hash);
-    gs_topk_add(t, "new", 3, gs_hash("new", 3), 0);
+    ck_assert_int_eq(gs_topk_add(t, "new", 3, gs_hash("new", 3), 0), 0);
     ck_assert_int_eq(gs_topk_has(t, gs_hash("new", 3)), 0);
+    /* the add says whether the value had a counter (profile.c skips the
+     * HyperLogLog then) */
+    gs_topk *u = gs_topk_new(2, 16);
+    ck_assert_ptr_nonnull(u);
+    ck_assert_int_eq(gs_topk_add(u, "a", 1, gs_hash("a", 1), 1), 0);
+    ck_assert_int_eq(gs_topk_add(u, "a", 1, gs_hash("a", 1), 1), 1);
+    char v[8];
+    for (int i = 0; i < 20; i++) {  /* purges drop "a" (count 2) */
+        int n = snprintf(v, sizeof v, "v%d", i);
+        ck_assert_int_eq(gs_topk_add(u, v, (size_t)n, gs_hash(v, (size_t)n), 3),
+                         0);
+    }
+    ck_assert_int_eq(gs_topk_has(u, gs_hash("a", 1)), 0);
+    ck_assert_int_eq(gs_topk_add(u, "a", 1, gs_hash("a", 1), 1), 0);
+    gs_topk_free(u);
     ck_assert_uint_eq(gs_topk_total(t), total);
+    ck_assert_int_eq(gs_topk_add(t, c[0].value, c[0].len, c[0].hash, 1), 1);
     gs_topk_free(t);
 }
 END_TEST

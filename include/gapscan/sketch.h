@@ -64,9 +64,10 @@ typedef struct gs_topk_item {
 gs_topk *gs_topk_new(size_t k, size_t max_value_bytes);
 void gs_topk_free(gs_topk *t);
 /* hash must be gs_hash(value, len) of the full value. count 0 does
- * nothing; counts saturate at UINT64_MAX. */
-void gs_topk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
-                 uint64_t count);
+ * nothing; counts saturate at UINT64_MAX. Returns 1 when the value had a
+ * counter already (gs_topk_has before the add), else 0. */
+int gs_topk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
+                uint64_t count);
 /* Adds from's counters to into (from may be into); GS_ENOMEM when the
  * scratch for its order cannot be had (into is then unchanged). */
 gs_status gs_topk_merge(gs_topk *into, const gs_topk *from);
