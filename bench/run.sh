@@ -74,7 +74,13 @@ fi
 
 # 2. build -------------------------------------------------------------------
 if [ "$do_build" = 1 ]; then
-    [ -f "$rel/build.ninja" ] || meson setup "$rel" "$root" -Dbuildtype=release >/dev/null
+    # link-time optimisation inlines the small calls between modules (the
+    # hash, the sketches' hit paths): ~4% fewer instructions on the CSV
+    if [ -f "$rel/build.ninja" ]; then
+        meson configure "$rel" -Dbuildtype=release -Db_lto=true >/dev/null
+    else
+        meson setup "$rel" "$root" -Dbuildtype=release -Db_lto=true >/dev/null
+    fi
     log "building $rel"
     ninja -C "$rel" -j2 >/dev/null
 fi
