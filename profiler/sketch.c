@@ -735,8 +735,8 @@ __attribute__((noinline)) static void tk_insert(gs_topk *t, size_t cell,
     t->live++;
 }
 
-/* Add count (> 0) to the counter of hash, making one if there is none. */
-/* 1 when hash had a counter already. */
+/* Add count (> 0) to the counter of hash, making one if there is none;
+ * 1 when it had one already. */
 static int tk_add(gs_topk *t, const char *value, size_t len, uint64_t hash,
                   int truncated, uint64_t count)
 {
