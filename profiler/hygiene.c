@@ -1047,27 +1047,9 @@ static int latin1_letters_only(const unsigned char *p, size_t len)
 unsigned gs_hygiene_value(const char *bytes, size_t len)
 {
     const unsigned char *p = (const unsigned char *)bytes;
-    uint64_t acc = 0, v = 0;
-
     if (!bytes)
         return 0;
-    if (len >= 8) {   /* words of 8, the last one overlapping */
-        for (size_t i = 0; len - i > 8; i += 8) {
-            memcpy(&v, p + i, 8);
-            acc |= v;
-        }
-        memcpy(&v, p + len - 8, 8);
-        acc |= v;
-    } else {   /* 4, 2 and 1 bytes, as len has them */
-        uint32_t w4 = 0;
-        uint16_t w2 = 0;
-        if (len & 4)
-            memcpy(&w4, p, 4);
-        if (len & 2)
-            memcpy(&w2, p + (len & 4), 2);
-        acc = (uint64_t)w4 | w2 | (len & 1 ? p[len - 1] : 0);
-    }
-    if (!(acc & HIGHS) || latin1_letters_only(p, len))
+    if (gs_ascii_only(p, len) || latin1_letters_only(p, len))
         return 0;
     return value_scan(p, len);
 }

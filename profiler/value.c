@@ -68,6 +68,8 @@
  */
 #include "gapscan/value.h"
 
+#include "gapscan/decode.h"
+
 #include <float.h>
 #include <stdint.h>
 #include <string.h>
@@ -1303,28 +1305,6 @@ static int ascii8(const unsigned char *p)
     return !(v & HIGH_BITS);
 }
 
-/* Is p[0..n) all ASCII? In words of 8, the last one overlapping. */
-static int all_ascii(const unsigned char *p, size_t n)
-{
-    uint64_t acc = 0, v;
-    if (n >= 8) {
-        for (size_t i = 0; i + 8 < n; i += 8) {
-            memcpy(&v, p + i, 8);
-            acc |= v;
-        }
-        memcpy(&v, p + n - 8, 8);
-        return !((acc | v) & HIGH_BITS);
-    }
-    uint32_t w4 = 0;   /* 4, 2 and 1 bytes, as n has them */
-    uint16_t w2 = 0;
-    if (n & 4)
-        memcpy(&w4, p, 4);
-    if (n & 2)
-        memcpy(&w2, p + (n & 4), 2);
-    acc = (uint64_t)w4 | w2 | (n & 1 ? p[n - 1] : 0);
-    return !(acc & HIGH_BITS);
-}
-
 /* The shape of p[b..e) with runs of one symbol written once, cut after
  * GS_SHAPE_SYMBOLS symbols with an ellipsis; written as far as cap allows.
  * An ASCII byte that repeats the symbol before costs a look-up and a
@@ -1411,7 +1391,7 @@ size_t gs_value_shape(const char *s, size_t len, char *out, size_t cap)
     trim(u, len, &b, &e);
     const unsigned char *p = u + b;
     size_t n = e - b;
-    if (n > GS_SHAPE_SYMBOLS || n >= cap || !all_ascii(p, n))
+    if (n > GS_SHAPE_SYMBOLS || n >= cap || !gs_ascii_only(p, n))
         return shape_other(u, b, e, out, cap);
     /* Short ASCII, the common case: one symbol per byte, four at a time
      * (the last four overlapping). */
