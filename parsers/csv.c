@@ -553,6 +553,8 @@ struct gs_parser {
     int prelude;          /* gs_csv_resume: reading the head only for the
                              header and row width, reporting nothing */
     int prelude_done;     /* they are known: read no further */
+    gs_csv_dialect known; /* gs_csv_resume's dialect, if given (delim 0:
+                             none): taken instead of sniffing */
 
     uint64_t offset;      /* stream offset of the segment being parsed */
     uint64_t line;        /* its line, 1-based */
@@ -1083,7 +1085,9 @@ static void decide(gs_parser *p, int at_eof)
         n -= 3;
         p->offset = 3;
     }
-    dialect d = sniff_dialect(s, n, at_eof, p->fixed_delim);
+    dialect d = p->known.delim
+                    ? (dialect){p->known.delim, p->known.quote, p->known.header}
+                    : sniff_dialect(s, n, at_eof, p->fixed_delim);
     p->dialect = (gs_csv_dialect){d.delim, d.quote, d.header};
     p->delim = d.delim;
     csv_set_delim(&p->cp, (unsigned char)d.delim);
@@ -1140,10 +1144,12 @@ static gs_status csv_finish(gs_parser *p)
 /* ---- ranges of a split file (csv.h) ------------------------------------ */
 
 gs_status gs_csv_resume(gs_parser *p, const char *head, size_t len,
-                        gs_csv_dialect *out)
+                        const gs_csv_dialect *known, gs_csv_dialect *out)
 {
     if (p->decided || len < HEAD_MAX)
         return GS_EINVAL;
+    if (known)
+        p->known = *known;
     p->prelude = 1;
     gs_status st = csv_feed(p, head, len);
     if (st == GS_OK && !p->prelude_done)

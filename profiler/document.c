@@ -110,6 +110,8 @@ struct gs_document {
                                 counts them (a lone CR ends one too) */
     gs_sink dec_sink;        /* the decoder's defects: shifted by those */
     gs_format range_fmt;     /* format of the range's file */
+    const gs_csv_dialect *range_dialect;  /* CSV/TSV: the file's, as the
+                                             plan found it */
     const char *range_head;  /* CSV/TSV: the file's decoded head, for */
     size_t range_head_len;   /* gs_csv_resume */
 };
@@ -498,6 +500,7 @@ static void begin(gs_document *d, const char *path, gs_profile *p)
     d->stopped = 0;
     d->range_fmt = GS_FMT_JSONL;
     d->range_head = NULL;
+    d->range_dialect = NULL;
     d->range_head_len = 0;
     copy_str(d->format, sizeof d->format, "unknown");
     copy_str(d->encoding, sizeof d->encoding, "undetermined");
@@ -815,7 +818,8 @@ static gs_status open_range(gs_document *d, gs_source *src, gs_decoder *dec,
     if ((st = d->ptype->open(d->lim, &d->sink, &d->parser)) != GS_OK)
         return st;
     if (d->range_head) {
-        st = gs_csv_resume(d->parser, d->range_head, d->range_head_len, NULL);
+        st = gs_csv_resume(d->parser, d->range_head, d->range_head_len,
+                           d->range_dialect, NULL);
         if (st != GS_OK)  /* the plan resumed on these bytes: ENOMEM */
             return st == GS_ECANCELED ? GS_ENOMEM : st;
     }
@@ -1037,7 +1041,7 @@ static gs_status csv_head(const gs_limits *lim, gs_format fmt,
     gs_parser *pr = NULL;
     gs_status st = t->open(lim, &quiet, &pr);
     if (st == GS_OK)
-        st = gs_csv_resume(pr, text->p, text->len, dl);
+        st = gs_csv_resume(pr, text->p, text->len, NULL, dl);
     if (t->close)
         t->close(pr);
     return st == GS_ENOMEM ? st : st == GS_OK ? GS_OK : GS_EFORMAT;
@@ -1187,6 +1191,7 @@ static int place_range(gs_document *d, const gs_doc_split *s, unsigned i,
     d->stop_at = rg.end;
     d->range_fmt = s->fmt;
     d->range_head = s->head;
+    d->range_dialect = &s->csv.dialect;
     d->range_head_len = s->head_len;
     *start = rg.start;
     return 1;

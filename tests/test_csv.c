@@ -518,7 +518,7 @@ static char *resumed(gs_format fmt, const char *data, size_t len,
     ck_assert_int_eq(t->open(&lim, &sink, &p), GS_OK);
     if (start) {
         size_t head = len < 128 * 1024 ? len : 128 * 1024;
-        ck_assert_int_eq(gs_csv_resume(p, data, head, NULL), GS_OK);
+        ck_assert_int_eq(gs_csv_resume(p, data, head, NULL, NULL), GS_OK);
         ck_assert_uint_eq(r.out.len, 0);  /* nothing but names */
     }
     for (size_t i = start; i < len; i += chunk)
@@ -588,13 +588,13 @@ START_TEST(resume_needs_the_sample_and_the_whole_first_row)
     memset(buf, 'x', n);
     gs_parser *p = NULL;
     ck_assert_int_eq(t->open(&lim, &sink, &p), GS_OK);
-    ck_assert_int_eq(gs_csv_resume(p, buf, 1000, NULL), GS_EINVAL);
-    ck_assert_int_eq(gs_csv_resume(p, buf, n, NULL), GS_EFORMAT);
+    ck_assert_int_eq(gs_csv_resume(p, buf, 1000, NULL, NULL), GS_EINVAL);
+    ck_assert_int_eq(gs_csv_resume(p, buf, n, NULL, NULL), GS_EFORMAT);
     t->close(p);
     memcpy(buf, "a;b\n", 4);  /* a header, then one long field */
     ck_assert_int_eq(t->open(&lim, &sink, &p), GS_OK);
     gs_csv_dialect d;
-    ck_assert_int_eq(gs_csv_resume(p, buf, n, &d), GS_OK);
+    ck_assert_int_eq(gs_csv_resume(p, buf, n, NULL, &d), GS_OK);
     ck_assert_int_eq(d.delim, ';');
     ck_assert_int_eq(d.header, 1);
     ck_assert_uint_eq(r.n, 2);
