@@ -1219,6 +1219,63 @@ static size_t rows_next_special(const gs_csv_rows *r, const unsigned char *s,
     return i;
 }
 
+/* The '\n' bytes in s[a, b). */
+static uint64_t count_lf(const unsigned char *s, size_t a, size_t b)
+{
+    uint64_t n = 0;
+    for (const unsigned char *x = s + a;
+         (x = memchr(x, '\n', (size_t)(s + b - x))) != NULL; x++)
+        n++;
+    return n;
+}
+
+/* A whole record from the row start s[i] through its '\n', followed with
+ * memchr when its quoting is plain: every quote opens a field (at the row
+ * start or after a delimiter) and closes, doubled quotes and '\n' inside
+ * allowed, right before a delimiter or the '\n'; no '\r' outside quotes;
+ * and the record no longer than both limits, so no field or cell count
+ * can pass them. Returns the index past its '\n', with *lines the '\n'
+ * bytes in it; 0 when it is not such a record or does not end before len
+ * (the byte-by-byte scanner then reads it, and decides the same). */
+static size_t rows_record(const gs_csv_rows *r, const unsigned char *s,
+                          size_t i, size_t len, uint64_t *lines)
+{
+    const unsigned char q = r->quote_byte;  /* no quoting: '\n' */
+    uint64_t bound = r->max_field < r->max_cells ? r->max_field : r->max_cells;
+    size_t end = len - i > bound ? i + (size_t)bound : len;
+    uint64_t n = 0;
+    for (size_t p = i;;) {   /* outside quotes */
+        const unsigned char *nl = memchr(s + p, '\n', end - p);
+        size_t e = nl ? (size_t)(nl - s) : end;
+        const unsigned char *o = memchr(s + p, q, e - p);
+        size_t stop = o ? (size_t)(o - s) : e;
+        if (memchr(s + p, '\r', stop - p))
+            return 0;
+        if (!o) {
+            if (!nl)
+                return 0;
+            *lines = n + 1;
+            return e + 1;
+        }
+        size_t c = (size_t)(o - s) + 1;
+        if (o != s + i && o[-1] != r->delim_byte)
+            return 0;        /* a quote inside an unquoted field */
+        for (;;) {           /* the closing quote */
+            const unsigned char *x = memchr(s + c, q, end - c);
+            if (!x || (size_t)(x - s) + 1 >= end)
+                return 0;    /* not closed, or what follows not here */
+            c = (size_t)(x - s);
+            if (s[c + 1] != q)
+                break;
+            c += 2;          /* a doubled quote */
+        }
+        n += count_lf(s, (size_t)(o - s) + 1, c);
+        if (s[c + 1] != r->delim_byte && s[c + 1] != '\n')
+            return 0;
+        p = c + 1;
+    }
+}
+
 size_t gs_csv_rows_feed(gs_csv_rows *r, const char *buf, size_t len,
                         size_t stop_from)
 {
@@ -1228,6 +1285,18 @@ size_t gs_csv_rows_feed(gs_csv_rows *r, const char *buf, size_t len,
     size_t cells = r->cells, i = 0;
     r->at_boundary = 0;
     while (clean && i < len) {
+        uint64_t lines;
+        size_t end = state == RS_ROW ? rows_record(r, s, i, len, &lines) : 0;
+        if (end) {  /* a whole plain record (or a blank line) */
+            rows += s[i] != '\n';
+            nl += lines;
+            i = end;
+            if (end - 1 >= stop_from) {
+                r->at_boundary = 1;
+                break;
+            }
+            continue;
+        }
         size_t from = i;
         if (state == RS_PLAIN) {
             i = rows_next_special(r, s, i, len);

@@ -405,6 +405,11 @@ static const rows_case rows_cases[] = {
     {"\"a\"b,c\n", '"', 1, 0, 0, 0},        /* text after the closing quote */
     {"a,b\"c\nd\n", -1, 2, 2, 1, 6},        /* no quoting: a quote is text */
     {"\"a\nb", '"', 1, 1, 1, 0},            /* still open: clean so far */
+    /* whole records followed by memchr (rows_record), and their edges */
+    {"\"a\",\"b\"\"c\"\n\"\n\"\n", '"', 2, 3, 1, 11},
+    {"x,\"y\"\r\n\"p\"\"\"\",q\n", '"', 2, 2, 1, 7},
+    {"a,\"b\" ,c\n", '"', 1, 0, 0, 0},     /* a space after the close */
+    {"a,b\"c\",d\n", '"', 1, 0, 0, 0},    /* an unquoted field's quote */
 };
 
 START_TEST(the_row_scanner_follows_quoting_as_strict_libcsv)
