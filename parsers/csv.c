@@ -1303,8 +1303,7 @@ size_t gs_csv_rows_feed(gs_csv_rows *r, const char *buf, size_t len,
         } else if (state == RS_QUOTED) {
             const unsigned char *q = memchr(s + i, r->quote_byte, len - i);
             i = q ? (size_t)(q - s) : len;
-            for (size_t k = from; k < i; k++)
-                nl += s[k] == '\n';
+            nl += count_lf(s, from, i);
         }
         field += i - from;
         if (i == len)

@@ -329,20 +329,17 @@ gs_status gs__json_paths_key(gs__paths *t, uint32_t parent, const char *key,
         if ((*out = gs__paths_find(t, parent, KIND_KEY, key, n)) !=
             GS__PATH_NONE)
             return GS_OK;
-    }
-    if (!up->is_map && !id_like(key, n)) {
-        if (up->nkeys < GS__JSON_MAP_KEYS) {
-            int added;
-            gs_status st = gs__paths_child(t, parent, KIND_KEY, key, n, out,
-                                           &added);
-            /* the trie may have moved: up is stale */
-            ((json_node *)gs__paths_data(t, parent))->nkeys += added;
-            return st;
+        if (!id_like(key, n)) {
+            if (up->nkeys < GS__JSON_MAP_KEYS) {
+                int added;
+                gs_status st = gs__paths_child(t, parent, KIND_KEY, key, n,
+                                               out, &added);
+                /* the trie may have moved: up is stale */
+                ((json_node *)gs__paths_data(t, parent))->nkeys += added;
+                return st;
+            }
+            up->is_map = 1;  /* a new name past GS__JSON_MAP_KEYS */
         }
-        *out = gs__paths_find(t, parent, KIND_KEY, key, n);
-        if (*out != GS__PATH_NONE)
-            return GS_OK;
-        up->is_map = 1;
     }
     return gs__paths_child(t, parent, KIND_KEY, "{*}", 3, out, NULL);
 }
