@@ -40,6 +40,8 @@ typedef struct gs__defect {
 typedef struct gs__shape_ex {
     uint64_t hash;           /* gs_hash of the shape */
     gs_example ex;
+    size_t value_cap;        /* bytes allocated at ex.value when the adding
+                                path allocated it, else 0 */
 } gs__shape_ex;
 
 struct gs_field {

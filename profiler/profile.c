@@ -783,11 +783,12 @@ static gs__shape_ex *shape_ex_slot(gs_field *f, uint64_t hash)
 
 /* gs__example_set on an example that may hold a dropped example's strings
  * (see shape_ex_prune): the path is kept when it is the same, the value
- * buffer resized; the result is the same example. */
-static gs_status example_refill(gs_example *ex, const char *path,
+ * buffer reused; the result is the same example. */
+static gs_status example_refill(gs__shape_ex *e, const char *path,
                                 const gs_loc *loc, const char *value,
                                 size_t len, size_t max_value_bytes)
 {
+    gs_example *ex = &e->ex;
     path = path ? path : "";
     if (ex->path && strcmp(ex->path, path) != 0) {
         gs_free(ex->path);
@@ -798,21 +799,28 @@ static gs_status example_refill(gs_example *ex, const char *path,
     ex->loc = loc ? *loc : (gs_loc){0};
     if (value) {
         size_t keep = utf8_cut(value, len, max_value_bytes);
-        char *v = gs_realloc(ex->value, keep + 1);
-        if (!v)
-            goto nomem;
-        memcpy(v, value, keep);
-        v[keep] = '\0';
-        ex->value = v;
+        /* a buffer too short gets room for the longest value, so the
+         * turnover of a field of varied shapes stops reallocating */
+        if (e->value_cap < keep + 1) {
+            char *v = gs_realloc(ex->value, max_value_bytes + 1);
+            if (!v)
+                goto nomem;
+            ex->value = v;
+            e->value_cap = max_value_bytes + 1;
+        }
+        memcpy(ex->value, value, keep);
+        ex->value[keep] = '\0';
     } else {
         gs_free(ex->value);
         ex->value = NULL;
+        e->value_cap = 0;
     }
     gs_free(ex->detail);
     ex->detail = NULL;
     return GS_OK;
 nomem:
     gs__example_clear(ex);
+    e->value_cap = 0;
     return GS_ENOMEM;
 }
 
@@ -823,7 +831,10 @@ gs_status gs__field_shape_example_set(gs_field *f, const char *shape,
     if (shape_ex_find(f, h))
         return GS_OK;
     gs__shape_ex *e = shape_ex_slot(f, h);
-    return e ? example_copy(&e->ex, ex) : GS_ENOMEM;
+    if (!e)
+        return GS_ENOMEM;
+    e->value_cap = 0;   /* example_copy allocates the value to its size */
+    return example_copy(&e->ex, ex);
 }
 
 /* Formats, shape and length of one value (the part of gs_field_add that
@@ -856,7 +867,7 @@ static gs_status add_format_and_shape(gs_field *f, const char *bytes,
     gs__shape_ex *e = shape_ex_slot(f, h);
     if (!e)
         return GS_ENOMEM;
-    return example_refill(&e->ex, path, loc, bytes, len, f->max_value_bytes);
+    return example_refill(e, path, loc, bytes, len, f->max_value_bytes);
 }
 
 /* The field keyed "collection\0path", if the profile has it. The two parts

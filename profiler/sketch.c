@@ -691,9 +691,14 @@ static uint64_t select_rank(uint64_t *a, size_t n, size_t r)
  * freed, so purges cost O(1) amortised per new value. */
 static void tk_purge(gs_topk *t)
 {
-    for (size_t i = 0; i < t->cap; i++)
+    uint64_t most = 0;
+    for (size_t i = 0; i < t->cap; i++) {
         t->scratch[i] = t->slots[i].count;
-    uint64_t pivot = select_rank(t->scratch, t->cap, (t->cap - 1) / 2);
+        most = most > t->scratch[i] ? most : t->scratch[i];
+    }
+    /* every counter at 1 (a field of distinct values): so is the median */
+    uint64_t pivot = most == 1 ? 1
+                               : select_rank(t->scratch, t->cap, (t->cap - 1) / 2);
     memset(t->index, 0, (t->mask + 1) * sizeof *t->index);
     t->live = 0;
     for (size_t i = t->cap; i-- > 0;) {   /* popped in slot order */
