@@ -67,6 +67,8 @@ struct gs_document {
     size_t n_fields, cap_fields;
     int in_record;
     uint64_t record_no;
+    struct batch *batch;     /* CSV/TSV values waiting (see "batches") */
+    int batching;            /* this document's values go through it */
 
     kept_defect *defects;    /* max_doc_defects */
     size_t n_defects;
@@ -254,6 +256,42 @@ static void count_format(fmt_tally *t, gs_vformat f, uint32_t n)
     }
 }
 
+/* One value into its field and the file's formats; *scan: whether it is
+ * worth a date scan (scan_value). 1: out of memory, stop this file. */
+static inline int add_value(gs_document *d, doc_field *df, const char *bytes,
+                            size_t len, gs_value_kind kind, const gs_loc *loc,
+                            gs_value_class *vc, int *scan)
+{
+    if (gs_field_add(df->field, bytes, len, kind, d->path, loc, vc) != GS_OK)
+        return 1;
+    count_format(&df->fmts, vc->format, 1);
+    *scan = scan_worthy(df, vc, kind, bytes, len);
+    return 0;
+}
+
+/* The date scan of a value add_value found worth one. */
+static int scan_value(gs_document *d, const doc_field *df,
+                      const gs_value_class *vc, const char *bytes, size_t len,
+                      const gs_loc *loc)
+{
+    value_ctx c = {d, df, vc->type == GS_VT_DATE};
+    return gs_dates_scan_text(bytes, len, loc, d->markers, value_hit, &c) !=
+           GS_OK;
+}
+
+/* A value profiled at once: add_value, then its date scan. */
+static int value_now(gs_document *d, doc_field *df, const char *bytes,
+                     size_t len, gs_value_kind kind, const gs_loc *loc)
+{
+    gs_value_class vc;
+    int scan;
+    return add_value(d, df, bytes, len, kind, loc, &vc, &scan) ||
+           (scan && scan_value(d, df, &vc, bytes, len, loc));
+}
+
+static int batch_value(gs_document *d, gs_field_id id, const char *bytes,
+                       size_t len, gs_value_kind kind, const gs_loc *loc);
+
 static int sink_value(void *ud, gs_field_id id, const char *bytes, size_t len,
                       gs_value_kind kind, const gs_loc *loc)
 {
@@ -271,17 +309,134 @@ static int sink_value(void *ud, gs_field_id id, const char *bytes, size_t len,
         df->last_record = d->record_no;
         gs_field_count_present(df->field);
     }
-    gs_value_class vc;
-    if (gs_field_add(df->field, bytes, len, kind, d->path, loc, &vc) != GS_OK)
-        return 1;  /* out of memory: stop this file */
-    count_format(&df->fmts, vc.format, 1);
-    if (scan_worthy(df, &vc, kind, bytes, len)) {
-        value_ctx c = {d, df, vc.type == GS_VT_DATE};
-        if (gs_dates_scan_text(bytes, len, loc, d->markers, value_hit, &c) !=
-            GS_OK)
+    if (d->batching)
+        return batch_value(d, id, bytes, len, kind, loc);
+    return value_now(d, df, bytes, len, kind, loc);
+}
+
+/* ---- batches -----------------------------------------------------------
+ *
+ * CSV and TSV values are profiled in batches, field by field, not as they
+ * arrive: a row touches every field's sketches (~20 KB a field), more than
+ * L1 holds, while one field's run of values keeps its own hot. On the bench
+ * CSV (24 fields) this cut D1 misses from 113 M to 35 M (cachegrind).
+ *
+ * Each field still gets its values in arrival order, and the date scans,
+ * whose evidence keeps the first of equal dates, run after the batch in
+ * arrival order: the profile is the one unbatched profiling gives. A batch
+ * is flushed when full, before a value too big for it (which then goes
+ * unbatched), and at the end of the document (pipeline). */
+#define BATCH_VALUES 2048u
+#define BATCH_BYTES (128u * 1024)
+
+typedef struct pending {
+    gs_field_id id;
+    gs_value_kind kind;
+    uint32_t off, len;       /* in batch.bytes */
+    int has_loc;
+    gs_loc loc;              /* absolute */
+} pending;
+
+typedef struct batch {
+    pending v[BATCH_VALUES];
+    gs_value_class vc[BATCH_VALUES];  /* from add_value, for scan_value */
+    unsigned char scan[BATCH_VALUES]; /* add_value's verdict */
+    uint32_t order[BATCH_VALUES];     /* by field, then arrival */
+    uint32_t *start;                  /* per field id + 1: counting sort */
+    size_t cap_start;
+    size_t n, used;
+    char bytes[BATCH_BYTES];
+} batch;
+
+static void batch_free(batch *b)
+{
+    if (b)
+        gs_free(b->start);
+    gs_free(b);
+}
+
+/* Profiles the batch: fields in id order, each its values in arrival
+ * order, then the date scans in arrival order. 1: out of memory. */
+static int batch_flush(gs_document *d)
+{
+    batch *b = d->batch;
+    size_t n = b->n, nf = d->n_fields;
+    b->n = b->used = 0;
+    if (n == 0)
+        return 0;
+    if (b->cap_start < nf + 1) {
+        uint32_t *t = gs_realloc(b->start, (nf + 1) * sizeof *t);
+        if (!t)
+            return 1;
+        b->start = t;
+        b->cap_start = nf + 1;
+    }
+    memset(b->start, 0, (nf + 1) * sizeof *b->start);
+    for (size_t i = 0; i < n; i++)
+        b->start[b->v[i].id + 1]++;
+    for (size_t f = 0; f < nf; f++)
+        b->start[f + 1] += b->start[f];
+    for (size_t i = 0; i < n; i++)
+        b->order[b->start[b->v[i].id]++] = (uint32_t)i;
+    int any = 0;
+    for (size_t j = 0; j < n; j++) {
+        uint32_t i = b->order[j];
+        const pending *e = &b->v[i];
+        int scan;
+        if (add_value(d, &d->fields[e->id], b->bytes + e->off, e->len,
+                      e->kind, e->has_loc ? &e->loc : NULL, &b->vc[i], &scan))
+            return 1;
+        b->scan[i] = (unsigned char)scan;
+        any |= scan;
+    }
+    for (size_t i = 0; any && i < n; i++) {
+        const pending *e = &b->v[i];
+        if (b->scan[i] &&
+            scan_value(d, &d->fields[e->id], &b->vc[i], b->bytes + e->off,
+                       e->len, e->has_loc ? &e->loc : NULL))
             return 1;
     }
     return 0;
+}
+
+static int batch_value(gs_document *d, gs_field_id id, const char *bytes,
+                       size_t len, gs_value_kind kind, const gs_loc *loc)
+{
+    batch *b = d->batch;
+    if (len > BATCH_BYTES / 4)   /* big: on its own, after the batch */
+        return batch_flush(d) ||
+               value_now(d, &d->fields[id], bytes, len, kind, loc);
+    if ((b->n == BATCH_VALUES || len > BATCH_BYTES - b->used) &&
+        batch_flush(d))
+        return 1;
+    b->v[b->n++] = (pending){id, kind, (uint32_t)b->used, (uint32_t)len,
+                             loc != NULL, loc ? *loc : (gs_loc){0}};
+    memcpy(b->bytes + b->used, bytes, len);
+    b->used += len;
+    return 0;
+}
+
+/* Batches on for a CSV/TSV document that is profiled; without the memory
+ * for one, values go unbatched (the same profile). */
+static void batch_start(gs_document *d, gs_format fmt)
+{
+    d->batching = 0;
+#ifdef GS_NO_BATCH   /* tests/e2e/batch.sh compares with such a build */
+    return;
+#endif
+    if (!d->p || (fmt != GS_FMT_CSV && fmt != GS_FMT_TSV))
+        return;
+    if (!d->batch)
+        d->batch = gs_calloc(1, sizeof *d->batch);
+    d->batching = d->batch != NULL;
+}
+
+/* The values still waiting at the end of a document: 1 on out of memory. */
+static int batch_end(gs_document *d)
+{
+    int r = d->batching && batch_flush(d);
+    d->batching = 0;
+    return r;
 }
 
 static void copy_str(char *dst, size_t cap, const char *src)
@@ -402,6 +557,7 @@ void gs_document_free(gs_document *d)
         return;
     clear_facts(d);
     gs_free(d->fields);
+    batch_free(d->batch);
     gs_free(d->defects);
     gs_free(d->codes);
     gs_free(d->buf);
@@ -494,6 +650,7 @@ static void begin(gs_document *d, const char *path, gs_profile *p)
     d->ptype = NULL;
     d->parser = NULL;
     d->parse_st = GS_OK;
+    d->batching = 0;
     d->base = (gs_loc){0};
     d->dec_lines = 0;
     d->stop_at = UINT64_MAX;
@@ -791,6 +948,7 @@ static gs_status open_head(gs_document *d, gs_source *src, gs_decoder *dec,
         gs_date_scanner_feed(d->prose, d->stage, d->stage_len, prose_hit, d);
     }
     d->ptype = gs_parser_for(fmt);
+    batch_start(d, fmt);
     if (d->ptype) {
         st = d->ptype->open(d->lim, &d->sink, &d->parser);
         if (st != GS_OK)
@@ -815,6 +973,7 @@ static gs_status open_range(gs_document *d, gs_source *src, gs_decoder *dec,
         return st;
     copy_str(d->format, sizeof d->format, gs_format_name(d->range_fmt));
     d->ptype = gs_parser_for(d->range_fmt);
+    batch_start(d, d->range_fmt);
     if ((st = d->ptype->open(d->lim, &d->sink, &d->parser)) != GS_OK)
         return st;
     if (d->range_head) {
@@ -897,6 +1056,8 @@ static gs_status pipeline(gs_document *d, uint64_t start)
         }
     }
 out:
+    if (batch_end(d) && st == GS_OK)
+        st = GS_ENOMEM;
     if (rst == GS_EIO)
         file_error(d, "file.read_error", &err);
     if (rst != GS_OK && d->facts.status == GS_OK)

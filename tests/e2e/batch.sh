@@ -1,0 +1,65 @@
+# batch.sh - CSV and TSV values are profiled in batches, field by field
+# (profiler/document.c, "batches"): the profile, the inspect output and the
+# date verdict must be those of a build without batches ($GS_BIN_NOBATCH),
+# for files of many batches, values too big for a batch, rows that add
+# fields late, equal dates in different fields (the evidence keeps the first
+# one seen, so the date scans must run in arrival order), and split files.
+. "$(dirname "$0")/lib.sh"
+D="$TMP/data"
+mkdir -p "$D/tree"
+python3 - "$D" <<'PY'
+import random, sys
+d = sys.argv[1]
+r = random.Random(5)
+def cell(i, j):
+    k = (i * 31 + j) % 9
+    if k == 0: return str(r.randint(-10**6, 10**6))
+    if k == 1: return "%.3f" % r.uniform(-1e4, 1e4)
+    if k == 2: return r.choice(["", "NULL", "n/a", "-"])
+    if k == 3: return r.choice(["true", "no", "Y", "FALSE"])
+    if k == 4: return '"%s, %d\nsecond line"' % (r.choice(["Zürich", "naïve", "x"]), i)
+    if k == 5: return "%02d/%02d/%d" % (r.randint(1, 28), r.randint(1, 12), r.randint(1990, 2030))
+    if k == 6: return "note from %d-%02d-%02d about %d" % (r.randint(1990, 2024), r.randint(1, 12), r.randint(1, 28), i)
+    if k == 7: return "C%07d" % r.randint(0, 10**6)
+    return "w" * r.randint(0, 40)
+head = ["id", "updated_at", "modified", "created"] + ["c%d" % j for j in range(26)]
+rows = [",".join(head)]
+# Equal newest dates in two fields: the first one seen (modified, row 1)
+# must win over updated_at's (row 2), which a field-by-field scan would see
+# first.
+rows.append("0,2019-01-01,2030-05-05,2001-01-01" + ",x" * 26)
+rows.append("1,2030-05-05,2018-01-01,2001-01-01" + ",x" * 26)
+for i in range(2, 12000):
+    vals = [str(i), "2020-%02d-%02d" % (r.randint(1, 12), r.randint(1, 28)),
+            "%d" % r.randint(10**9, 2 * 10**9), "2024-%02d-01T10:00:00Z" % r.randint(1, 12)]
+    vals += [cell(i, j) for j in range(26)]
+    if i % 2500 == 7:     # a value too big for a batch
+        vals[10] = "big " + "z" * 40000
+    if i % 997 == 3:      # a value that fills a batch by bytes
+        vals[12] = "y" * 30000
+    if i % 1500 == 11:    # a row with more cells: fields added late
+        vals += ["extra%d" % i, "2031-01-01"]
+    rows.append(",".join(vals))
+data = "\n".join(rows) + "\n"
+open(d + "/tree/wide.csv", "w").write(data)
+open(d + "/tree/wide.tsv", "w").write(data.replace(",", "\t"))
+open(d + "/tree/small.csv", "w").write("a,b\n1,2\n")
+PY
+for f in wide.csv wide.tsv small.csv; do
+    "$GS_BIN" inspect --json --as-of 2030-12-31 "$D/tree/$f" >"$TMP/a" 2>&1
+    "$GS_BIN_NOBATCH" inspect --json --as-of 2030-12-31 "$D/tree/$f" >"$TMP/b" 2>&1
+    check "inspect $f: as without batches" cmp -s "$TMP/a" "$TMP/b"
+done
+"$GS_BIN" inspect --json --as-of 2030-12-31 "$D/tree/wide.csv" >"$TMP/a"
+check "the first of equal newest dates wins" \
+    grep -q '"newest_content_date_source":"meta modified line 2"' "$TMP/a"
+for j in 1 2; do
+    for split in "" "--split-size 1M"; do
+        # shellcheck disable=SC2086
+        "$GS_BIN" profile -q -j$j $split --as-of 2030-12-31 -o "$TMP/a.json" "$D/tree"
+        # shellcheck disable=SC2086
+        "$GS_BIN_NOBATCH" profile -q -j$j $split --as-of 2030-12-31 -o "$TMP/b.json" "$D/tree"
+        check "profile -j$j ${split:-unsplit}: as without batches" cmp -s "$TMP/a.json" "$TMP/b.json"
+    done
+done
+finish
