@@ -56,6 +56,12 @@
 
 #include "gapscan/decode.h"
 
+/* GS_NO_SIMD builds the scalar scanner only (the tests build both). */
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(GS_NO_SIMD)
+#include <emmintrin.h>
+#define USE_SSE2 1
+#endif
+
 #define NFC_CAP 256     /* UTF-16 units waiting for an NFC check */
 #define RUN_TEXT 48     /* mojibake text kept for the defect detail */
 #define RUN_RAW 24      /* its bytes re-encoded */
@@ -809,6 +815,35 @@ static inline int has_zero(uint64_t v)
     return ((v - ONES) & ~v & HIGHS) != 0;
 }
 
+/* The index of the first byte in p[i..n) that ends an ASCII stretch or
+ * moves the line count (>= 0x80, LF, CR), or n: SSE2 16 bytes a test, else
+ * words of 8, then bytes. */
+static size_t next_stop(const unsigned char *p, size_t i, size_t n)
+{
+#ifdef USE_SSE2
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    for (; n - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        /* movemask takes the top bit: set in bytes >= 0x80 and matches */
+        __m128i s = _mm_or_si128(
+            v, _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
+        unsigned m = (unsigned)_mm_movemask_epi8(s);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; n - i >= 8; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        if ((v & HIGHS) || has_zero(v ^ (ONES * '\n')) ||
+            has_zero(v ^ (ONES * '\r')))
+            break;
+    }
+    while (i < n && p[i] < 0x80 && p[i] != '\n' && p[i] != '\r')
+        i++;
+    return i;
+}
+
 /* An ASCII run starts at p[0] (n > 0): its first character goes through
  * on_char, the rest only move lines and offsets (pages are idle after an
  * ASCII character and the NFC buffer keeps only the last one). Returns
@@ -826,22 +861,9 @@ static gs_status ascii_run(core *c, const unsigned char *p, size_t n,
         return st;
     line_byte(c, p[0], c->off);
     last = at;
-    while (j < n) {
-        uint64_t v;
-        if (n - j >= 8) {
-            memcpy(&v, p + j, 8);
-            if (!(v & HIGHS) && !has_zero(v ^ (ONES * '\n')) &&
-                !has_zero(v ^ (ONES * '\r'))) {
-                j += 8;
-                continue;
-            }
-        }
-        if (p[j] >= 0x80)
-            break;
-        if (p[j] == '\n' || p[j] == '\r') {
-            loc_at(c, c->off + j, &last);
-            line_byte(c, p[j], c->off + j);
-        }
+    while ((j = next_stop(p, j, n)) < n && p[j] < 0x80) {
+        loc_at(c, c->off + j, &last);   /* an LF or a CR */
+        line_byte(c, p[j], c->off + j);
         j++;
     }
     if (j > 1) {
