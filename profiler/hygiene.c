@@ -1055,13 +1055,21 @@ static unsigned value_scan(const unsigned char *p, size_t len)
  * NFC holds; none is invisible, a control, a BOM, U+FFFD or invalid. */
 static int latin1_letters_only(const unsigned char *p, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] < 0x80)
+    size_t i = 0;
+    while (i < len) {
+        uint64_t v;
+        if (len - i >= 8 && (memcpy(&v, p + i, 8), !(v & HIGHS))) {
+            i += 8;     /* ASCII a word at a time */
             continue;
+        }
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
         if (p[i] != 0xC3 || i + 1 == len || (p[i + 1] & 0xC0) != 0x80 ||
             p[i + 1] == 0xB7)
             return 0;
-        i++;
+        i += 2;
     }
     return 1;
 }

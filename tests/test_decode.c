@@ -923,6 +923,23 @@ START_TEST(a_long_piece_of_multibyte_text_counts_every_character)
 }
 END_TEST
 
+START_TEST(ascii_test_agrees_with_a_byte_loop_at_every_length)
+{
+    unsigned char buf[40];
+    for (size_t n = 0; n <= sizeof buf; n++)
+        for (size_t at = 0; at <= n; at++)     /* at == n: all ASCII */
+            for (unsigned hi = 0x80; hi <= 0xFF; hi += 0x7F) {
+                memset(buf, 'a', sizeof buf);
+                if (at < n)
+                    buf[at] = (unsigned char)hi;
+                if (n < sizeof buf)
+                    buf[n] = 0xFF;  /* past the end: never looked at */
+                ck_assert_msg(gs_ascii_only(buf, n) == (at == n),
+                              "n %zu, byte 0x%02X at %zu", n, hi, at);
+            }
+}
+END_TEST
+
 START_TEST(invalid_utf8_examples_stop_at_max_examples_with_locations)
 {
     static const char text[] =
@@ -1074,6 +1091,7 @@ static Suite *decode_suite(void)
     tcase_add_test(t, fast_validator_agrees_with_a_byte_by_byte_reference);
     tcase_add_test(t, output_scan_agrees_with_a_byte_by_byte_reference);
     tcase_add_test(t, a_long_piece_of_multibyte_text_counts_every_character);
+    tcase_add_test(t, ascii_test_agrees_with_a_byte_loop_at_every_length);
     tcase_add_test(t, any_chunking_gives_the_same_utf8_output_facts_and_defects);
     tcase_add_test(t, long_input_streams_through_fixed_buffers);
     tcase_add_test(t, invalid_utf8_examples_stop_at_max_examples_with_locations);

@@ -830,6 +830,31 @@ static void *failing_alloc(void *ud, void *ptr, size_t nsize)
     return realloc(ptr, nsize);
 }
 
+/* The shortcut skips ASCII a word at a time: Latin-1 letters and what
+ * must stop it, at every place before, in and after whole words. */
+START_TEST(latin1_letter_shortcut_agrees_at_every_offset)
+{
+    static const char *const piece[] = {"\xC3\xA9", "\xC3\xB7", "\xC3",
+                                        "\xC2\xA9", "\xC3\xC3", "\xC3\x9F"};
+    static const size_t pad[] = {0, 1, 6, 7, 8, 9, 16, 17};
+    const size_t np = sizeof piece / sizeof piece[0], nd = sizeof pad / sizeof pad[0];
+    char buf[64];
+    for (size_t x = 0; x < np * np; x++)
+        for (size_t a = 0; a < nd * nd * nd; a++) {
+            size_t n = 0, len[3] = {pad[a % nd], pad[a / nd % nd], pad[a / nd / nd]};
+            for (int k = 0; k < 3; k++) {
+                for (size_t i = 0; i < len[k]; i++)
+                    buf[n++] = (char)('a' + i % 26);
+                const char *s = k == 0 ? piece[x % np] : k == 1 ? piece[x / np] : "";
+                memcpy(buf + n, s, strlen(s));
+                n += strlen(s);
+            }
+            ck_assert_msg(gs_hygiene_value(buf, n) == stream_mask(buf, n),
+                          "pieces %zu, pads %zu", x, a);
+        }
+}
+END_TEST
+
 START_TEST(out_of_memory_at_open_is_enomem)
 {
     gs_hygiene *h = (gs_hygiene *)&h;
@@ -881,6 +906,7 @@ static Suite *hygiene_suite(void)
     tcase_add_test(t, ascii_values_are_clean_and_misuse_is_einval);
     tcase_add_test(t, a_non_ascii_character_anywhere_is_seen);
     tcase_add_test(t, latin1_letter_shortcut_agrees_with_the_scanner);
+    tcase_add_test(t, latin1_letter_shortcut_agrees_at_every_offset);
     tcase_add_test(t, out_of_memory_at_open_is_enomem);
     suite_add_tcase(s, t);
     return s;
