@@ -623,9 +623,14 @@ static gs_status pages_char(core *c, uint32_t ch, const gs_loc *at)
     if (ch >= 0x80 && ch <= REV_MAX)
         rev_bytes(ch, b);
     for (int k = 0; k < NPAGES; k++) {
+        const page *p = &c->pg[k];
+        /* an idle page (no sequence, no run: then no await either) does
+         * nothing with a byte that cannot lead */
+        if (!p->need && !p->nseqs && !(b[k] >= 0xC2 && b[k] <= 0xF4))
+            continue;
         if ((st = page_char(c, k, ch, b[k], at)) != GS_OK)
             return st;
-        busy |= c->pg[k].need || c->pg[k].nseqs;
+        busy |= p->need || p->nseqs;
     }
     c->pages_busy = busy;
     return GS_OK;
