@@ -43,6 +43,11 @@
  *      is located at its first character, an NFC defect at its segment.
  *   4. Invalid UTF-8 never stops the scan: each maximal subpart counts as
  *      GS_HYG_INVALID_UTF8 and acts as an inserted U+FFFD.
+ *
+ * Fast path: inside an ASCII run only LF and CR matter (for locations), so
+ * the run is crossed 16 bytes a test with SSE2 (words of 8 without it, or
+ * built with GS_NO_SIMD; the tests run both against locations counted byte
+ * by byte). Pages with nothing open skip characters that cannot lead.
  */
 #include "gapscan/hygiene.h"
 
