@@ -310,21 +310,33 @@ static inline int needs_look(uint64_t v)
            has_zero(v ^ (ONES * 0x7F)) || has_zero(v ^ (ONES * 0xC2));
 }
 
+#ifdef USE_SSE2
+/* The bytes of p[0..16) that scan_special must see, as a bit mask. */
+static inline unsigned special_mask(const unsigned char *p)
+{
+    const __m128i low = _mm_set1_epi8((char)0xE0), del = _mm_set1_epi8(0x7F),
+                  c2 = _mm_set1_epi8((char)0xC2);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i s = _mm_or_si128(
+        _mm_cmpeq_epi8(_mm_and_si128(v, low), _mm_setzero_si128()), /* < 0x20 */
+        _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, c2)));
+    return (unsigned)_mm_movemask_epi8(s);
+}
+#endif
+
 /* The index of the first byte in p[i..n) that scan_special must see, or n:
- * SSE2 16 bytes a test, else words of 8, then bytes. */
+ * SSE2 32 then 16 bytes a test, else words of 8, then bytes. */
 static size_t next_special(const unsigned char *p, size_t i, size_t n)
 {
 #ifdef USE_SSE2
-    const __m128i low = _mm_set1_epi8((char)0xE0), del = _mm_set1_epi8(0x7F),
-                  c2 = _mm_set1_epi8((char)0xC2), zero = _mm_setzero_si128();
-    for (; n - i >= 16; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        __m128i s = _mm_or_si128(
-            _mm_cmpeq_epi8(_mm_and_si128(v, low), zero),    /* < 0x20 */
-            _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, c2)));
-        unsigned m = (unsigned)_mm_movemask_epi8(s);
-        if (m)
+    unsigned m;
+    for (; n - i >= 32; i += 32)
+        if ((m = special_mask(p + i) | special_mask(p + i + 16) << 16) != 0)
             return i + (size_t)__builtin_ctz(m);
+    if (n - i >= 16) {
+        if ((m = special_mask(p + i)) != 0)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
     }
 #endif
     for (; n - i >= 8; i += 8) {
@@ -338,8 +350,9 @@ static size_t next_special(const unsigned char *p, size_t i, size_t n)
     return i;
 }
 
-/* The continuation bytes (10xxxxxx) in p[0..n): SSE2 16 bytes a step,
- * summed in byte lanes for up to 255 steps, else words of 8, then bytes. */
+/* The continuation bytes (10xxxxxx) in p[0..n): SSE2 32 bytes a step,
+ * summed in byte lanes for up to 127 steps (254 a lane), else words of 8,
+ * then bytes. */
 static uint64_t count_cont(const unsigned char *p, size_t n)
 {
     uint64_t cont = 0;
@@ -347,13 +360,16 @@ static uint64_t count_cont(const unsigned char *p, size_t n)
 #ifdef USE_SSE2
     const __m128i top = _mm_set1_epi8((char)0xC0), cbit = _mm_set1_epi8((char)0x80),
                   zero = _mm_setzero_si128();
-    while (n - i >= 16) {
+    while (n - i >= 32) {
         __m128i lanes = zero;
-        for (int k = 0; k < 255 && n - i >= 16; k++, i += 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        for (int k = 0; k < 127 && n - i >= 32; k++, i += 32) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16));
             /* a match is -1: subtracting it counts */
             lanes = _mm_sub_epi8(
-                lanes, _mm_cmpeq_epi8(_mm_and_si128(v, top), cbit));
+                lanes, _mm_cmpeq_epi8(_mm_and_si128(a, top), cbit));
+            lanes = _mm_sub_epi8(
+                lanes, _mm_cmpeq_epi8(_mm_and_si128(b, top), cbit));
         }
         __m128i sum = _mm_sad_epu8(lanes, zero);
         cont += (uint64_t)_mm_cvtsi128_si32(sum) +

@@ -825,21 +825,32 @@ static inline int has_zero(uint64_t v)
     return ((v - ONES) & ~v & HIGHS) != 0;
 }
 
+#ifdef USE_SSE2
+/* The bytes of p[0..16) that are >= 0x80, LF or CR, as a bit mask. */
+static inline unsigned stop_mask(const unsigned char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    /* movemask takes the top bit: set in bytes >= 0x80 and in matches */
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+        v, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                        _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')))));
+}
+#endif
+
 /* The index of the first byte in p[i..n) that ends an ASCII stretch or
- * moves the line count (>= 0x80, LF, CR), or n: SSE2 16 bytes a test, else
- * words of 8, then bytes. */
+ * moves the line count (>= 0x80, LF, CR), or n: SSE2 32 then 16 bytes a
+ * test, else words of 8, then bytes. */
 static size_t next_stop(const unsigned char *p, size_t i, size_t n)
 {
 #ifdef USE_SSE2
-    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-    for (; n - i >= 16; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        /* movemask takes the top bit: set in bytes >= 0x80 and matches */
-        __m128i s = _mm_or_si128(
-            v, _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
-        unsigned m = (unsigned)_mm_movemask_epi8(s);
-        if (m)
+    unsigned m;
+    for (; n - i >= 32; i += 32)
+        if ((m = stop_mask(p + i) | stop_mask(p + i + 16) << 16) != 0)
             return i + (size_t)__builtin_ctz(m);
+    if (n - i >= 16) {
+        if ((m = stop_mask(p + i)) != 0)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
     }
 #endif
     for (; n - i >= 8; i += 8) {
