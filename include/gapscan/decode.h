@@ -100,17 +100,19 @@ void gs_decoder_close(gs_decoder *d);  /* NULL is fine */
  * subparts (0 = valid). An incomplete sequence at the very end counts. */
 uint64_t gs_utf8_count_invalid(const unsigned char *buf, size_t len);
 
-/* Whether p[0, n) is all ASCII: in words of 8 (the last one overlapping),
- * a short value in two overlapping halves of 4, or its first, middle and
- * last byte when under 4. Inline: the value classifier and the hygiene
- * check ask it of every value. */
+/* Whether p[0, n) is all ASCII: in words of 8, the first and the last
+ * (overlapping) before the ones between; under 8 bytes in two overlapping
+ * halves of 4, under 4 its first, middle and last byte. Inline: the value
+ * classifier and the hygiene check ask it of every value. */
 static inline int gs_ascii_only(const unsigned char *p, size_t n)
 {
     const uint64_t high = UINT64_C(0x8080808080808080);
     uint64_t acc, v;
     if (n >= 8) {
-        memcpy(&acc, p + n - 8, 8);
-        for (size_t i = 0; i + 8 < n; i += 8) {
+        memcpy(&acc, p, 8);
+        memcpy(&v, p + n - 8, 8);
+        acc |= v;
+        for (size_t i = 8; i + 8 < n; i += 8) {
             memcpy(&v, p + i, 8);
             acc |= v;
         }
