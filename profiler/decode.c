@@ -26,7 +26,7 @@
  * character is ASCII (for UTF-8 input: every byte after the BOM < 0x80);
  * NUL is counted in nul_bytes only, not in control_chars.
  *
- * Fast path: scan_out reads each piece twice in blocks, 16 bytes a test
+ * Fast path: scan_out reads each piece twice in blocks, 32 bytes a test
  * with SSE2 (words of 8 without it, or built with GS_NO_SIMD: the tests
  * run both against a byte-by-byte reference): once to count continuation
  * bytes, once to find the next byte scan_special must see (< 0x20, DEL,

@@ -45,7 +45,7 @@
  *      GS_HYG_INVALID_UTF8 and acts as an inserted U+FFFD.
  *
  * Fast path: inside an ASCII run only LF and CR matter (for locations), so
- * the run is crossed 16 bytes a test with SSE2 (words of 8 without it, or
+ * the run is crossed 32 bytes a test with SSE2 (words of 8 without it, or
  * built with GS_NO_SIMD; the tests run both against locations counted byte
  * by byte). Pages with nothing open skip characters that cannot lead.
  */
@@ -1078,10 +1078,13 @@ static int latin1_letters_only(const unsigned char *p, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        uint64_t v;
-        if (len - i >= 8 && (memcpy(&v, p + i, 8), !(v & HIGHS))) {
-            i += 8;     /* ASCII a word at a time */
-            continue;
+        if (len - i >= 8) {     /* ASCII a word at a time */
+            uint64_t v;
+            memcpy(&v, p + i, 8);
+            if (!(v & HIGHS)) {
+                i += 8;
+                continue;
+            }
         }
         if (p[i] < 0x80) {
             i++;
