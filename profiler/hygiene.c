@@ -43,6 +43,11 @@
  *      is located at its first character, an NFC defect at its segment.
  *   4. Invalid UTF-8 never stops the scan: each maximal subpart counts as
  *      GS_HYG_INVALID_UTF8 and acts as an inserted U+FFFD.
+ *
+ * Fast path: inside an ASCII run only LF and CR matter (for locations), so
+ * the run is crossed 32 bytes a test with SSE2 (words of 8 without it, or
+ * built with GS_NO_SIMD; the tests run both against locations counted byte
+ * by byte). Pages with nothing open skip characters that cannot lead.
  */
 #include "gapscan/hygiene.h"
 
@@ -55,6 +60,12 @@
 #include <unicode/utf8.h>
 
 #include "gapscan/decode.h"
+
+/* GS_NO_SIMD builds the scalar scanner only (the tests build both). */
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(GS_NO_SIMD)
+#include <emmintrin.h>
+#define USE_SSE2 1
+#endif
 
 #define NFC_CAP 256     /* UTF-16 units waiting for an NFC check */
 #define RUN_TEXT 48     /* mojibake text kept for the defect detail */
@@ -617,9 +628,14 @@ static gs_status pages_char(core *c, uint32_t ch, const gs_loc *at)
     if (ch >= 0x80 && ch <= REV_MAX)
         rev_bytes(ch, b);
     for (int k = 0; k < NPAGES; k++) {
+        const page *p = &c->pg[k];
+        /* an idle page (no sequence, no run: then no await either) does
+         * nothing with a byte that cannot lead */
+        if (!p->need && !p->nseqs && !(b[k] >= 0xC2 && b[k] <= 0xF4))
+            continue;
         if ((st = page_char(c, k, ch, b[k], at)) != GS_OK)
             return st;
-        busy |= c->pg[k].need || c->pg[k].nseqs;
+        busy |= p->need || p->nseqs;
     }
     c->pages_busy = busy;
     return GS_OK;
@@ -809,6 +825,46 @@ static inline int has_zero(uint64_t v)
     return ((v - ONES) & ~v & HIGHS) != 0;
 }
 
+#ifdef USE_SSE2
+/* The bytes of p[0..16) that are >= 0x80, LF or CR, as a bit mask. */
+static inline unsigned stop_mask(const unsigned char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    /* movemask takes the top bit: set in bytes >= 0x80 and in matches */
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+        v, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                        _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')))));
+}
+#endif
+
+/* The index of the first byte in p[i..n) that ends an ASCII stretch or
+ * moves the line count (>= 0x80, LF, CR), or n: SSE2 32 then 16 bytes a
+ * test, else words of 8, then bytes. */
+static size_t next_stop(const unsigned char *p, size_t i, size_t n)
+{
+#ifdef USE_SSE2
+    unsigned m;
+    for (; n - i >= 32; i += 32)
+        if ((m = stop_mask(p + i) | stop_mask(p + i + 16) << 16) != 0)
+            return i + (size_t)__builtin_ctz(m);
+    if (n - i >= 16) {
+        if ((m = stop_mask(p + i)) != 0)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    for (; n - i >= 8; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        if ((v & HIGHS) || has_zero(v ^ (ONES * '\n')) ||
+            has_zero(v ^ (ONES * '\r')))
+            break;
+    }
+    while (i < n && p[i] < 0x80 && p[i] != '\n' && p[i] != '\r')
+        i++;
+    return i;
+}
+
 /* An ASCII run starts at p[0] (n > 0): its first character goes through
  * on_char, the rest only move lines and offsets (pages are idle after an
  * ASCII character and the NFC buffer keeps only the last one). Returns
@@ -826,22 +882,9 @@ static gs_status ascii_run(core *c, const unsigned char *p, size_t n,
         return st;
     line_byte(c, p[0], c->off);
     last = at;
-    while (j < n) {
-        uint64_t v;
-        if (n - j >= 8) {
-            memcpy(&v, p + j, 8);
-            if (!(v & HIGHS) && !has_zero(v ^ (ONES * '\n')) &&
-                !has_zero(v ^ (ONES * '\r'))) {
-                j += 8;
-                continue;
-            }
-        }
-        if (p[j] >= 0x80)
-            break;
-        if (p[j] == '\n' || p[j] == '\r') {
-            loc_at(c, c->off + j, &last);
-            line_byte(c, p[j], c->off + j);
-        }
+    while ((j = next_stop(p, j, n)) < n && p[j] < 0x80) {
+        loc_at(c, c->off + j, &last);   /* an LF or a CR */
+        line_byte(c, p[j], c->off + j);
         j++;
     }
     if (j > 1) {
@@ -1033,13 +1076,24 @@ static unsigned value_scan(const unsigned char *p, size_t len)
  * NFC holds; none is invisible, a control, a BOM, U+FFFD or invalid. */
 static int latin1_letters_only(const unsigned char *p, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] < 0x80)
+    size_t i = 0;
+    while (i < len) {
+        if (len - i >= 8) {     /* ASCII a word at a time */
+            uint64_t v;
+            memcpy(&v, p + i, 8);
+            if (!(v & HIGHS)) {
+                i += 8;
+                continue;
+            }
+        }
+        if (p[i] < 0x80) {
+            i++;
             continue;
+        }
         if (p[i] != 0xC3 || i + 1 == len || (p[i + 1] & 0xC0) != 0x80 ||
             p[i + 1] == 0xB7)
             return 0;
-        i++;
+        i += 2;
     }
     return 1;
 }

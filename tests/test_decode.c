@@ -765,6 +765,181 @@ START_TEST(control_characters_count_c0_del_and_c1_but_not_tab_or_nbsp)
 }
 END_TEST
 
+/* Byte soup for the output scanner: ASCII runs of 0-40 bytes (so that
+ * specials fall at every place in and across 16-byte blocks), every C0
+ * byte, DEL, CRLF, C2 before C1 and non-C1 bytes, 2-4 byte characters,
+ * and any byte at all (invalid ones come out as U+FFFD). */
+static size_t soup(unsigned char *p, size_t cap)
+{
+    static const unsigned char c2_next[] = {0x80, 0x85, 0x9F, 0xA0, 0xBF,
+                                            0x0A, 0x0D, 0xC2};
+    size_t n = 0;
+    while (n + 48 < cap) {
+        uint32_t k = rnd() % 10;
+        if (k < 4) {
+            for (uint32_t m = rnd() % 41; m; m--)
+                p[n++] = (unsigned char)(0x20 + rnd() % 0x5F);
+        } else if (k < 6) {
+            p[n++] = (unsigned char)(rnd() % 0x20);
+        } else if (k == 6) {
+            static const char *const pick[] = {"\r\n", "\r", "\n", "\x7F",
+                                               "\t", "\0"};
+            const char *s = pick[rnd() % 6];
+            size_t len = s[0] ? strlen(s) : 1;
+            memcpy(p + n, s, len);
+            n += len;
+        } else if (k == 7) {
+            p[n++] = 0xC2;
+            p[n++] = c2_next[rnd() % sizeof c2_next];
+        } else if (k == 8) {
+            static const char *const chars[] = {"\xC3\xA9", "\xE2\x80\x99",
+                                                "\xF0\x9F\x98\x80",
+                                                "\xEF\xBB\xBF"};
+            const char *s = chars[rnd() % 4];
+            memcpy(p + n, s, strlen(s));
+            n += strlen(s);
+        } else {
+            p[n++] = (unsigned char)rnd();
+        }
+    }
+    return n;
+}
+
+/* The output facts, one byte at a time: what scan_out's block scans must
+ * add up to. Returns the offset of the first NUL (or -1) with its line
+ * and column. */
+static long ref_out_facts(const unsigned char *p, size_t n, gs_decode_facts *f,
+                          uint64_t *nul_line, uint64_t *nul_col)
+{
+    uint64_t line = 1, line_start = 0;
+    long nul = -1;
+
+    memset(f, 0, sizeof *f);
+    f->ascii_only = 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = p[i];
+        f->chars += (c & 0xC0) != 0x80;
+        if (c >= 0x80)
+            f->ascii_only = 0;
+        if (c == '\n' || c == '\r') {
+            if (c == '\r' && i + 1 < n && p[i + 1] == '\n') {
+                f->crlf++;
+                f->chars++;     /* the LF, skipped */
+                i++;
+            } else {
+                *(c == '\n' ? &f->lf : &f->cr) += 1;
+            }
+            line++;
+            line_start = i + 1;
+        } else if (c == 0) {
+            f->nul_bytes++;
+            if (nul < 0) {
+                nul = (long)i;
+                *nul_line = line;
+                *nul_col = i - line_start + 1;
+            }
+        } else if ((c < 0x20 && c != '\t') || c == 0x7F ||
+                   (c == 0xC2 && i + 1 < n && p[i + 1] <= 0x9F)) {
+            f->control_chars++;
+        }
+    }
+    f->lines = line - 1 + (n > line_start);
+    return nul;
+}
+
+#define U(x) ((unsigned long long)(x))
+
+START_TEST(output_scan_agrees_with_a_byte_by_byte_reference)
+{
+    static unsigned char in[2048];
+    static const size_t chunks[] = {1, 2, 3, 7, 15, 16, 17, 31, 33, 0};
+
+    for (int iter = 0; iter < 400; iter++) {
+        size_t n = soup(in, 50 + rnd() % (sizeof in - 50));
+        run whole = {0};
+        gs_decode_facts want;
+        uint64_t nul_line = 0, nul_col = 0;
+
+        decode(in, n, 0, 0, NULL, &whole);
+        ck_assert_int_eq(whole.st, GS_OK);
+        long nul = ref_out_facts(whole.out, whole.len, &want, &nul_line,
+                                 &nul_col);
+        const gs_decode_facts *x = &whole.facts;
+        ck_assert_msg(x->chars == want.chars && x->lf == want.lf &&
+                      x->crlf == want.crlf && x->cr == want.cr &&
+                      x->lines == want.lines &&
+                      x->nul_bytes == want.nul_bytes &&
+                      x->control_chars == want.control_chars &&
+                      x->ascii_only == want.ascii_only,
+                      "iter %d: facts differ from the reference: chars %llu/%llu"
+                      " lf %llu/%llu crlf %llu/%llu cr %llu/%llu lines %llu/%llu"
+                      " nul %llu/%llu controls %llu/%llu ascii %d/%d", iter,
+                      U(x->chars), U(want.chars), U(x->lf), U(want.lf),
+                      U(x->crlf), U(want.crlf), U(x->cr), U(want.cr),
+                      U(x->lines), U(want.lines), U(x->nul_bytes),
+                      U(want.nul_bytes), U(x->control_chars),
+                      U(want.control_chars), x->ascii_only, want.ascii_only);
+        size_t k = 0;
+        while (k < whole.ndefects &&
+               strcmp(whole.defects[k].code, "encoding.nul_bytes") != 0)
+            k++;
+        if (nul < 0) {
+            ck_assert_uint_eq(k, whole.ndefects);
+        } else {
+            ck_assert_uint_lt(k, whole.ndefects);
+            ck_assert_msg(whole.defects[k].loc.offset == (uint64_t)nul &&
+                          whole.defects[k].loc.line == nul_line &&
+                          whole.defects[k].loc.col == nul_col,
+                          "iter %d: NUL defect misplaced", iter);
+        }
+        for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+            run r = {0};
+            size_t chunk = chunks[c] ? chunks[c] : 1 + rnd() % 200;
+            decode(in, n, chunk, 0, NULL, &r);
+            assert_same_run(&whole, &r, chunk);
+            run_free(&r);
+        }
+        run_free(&whole);
+    }
+}
+END_TEST
+
+/* The character count sums continuation bytes in byte-wide lanes: runs of
+ * 9,000 bytes of 2-byte characters put 4,500 in the odd lanes, far past
+ * what one lane holds (a lane that wrapped would lose 256 each time). */
+START_TEST(a_long_piece_of_multibyte_text_counts_every_character)
+{
+    static unsigned char in[40000];
+    for (size_t i = 0; i < sizeof in; i += 2)
+        memcpy(in + i, i % 10000 < 9000 ? "\xC3\xA9" : "ab", 2);
+    run r = {0};
+    decode(in, sizeof in, 0, 0, NULL, &r);
+    uint64_t chars = 0;
+    for (size_t i = 0; i < sizeof in; i++)
+        chars += (in[i] & 0xC0) != 0x80;
+    ck_assert_uint_eq(r.facts.chars, chars);
+    ck_assert_int_eq(r.facts.ascii_only, 0);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(ascii_test_agrees_with_a_byte_loop_at_every_length)
+{
+    unsigned char buf[40];
+    for (size_t n = 0; n <= sizeof buf; n++)
+        for (size_t at = 0; at <= n; at++)     /* at == n: all ASCII */
+            for (unsigned hi = 0x80; hi <= 0xFF; hi += 0x7F) {
+                memset(buf, 'a', sizeof buf);
+                if (at < n)
+                    buf[at] = (unsigned char)hi;
+                if (n < sizeof buf)
+                    buf[n] = 0xFF;  /* past the end: never looked at */
+                ck_assert_msg(gs_ascii_only(buf, n) == (at == n),
+                              "n %zu, byte 0x%02X at %zu", n, hi, at);
+            }
+}
+END_TEST
+
 START_TEST(invalid_utf8_examples_stop_at_max_examples_with_locations)
 {
     static const char text[] =
@@ -914,6 +1089,9 @@ static Suite *decode_suite(void)
     TCase *t = tcase_create("utf8");
     tcase_add_test(t, maximal_subparts_are_replaced_as_the_unicode_standard_says);
     tcase_add_test(t, fast_validator_agrees_with_a_byte_by_byte_reference);
+    tcase_add_test(t, output_scan_agrees_with_a_byte_by_byte_reference);
+    tcase_add_test(t, a_long_piece_of_multibyte_text_counts_every_character);
+    tcase_add_test(t, ascii_test_agrees_with_a_byte_loop_at_every_length);
     tcase_add_test(t, any_chunking_gives_the_same_utf8_output_facts_and_defects);
     tcase_add_test(t, long_input_streams_through_fixed_buffers);
     tcase_add_test(t, invalid_utf8_examples_stop_at_max_examples_with_locations);

@@ -545,6 +545,119 @@ START_TEST(every_split_point_and_byte_feeding_give_the_same_results)
 }
 END_TEST
 
+static uint32_t rng_state = 2463534242u;
+static uint32_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+/* Text for the ASCII-run scan: runs of 1-60 ASCII bytes with LF, CR and
+ * CRLF anywhere in them (so that they fall at every place in and across
+ * 16-byte blocks), each followed by one item: a character with a defect
+ * of its own, NFD "e" + U+0301 (located at the "e", the run's last
+ * character), or a clean "é". want[] gets the defects, in text order, at
+ * the locations counted here byte by byte. Returns the length. */
+static size_t run_text(char *p, size_t cap, expect *want, size_t *nwant,
+                       uint64_t *chars)
+{
+    static const struct { const char *bytes, *code; } items[] = {
+        {"\xE2\x80\xAE", "encoding.bidi_control"},
+        {"\xE2\x80\x8B", "encoding.zero_width"},
+        {"\xEF\xBB\xBF", "encoding.bom_mid_file"},
+        {"\xEF\xBF\xBD", "encoding.replacement_char"},
+        {"e\xCC\x81", "encoding.not_nfc"},
+        {"\xC3\xA9", NULL},
+    };
+    uint64_t line = 1, line_start = 0;
+    size_t n = 0;
+
+    *nwant = 0;
+    *chars = 0;
+    while (n + 80 < cap && *nwant < MAX_DEFECTS - 4) {
+        for (uint32_t m = 1 + rnd() % 60; m; m--) {
+            uint32_t k = rnd() % 16;
+            p[n++] = k == 0 ? '\n' : k == 1 ? '\r' : (char)('a' + rnd() % 26);
+            if (k == 2) {
+                p[n - 1] = '\r';
+                p[n++] = '\n';
+            }
+        }
+        size_t k = rnd() % 6, len = strlen(items[k].bytes);
+        if (items[k].code) {
+            expect *w = &want[(*nwant)++];
+            w->code = items[k].code;
+            w->offset = n;
+        }
+        memcpy(p + n, items[k].bytes, len);
+        n += len;
+    }
+    p[n++] = '.';
+    /* the line and column of each wanted offset */
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w < *nwant && want[w].offset == i) {
+            want[w].line = line;
+            want[w].col = i - line_start + 1;
+            w++;
+        }
+        *chars += ((unsigned char)p[i] & 0xC0) != 0x80;
+        if (p[i] == '\r' || (p[i] == '\n' && (i == 0 || p[i - 1] != '\r')))
+            line++;
+        if (p[i] == '\r' || p[i] == '\n')
+            line_start = i + 1;
+    }
+    return n;
+}
+
+START_TEST(ascii_run_scan_agrees_with_a_byte_by_byte_reference)
+{
+    static char text[4096];
+    static const size_t chunks[] = {1, 2, 3, 5, 7, 15, 16, 17, 31, 33, 0};
+    static size_t cuts[sizeof text];
+    expect want[MAX_DEFECTS];
+    gs_limits lim;
+
+    gs_limits_default(&lim);
+    lim.max_examples = MAX_DEFECTS;
+    for (int iter = 0; iter < 300; iter++) {
+        size_t nwant;
+        uint64_t chars;
+        size_t n = run_text(text, 200 + rnd() % (sizeof text - 200), want,
+                            &nwant, &chars);
+        for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+            size_t chunk = chunks[c] ? chunks[c] : n, ncuts = 0;
+            for (size_t at = chunk; at < n; at += chunk)
+                cuts[ncuts++] = at;
+            run r;
+            memset(&r, 0, sizeof r);
+            scan_cuts(text, n, cuts, ncuts, 0, 0, &lim, &r);
+            ck_assert_int_eq(r.st, GS_OK);
+            ck_assert_uint_eq(r.f.bytes, n);
+            ck_assert_uint_eq(r.f.chars, chars);
+            ck_assert_msg(r.n == nwant, "iter %d chunk %zu: %zu defects, "
+                          "want %zu", iter, chunk, r.n, nwant);
+            for (size_t i = 0; i < nwant; i++)
+                ck_assert_msg(strcmp(r.d[i].code, want[i].code) == 0 &&
+                              r.d[i].loc.offset == want[i].offset &&
+                              r.d[i].loc.line == want[i].line &&
+                              r.d[i].loc.col == want[i].col,
+                              "iter %d chunk %zu defect %zu: %s at %llu "
+                              "%llu:%llu, want %s at %llu %llu:%llu", iter,
+                              chunk, i, r.d[i].code,
+                              (unsigned long long)r.d[i].loc.offset,
+                              (unsigned long long)r.d[i].loc.line,
+                              (unsigned long long)r.d[i].loc.col, want[i].code,
+                              (unsigned long long)want[i].offset,
+                              (unsigned long long)want[i].line,
+                              (unsigned long long)want[i].col);
+        }
+    }
+}
+END_TEST
+
 START_TEST(invalid_utf8_is_counted_not_reported_and_never_stops)
 {
     const char s[] = "ok\xFF\xC3(\xE2\x82 Caf\xC3\x83\xC2\xA9 \xF0\x9F";
@@ -717,6 +830,31 @@ static void *failing_alloc(void *ud, void *ptr, size_t nsize)
     return realloc(ptr, nsize);
 }
 
+/* The shortcut skips ASCII a word at a time: Latin-1 letters and what
+ * must stop it, at every place before, in and after whole words. */
+START_TEST(latin1_letter_shortcut_agrees_at_every_offset)
+{
+    static const char *const piece[] = {"\xC3\xA9", "\xC3\xB7", "\xC3",
+                                        "\xC2\xA9", "\xC3\xC3", "\xC3\x9F"};
+    static const size_t pad[] = {0, 1, 6, 7, 8, 9, 16, 17};
+    const size_t np = sizeof piece / sizeof piece[0], nd = sizeof pad / sizeof pad[0];
+    char buf[64];
+    for (size_t x = 0; x < np * np; x++)
+        for (size_t a = 0; a < nd * nd * nd; a++) {
+            size_t n = 0, len[3] = {pad[a % nd], pad[a / nd % nd], pad[a / nd / nd]};
+            for (int k = 0; k < 3; k++) {
+                for (size_t i = 0; i < len[k]; i++)
+                    buf[n++] = (char)('a' + i % 26);
+                const char *s = k == 0 ? piece[x % np] : k == 1 ? piece[x / np] : "";
+                memcpy(buf + n, s, strlen(s));
+                n += strlen(s);
+            }
+            ck_assert_msg(gs_hygiene_value(buf, n) == stream_mask(buf, n),
+                          "pieces %zu, pads %zu", x, a);
+        }
+}
+END_TEST
+
 START_TEST(out_of_memory_at_open_is_enomem)
 {
     gs_hygiene *h = (gs_hygiene *)&h;
@@ -761,12 +899,14 @@ static Suite *hygiene_suite(void)
     t = tcase_create("stream");
     tcase_add_test(t, defects_carry_offset_line_and_byte_column);
     tcase_add_test(t, every_split_point_and_byte_feeding_give_the_same_results);
+    tcase_add_test(t, ascii_run_scan_agrees_with_a_byte_by_byte_reference);
     tcase_add_test(t, invalid_utf8_is_counted_not_reported_and_never_stops);
     tcase_add_test(t, examples_stop_at_the_limit_but_counting_goes_on);
     tcase_add_test(t, a_nonzero_sink_return_stops_with_ecanceled);
     tcase_add_test(t, ascii_values_are_clean_and_misuse_is_einval);
     tcase_add_test(t, a_non_ascii_character_anywhere_is_seen);
     tcase_add_test(t, latin1_letter_shortcut_agrees_with_the_scanner);
+    tcase_add_test(t, latin1_letter_shortcut_agrees_at_every_offset);
     tcase_add_test(t, out_of_memory_at_open_is_enomem);
     suite_add_tcase(s, t);
     return s;

@@ -100,29 +100,31 @@ void gs_decoder_close(gs_decoder *d);  /* NULL is fine */
  * subparts (0 = valid). An incomplete sequence at the very end counts. */
 uint64_t gs_utf8_count_invalid(const unsigned char *buf, size_t len);
 
-/* Whether p[0, n) is all ASCII: in words of 8 (the last one overlapping),
- * a short value in 4, 2 and 1 bytes as n has them. Inline: the value
+/* Whether p[0, n) is all ASCII: in words of 8, the first and the last
+ * (overlapping) before the ones between; under 8 bytes in two overlapping
+ * halves of 4, under 4 its first, middle and last byte. Inline: the value
  * classifier and the hygiene check ask it of every value. */
 static inline int gs_ascii_only(const unsigned char *p, size_t n)
 {
     const uint64_t high = UINT64_C(0x8080808080808080);
-    uint64_t acc = 0, v;
+    uint64_t acc, v;
     if (n >= 8) {
-        for (size_t i = 0; i + 8 < n; i += 8) {
+        memcpy(&acc, p, 8);
+        memcpy(&v, p + n - 8, 8);
+        acc |= v;
+        for (size_t i = 8; i + 8 < n; i += 8) {
             memcpy(&v, p + i, 8);
             acc |= v;
         }
-        memcpy(&v, p + n - 8, 8);
-        return !((acc | v) & high);
+        return !(acc & high);
     }
-    uint32_t w4 = 0;
-    uint16_t w2 = 0;
-    if (n & 4)
-        memcpy(&w4, p, 4);
-    if (n & 2)
-        memcpy(&w2, p + (n & 4), 2);
-    acc = (uint64_t)w4 | w2 | (n & 1 ? p[n - 1] : 0);
-    return !(acc & high);
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        return !((a | b) & 0x80808080u);
+    }
+    return n == 0 || !((p[0] | p[n / 2] | p[n - 1]) & 0x80);
 }
 
 #ifdef __cplusplus
