@@ -19,8 +19,11 @@
  * instead of sorting, copying back and copying up. An add only appends: n
  * is the items' total weight, and min and max are folded from level 0 when
  * it is compacted and when they are read (the first of equal extremes wins,
- * as if folded add by add). Not done: the queries still qsort every
- * retained item.
+ * as if folded add by add). The append is inline (gs_kll_add in kll.h)
+ * while level 0 is below lim, which sync_lim keeps at the smaller of level
+ * 0's allocation and what the capacity leaves; past it gs__kll_add grows
+ * level 0 or compacts. Not done: the queries still qsort every retained
+ * item.
  *
  * Text form (kll.h invariant 4):
  *   kll1:<k>:<n>:<rng>:<min>:<max>:<H>:<level 0>:...:<level H-1>
@@ -37,28 +40,24 @@
 #include <emmintrin.h>
 #endif
 
-#define MAX_LEVELS 60
+#define MAX_LEVELS GS__KLL_LEVELS
 #define MIN_CAP 8u
 #define SEED 0x9e3779b97f4a7c15ull
 
-typedef struct level {
-    double *items;
-    uint32_t len, alloc;  /* items held; room allocated */
-    uint32_t cap;         /* cap(h) for the current nlevels */
-} level;
+typedef gs__kll_level level;
 
-/* The fields every add touches come first, so an add reads one or two
- * cache lines of the sketch rather than four (a profile keeps many sketches
- * warm at once). */
+/* The head (levels and lim, what the inline gs_kll_add touches) comes
+ * first: kll.h's gs_kll_add reads it through a pointer to the sketch. */
 struct gs_kll {
-    int64_t room;          /* capacity - retained: compact when negative */
-    level lv[MAX_LEVELS];
+    gs__kll_head head;
+    uint64_t held;         /* items on levels 1 and up */
+    uint64_t capacity;     /* sum of cap[h] for the current nlevels */
+    uint32_t cap[MAX_LEVELS];  /* cap(h) for the current nlevels */
     /* The extremes of every value added except those now on level 0 (NaN
      * while there are none): level 0 is folded in at its compactions and
      * when read (extremes()), so adds need not compare. */
     double min, max;
     uint64_t rng;
-    uint64_t capacity;     /* sum of cap(h) for the current nlevels */
     unsigned k, nlevels;
 };
 
@@ -74,12 +73,21 @@ static void set_levels(gs_kll *s, unsigned nlevels)
 {
     uint64_t capacity = 0;
     for (unsigned h = 0; h < nlevels; h++) {
-        s->lv[h].cap = level_cap(s->k, nlevels, h);
-        capacity += s->lv[h].cap;
+        s->cap[h] = level_cap(s->k, nlevels, h);
+        capacity += s->cap[h];
     }
-    s->room += (int64_t)capacity - (int64_t)s->capacity;
     s->capacity = capacity;
     s->nlevels = nlevels;
+}
+
+/* Set lim after anything that changes level 0's room, the items held or
+ * the capacity: an append may fill level 0's allocation, and the sketch up
+ * to its capacity (the add that goes over it compacts). */
+static void sync_lim(gs_kll *s)
+{
+    uint64_t free = s->capacity > s->held ? s->capacity - s->held : 0;
+    uint32_t alloc = s->head.lv[0].alloc;
+    s->head.lim = free < alloc ? (uint32_t)free : alloc;
 }
 
 static uint64_t next_rng(uint64_t *state)
@@ -108,11 +116,12 @@ static void fold_max(double *m, double v)
  * in order. */
 static void extremes(const gs_kll *s, double *lo, double *hi)
 {
+    const level *l0 = &s->head.lv[0];
     *lo = s->min;
     *hi = s->max;
-    for (uint32_t i = 0; i < s->lv[0].len; i++) {
-        fold_min(lo, s->lv[0].items[i]);
-        fold_max(hi, s->lv[0].items[i]);
+    for (uint32_t i = 0; i < l0->len; i++) {
+        fold_min(lo, l0->items[i]);
+        fold_max(hi, l0->items[i]);
     }
 }
 
@@ -127,6 +136,7 @@ gs_kll *gs_kll_new(unsigned k)
     s->min = s->max = NAN;
     s->rng = SEED;
     set_levels(s, 1);
+    sync_lim(s);
     return s;
 }
 
@@ -135,17 +145,13 @@ void gs_kll_free(gs_kll *s)
     if (!s)
         return;
     for (unsigned h = 0; h < MAX_LEVELS; h++)
-        gs_free(s->lv[h].items);
+        gs_free(s->head.lv[h].items);
     gs_free(s);
 }
 
-/* The rare paths of gs_kll_add stay out of line so that it needs no stack
- * frame. */
 #if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
 #define INLINE inline __attribute__((always_inline))
 #else
-#define NOINLINE
 #define INLINE inline
 #endif
 
@@ -165,17 +171,19 @@ static gs_status reserve(level *l, uint32_t more)
     return GS_OK;
 }
 
-/* Append m items to level h. */
+/* Append m items to level h (the caller syncs lim). */
 static gs_status push(gs_kll *s, unsigned h, const double *v, uint32_t m)
 {
     if (m == 0)
         return GS_OK;  /* v may be NULL: a level never used */
-    gs_status st = reserve(&s->lv[h], m);
+    level *l = &s->head.lv[h];
+    gs_status st = reserve(l, m);
     if (st != GS_OK)
         return st;
-    memcpy(s->lv[h].items + s->lv[h].len, v, (size_t)m * sizeof *v);
-    s->lv[h].len += m;
-    s->room -= m;
+    memcpy(l->items + l->len, v, (size_t)m * sizeof *v);
+    l->len += m;
+    if (h > 0)
+        s->held += m;
     return GS_OK;
 }
 
@@ -380,14 +388,14 @@ static void fold_level0(gs_kll *s, const double *a, uint32_t mid, uint32_t n)
 }
 
 /* Compact the lowest level at or over its cap (one exists while the sketch
- * is over capacity). */
-NOINLINE static gs_status compact(gs_kll *s)
+ * is over capacity); the caller syncs lim. */
+static gs_status compact(gs_kll *s)
 {
     unsigned h = 0;
-    if (s->lv[0].len < s->lv[0].cap)
+    if (s->head.lv[0].len < s->cap[0])
         do
             h++;
-        while (h < s->nlevels && s->lv[h].len < s->lv[h].cap);
+        while (h < s->nlevels && s->head.lv[h].len < s->cap[h]);
     if (h == s->nlevels)
         return GS_OK;  /* cannot happen; harmless */
     if (h + 1 == s->nlevels) {
@@ -395,7 +403,7 @@ NOINLINE static gs_status compact(gs_kll *s)
             return GS_ELIMIT;  /* 2^60 values: not reachable in practice */
         set_levels(s, s->nlevels + 1);
     }
-    level *l = &s->lv[h], *up = l + 1;
+    level *l = &s->head.lv[h], *up = l + 1;
     uint32_t len = l->len, odd = len & 1u, half = len / 2;
     gs_status st = reserve(up, half + 1);  /* + 1: halve_run may write it */
     if (st != GS_OK)
@@ -436,32 +444,30 @@ NOINLINE static gs_status compact(gs_kll *s)
     l->len = odd;
     if (odd)  /* the largest item keeps its weight at this level */
         l->items[0] = hv.last;
-    s->room += len - half - odd;
+    s->held += half;
+    if (h > 0)
+        s->held -= len - odd;
     return GS_OK;
 }
 
-/* gs_kll_add when level 0 is full: grow it, then add. */
-NOINLINE static gs_status add_after_growing(gs_kll *s, double v)
-{
-    gs_status st = reserve(&s->lv[0], 1);
-    return st != GS_OK ? st : gs_kll_add(s, v);
-}
-
-gs_status gs_kll_add(gs_kll *s, double v)
+gs_status gs__kll_add(gs_kll *s, double v)
 {
     if (isnan(v))
         return GS_OK;
-    level *l = &s->lv[0];
-    if (l->len == l->alloc)
-        return add_after_growing(s, v);
+    level *l = &s->head.lv[0];
+    gs_status st = reserve(l, 1);
+    if (st != GS_OK)
+        return st;
     l->items[l->len++] = v;
-    return --s->room < 0 ? compact(s) : GS_OK;
+    if (s->held + l->len > s->capacity)
+        st = compact(s);
+    sync_lim(s);
+    return st;
 }
 
-gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
+/* gs_kll_merge but for lim. */
+static gs_status merge_into(gs_kll *into, const gs_kll *from)
 {
-    if (into == from || into->k != from->k)
-        return GS_EINVAL;
     if (gs_kll_retained(from) == 0)
         return GS_OK;
     double lo, hi;
@@ -472,13 +478,14 @@ gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
     if (from->nlevels > into->nlevels)
         set_levels(into, from->nlevels);
     for (unsigned h = 0; h < from->nlevels; h++) {
-        gs_status st = push(into, h, from->lv[h].items, from->lv[h].len);
+        const level *l = &from->head.lv[h];
+        gs_status st = push(into, h, l->items, l->len);
         if (st != GS_OK)
             return st;
     }
     into->rng ^= from->rng;
     next_rng(&into->rng);
-    while (into->room < 0) {
+    while (gs_kll_retained(into) > into->capacity) {
         size_t before = gs_kll_retained(into);
         gs_status st = compact(into);
         if (st != GS_OK)
@@ -489,13 +496,22 @@ gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
     return GS_OK;
 }
 
+gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
+{
+    if (into == from || into->k != from->k)
+        return GS_EINVAL;
+    gs_status st = merge_into(into, from);
+    sync_lim(into);
+    return st;
+}
+
 unsigned gs_kll_k(const gs_kll *s) { return s->k; }
 
 uint64_t gs_kll_count(const gs_kll *s)
 {
     uint64_t n = 0;
     for (unsigned h = 0; h < s->nlevels; h++)
-        n += (uint64_t)s->lv[h].len << h;
+        n += (uint64_t)s->head.lv[h].len << h;
     return n;
 }
 
@@ -514,7 +530,7 @@ double gs_kll_max(const gs_kll *s)
 }
 size_t gs_kll_retained(const gs_kll *s)
 {
-    return (size_t)((int64_t)s->capacity - s->room);
+    return (size_t)s->held + s->head.lv[0].len;
 }
 int gs_kll_is_exact(const gs_kll *s) { return s->nlevels == 1; }
 
@@ -522,8 +538,8 @@ size_t gs_kll_values(const gs_kll *s, double *out, size_t cap)
 {
     size_t m = 0;
     for (unsigned h = 0; h < s->nlevels; h++)
-        for (uint32_t i = 0; i < s->lv[h].len && m < cap; i++)
-            out[m++] = s->lv[h].items[i];
+        for (uint32_t i = 0; i < s->head.lv[h].len && m < cap; i++)
+            out[m++] = s->head.lv[h].items[i];
     return m;
 }
 
@@ -549,8 +565,8 @@ static witem *sorted_items(const gs_kll *s)
         return NULL;
     size_t m = 0;
     for (unsigned h = 0; h < s->nlevels; h++)
-        for (uint32_t i = 0; i < s->lv[h].len; i++)
-            all[m++] = (witem){s->lv[h].items[i], (uint64_t)1 << h};
+        for (uint32_t i = 0; i < s->head.lv[h].len; i++)
+            all[m++] = (witem){s->head.lv[h].items[i], (uint64_t)1 << h};
     qsort(all, m, sizeof *all, cmp_witem);
     for (size_t i = 1; i < m; i++)
         all[i].w += all[i - 1].w;
@@ -660,8 +676,8 @@ gs_status gs_kll_encode(const gs_kll *s, char **out)
     gs_buf_append(&b, head, (size_t)hn);
     for (unsigned h = 0; h < s->nlevels; h++) {
         b.p[b.len++] = ':';
-        for (uint32_t i = 0; i < s->lv[h].len; i++) {
-            put_hex(b.p + b.len, dbits(s->lv[h].items[i]));
+        for (uint32_t i = 0; i < s->head.lv[h].len; i++) {
+            put_hex(b.p + b.len, dbits(s->head.lv[h].items[i]));
             b.len += 16;
         }
     }
@@ -755,6 +771,7 @@ gs_status gs_kll_decode(const char *text, size_t len, gs_kll **out)
         gs_kll_free(s);
         return st;
     }
+    sync_lim(s);
     *out = s;
     return GS_OK;
 }
