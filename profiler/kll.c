@@ -16,14 +16,15 @@
  * storage order, so the compaction must leave exactly the items a stable
  * sort of the level would, in that order. It sorts by runs (see "compaction"
  * below) and hands the kept half to the level above during its last merge
- * instead of sorting, copying back and copying up. An add only appends: n
- * is the items' total weight, and min and max are folded from level 0 when
- * it is compacted and when they are read (the first of equal extremes wins,
- * as if folded add by add). The append is inline (gs_kll_add in kll.h)
- * while level 0 is below lim, which sync_lim keeps at the smaller of level
- * 0's allocation and what the capacity leaves; past it gs__kll_add grows
- * level 0 or compacts. Not done: the queries still qsort every retained
- * item.
+ * instead of sorting, copying back and copying up; a level of integers
+ * less than 32 apart (lengths, mostly) is counted instead (SSE2 builds:
+ * "compaction by counting" below). An add only appends: n is the items'
+ * total weight, and min and max are folded from level 0 when it is
+ * compacted and when they are read (the first of equal extremes wins, as
+ * if folded add by add). The append is inline (gs_kll_add in kll.h) while
+ * level 0 is below lim, which sync_lim keeps at the smaller of level 0's
+ * allocation and what the capacity leaves; past it gs__kll_add grows level
+ * 0 or compacts. Not done: the queries still qsort every retained item.
  *
  * Text form (kll.h invariant 4):
  *   kll1:<k>:<n>:<rng>:<min>:<max>:<H>:<level 0>:...:<level H-1>
@@ -36,7 +37,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
+/* GS_KLL_SCALAR (a test build) leaves SSE2 out: halving then copies item
+ * by item and compaction never counts. */
+#if defined(__SSE2__) && !defined(GS_KLL_SCALAR)
+#define KLL_SSE2 1
 #include <emmintrin.h>
 #endif
 
@@ -316,7 +320,7 @@ static INLINE void halve_run(halver *hv, const double *a, uint32_t n)
     const double *p = a + !hv->keep;
     double *dst = hv->dst;  /* a local: stores through hv->dst could alias */
     uint32_t m = (n + hv->keep) / 2, i = 0;
-#if defined(__SSE2__)
+#if KLL_SSE2
     for (; i + 2 <= m; i += 2)  /* two items a turn, one store */
         _mm_storeu_pd(dst + i, _mm_loadh_pd(_mm_load_sd(p + 2 * i),
                                             p + 2 * i + 2));
@@ -387,6 +391,121 @@ static void fold_level0(gs_kll *s, const double *a, uint32_t mid, uint32_t n)
                                                   : first_top(a, mid);
 }
 
+static uint64_t dbits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+/* ---- compaction by counting (SSE2) ------------------------------------ *
+ *
+ * Lengths, and many numeric columns, fill a level with integers a few
+ * apart. Equal integers have equal bits, so the sorted level is fixed by
+ * how often each integer occurs: a count of each replaces the sort, and the
+ * kept items are written straight from the counts. An item counts as an
+ * integer when a round trip through int32 gives back the same bits, so
+ * -0.0, fractions, infinities and integers past int32 take the general
+ * path. Without SSE2 every level takes it. */
+#if KLL_SSE2
+#define COUNT_SPAN 32u
+
+/* Whether x is an integer within int32, as above. */
+static int is_int32(double x)
+{
+    return x >= INT32_MIN && x <= INT32_MAX &&
+           dbits((double)(int32_t)x) == dbits(x);
+}
+
+/* The extremes of a[0..n) (n >= 2) into *lo and *hi when every item is an
+ * integer within int32; 0 otherwise. Two items a turn, the last pair
+ * overlapping the one before when n is odd. minpd and maxpd need not get
+ * zeros right: -0.0 fails the round trip. */
+static int int_extremes(const double *a, uint32_t n, double *lo, double *hi)
+{
+    __m128d mn = _mm_loadu_pd(a), mx = mn;
+    __m128i ok = _mm_set1_epi32(-1);
+#define EXTREMES_OF(v) do { \
+        __m128d back_ = _mm_cvtepi32_pd(_mm_cvttpd_epi32(v)); \
+        mn = _mm_min_pd(mn, v); \
+        mx = _mm_max_pd(mx, v); \
+        ok = _mm_and_si128(ok, _mm_cmpeq_epi32(_mm_castpd_si128(back_), \
+                                               _mm_castpd_si128(v))); \
+    } while (0)
+    uint32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        __m128d v = _mm_loadu_pd(a + i), w = _mm_loadu_pd(a + i + 2);
+        EXTREMES_OF(v);
+        EXTREMES_OF(w);
+    }
+    if (i < n) {  /* the last one to three, overlapping */
+        __m128d v = _mm_loadu_pd(a + (i + 2 <= n ? i : n - 2));
+        __m128d w = _mm_loadu_pd(a + n - 2);
+        EXTREMES_OF(v);
+        EXTREMES_OF(w);
+    }
+#undef EXTREMES_OF
+    if (_mm_movemask_epi8(ok) != 0xffff)
+        return 0;
+    *lo = _mm_cvtsd_f64(_mm_min_sd(mn, _mm_unpackhi_pd(mn, mn)));
+    *hi = _mm_cvtsd_f64(_mm_max_sd(mx, _mm_unpackhi_pd(mx, mx)));
+    return 1;
+}
+
+/* Halve a[0..len) (len >= 2, no NaN) by counting into dst, the odd largest
+ * item left out, with the coin from rng; dst has room for half + 2 items.
+ * The extremes go to *lo and *hi. 0 when the items are not integers less
+ * than COUNT_SPAN apart: then nothing is written and the coin is not
+ * drawn. */
+static int count_halve(const double *a, uint32_t len, uint64_t *rng,
+                       double *dst, double *lo, double *hi)
+{
+    /* Most levels that fail fail here, on a fraction or a wide range among
+     * the first, middle and last items. */
+    double f = a[0], m = a[len / 2], l = a[len - 1], mn, mx;
+    if (!is_int32(f) || !(fabs(m - f) < COUNT_SPAN) ||
+        !(fabs(l - f) < COUNT_SPAN) || !int_extremes(a, len, &mn, &mx) ||
+        !(mx - mn < COUNT_SPAN))
+        return 0;
+    /* Every item is an int32 in [mn, mx] now: the conversions are exact. */
+    int64_t base = (int64_t)mn;
+    uint32_t span = (uint32_t)((int64_t)mx - base), cnt[COUNT_SPAN];
+    if (span == 0) {
+        cnt[0] = len;
+    } else {
+        memset(cnt, 0, sizeof cnt);
+        const double *p = a + (len & 1u), *e = a + len;
+        if (len & 1u)
+            cnt[(int64_t)a[0] - base]++;
+        for (; p < e; p += 2) {
+            cnt[(int64_t)p[0] - base]++;
+            cnt[(int64_t)p[1] - base]++;
+        }
+    }
+    /* Sorted position p is kept when p - offset is even: keep says whether
+     * the next position is. The k kept items of value mn + b are stored two
+     * at a time, the first two whatever k: what lands past them the next
+     * value overwrites, or it is in the + 2 of dst's room. With len odd
+     * the largest item may be kept too, one past the half the caller
+     * takes (as in halve_run). */
+    uint32_t keep = (uint32_t)(next_rng(rng) >> 63) == 0;
+    __m128d v = _mm_set1_pd(mn);
+    const __m128d one = _mm_set1_pd(1.0);
+    for (uint32_t b = 0; b <= span; b++) {
+        uint32_t c = cnt[b], k = (c + keep) / 2;
+        keep ^= c & 1u;
+        _mm_storeu_pd(dst, v);
+        for (uint32_t j = 2; j < k; j += 2)
+            _mm_storeu_pd(dst + j, v);
+        dst += k;
+        v = _mm_add_pd(v, one);
+    }
+    *lo = mn;
+    *hi = mx;
+    return 1;
+}
+#endif
+
 /* Compact the lowest level at or over its cap (one exists while the sketch
  * is over capacity); the caller syncs lim. */
 static gs_status compact(gs_kll *s)
@@ -405,9 +524,27 @@ static gs_status compact(gs_kll *s)
     }
     level *l = &s->head.lv[h], *up = l + 1;
     uint32_t len = l->len, odd = len & 1u, half = len / 2;
-    gs_status st = reserve(up, half + 1);  /* + 1: halve_run may write it */
+    /* + 2: halve_run may write one item past half, count_halve two */
+    gs_status st = reserve(up, half + 2);
     if (st != GS_OK)
         return st;
+#if KLL_SSE2
+    double lo, hi;
+    if (count_halve(l->items, len, &s->rng, up->items + up->len, &lo, &hi)) {
+        if (h == 0) {  /* no -0.0 here: folding the extremes will do */
+            fold_min(&s->min, lo);
+            fold_max(&s->max, hi);
+        }
+        up->len += half;
+        l->len = odd;
+        if (odd)
+            l->items[0] = hi;
+        s->held += half;
+        if (h > 0)
+            s->held -= len - odd;
+        return GS_OK;
+    }
+#endif
     /* Scratch: len doubles for the merges, then the run ends. */
     double stack[512 + 512 / 2];
     size_t need = len + len / 2 + 2;
@@ -644,13 +781,6 @@ static void put_hex(char *p, uint64_t x)
     static const char hex[] = "0123456789abcdef";
     for (int i = 15; i >= 0; i--, x >>= 4)
         p[i] = hex[x & 15];
-}
-
-static uint64_t dbits(double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, sizeof u);
-    return u;
 }
 
 gs_status gs_kll_encode(const gs_kll *s, char **out)
