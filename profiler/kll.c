@@ -452,11 +452,10 @@ static int int_extremes(const double *a, uint32_t n, double *lo, double *hi)
     return 1;
 }
 
-/* Halve a[0..len) (len >= 2, no NaN) by counting into dst, the odd largest
- * item left out, with the coin from rng; dst has room for half + 2 items.
- * The extremes go to *lo and *hi. 0 when the items are not integers less
- * than COUNT_SPAN apart: then nothing is written and the coin is not
- * drawn. */
+/* Halve a[0..len) (len >= 2, no NaN) by counting into dst (room for
+ * half + 2 items), with the coin from rng; the extremes go to *lo and *hi.
+ * 0 when the items are not integers less than COUNT_SPAN apart: then
+ * nothing is written and the coin is not drawn. */
 static int count_halve(const double *a, uint32_t len, uint64_t *rng,
                        double *dst, double *lo, double *hi)
 {
@@ -506,45 +505,14 @@ static int count_halve(const double *a, uint32_t len, uint64_t *rng,
 }
 #endif
 
-/* Compact the lowest level at or over its cap (one exists while the sketch
- * is over capacity); the caller syncs lim. */
-static gs_status compact(gs_kll *s)
+/* Halve level h (len >= 2 items) by sorting into level h + 1 (room for
+ * half + 1 more), after folding level 0 into the extremes; *last is the
+ * largest item, the one an odd level keeps. Inlined into compact, its one
+ * caller: apart, the two cost more instructions. */
+static INLINE gs_status sort_halve(gs_kll *s, unsigned h, double *last)
 {
-    unsigned h = 0;
-    if (s->head.lv[0].len < s->cap[0])
-        do
-            h++;
-        while (h < s->nlevels && s->head.lv[h].len < s->cap[h]);
-    if (h == s->nlevels)
-        return GS_OK;  /* cannot happen; harmless */
-    if (h + 1 == s->nlevels) {
-        if (s->nlevels == MAX_LEVELS)
-            return GS_ELIMIT;  /* 2^60 values: not reachable in practice */
-        set_levels(s, s->nlevels + 1);
-    }
     level *l = &s->head.lv[h], *up = l + 1;
-    uint32_t len = l->len, odd = len & 1u, half = len / 2;
-    /* + 2: halve_run may write one item past half, count_halve two */
-    gs_status st = reserve(up, half + 2);
-    if (st != GS_OK)
-        return st;
-#if KLL_SSE2
-    double lo, hi;
-    if (count_halve(l->items, len, &s->rng, up->items + up->len, &lo, &hi)) {
-        if (h == 0) {  /* no -0.0 here: folding the extremes will do */
-            fold_min(&s->min, lo);
-            fold_max(&s->max, hi);
-        }
-        up->len += half;
-        l->len = odd;
-        if (odd)
-            l->items[0] = hi;
-        s->held += half;
-        if (h > 0)
-            s->held -= len - odd;
-        return GS_OK;
-    }
-#endif
+    uint32_t len = l->len;
     /* Scratch: len doubles for the merges, then the run ends. */
     double stack[512 + 512 / 2];
     size_t need = len + len / 2 + 2;
@@ -577,10 +545,49 @@ static gs_status compact(gs_kll *s)
         halve_merge(&hv, a, end[0], a + end[0], len - end[0]);
     if (tmp != stack)
         gs_free(tmp);
+    *last = hv.last;
+    return GS_OK;
+}
+
+/* Compact the lowest level at or over its cap (one exists while the sketch
+ * is over capacity); the caller syncs lim. */
+static gs_status compact(gs_kll *s)
+{
+    unsigned h = 0;
+    if (s->head.lv[0].len < s->cap[0])
+        do
+            h++;
+        while (h < s->nlevels && s->head.lv[h].len < s->cap[h]);
+    if (h == s->nlevels)
+        return GS_OK;  /* cannot happen; harmless */
+    if (h + 1 == s->nlevels) {
+        if (s->nlevels == MAX_LEVELS)
+            return GS_ELIMIT;  /* 2^60 values: not reachable in practice */
+        set_levels(s, s->nlevels + 1);
+    }
+    level *l = &s->head.lv[h], *up = l + 1;
+    uint32_t len = l->len, odd = len & 1u, half = len / 2;
+    /* + 2: sort_halve may write one item past half, count_halve two */
+    gs_status st = reserve(up, half + 2);
+    if (st != GS_OK)
+        return st;
+    double last;
+#if KLL_SSE2
+    double lo;
+    if (count_halve(l->items, len, &s->rng, up->items + up->len, &lo,
+                    &last)) {
+        if (h == 0) {  /* no -0.0 here: folding the extremes will do */
+            fold_min(&s->min, lo);
+            fold_max(&s->max, last);
+        }
+    } else
+#endif
+    if ((st = sort_halve(s, h, &last)) != GS_OK)
+        return st;
     up->len += half;
     l->len = odd;
     if (odd)  /* the largest item keeps its weight at this level */
-        l->items[0] = hv.last;
+        l->items[0] = last;
     s->held += half;
     if (h > 0)
         s->held -= len - odd;
