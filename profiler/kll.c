@@ -16,11 +16,15 @@
  * storage order, so the compaction must leave exactly the items a stable
  * sort of the level would, in that order. It sorts by runs (see "compaction"
  * below) and hands the kept half to the level above during its last merge
- * instead of sorting, copying back and copying up. An add only appends: n
- * is the items' total weight, and min and max are folded from level 0 when
- * it is compacted and when they are read (the first of equal extremes wins,
- * as if folded add by add). Not done: the queries still qsort every
- * retained item.
+ * instead of sorting, copying back and copying up; a level of integers
+ * less than 32 apart (lengths, mostly) is counted instead (SSE2 builds:
+ * "compaction by counting" below). An add only appends: n is the items'
+ * total weight, and min and max are folded from level 0 when it is
+ * compacted and when they are read (the first of equal extremes wins, as
+ * if folded add by add). The append is inline (gs_kll_add in kll.h) while
+ * level 0 is below lim, which sync_lim keeps at the smaller of level 0's
+ * allocation and what the capacity leaves; past it gs__kll_add grows level
+ * 0 or compacts. Not done: the queries still qsort every retained item.
  *
  * Text form (kll.h invariant 4):
  *   kll1:<k>:<n>:<rng>:<min>:<max>:<H>:<level 0>:...:<level H-1>
@@ -33,32 +37,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
+/* GS_NO_SIMD (a test build) leaves SSE2 out: halving then copies item
+ * by item and compaction never counts. */
+#if defined(__SSE2__) && !defined(GS_NO_SIMD)
+#define KLL_SSE2 1
 #include <emmintrin.h>
 #endif
 
-#define MAX_LEVELS 60
+#define MAX_LEVELS GS__KLL_LEVELS
 #define MIN_CAP 8u
 #define SEED 0x9e3779b97f4a7c15ull
 
-typedef struct level {
-    double *items;
-    uint32_t len, alloc;  /* items held; room allocated */
-    uint32_t cap;         /* cap(h) for the current nlevels */
-} level;
+typedef gs__kll_level level;
 
-/* The fields every add touches come first, so an add reads one or two
- * cache lines of the sketch rather than four (a profile keeps many sketches
- * warm at once). */
+/* The head (levels and lim, what the inline gs_kll_add touches) comes
+ * first: kll.h's gs_kll_add reads it through a pointer to the sketch. */
 struct gs_kll {
-    int64_t room;          /* capacity - retained: compact when negative */
-    level lv[MAX_LEVELS];
+    gs__kll_head head;
+    uint64_t held;         /* items on levels 1 and up */
+    uint64_t capacity;     /* sum of cap[h] for the current nlevels */
+    uint32_t cap[MAX_LEVELS];  /* cap(h) for the current nlevels */
     /* The extremes of every value added except those now on level 0 (NaN
      * while there are none): level 0 is folded in at its compactions and
      * when read (extremes()), so adds need not compare. */
     double min, max;
     uint64_t rng;
-    uint64_t capacity;     /* sum of cap(h) for the current nlevels */
     unsigned k, nlevels;
 };
 
@@ -74,12 +77,21 @@ static void set_levels(gs_kll *s, unsigned nlevels)
 {
     uint64_t capacity = 0;
     for (unsigned h = 0; h < nlevels; h++) {
-        s->lv[h].cap = level_cap(s->k, nlevels, h);
-        capacity += s->lv[h].cap;
+        s->cap[h] = level_cap(s->k, nlevels, h);
+        capacity += s->cap[h];
     }
-    s->room += (int64_t)capacity - (int64_t)s->capacity;
     s->capacity = capacity;
     s->nlevels = nlevels;
+}
+
+/* Set lim after anything that changes level 0's room, the items held or
+ * the capacity: an append may fill level 0's allocation, and the sketch up
+ * to its capacity (the add that goes over it compacts). */
+static void sync_lim(gs_kll *s)
+{
+    uint64_t free = s->capacity > s->held ? s->capacity - s->held : 0;
+    uint32_t alloc = s->head.lv[0].alloc;
+    s->head.lim = free < alloc ? (uint32_t)free : alloc;
 }
 
 static uint64_t next_rng(uint64_t *state)
@@ -108,11 +120,12 @@ static void fold_max(double *m, double v)
  * in order. */
 static void extremes(const gs_kll *s, double *lo, double *hi)
 {
+    const level *l0 = &s->head.lv[0];
     *lo = s->min;
     *hi = s->max;
-    for (uint32_t i = 0; i < s->lv[0].len; i++) {
-        fold_min(lo, s->lv[0].items[i]);
-        fold_max(hi, s->lv[0].items[i]);
+    for (uint32_t i = 0; i < l0->len; i++) {
+        fold_min(lo, l0->items[i]);
+        fold_max(hi, l0->items[i]);
     }
 }
 
@@ -127,6 +140,7 @@ gs_kll *gs_kll_new(unsigned k)
     s->min = s->max = NAN;
     s->rng = SEED;
     set_levels(s, 1);
+    sync_lim(s);
     return s;
 }
 
@@ -135,17 +149,13 @@ void gs_kll_free(gs_kll *s)
     if (!s)
         return;
     for (unsigned h = 0; h < MAX_LEVELS; h++)
-        gs_free(s->lv[h].items);
+        gs_free(s->head.lv[h].items);
     gs_free(s);
 }
 
-/* The rare paths of gs_kll_add stay out of line so that it needs no stack
- * frame. */
 #if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
 #define INLINE inline __attribute__((always_inline))
 #else
-#define NOINLINE
 #define INLINE inline
 #endif
 
@@ -165,17 +175,19 @@ static gs_status reserve(level *l, uint32_t more)
     return GS_OK;
 }
 
-/* Append m items to level h. */
+/* Append m items to level h (the caller syncs lim). */
 static gs_status push(gs_kll *s, unsigned h, const double *v, uint32_t m)
 {
     if (m == 0)
         return GS_OK;  /* v may be NULL: a level never used */
-    gs_status st = reserve(&s->lv[h], m);
+    level *l = &s->head.lv[h];
+    gs_status st = reserve(l, m);
     if (st != GS_OK)
         return st;
-    memcpy(s->lv[h].items + s->lv[h].len, v, (size_t)m * sizeof *v);
-    s->lv[h].len += m;
-    s->room -= m;
+    memcpy(l->items + l->len, v, (size_t)m * sizeof *v);
+    l->len += m;
+    if (h > 0)
+        s->held += m;
     return GS_OK;
 }
 
@@ -308,7 +320,7 @@ static INLINE void halve_run(halver *hv, const double *a, uint32_t n)
     const double *p = a + !hv->keep;
     double *dst = hv->dst;  /* a local: stores through hv->dst could alias */
     uint32_t m = (n + hv->keep) / 2, i = 0;
-#if defined(__SSE2__)
+#if KLL_SSE2
     for (; i + 2 <= m; i += 2)  /* two items a turn, one store */
         _mm_storeu_pd(dst + i, _mm_loadh_pd(_mm_load_sd(p + 2 * i),
                                             p + 2 * i + 2));
@@ -379,27 +391,128 @@ static void fold_level0(gs_kll *s, const double *a, uint32_t mid, uint32_t n)
                                                   : first_top(a, mid);
 }
 
-/* Compact the lowest level at or over its cap (one exists while the sketch
- * is over capacity). */
-NOINLINE static gs_status compact(gs_kll *s)
+static uint64_t dbits(double d)
 {
-    unsigned h = 0;
-    if (s->lv[0].len < s->lv[0].cap)
-        do
-            h++;
-        while (h < s->nlevels && s->lv[h].len < s->lv[h].cap);
-    if (h == s->nlevels)
-        return GS_OK;  /* cannot happen; harmless */
-    if (h + 1 == s->nlevels) {
-        if (s->nlevels == MAX_LEVELS)
-            return GS_ELIMIT;  /* 2^60 values: not reachable in practice */
-        set_levels(s, s->nlevels + 1);
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+/* ---- compaction by counting (SSE2) ------------------------------------ *
+ *
+ * Lengths, and many numeric columns, fill a level with integers a few
+ * apart. Equal integers have equal bits, so the sorted level is fixed by
+ * how often each integer occurs: a count of each replaces the sort, and the
+ * kept items are written straight from the counts. An item counts as an
+ * integer when a round trip through int32 gives back the same bits, so
+ * -0.0, fractions, infinities and integers past int32 take the general
+ * path. Without SSE2 every level takes it. */
+#if KLL_SSE2
+#define COUNT_SPAN 32u
+
+/* Whether x is an integer within int32, as above. */
+static int is_int32(double x)
+{
+    return x >= INT32_MIN && x <= INT32_MAX &&
+           dbits((double)(int32_t)x) == dbits(x);
+}
+
+/* The extremes of a[0..n) (n >= 2) into *lo and *hi when every item is an
+ * integer within int32; 0 otherwise. Two items a turn, the last pair
+ * overlapping the one before when n is odd. minpd and maxpd need not get
+ * zeros right: -0.0 fails the round trip. */
+static int int_extremes(const double *a, uint32_t n, double *lo, double *hi)
+{
+    __m128d mn = _mm_loadu_pd(a), mx = mn;
+    __m128i ok = _mm_set1_epi32(-1);
+#define EXTREMES_OF(v) do { \
+        __m128d back_ = _mm_cvtepi32_pd(_mm_cvttpd_epi32(v)); \
+        mn = _mm_min_pd(mn, v); \
+        mx = _mm_max_pd(mx, v); \
+        ok = _mm_and_si128(ok, _mm_cmpeq_epi32(_mm_castpd_si128(back_), \
+                                               _mm_castpd_si128(v))); \
+    } while (0)
+    uint32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        __m128d v = _mm_loadu_pd(a + i), w = _mm_loadu_pd(a + i + 2);
+        EXTREMES_OF(v);
+        EXTREMES_OF(w);
     }
-    level *l = &s->lv[h], *up = l + 1;
-    uint32_t len = l->len, odd = len & 1u, half = len / 2;
-    gs_status st = reserve(up, half + 1);  /* + 1: halve_run may write it */
-    if (st != GS_OK)
-        return st;
+    if (i < n) {  /* the last one to three, overlapping */
+        __m128d v = _mm_loadu_pd(a + (i + 2 <= n ? i : n - 2));
+        __m128d w = _mm_loadu_pd(a + n - 2);
+        EXTREMES_OF(v);
+        EXTREMES_OF(w);
+    }
+#undef EXTREMES_OF
+    if (_mm_movemask_epi8(ok) != 0xffff)
+        return 0;
+    *lo = _mm_cvtsd_f64(_mm_min_sd(mn, _mm_unpackhi_pd(mn, mn)));
+    *hi = _mm_cvtsd_f64(_mm_max_sd(mx, _mm_unpackhi_pd(mx, mx)));
+    return 1;
+}
+
+/* Halve a[0..len) (len >= 2, no NaN) by counting into dst (room for
+ * half + 2 items), with the coin from rng; the extremes go to *lo and *hi.
+ * 0 when the items are not integers less than COUNT_SPAN apart: then
+ * nothing is written and the coin is not drawn. */
+static int count_halve(const double *a, uint32_t len, uint64_t *rng,
+                       double *dst, double *lo, double *hi)
+{
+    /* Most levels that fail fail here, on a fraction or a wide range among
+     * the first, middle and last items. */
+    double f = a[0], m = a[len / 2], l = a[len - 1], mn, mx;
+    if (!is_int32(f) || !(fabs(m - f) < COUNT_SPAN) ||
+        !(fabs(l - f) < COUNT_SPAN) || !int_extremes(a, len, &mn, &mx) ||
+        !(mx - mn < COUNT_SPAN))
+        return 0;
+    /* Every item is an int32 in [mn, mx] now: the conversions are exact. */
+    int64_t base = (int64_t)mn;
+    uint32_t span = (uint32_t)((int64_t)mx - base), cnt[COUNT_SPAN];
+    if (span == 0) {
+        cnt[0] = len;
+    } else {
+        memset(cnt, 0, sizeof cnt);
+        const double *p = a + (len & 1u), *e = a + len;
+        if (len & 1u)
+            cnt[(int64_t)a[0] - base]++;
+        for (; p < e; p += 2) {
+            cnt[(int64_t)p[0] - base]++;
+            cnt[(int64_t)p[1] - base]++;
+        }
+    }
+    /* Sorted position p is kept when p - offset is even: keep says whether
+     * the next position is. The k kept items of value mn + b are stored two
+     * at a time, the first two whatever k: what lands past them the next
+     * value overwrites, or it is in the + 2 of dst's room. With len odd
+     * the largest item may be kept too, one past the half the caller
+     * takes (as in halve_run). */
+    uint32_t keep = (uint32_t)(next_rng(rng) >> 63) == 0;
+    __m128d v = _mm_set1_pd(mn);
+    const __m128d one = _mm_set1_pd(1.0);
+    for (uint32_t b = 0; b <= span; b++) {
+        uint32_t c = cnt[b], k = (c + keep) / 2;
+        keep ^= c & 1u;
+        _mm_storeu_pd(dst, v);
+        for (uint32_t j = 2; j < k; j += 2)
+            _mm_storeu_pd(dst + j, v);
+        dst += k;
+        v = _mm_add_pd(v, one);
+    }
+    *lo = mn;
+    *hi = mx;
+    return 1;
+}
+#endif
+
+/* Halve level h (len >= 2 items) by sorting into level h + 1 (room for
+ * half + 1 more), after folding level 0 into the extremes; *last is the
+ * largest item, the one an odd level keeps. Inlined into compact, its one
+ * caller: apart, the two cost more instructions. */
+static INLINE gs_status sort_halve(gs_kll *s, unsigned h, double *last)
+{
+    level *l = &s->head.lv[h], *up = l + 1;
+    uint32_t len = l->len;
     /* Scratch: len doubles for the merges, then the run ends. */
     double stack[512 + 512 / 2];
     size_t need = len + len / 2 + 2;
@@ -432,36 +545,73 @@ NOINLINE static gs_status compact(gs_kll *s)
         halve_merge(&hv, a, end[0], a + end[0], len - end[0]);
     if (tmp != stack)
         gs_free(tmp);
-    up->len += half;
-    l->len = odd;
-    if (odd)  /* the largest item keeps its weight at this level */
-        l->items[0] = hv.last;
-    s->room += len - half - odd;
+    *last = hv.last;
     return GS_OK;
 }
 
-/* gs_kll_add when level 0 is full: grow it, then add. */
-NOINLINE static gs_status add_after_growing(gs_kll *s, double v)
+/* Compact the lowest level at or over its cap (one exists while the sketch
+ * is over capacity); the caller syncs lim. */
+static gs_status compact(gs_kll *s)
 {
-    gs_status st = reserve(&s->lv[0], 1);
-    return st != GS_OK ? st : gs_kll_add(s, v);
+    unsigned h = 0;
+    if (s->head.lv[0].len < s->cap[0])
+        do
+            h++;
+        while (h < s->nlevels && s->head.lv[h].len < s->cap[h]);
+    if (h == s->nlevels)
+        return GS_OK;  /* cannot happen; harmless */
+    if (h + 1 == s->nlevels) {
+        if (s->nlevels == MAX_LEVELS)
+            return GS_ELIMIT;  /* 2^60 values: not reachable in practice */
+        set_levels(s, s->nlevels + 1);
+    }
+    level *l = &s->head.lv[h], *up = l + 1;
+    uint32_t len = l->len, odd = len & 1u, half = len / 2;
+    /* + 2: sort_halve may write one item past half, count_halve two */
+    gs_status st = reserve(up, half + 2);
+    if (st != GS_OK)
+        return st;
+    double last;
+#if KLL_SSE2
+    double lo;
+    if (count_halve(l->items, len, &s->rng, up->items + up->len, &lo,
+                    &last)) {
+        if (h == 0) {  /* no -0.0 here: folding the extremes will do */
+            fold_min(&s->min, lo);
+            fold_max(&s->max, last);
+        }
+    } else
+#endif
+    if ((st = sort_halve(s, h, &last)) != GS_OK)
+        return st;
+    up->len += half;
+    l->len = odd;
+    if (odd)  /* the largest item keeps its weight at this level */
+        l->items[0] = last;
+    s->held += half;
+    if (h > 0)
+        s->held -= len - odd;
+    return GS_OK;
 }
 
-gs_status gs_kll_add(gs_kll *s, double v)
+gs_status gs__kll_add(gs_kll *s, double v)
 {
     if (isnan(v))
         return GS_OK;
-    level *l = &s->lv[0];
-    if (l->len == l->alloc)
-        return add_after_growing(s, v);
+    level *l = &s->head.lv[0];
+    gs_status st = reserve(l, 1);
+    if (st != GS_OK)
+        return st;
     l->items[l->len++] = v;
-    return --s->room < 0 ? compact(s) : GS_OK;
+    if (s->held + l->len > s->capacity)
+        st = compact(s);
+    sync_lim(s);
+    return st;
 }
 
-gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
+/* gs_kll_merge but for lim. */
+static gs_status merge_into(gs_kll *into, const gs_kll *from)
 {
-    if (into == from || into->k != from->k)
-        return GS_EINVAL;
     if (gs_kll_retained(from) == 0)
         return GS_OK;
     double lo, hi;
@@ -472,13 +622,14 @@ gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
     if (from->nlevels > into->nlevels)
         set_levels(into, from->nlevels);
     for (unsigned h = 0; h < from->nlevels; h++) {
-        gs_status st = push(into, h, from->lv[h].items, from->lv[h].len);
+        const level *l = &from->head.lv[h];
+        gs_status st = push(into, h, l->items, l->len);
         if (st != GS_OK)
             return st;
     }
     into->rng ^= from->rng;
     next_rng(&into->rng);
-    while (into->room < 0) {
+    while (gs_kll_retained(into) > into->capacity) {
         size_t before = gs_kll_retained(into);
         gs_status st = compact(into);
         if (st != GS_OK)
@@ -489,13 +640,22 @@ gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
     return GS_OK;
 }
 
+gs_status gs_kll_merge(gs_kll *into, const gs_kll *from)
+{
+    if (into == from || into->k != from->k)
+        return GS_EINVAL;
+    gs_status st = merge_into(into, from);
+    sync_lim(into);
+    return st;
+}
+
 unsigned gs_kll_k(const gs_kll *s) { return s->k; }
 
 uint64_t gs_kll_count(const gs_kll *s)
 {
     uint64_t n = 0;
     for (unsigned h = 0; h < s->nlevels; h++)
-        n += (uint64_t)s->lv[h].len << h;
+        n += (uint64_t)s->head.lv[h].len << h;
     return n;
 }
 
@@ -514,7 +674,7 @@ double gs_kll_max(const gs_kll *s)
 }
 size_t gs_kll_retained(const gs_kll *s)
 {
-    return (size_t)((int64_t)s->capacity - s->room);
+    return (size_t)s->held + s->head.lv[0].len;
 }
 int gs_kll_is_exact(const gs_kll *s) { return s->nlevels == 1; }
 
@@ -522,8 +682,8 @@ size_t gs_kll_values(const gs_kll *s, double *out, size_t cap)
 {
     size_t m = 0;
     for (unsigned h = 0; h < s->nlevels; h++)
-        for (uint32_t i = 0; i < s->lv[h].len && m < cap; i++)
-            out[m++] = s->lv[h].items[i];
+        for (uint32_t i = 0; i < s->head.lv[h].len && m < cap; i++)
+            out[m++] = s->head.lv[h].items[i];
     return m;
 }
 
@@ -549,8 +709,8 @@ static witem *sorted_items(const gs_kll *s)
         return NULL;
     size_t m = 0;
     for (unsigned h = 0; h < s->nlevels; h++)
-        for (uint32_t i = 0; i < s->lv[h].len; i++)
-            all[m++] = (witem){s->lv[h].items[i], (uint64_t)1 << h};
+        for (uint32_t i = 0; i < s->head.lv[h].len; i++)
+            all[m++] = (witem){s->head.lv[h].items[i], (uint64_t)1 << h};
     qsort(all, m, sizeof *all, cmp_witem);
     for (size_t i = 1; i < m; i++)
         all[i].w += all[i - 1].w;
@@ -630,13 +790,6 @@ static void put_hex(char *p, uint64_t x)
         p[i] = hex[x & 15];
 }
 
-static uint64_t dbits(double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, sizeof u);
-    return u;
-}
-
 gs_status gs_kll_encode(const gs_kll *s, char **out)
 {
     gs_buf b = {0};
@@ -660,8 +813,8 @@ gs_status gs_kll_encode(const gs_kll *s, char **out)
     gs_buf_append(&b, head, (size_t)hn);
     for (unsigned h = 0; h < s->nlevels; h++) {
         b.p[b.len++] = ':';
-        for (uint32_t i = 0; i < s->lv[h].len; i++) {
-            put_hex(b.p + b.len, dbits(s->lv[h].items[i]));
+        for (uint32_t i = 0; i < s->head.lv[h].len; i++) {
+            put_hex(b.p + b.len, dbits(s->head.lv[h].items[i]));
             b.len += 16;
         }
     }
@@ -755,6 +908,7 @@ gs_status gs_kll_decode(const char *text, size_t len, gs_kll **out)
         gs_kll_free(s);
         return st;
     }
+    sync_lim(s);
     *out = s;
     return GS_OK;
 }

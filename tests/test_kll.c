@@ -420,9 +420,16 @@ static void assert_same_text(const gs_kll *s, const ref_kll *r,
 /* Streams chosen to break a compaction that gets the order wrong: sorted
  * both ways, long runs of one value, signed zeros (equal but different
  * bits: only a stable order keeps them apart), infinities, NaN (ignored),
- * sawtooth runs of every length, runs that join or cross, random. */
+ * sawtooth runs of every length, runs that join or cross, random. From 9
+ * on they aim at counting, which takes levels of integers less than 32
+ * apart: lengths with rare long ones, spans around 32, the ends of int32
+ * and just past them, integers with a rare fraction, small negatives with
+ * zeros (-(0) is -0.0), integers past 2^31, and shape 0 shifted by a half
+ * (the sorting path on the data counting would take). */
+#define SHAPES 17
 static double adversarial(int shape, size_t i, uint64_t *seed)
 {
+    uint64_t r;
     switch (shape) {
     case 0: return (double)i;
     case 1: return -(double)i;
@@ -436,7 +443,22 @@ static double adversarial(int shape, size_t i, uint64_t *seed)
     case 5: return (double)(i % (1 + i / 500 % 37));
     case 6: return (double)(i / 16 % 2 ? 1000 - i % 16 : i % 16);
     case 7: return (double)(rng_next(seed) % 5) * (i % 2 ? -0.0 : 1.0);
-    default: return uniform01(seed) * 100 - 50;
+    case 8: return uniform01(seed) * 100 - 50;
+    case 9:
+        r = rng_next(seed);
+        return (double)(r % 12 + ((r >> 32) % 50 == 0 ? r % 400 : 0));
+    case 10: return (double)(rng_next(seed) % (30 + i / 3000 % 5));
+    case 11:
+        r = rng_next(seed);
+        return r & 1 ? (double)INT32_MAX - (double)(r % 40)
+                     : (double)INT32_MIN + (double)((r >> 8) % 40);
+    case 12: return 2147483600.0 + (double)(rng_next(seed) % 60);
+    case 13:
+        r = rng_next(seed);
+        return (double)(r % 20) + ((r >> 20) % 500 == 0 ? 0.5 : 0.0);
+    case 14: return -(double)(rng_next(seed) % 6);
+    case 15: return 4e15 + (double)(rng_next(seed) % 25);
+    default: return (double)i + 0.5;
     }
 }
 
@@ -444,7 +466,7 @@ START_TEST(compaction_matches_the_reference_byte_for_byte)
 {
     static const unsigned ks[] = {8, 9, 64, 200};
     for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++)
-        for (int shape = 0; shape < 9; shape++) {
+        for (int shape = 0; shape < SHAPES; shape++) {
             uint64_t seed = 1234 + (uint64_t)shape, seed2 = seed;
             gs_kll *s = gs_kll_new(ks[ki]);
             ref_kll *r = ref_new(ks[ki]);
@@ -460,7 +482,7 @@ START_TEST(compaction_matches_the_reference_byte_for_byte)
             gs_kll *t = gs_kll_new(ks[ki]);
             ref_kll *rt = ref_new(ks[ki]);
             for (size_t i = 0; i < 5000; i++) {
-                double v = adversarial((shape + 3) % 9, i, &seed);
+                double v = adversarial((shape + 3) % SHAPES, i, &seed);
                 gs_kll_add(t, v);
                 ref_add(rt, v);
             }
