@@ -11,7 +11,9 @@
  *
  * Dates (dates.h): the text of text/Markdown/HTML files streams through a
  * date scanner beside the parser; field values are scanned in sink_value
- * (see document.h for which); every hit goes to one gs_date_evidence, and
+ * (see document.h for which; a value the classifier read as a whole date
+ * takes its hit from the classification, gs_dates_scan_value); every hit
+ * goes to one gs_date_evidence, and
  * finish() turns it into the verdict and its source text.
  *
  * Invariants: see document.h. Only GS_ENOMEM/GS_ECANCELED are returned;
@@ -277,8 +279,8 @@ static int sink_value(void *ud, gs_field_id id, const char *bytes, size_t len,
     count_format(&df->fmts, vc.format, 1);
     if (scan_worthy(df, &vc, kind, bytes, len)) {
         value_ctx c = {d, df, vc.type == GS_VT_DATE};
-        if (gs_dates_scan_text(bytes, len, loc, d->markers, value_hit, &c) !=
-            GS_OK)
+        if (gs_dates_scan_value(bytes, len, &vc, loc, d->markers, value_hit,
+                                &c) != GS_OK)
             return 1;
     }
     return 0;
