@@ -9,9 +9,10 @@
  * only tries p once p + GS_DATES_MAX_MATCH bytes are in it (or the stream
  * ended), and keeps GS_DATES_LOOKBACK bytes behind p when it slides.
  *
- * Month names. A sorted table of case-folded names (no trailing '.') built
- * once from ICU (pthread_once) in static storage: nothing to free, nothing
- * shared that changes after start-up. A word is looked up only when a digit
+ * Month names. A table of case-folded names (no trailing '.'), sorted to
+ * merge duplicates and hashed for lookup, built once from ICU
+ * (pthread_once) in static storage: nothing to free, nothing shared that
+ * changes after start-up. A word is looked up only when a digit
  * follows it (or precedes it, for day-month-year), so most words of a text
  * cost a byte loop, not a case fold.
  *
@@ -120,6 +121,9 @@ typedef struct month_name {
 
 static month_name months[MAX_MONTH_NAMES];
 static size_t n_months;
+/* Open addressing over months: index + 1, 0 for an empty slot. */
+#define MONTH_SLOTS 2048   /* a power of two, twice MAX_MONTH_NAMES */
+static unsigned short month_slot[MONTH_SLOTS];
 static gs_status months_status = GS_OK;
 static pthread_once_t months_once = PTHREAD_ONCE_INIT;
 
@@ -147,6 +151,15 @@ static int cmp_name(const void *a, const void *b)
     size_t n = x->len < y->len ? x->len : y->len;
     int c = memcmp(x->s, y->s, n);
     return c ? c : (int)x->len - (int)y->len;
+}
+
+/* FNV-1a of a name, reduced to a slot of month_slot. */
+static uint32_t name_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h & (MONTH_SLOTS - 1);
 }
 
 static void add_symbol(const UChar *sym, int32_t len, int month)
@@ -275,6 +288,12 @@ static void build_months(void)
     n_months = w;
     if (n_months == 0)
         months_status = GS_EINVAL;
+    for (size_t r = 0; r < n_months; r++) {
+        uint32_t k = name_hash(months[r].s, months[r].len);
+        while (month_slot[k])
+            k = (k + 1) & (MONTH_SLOTS - 1);
+        month_slot[k] = (unsigned short)(r + 1);
+    }
 }
 
 gs_status gs_dates_init(void)
@@ -286,14 +305,13 @@ gs_status gs_dates_init(void)
 /* Month 1..12 of a case-folded name, 0 if none. */
 static int month_lookup(const char *s, size_t len)
 {
-    month_name key;
-    if (len == 0 || len >= sizeof key.s)
-        return 0;
-    memcpy(key.s, s, len);
-    key.len = (unsigned char)len;
-    const month_name *e = bsearch(&key, months, n_months, sizeof *months,
-                                  cmp_name);
-    return e ? e->month : 0;
+    for (uint32_t k = name_hash(s, len); month_slot[k];
+         k = (k + 1) & (MONTH_SLOTS - 1)) {
+        const month_name *e = &months[month_slot[k] - 1];
+        if (e->len == len && memcmp(e->s, s, len) == 0)
+            return e->month;
+    }
+    return 0;
 }
 
 /* ---- bytes ------------------------------------------------------------------ */
@@ -395,7 +413,9 @@ static int month_word(const unsigned char *b, size_t *i, size_t e)
     for (;;) {
         size_t q = k;
         UChar32 cp = next_cp(b, &q, e);
-        if (cp < 0 || !u_isalpha(cp))
+        /* ICU's letters below 0x80 are A-Z and a-z */
+        if (cp < 0 ||
+            !(cp < 0x80 ? ascii_alpha((unsigned)cp) : u_isalpha(cp)))
             break;
         ascii &= cp < 0x80;
         k = q;
