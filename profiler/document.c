@@ -42,6 +42,7 @@ typedef struct fmt_tally {
     unsigned char fmt[DOC_FORMATS];
     uint32_t n[DOC_FORMATS];
     unsigned char k;
+    unsigned char last;      /* < k: the slot counted last */
 } fmt_tally;
 
 typedef struct doc_field {
@@ -211,10 +212,12 @@ static int is_digit_byte(char c)
 static int scan_worthy(const doc_field *df, const gs_value_class *vc,
                        gs_value_kind kind, const char *bytes, size_t len)
 {
-    if (df->role != GS_ROLE_NONE || vc->type == GS_VT_DATE)
+    if (vc->type == GS_VT_DATE)   /* only text or a JSON string is one */
+        return 1;
+    if (df->role != GS_ROLE_NONE)
         return kind != GS_VK_NUMBER && kind != GS_VK_BOOL &&
                kind != GS_VK_NULL;
-    if (!df->prose || vc->type != GS_VT_STRING || len < 10)
+    if (vc->type != GS_VT_STRING || len < 10 || !df->prose)
         return 0;
     /* Every prose form holds a 4-digit year: look for a run of exactly four
      * digits starting 1 or 2 (this halves the cost on text-heavy CSV). Such
@@ -243,14 +246,21 @@ static int scan_worthy(const doc_field *df, const gs_value_class *vc,
  * format to speak of anyway). */
 static void count_format(fmt_tally *t, gs_vformat f, uint32_t n)
 {
+    /* Most values repeat the last format (a null one is never a slot). */
+    if (t->k && t->fmt[t->last] == f) {
+        t->n[t->last] += n;
+        return;
+    }
     if (gs_vformat_family(f) == GS_FF_NULL)
         return;
     for (unsigned i = 0; i < t->k; i++)
         if (t->fmt[i] == f) {
             t->n[i] += n;
+            t->last = (unsigned char)i;
             return;
         }
     if (t->k < DOC_FORMATS) {
+        t->last = t->k;
         t->fmt[t->k] = (unsigned char)f;
         t->n[t->k++] = n;
     }
