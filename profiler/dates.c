@@ -9,11 +9,20 @@
  * only tries p once p + GS_DATES_MAX_MATCH bytes are in it (or the stream
  * ended), and keeps GS_DATES_LOOKBACK bytes behind p when it slides.
  *
- * Month names. A sorted table of case-folded names (no trailing '.') built
- * once from ICU (pthread_once) in static storage: nothing to free, nothing
- * shared that changes after start-up. A word is looked up only when a digit
+ * Month names. A table of case-folded names (no trailing '.'), sorted to
+ * merge duplicates and hashed for lookup, built once from ICU
+ * (pthread_once) in static storage: nothing to free, nothing shared that
+ * changes after start-up. A word is looked up only when a digit
  * follows it (or precedes it, for day-month-year), so most words of a text
  * cost a byte loop, not a case fold.
+ *
+ * Field values (gs_dates_scan_value). Most date fields hold one numeric
+ * date, which gs_value_classify has parsed already: its hit is built from
+ * the classification (whole_date_hit says why it is the hit the scan would
+ * report), and a value of digits only is not scanned; the rest is. The
+ * fast path assumes value.c's date grammar as it is: a change to a date
+ * format there must keep whole_date_hit's reasoning true (a new format is
+ * scanned until added); test_dates pins both paths on every form.
  *
  * Markup mode blanks tags, comments, <script> and <style> bodies as the
  * bytes enter the window (newlines kept), so offsets, lines and columns are
@@ -112,6 +121,9 @@ typedef struct month_name {
 
 static month_name months[MAX_MONTH_NAMES];
 static size_t n_months;
+/* Open addressing over months: index + 1, 0 for an empty slot. */
+#define MONTH_SLOTS 2048   /* a power of two, twice MAX_MONTH_NAMES */
+static unsigned short month_slot[MONTH_SLOTS];
 static gs_status months_status = GS_OK;
 static pthread_once_t months_once = PTHREAD_ONCE_INIT;
 
@@ -139,6 +151,15 @@ static int cmp_name(const void *a, const void *b)
     size_t n = x->len < y->len ? x->len : y->len;
     int c = memcmp(x->s, y->s, n);
     return c ? c : (int)x->len - (int)y->len;
+}
+
+/* FNV-1a of a name, reduced to a slot of month_slot. */
+static uint32_t name_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h & (MONTH_SLOTS - 1);
 }
 
 static void add_symbol(const UChar *sym, int32_t len, int month)
@@ -267,6 +288,12 @@ static void build_months(void)
     n_months = w;
     if (n_months == 0)
         months_status = GS_EINVAL;
+    for (size_t r = 0; r < n_months; r++) {
+        uint32_t k = name_hash(months[r].s, months[r].len);
+        while (month_slot[k])
+            k = (k + 1) & (MONTH_SLOTS - 1);
+        month_slot[k] = (unsigned short)(r + 1);
+    }
 }
 
 gs_status gs_dates_init(void)
@@ -278,14 +305,13 @@ gs_status gs_dates_init(void)
 /* Month 1..12 of a case-folded name, 0 if none. */
 static int month_lookup(const char *s, size_t len)
 {
-    month_name key;
-    if (len == 0 || len >= sizeof key.s)
-        return 0;
-    memcpy(key.s, s, len);
-    key.len = (unsigned char)len;
-    const month_name *e = bsearch(&key, months, n_months, sizeof *months,
-                                  cmp_name);
-    return e ? e->month : 0;
+    for (uint32_t k = name_hash(s, len); month_slot[k];
+         k = (k + 1) & (MONTH_SLOTS - 1)) {
+        const month_name *e = &months[month_slot[k] - 1];
+        if (e->len == len && memcmp(e->s, s, len) == 0)
+            return e->month;
+    }
+    return 0;
 }
 
 /* ---- bytes ------------------------------------------------------------------ */
@@ -387,7 +413,9 @@ static int month_word(const unsigned char *b, size_t *i, size_t e)
     for (;;) {
         size_t q = k;
         UChar32 cp = next_cp(b, &q, e);
-        if (cp < 0 || !u_isalpha(cp))
+        /* ICU's letters below 0x80 are A-Z and a-z */
+        if (cp < 0 ||
+            !(cp < 0x80 ? ascii_alpha((unsigned)cp) : u_isalpha(cp)))
             break;
         ascii &= cp < 0x80;
         k = q;
@@ -1019,6 +1047,17 @@ static int scan(const window *w, size_t *pos, int at_end, cursor *cur,
     return stop;
 }
 
+/* Where a value's first byte is: *base, line and column 1 when unset. */
+static gs_loc value_start(const gs_loc *base)
+{
+    gs_loc l = base ? *base : (gs_loc){0, 1, 1, 0};
+    if (l.line == 0)
+        l.line = 1;
+    if (l.col == 0)
+        l.col = 1;
+    return l;
+}
+
 gs_status gs_dates_scan_text(const char *s, size_t len, const gs_loc *base,
                              uint64_t *markers, gs_date_fn fn, void *ud)
 {
@@ -1026,15 +1065,86 @@ gs_status gs_dates_scan_text(const char *s, size_t len, const gs_loc *base,
     if (st != GS_OK)
         return st;
     window w = {(const unsigned char *)s, 0, len, 1};
-    cursor cur = {{0, 1, 1, 0}, 0};
-    if (base)
-        cur.loc = *base;
-    if (cur.loc.line == 0)
-        cur.loc.line = 1;
-    if (cur.loc.col == 0)
-        cur.loc.col = 1;
+    cursor cur = {value_start(base), 0};
     size_t pos = 0;
     return scan(&w, &pos, 1, &cur, markers, fn, ud) ? GS_ECANCELED : GS_OK;
+}
+
+/* The hit the scan of a whole-date value gives, from its classification;
+ * 0 when vc does not make it certain. Why it is the same: the value starts
+ * at a token (p = 0, no context before it: no last-updated or changelog
+ * source); value.h read exactly the digits and separators match_year_first
+ * and match_day_first read, with the same day/month rules, and checked the
+ * same calendar (years 1000..9999). An ISO time and zone value.h takes,
+ * skip_iso_time takes whole: the match ends at len, one hit, no marker. A
+ * slash or dotted date ends the match before its local time
+ * (" H:MM[:SS[.f]][ AM|PM]"), where the scan starts nothing: its numbers
+ * follow a space and are followed by ':', or follow "digit:" or "digit.";
+ * AM and PM are no marker nor a month before a number. Past
+ * GS_DATES_MAX_MATCH the window cuts the match (a zone cut after its sign
+ * loses the date), and a padded value starts elsewhere. */
+static int whole_date_hit(size_t len, const gs_value_class *vc,
+                          gs_date_hit *h)
+{
+    if (vc->type != GS_VT_DATE || (vc->flags & GS_VF_PADDED) ||
+        len > GS_DATES_MAX_MATCH)
+        return 0;
+    h->days = h->alt_days = vc->date_days;
+    h->precision = GS_DATE_DAY;
+    h->source = GS_DSRC_PROSE;
+    h->order = GS_ORDER_NONE;
+    switch (vc->format) {
+    case GS_VFMT_DATE_ISO:
+    case GS_VFMT_DATETIME_ISO:
+    case GS_VFMT_DATETIME_ISO_ZONE:
+    case GS_VFMT_DATETIME_ISO_FRAC:
+    case GS_VFMT_DATETIME_ISO_FRAC_ZONE:
+    case GS_VFMT_DATETIME_SPACE:
+    case GS_VFMT_DATETIME_SPACE_ZONE:
+    case GS_VFMT_DATETIME_SPACE_FRAC:
+    case GS_VFMT_DATETIME_SPACE_FRAC_ZONE:
+    case GS_VFMT_DATE_YMD_SLASH:
+    case GS_VFMT_DATE_DMY_DOT:
+        return 1;
+    case GS_VFMT_DATE_DMY_SLASH:
+        h->order = GS_ORDER_DAY_FIRST;
+        return 1;
+    case GS_VFMT_DATE_MDY_SLASH:
+        h->order = GS_ORDER_MONTH_FIRST;
+        return 1;
+    case GS_VFMT_DATE_DM_AMBIGUOUS:
+        if (vc->flags & GS_VF_DATE_AMBIGUOUS) {
+            int y, m, d;
+            gs_civil_from_days(vc->date_days, &y, &m, &d);
+            h->order = GS_ORDER_AMBIGUOUS;
+            h->alt_days = gs_days_from_civil(y, d, m);
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+gs_status gs_dates_scan_value(const char *s, size_t len,
+                              const gs_value_class *vc, const gs_loc *base,
+                              uint64_t *markers, gs_date_fn fn, void *ud)
+{
+    gs_date_hit h;
+    if (whole_date_hit(len, vc, &h)) {
+        gs_status st = gs_dates_init();
+        if (st != GS_OK)
+            return st;
+        h.loc = value_start(base);
+        return fn(ud, &h) ? GS_ECANCELED : GS_OK;
+    }
+    /* Nothing or digits only: the run is the one token start, and no form
+     * is a bare run (a year needs a separator or a word after it). */
+    size_t i = 0;
+    while (i < len && is_digit((unsigned char)s[i]))
+        i++;
+    if (i == len)
+        return gs_dates_init();
+    return gs_dates_scan_text(s, len, base, markers, fn, ud);
 }
 
 /* ---- the streaming scanner ------------------------------------------------ */

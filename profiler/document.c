@@ -11,7 +11,9 @@
  *
  * Dates (dates.h): the text of text/Markdown/HTML files streams through a
  * date scanner beside the parser; field values are scanned in sink_value
- * (see document.h for which); every hit goes to one gs_date_evidence, and
+ * (see document.h for which; a value the classifier read as a whole date
+ * takes its hit from the classification, gs_dates_scan_value); every hit
+ * goes to one gs_date_evidence, and
  * finish() turns it into the verdict and its source text.
  *
  * Invariants: see document.h. Only GS_ENOMEM/GS_ECANCELED are returned;
@@ -40,6 +42,7 @@ typedef struct fmt_tally {
     unsigned char fmt[DOC_FORMATS];
     uint32_t n[DOC_FORMATS];
     unsigned char k;
+    unsigned char last;      /* < k: the slot counted last */
 } fmt_tally;
 
 typedef struct doc_field {
@@ -211,10 +214,12 @@ static int is_digit_byte(char c)
 static int scan_worthy(const doc_field *df, const gs_value_class *vc,
                        gs_value_kind kind, const char *bytes, size_t len)
 {
-    if (df->role != GS_ROLE_NONE || vc->type == GS_VT_DATE)
+    if (vc->type == GS_VT_DATE)   /* only text or a JSON string is one */
+        return 1;
+    if (df->role != GS_ROLE_NONE)
         return kind != GS_VK_NUMBER && kind != GS_VK_BOOL &&
                kind != GS_VK_NULL;
-    if (!df->prose || vc->type != GS_VT_STRING || len < 10)
+    if (vc->type != GS_VT_STRING || len < 10 || !df->prose)
         return 0;
     /* Every prose form holds a 4-digit year: look for a run of exactly four
      * digits starting 1 or 2 (this halves the cost on text-heavy CSV). Such
@@ -243,14 +248,21 @@ static int scan_worthy(const doc_field *df, const gs_value_class *vc,
  * format to speak of anyway). */
 static void count_format(fmt_tally *t, gs_vformat f, uint32_t n)
 {
+    /* Most values repeat the last format (a null one is never a slot). */
+    if (t->k && t->fmt[t->last] == f) {
+        t->n[t->last] += n;
+        return;
+    }
     if (gs_vformat_family(f) == GS_FF_NULL)
         return;
     for (unsigned i = 0; i < t->k; i++)
         if (t->fmt[i] == f) {
             t->n[i] += n;
+            t->last = (unsigned char)i;
             return;
         }
     if (t->k < DOC_FORMATS) {
+        t->last = t->k;
         t->fmt[t->k] = (unsigned char)f;
         t->n[t->k++] = n;
     }
@@ -275,8 +287,8 @@ static int scan_value(gs_document *d, const doc_field *df,
                       const gs_loc *loc)
 {
     value_ctx c = {d, df, vc->type == GS_VT_DATE};
-    return gs_dates_scan_text(bytes, len, loc, d->markers, value_hit, &c) !=
-           GS_OK;
+    return gs_dates_scan_value(bytes, len, vc, loc, d->markers, value_hit,
+                               &c) != GS_OK;
 }
 
 /* A value profiled at once: add_value, then its date scan. */

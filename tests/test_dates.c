@@ -5,7 +5,9 @@
  * nothing). Orders: D day-first, M month-first, ?YYYY-MM-DD ambiguous (the
  * month-first reading). Role rows give a path and its role. Evidence tests
  * build a document's hits by hand and check the precedence. The last tests
- * scan real files through gs_document.
+ * scan real files through gs_document. gs_dates_scan_value, which builds a
+ * whole date's hit from its classification, is checked against the scan on
+ * every numeric form, time, padding and context combined.
  */
 #include <check.h>
 #include <fcntl.h>
@@ -710,6 +712,203 @@ START_TEST(documents_get_their_newest_content_date)
 }
 END_TEST
 
+/* ---- gs_dates_scan_value against the scan ---------------------------------- */
+
+#define MAX_HITS 8
+
+typedef struct hits {
+    gs_date_hit h[MAX_HITS];
+    size_t n;
+    int stop_at;          /* return nonzero on this hit (1-based); 0 never */
+} hits;
+
+static int collect(void *ud, const gs_date_hit *h)
+{
+    hits *c = ud;
+    if (c->n < MAX_HITS)
+        c->h[c->n] = *h;
+    c->n++;
+    return c->stop_at && (int)c->n == c->stop_at;
+}
+
+static int same_hit(const gs_date_hit *a, const gs_date_hit *b)
+{
+    return a->days == b->days && a->alt_days == b->alt_days &&
+           a->precision == b->precision && a->source == b->source &&
+           a->order == b->order && a->loc.offset == b->loc.offset &&
+           a->loc.line == b->loc.line && a->loc.col == b->loc.col &&
+           a->loc.record == b->loc.record;
+}
+
+typedef struct diff_stats {
+    size_t values, fast;               /* fast: whole unpadded dates */
+    size_t by_format[GS_VFMT__COUNT];  /* unpadded dates per format */
+} diff_stats;
+
+/* One value through both paths, as text and as a JSON number (classified
+ * alike as text or a JSON string), from one of three bases (the third:
+ * NULL, without markers), running to its end and stopping at the first
+ * hit. */
+static void differ(const char *v, size_t len, diff_stats *st)
+{
+    static const gs_loc bases[] = {{0, 0, 0, 0}, {1000, 7, 13, 42}};
+    static const gs_value_kind kinds[] = {GS_VK_TEXT, GS_VK_NUMBER};
+    for (size_t k = 0; k < 2; k++) {
+        gs_value_class vc = gs_value_classify(v, len, kinds[k]);
+        st->values++;
+        if (vc.type == GS_VT_DATE && !(vc.flags & GS_VF_PADDED)) {
+            st->fast++;
+            st->by_format[vc.format]++;
+        }
+        int b = (int)(st->values % 3);
+        const gs_loc *base = b < 2 ? &bases[b] : NULL;
+        for (int stop = 0; stop < 2; stop++) {
+            uint64_t m1[GS_MARK__COUNT], m2[GS_MARK__COUNT];
+            for (int i = 0; i < GS_MARK__COUNT; i++)
+                m1[i] = m2[i] = (uint64_t)i + 3;
+            hits want = {.stop_at = stop}, got = {.stop_at = stop};
+            gs_status ws = gs_dates_scan_text(v, len, base, base ? m1 : NULL,
+                                              collect, &want);
+            gs_status gs = gs_dates_scan_value(v, len, &vc, base,
+                                               base ? m2 : NULL, collect,
+                                               &got);
+            ck_assert_msg(ws == gs && want.n == got.n,
+                          "\"%.*s\" kind %d: %zu hits (status %d) scanned, "
+                          "%zu (status %d) from the value", (int)len, v,
+                          (int)kinds[k], want.n, (int)ws, got.n, (int)gs);
+            for (size_t i = 0; i < want.n && i < MAX_HITS; i++)
+                ck_assert_msg(same_hit(&want.h[i], &got.h[i]),
+                              "\"%.*s\" kind %d base %d: hit %zu differs",
+                              (int)len, v, (int)kinds[k], b, i);
+            ck_assert(memcmp(m1, m2, sizeof m1) == 0);
+        }
+    }
+}
+
+static void differ_str(const char *v, diff_stats *st)
+{
+    differ(v, strlen(v), st);
+}
+
+START_TEST(scan_value_gives_the_scans_hits)
+{
+    static const char *const years[] = {"0999", "1000", "1582", "1900",
+                                        "2000", "2019", "2024", "2100",
+                                        "9999", "10000", "19"};
+    static const char *const months[] = {"00", "01", "02", "09", "12", "13",
+                                         "1", "9"};
+    static const char *const days[] = {"00", "01", "09", "28", "29", "30",
+                                       "31", "32", "5"};
+    static const char *const parts[] = {"0", "1", "01", "5", "05", "12",
+                                        "13", "29", "30", "31", "32", "123"};
+    static const char *const times[] = {
+        "", "T10:00", "T10:00:00", "T23:59:60", "T24:00", " 10:00:00",
+        "T10:00:00Z", "T10:00:00.123", "T10:00:00,5", "T10:00:00+05:30",
+        "T10:00-0800", "T10:00:00+05", "T10:00+053", "T10:00:00+24:00",
+        "T10:00:00+05:60", "T10:00:", "T10:0", "T10:00:00.", "T10:60",
+        "T10:00:61", " 1:00 PM", " 13:00 AM", " 10:00", " 9:05:07 am",
+        " 9:05:07.5", " 10:00:00.5", " 10:00Z", " 10:00:00.5-03:00",
+        "T10:00:00.123456789Z", " 10:00:00 +0000", "x",
+        " x", " deprecated", ".5", "-17", "/4", "T", " ",
+    };
+    static const char *const pre[] = {"", " ", "\t", "\n", "updated ",
+                                      "(c) ", "## 1.2 - "};
+    static const char *const post[] = {"", " ", "\r\n", " draft", "\n2019-03-05"};
+    diff_stats st = {0};
+    char v[512];
+    /* Year-first and day-first numeric dates, each with every time. */
+    const char seps[] = {'-', '/', '.'};
+    for (size_t s = 0; s < 3; s++) {
+        for (size_t y = 0; y < sizeof years / sizeof *years; y++)
+            for (size_t m = 0; m < sizeof months / sizeof *months; m++)
+                for (size_t d = 0; d < sizeof days / sizeof *days; d++)
+                    for (size_t t = 0; t < sizeof times / sizeof *times;
+                         t += s == 0 ? 1 : 3) {
+                        snprintf(v, sizeof v, "%s%c%s%c%s%s", years[y],
+                                 seps[s], months[m], seps[s], days[d],
+                                 times[t]);
+                        differ_str(v, &st);
+                    }
+        for (size_t a = 0; a < sizeof parts / sizeof *parts; a++)
+            for (size_t b = 0; b < sizeof parts / sizeof *parts; b++)
+                for (size_t y = 0; y < sizeof years / sizeof *years; y++)
+                    for (size_t t = 0; t < sizeof times / sizeof *times;
+                         t += 3 + y % 3) {
+                        snprintf(v, sizeof v, "%s%c%s%c%s%s", parts[a],
+                                 seps[s], parts[b], seps[s], years[y],
+                                 times[t]);
+                        differ_str(v, &st);
+                    }
+    }
+    /* Some of them inside text or padding. */
+    static const char *const cores[] = {
+        "2019-03-05", "2019-03-05T10:00:00Z", "2019-03-05 10:00:00.5+01:00",
+        "2019/3/5", "05.03.2019", "25/03/2019", "03/25/2019", "03/04/2019",
+        "04/04/2019", "2019-02-29", "20190305", "1551744000", "Mar 4, 2024",
+        "Oct 5 2005", "Fri, 01 Mar 2024 10:00:00 +0000",
+    };
+    for (size_t c = 0; c < sizeof cores / sizeof *cores; c++)
+        for (size_t a = 0; a < sizeof pre / sizeof *pre; a++)
+            for (size_t b = 0; b < sizeof post / sizeof *post; b++) {
+                snprintf(v, sizeof v, "%s%s%s", pre[a], cores[c], post[b]);
+                differ_str(v, &st);
+            }
+    /* Digit runs (epochs, YYYYMMDD, codes), signs, numbers, words, nulls,
+     * booleans, empty. */
+    for (size_t n = 0; n <= 20; n++)
+        for (int d = 0; d < 3; d++) {
+            for (size_t i = 0; i < n; i++)
+                v[i] = (char)("1290"[(i + (size_t)d) % 4]);
+            differ(v, n, &st);
+            v[0] = '-';
+            differ(v, n, &st);
+        }
+    static const char *const misc[] = {
+        "+2019", "-2019-03-05", "1,234", "2,019", "2019.5", "1.234.567",
+        "1 234", "12%", "$2019", "2019年3月5日", "2019년 3월 5일",
+        "3 March 2019", "March 2019", "© 2014–2019", "(c) 2019",
+        "Copyright 2014, 2019", "last updated 2019-03-05", "NULL", "N/A",
+        "null", "-", "none", "(null)", "undefined", "true", "no", "off",
+        "deprecated", "no longer supported", "obsolete", "superseded by x",
+        "draft", "v1.2.2019", "10/03/2019/4", "1.2.2019.4", "2019-03-05-17",
+        "2019-03", "2019-3", "2019/03", "5-3-2019", "13-3-2019",
+    };
+    for (size_t i = 0; i < sizeof misc / sizeof *misc; i++)
+        differ_str(misc[i], &st);
+    /* Around the match window's end (a zone cut by it), and past it. */
+    static const char *const zones[] = {"", "Z", "+05:00", "-05:00", "-0500",
+                                        " PM"};
+    for (size_t z = 0; z < sizeof zones / sizeof *zones; z++)
+        for (size_t end = GS_DATES_MAX_MATCH - 8;
+             end < GS_DATES_MAX_MATCH + 8; end++)
+            for (int dmy = 0; dmy < 2; dmy++) {
+                size_t n = (size_t)snprintf(v, sizeof v, "%s",
+                                            dmy ? "25/03/2019 10:00:00."
+                                                : "2019-03-05T10:00:00.");
+                while (n < end)
+                    v[n++] = '7';
+                n += (size_t)snprintf(v + n, sizeof v - n, "%s", zones[z]);
+                differ(v, n, &st);
+            }
+    memset(v, '9', 300);
+    differ(v, 300, &st);
+    /* The fast path was taken, in each form it knows. */
+    static const gs_vformat known[] = {
+        GS_VFMT_DATE_ISO, GS_VFMT_DATETIME_ISO, GS_VFMT_DATETIME_ISO_ZONE,
+        GS_VFMT_DATETIME_ISO_FRAC, GS_VFMT_DATETIME_ISO_FRAC_ZONE,
+        GS_VFMT_DATETIME_SPACE, GS_VFMT_DATETIME_SPACE_ZONE,
+        GS_VFMT_DATETIME_SPACE_FRAC, GS_VFMT_DATETIME_SPACE_FRAC_ZONE,
+        GS_VFMT_DATE_YMD_SLASH, GS_VFMT_DATE_MDY_SLASH,
+        GS_VFMT_DATE_DMY_SLASH, GS_VFMT_DATE_DM_AMBIGUOUS,
+        GS_VFMT_DATE_DMY_DOT,
+    };
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        ck_assert_msg(st.by_format[known[i]] >= 10, "%s: %zu values",
+                      gs_vformat_name(known[i]), st.by_format[known[i]]);
+    ck_assert_msg(st.fast > 5000, "%zu of %zu values", st.fast, st.values);
+}
+END_TEST
+
 static Suite *dates_suite(void)
 {
     Suite *s = suite_create("dates");
@@ -720,6 +919,7 @@ static Suite *dates_suite(void)
     tcase_add_test(x, any_chunking_gives_the_same_hits_as_one_piece);
     tcase_add_test(x, markup_blanks_tags_comments_scripts_and_styles);
     tcase_add_test(x, month_table_is_built_once_for_all_threads);
+    tcase_add_test(x, scan_value_gives_the_scans_hits);
     suite_add_tcase(s, x);
     TCase *r = tcase_create("roles");
     tcase_add_loop_test(r, field_names_get_their_date_role, 0, N_ROLES);

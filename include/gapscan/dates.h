@@ -44,7 +44,8 @@
  *   3. Locale-independent: ICU gives the month names of fixed locales; the
  *      user's locale changes nothing.
  *
- * Not done here: values' own types (value.h), reading HTML structure (with
+ * Not done here: values' own types (value.h; gs_dates_scan_value only
+ * reuses a classification), reading HTML structure (with
  * GS_DATES_MARKUP tags, comments, scripts and styles are only blanked),
  * the as-of date of a run (the caller passes it), corpus aggregation.
  */
@@ -52,6 +53,7 @@
 #define GAPSCAN_DATES_H
 
 #include "gapscan/base.h"
+#include "gapscan/value.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -157,6 +159,17 @@ const uint64_t *gs_date_scanner_markers(const gs_date_scanner *s);
  * when not NULL, has GS_MARK__COUNT counters that are incremented. */
 gs_status gs_dates_scan_text(const char *s, size_t len, const gs_loc *base,
                              uint64_t *markers, gs_date_fn fn, void *ud);
+
+/* gs_dates_scan_text over a value that gs_value_classify(s, len, any kind)
+ * classified as *vc, with the same hits, markers and status, cheaper: a
+ * value that is one unpadded date in a numeric form value.h knows (ISO
+ * date or date-time; YYYY/M/D, D.M.YYYY, D/M/YYYY, M/D/YYYY, with or
+ * without a time), at most GS_DATES_MAX_MATCH bytes, gets its hit straight
+ * from vc, and an empty value or one of ASCII digits only (an epoch,
+ * YYYYMMDD) holds no date; anything else is scanned. */
+gs_status gs_dates_scan_value(const char *s, size_t len,
+                              const gs_value_class *vc, const gs_loc *base,
+                              uint64_t *markers, gs_date_fn fn, void *ud);
 
 /* ---- field names ------------------------------------------------------ */
 

@@ -18,7 +18,8 @@
  *   date     a calendar date that exists (ISO 8601 date or date-time,
  *            YYYY/MM/DD, DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY, YYYYMMDD only
  *            when a JSON string/text of exactly 8 digits is NOT taken: it is
- *            an integer)
+ *            an integer; dates.c builds its date hits from these formats
+ *            without a scan: see whole_date_hit before changing one)
  *   string   anything else
  * Surrounding whitespace is ignored for the test and flagged.
  *
