@@ -2,7 +2,7 @@
 # run.sh - gapscan against the tools users would pick instead, on one corpus.
 #
 #   bench/run.sh [--mb 100] [--runs 3] [--mem-mb 1024] [--no-install]
-#                [--build DIR] [--no-build] [--no-pgo]
+#                [--build DIR] [--no-build] [--no-pgo] [--build-only]
 #
 # From a fresh clone, and as root for the installs:
 #   1. installs what is missing: Debian's miller, csvkit, python3-pandas,
@@ -13,7 +13,8 @@
 #      change), with the bare libcsv and yajl ceilings (bench/bare_*.c):
 #      link-time optimisation and profile-guided optimisation (PGO), trained
 #      on a small corpus of another seed (build-bench/train-8, seed 7), never
-#      on the files timed; --no-pgo leaves PGO out;
+#      on the files timed; --no-pgo leaves PGO out; --build-only stops
+#      after the build (the fastest gapscan, for nightly runs);
 #   3. generates the corpus with bench/gen_corpus.py into
 #      build-bench/corpus-<MB>/ (kept between runs: it is deterministic);
 #   4. times every tool on the same files, RUNS times each, under
@@ -27,7 +28,7 @@
 # times are noisy: read medians and CPU-seconds (see bench/README.md).
 set -euo pipefail
 
-mb=100 runs=3 mem_mb=1024 install=1 build=build-release do_build=1 pgo=1
+mb=100 runs=3 mem_mb=1024 install=1 build=build-release do_build=1 pgo=1 build_only=0
 while [ $# -gt 0 ]; do
     case $1 in
     --mb) mb=$2; shift 2 ;;
@@ -37,6 +38,7 @@ while [ $# -gt 0 ]; do
     --build) build=$2; shift 2 ;;
     --no-build) do_build=0; shift ;;
     --no-pgo) pgo=0; shift ;;
+    --build-only) build_only=1; shift ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -108,6 +110,10 @@ elif [ "$do_build" = 1 ]; then
     release off
 fi
 gapscan=$rel/gapscan
+if [ "$build_only" = 1 ]; then
+    log "built $gapscan"
+    exit 0
+fi
 
 # 3. corpus ------------------------------------------------------------------
 if [ ! -f "$corpus/.done" ]; then
