@@ -65,13 +65,33 @@
  *      never matches keeps cells byte-exact (padding is a finding upstream).
  * "No quote" is libcsv's quote set to 0xFF, a byte UTF-8 never holds.
  *
+ * Rows without libcsv. libcsv costs ~50 instructions a byte; most rows need
+ * none of it. At a row start, fast_row finds the delimiter, quote and line
+ * end bytes of what follows (SSE2, 64 bytes at a time, where the compiler
+ * has it; a byte table otherwise) and takes the row if strict libcsv would
+ * read it without an error: every quote opens a cell and closes it right
+ * before the delimiter or a line end, with doubled quotes and line ends
+ * inside allowed; the row ends in the bytes at hand, is no longer than
+ * max_field_bytes and has at most PLAIN_CELLS and max_columns cells (so
+ * neither limit can be reached in it). Such a row gets libcsv's callbacks
+ * with exactly what libcsv would pass (a doubled quote made single in a
+ * reused buffer), and the position (line, offset, line start) and the quote
+ * lexer end as the segment-by-segment parse would leave them (during its
+ * callbacks the position is the row's start: only a limit, which cannot be
+ * reached there, would report it). A line end at
+ * a row start is a blank line that libcsv skips; it is skipped here too.
+ * Any other row, or one cut by the end of a chunk, goes to libcsv from its
+ * start, so events do not depend on which path a row took (a test runs
+ * every input through SSE2, scalar and libcsv-only and compares).
+ *
  * Invariants:
  *   1. Events depend only on the bytes, never on how they were chunked: every
  *      decision (dialect, row start, line numbers, limits, recovery) is taken
  *      at a fixed byte position.
  *   2. record_begin/record_end always pair, even when a row ends in a defect.
  *   3. Memory is bounded by the limits: one field buffer (max_field_bytes),
- *      the replay (above), the header (max_columns names) and the 64 KiB head.
+ *      the replay (above), the header (max_columns names), the 64 KiB head
+ *      and fast_row's unescaped cell (max_field_bytes).
  *   4. Field names are unique per document: empty header cells become
  *      "column_N", duplicates "name~2", cells past the header "column_N"
  *      (N 1-based).
@@ -94,6 +114,9 @@
 
 #include <csv.h>
 #include <stdalign.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -102,6 +125,11 @@
 #define PIECE_MIN ((size_t)4096)
 #define NO_QUOTE 0xFF                /* libcsv's quote when there is none */
 #define PLAIN_CELLS 256              /* cells of a row split without libcsv */
+
+/* How rows are split (gs_parser.scan): fast_row with SSE2 where the
+ * compiler has it, fast_row byte by byte, or every row through libcsv.
+ * Only tests choose anything but the first, to compare the three. */
+enum { SCAN_SIMD, SCAN_SCALAR, SCAN_LIBCSV };
 
 /* The set of field names given out so far, so that none repeats. */
 typedef struct span {
@@ -545,8 +573,12 @@ struct gs_parser {
     char fixed_delim;     /* TSV: '\t'; CSV: 0, sniffed */
     char delim;
     int quote;            /* quote character, -1 for none */
-    unsigned char stop[256]; /* plain_row: 1 for the delimiter, the quote
-                                (NO_QUOTE for none), '\n' and '\r' */
+    unsigned char stop[256]; /* 1 for the delimiter, the quote (NO_QUOTE
+                                for none), '\n' and '\r' */
+    int scan;             /* how rows are split: SCAN_SIMD unless a test
+                             asks for a slower path to compare with */
+    gs_buf unq;           /* a fast_row cell with its doubled quotes
+                             made single; at most max_field_bytes */
     int decided;          /* dialect chosen */
     gs_buf head;          /* the sample, until decided */
     gs_csv_dialect dialect;
@@ -842,7 +874,7 @@ static void quote_scan(gs_parser *p, const char *s, size_t n, uint64_t base)
     }
 }
 
-/* plain_row's table of the bytes that end an unquoted cell's scan. */
+/* The bytes fast_row stops at, for special_bits_scalar. */
 static void set_stops(gs_parser *p)
 {
     memset(p->stop, 0, sizeof p->stop);
@@ -910,65 +942,184 @@ static void advance(gs_parser *p, const char *s, size_t n)
     }
 }
 
-/* The cell at *c of a one-line row ending at end (its terminator): its
- * bytes in *cell, *len, and *c moved to its delimiter or to end; 0 when
- * strict libcsv would not read it as one plain cell: a quote inside an
- * unquoted cell, a quoted cell not closed on this line, or holding a
- * doubled quote, or followed by anything but the delimiter. */
-static int line_cell(const gs_parser *p, const char **c, const char *end,
-                     int q, const char **cell, size_t *len)
+/* ---- rows split without libcsv ----------------------------------------- */
+
+/* Bit i of the result: s[i] (i < n <= 64) is the delimiter, the quote
+ * (NO_QUOTE without one: libcsv's quote then), '\n' or '\r'. */
+static uint64_t special_bits_scalar(const gs_parser *p, const unsigned char *s,
+                                    size_t n)
 {
-    const unsigned char *x = (const unsigned char *)*c;
-    if (x < (const unsigned char *)end && *x == q) {
-        const char *close = memchr(x + 1, q, (size_t)(end - *c - 1));
-        if (!close || (close + 1 < end && close[1] != p->delim))
-            return 0;
-        *cell = *c + 1;
-        *len = (size_t)(close - *c - 1);
-        *c = close + 1;
-        return 1;
-    }
-    *cell = *c;
-    while (!p->stop[*x])   /* the terminator at end stops it too */
-        x++;
-    if (*x == q)
-        return 0;
-    *len = (size_t)((const char *)x - *cell);
-    *c = (const char *)x;
-    return 1;
+    uint64_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m |= (uint64_t)p->stop[s[i]] << i;
+    return m;
 }
 
-/* A whole row on one line (s[0, n) from a row start to its terminator,
- * s[n - 1]) whose quoting is plain: every quoted cell closes on the line,
- * holds no doubled quote, and is followed by the delimiter or the end.
- * Such a row of at most PLAIN_CELLS cells is split here, calling the libcsv
- * callbacks with exactly what strict libcsv would pass them (spaces are
- * data, see never_space; no field can pass the field limit), and the quote
- * lexer is left as quote_scan would leave it: no quote open. libcsv costs
- * ~50 instructions a byte on the bench CSV, this a few. 0: the row is not
- * plain and nothing was done; libcsv parses it. */
-static int plain_row(gs_parser *p, const char *s, size_t n)
+#ifdef __SSE2__
+/* The same for 64 bytes, sixteen at a time. */
+static uint64_t special_bits_sse2(const gs_parser *p, const unsigned char *s)
 {
-    if (!is_term(s[n - 1]) || n > p->lim->max_field_bytes)
-        return 0;
-    int q = p->quote >= 0 ? p->quote : NO_QUOTE;
-    const char *end = s + n - 1;
+    const __m128i d = _mm_set1_epi8((char)p->delim);
+    const __m128i q = _mm_set1_epi8(
+        (char)(p->quote >= 0 ? p->quote : NO_QUOTE));
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    uint64_t m = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * k));
+        __m128i e = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, q)),
+            _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << (16 * k);
+    }
+    return m;
+}
+#endif
+
+/* The special bytes of buf[0, len) in order: a window of 64 bytes from
+ * base, its specials not yet taken in m. */
+typedef struct scanner {
+    const gs_parser *p;
+    const unsigned char *s;
+    size_t len, base;
+    uint64_t m;
+} scanner;
+
+static void scan_load(scanner *sc, size_t base)
+{
+    size_t n = sc->len - base < 64 ? sc->len - base : 64;
+    sc->base = base;
+#ifdef __SSE2__
+    if (n == 64 && sc->p->scan == SCAN_SIMD) {
+        sc->m = special_bits_sse2(sc->p, sc->s + base);
+        return;
+    }
+#endif
+    sc->m = special_bits_scalar(sc->p, sc->s + base, n);
+}
+
+/* Drop the specials before pos; all taken so far lie before it. */
+static void scan_from(scanner *sc, size_t pos)
+{
+    if (pos - sc->base < 64)   /* pos >= base: unsigned wrap otherwise */
+        sc->m &= ~(uint64_t)0 << (pos - sc->base);
+    else
+        scan_load(sc, pos);
+}
+
+/* The next special byte's index, or len when there is none. */
+static size_t scan_next(scanner *sc)
+{
+    while (!sc->m) {
+        if (sc->len - sc->base <= 64)
+            return sc->len;
+        scan_load(sc, sc->base + 64);
+    }
+    size_t i = sc->base + (size_t)__builtin_ctzll(sc->m);
+    sc->m &= sc->m - 1;
+    return i;
+}
+
+/* s[0, n): a quoted cell's content holding doubled quotes, as libcsv
+ * delivers it (each pair one quote), into p->unq (room reserved); its
+ * length. */
+static size_t unescape(gs_parser *p, const char *s, size_t n, char q)
+{
+    char *out = p->unq.p;
+    const char *end = s + n, *x;
+    while ((x = memchr(s, q, (size_t)(end - s))) != NULL) {
+        memcpy(out, s, (size_t)(x + 1 - s));
+        out += x + 1 - s;
+        s = x + 2;   /* the pair's second quote */
+    }
+    memcpy(out, s, (size_t)(end - s));
+    return (size_t)(out - p->unq.p) + (size_t)(end - s);
+}
+
+/* A whole row from buf[start], a row start that is no line end, through
+ * its terminator, when strict libcsv would read it without an error and
+ * it is no longer than max_field_bytes (so no field passes that limit) and
+ * has at most PLAIN_CELLS and max_columns cells (so no cell passes that
+ * one): every quote opens a cell and closes it right before the delimiter
+ * or a line end, doubled quotes and line ends inside allowed. Such a row is
+ * split here, calling libcsv's callbacks with exactly what libcsv would
+ * pass them (spaces are data, see never_space; a doubled quote is one),
+ * and the position moved past it as the segments would move it; the quote
+ * lexer is left as quote_scan would leave it, no quote open. sc yields the
+ * specials of buf from start on. Returns the index past the row, or 0 when
+ * it is not such a row (or does not end in buf) and nothing was done. */
+static size_t fast_row(gs_parser *p, scanner *sc, size_t start)
+{
+    const char *buf = (const char *)sc->s;
+    size_t max = p->lim->max_field_bytes;
+    size_t bound = sc->len - start > max ? start + max : sc->len;
+    size_t most = p->lim->max_columns < PLAIN_CELLS ? p->lim->max_columns
+                                                    : PLAIN_CELLS;
+    const char q = (char)(p->quote >= 0 ? p->quote : NO_QUOTE);
     span cell[PLAIN_CELLS];
-    size_t k = 0;
-    for (const char *c = s;; c++) {   /* check the whole row first */
-        const char *at;
-        if (k == PLAIN_CELLS || !line_cell(p, &c, end, q, &at, &cell[k].len))
+    size_t k = 0, at = start, i, lines = 0, last_lf = 0, dq = 0;
+    for (;; k++) {           /* check the whole row first */
+        i = scan_next(sc);
+        if (i >= bound || k == most)
             return 0;
-        cell[k++].off = (size_t)(at - s);
-        if (c == end)
-            break;
+        cell[k] = (span){at, i - at};
+        if (buf[i] == q) {
+            if (i != at)
+                return 0;    /* a quote inside an unquoted cell */
+            int doubled = 0;
+            for (;;) {       /* the closing quote */
+                i = scan_next(sc);
+                if (i + 1 >= bound)
+                    return 0;   /* not closed, or what follows not here */
+                if (buf[i] == '\n') {
+                    lines++;
+                    last_lf = i;
+                } else if (buf[i] == q) {
+                    if (buf[i + 1] != q)
+                        break;
+                    scan_next(sc);   /* the pair's second quote */
+                    doubled = 1;
+                }
+            }
+            cell[k] = (span){at + 1, i - at - 1};
+            if (doubled && cell[k].len > dq)
+                dq = cell[k].len;
+            size_t close = i;
+            i = scan_next(sc);
+            if (i != close + 1 || buf[i] == q)
+                return 0;    /* text after the closing quote */
+        }
+        if (buf[i] != p->delim)
+            break;           /* a line end: the row's terminator */
+        at = i + 1;
+    }
+    if (buf[i] == '\n') {
+        lines++;
+        last_lf = i;
+    }
+    if (dq && gs_buf_reserve(&p->unq, dq) != GS_OK) {
+        fail(p, GS_ENOMEM);
+        return i + 1;
     }
     p->q_in = p->q_after = 0;
     p->replay.len = 0;
-    for (size_t i = 0; i < k && p->st == GS_OK; i++)
-        on_cell((void *)(s + cell[i].off), cell[i].len, p);
-    on_row((unsigned char)*end, p);
-    return 1;
+    row_begin(p);
+    for (size_t c = 0; c <= k && p->st == GS_OK; c++) {
+        const char *s = buf + cell[c].off;
+        size_t n = cell[c].len;
+        if (dq && memchr(s, q, n)) {
+            n = unescape(p, s, n, q);
+            s = p->unq.p;
+        }
+        on_cell((void *)s, n, p);
+    }
+    on_row((unsigned char)buf[i], p);
+    uint64_t from = p->offset - start;  /* the stream offset of buf[0] */
+    p->offset = from + i + 1;
+    if (lines) {
+        p->line += lines;
+        p->line_start = from + last_lf + 1;
+    }
+    return i + 1;
 }
 
 /* Parse bytes that lie within one line and hold at most one terminator,
@@ -977,13 +1128,8 @@ static int plain_row(gs_parser *p, const char *s, size_t n)
  * block reset to the buffer's size before each: growth stays geometric. */
 static void parse_segment(gs_parser *p, const char *s, size_t n)
 {
-    if (!p->in_row && !is_term(s[0])) {
+    if (!p->in_row && !is_term(s[0]))
         row_begin(p);
-        if (plain_row(p, s, n)) {
-            advance(p, s, n);
-            return;
-        }
-    }
     for (size_t off = 0; off < n && p->st == GS_OK;) {
         size_t have = csv_get_buffer_size(&p->cp);
         size_t piece = n - off;
@@ -1029,10 +1175,34 @@ static size_t next_term(const char *buf, size_t i, size_t len)
     return len;
 }
 
+/* Rows from a row start go through fast_row when they can; anything else
+ * goes to libcsv one line segment at a time. A line end at a row start is
+ * a blank line, which libcsv skips without a callback. */
 static void feed_bytes(gs_parser *p, const char *buf, size_t len)
 {
+    int fast = p->scan != SCAN_LIBCSV;
+    int stale = 1;  /* sc is not positioned at i */
+    scanner sc = {.p = p, .s = (const unsigned char *)buf, .len = len};
     size_t i = 0;
     while (i < len && p->st == GS_OK && !p->prelude_done) {
+        if (fast && !p->in_row && !p->skipping) {
+            if (is_term(buf[i])) {
+                advance(p, buf + i, 1);
+                if (!stale)
+                    scan_from(&sc, i + 1);
+                i++;
+                continue;
+            }
+            if (stale)
+                scan_load(&sc, i);
+            stale = 0;
+            size_t end = fast_row(p, &sc, i);
+            if (end) {
+                i = end;
+                continue;
+            }
+        }
+        stale = 1;  /* fast_row may have taken specials past this row */
         size_t j = next_term(buf, i, len);
         size_t end = j < len ? j + 1 : len;
         if (p->skipping) {
@@ -1362,6 +1532,7 @@ static void csv_close(gs_parser *p)
         csv_free(&p->cp);
     gs_free(p->head.p);
     gs_free(p->replay.p);
+    gs_free(p->unq.p);
     gs_free(p->header.p);
     gs_free(p->hcell);
     gs_free(p->ids);
