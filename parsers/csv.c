@@ -1007,7 +1007,7 @@ static void scan_from(scanner *sc, size_t pos)
 }
 
 /* The next special byte's index, or len when there is none. */
-static size_t scan_next(scanner *sc)
+static inline size_t scan_next(scanner *sc)
 {
     while (!sc->m) {
         if (sc->len - sc->base <= 64)
@@ -1035,6 +1035,48 @@ static size_t unescape(gs_parser *p, const char *s, size_t n, char q)
     return (size_t)(out - p->unq.p) + (size_t)(end - s);
 }
 
+/* fast_row's cell c: its bytes (buf[cell[c].off] on), and in *len their
+ * length; those holding the quote q (none if q is 0) unescaped first. */
+static const char *cell_bytes(gs_parser *p, const char *buf, const span *cell,
+                              char q, size_t *len)
+{
+    const char *s = buf + cell->off;
+    *len = cell->len;
+    if (q && memchr(s, q, *len)) {
+        *len = unescape(p, s, *len, q);
+        s = p->unq.p;
+    }
+    return s;
+}
+
+/* fast_row's n cells to on_cell or, for a data row whose columns all have
+ * names, straight to the sink as on_cell would send them (its limits cannot
+ * be reached: see fast_row). */
+static void emit_cells(gs_parser *p, const char *buf, const span *cell,
+                       size_t n, char q)
+{
+    size_t len;
+    if (p->st != GS_OK || !p->header_done || p->prelude || n > p->nids) {
+        for (size_t c = 0; c < n && p->st == GS_OK; c++) {
+            const char *s = cell_bytes(p, buf, &cell[c], q, &len);
+            on_cell((void *)s, len, p);
+        }
+        return;
+    }
+    int (*value)(void *, gs_field_id, const char *, size_t, gs_value_kind,
+                 const gs_loc *) = p->sink->value;
+    void *ud = p->sink->ud;
+    const gs_field_id *ids = p->ids;
+    p->ncells = n;
+    for (size_t c = 0; c < n; c++) {
+        const char *s = cell_bytes(p, buf, &cell[c], q, &len);
+        if (value(ud, ids[c], s, len, GS_VK_TEXT, &p->row)) {
+            fail(p, GS_ECANCELED);
+            return;
+        }
+    }
+}
+
 /* A whole row from buf[start], a row start that is no line end, through
  * its terminator, when strict libcsv would read it without an error and
  * it is no longer than max_field_bytes (so no field passes that limit) and
@@ -1054,7 +1096,7 @@ static size_t fast_row(gs_parser *p, scanner *sc, size_t start)
     size_t bound = sc->len - start > max ? start + max : sc->len;
     size_t most = p->lim->max_columns < PLAIN_CELLS ? p->lim->max_columns
                                                     : PLAIN_CELLS;
-    const char q = (char)(p->quote >= 0 ? p->quote : NO_QUOTE);
+    const char q = (char)(p->quote >= 0 ? p->quote : NO_QUOTE), d = p->delim;
     span cell[PLAIN_CELLS];
     size_t k = 0, at = start, i, lines = 0, last_lf = 0, dq = 0;
     for (;; k++) {           /* check the whole row first */
@@ -1088,7 +1130,7 @@ static size_t fast_row(gs_parser *p, scanner *sc, size_t start)
             if (i != close + 1 || buf[i] == q)
                 return 0;    /* text after the closing quote */
         }
-        if (buf[i] != p->delim)
+        if (buf[i] != d)
             break;           /* a line end: the row's terminator */
         at = i + 1;
     }
@@ -1103,15 +1145,7 @@ static size_t fast_row(gs_parser *p, scanner *sc, size_t start)
     p->q_in = p->q_after = 0;
     p->replay.len = 0;
     row_begin(p);
-    for (size_t c = 0; c <= k && p->st == GS_OK; c++) {
-        const char *s = buf + cell[c].off;
-        size_t n = cell[c].len;
-        if (dq && memchr(s, q, n)) {
-            n = unescape(p, s, n, q);
-            s = p->unq.p;
-        }
-        on_cell((void *)s, n, p);
-    }
+    emit_cells(p, buf, cell, k + 1, dq ? q : 0);
     on_row((unsigned char)buf[i], p);
     uint64_t from = p->offset - start;  /* the stream offset of buf[0] */
     p->offset = from + i + 1;
