@@ -126,10 +126,12 @@
 #define NO_QUOTE 0xFF                /* libcsv's quote when there is none */
 #define PLAIN_CELLS 256              /* cells of a row split without libcsv */
 
-/* How rows are split (gs_parser.scan): fast_row with SSE2 where the
- * compiler has it, fast_row byte by byte, or every row through libcsv.
- * Only tests choose anything but the first, to compare the three. */
-enum { SCAN_SIMD, SCAN_SCALAR, SCAN_LIBCSV };
+/* How rows are found (gs_parser.scan, rows_feed's path): whole rows over
+ * masks of their special bytes made with SSE2 where the compiler has it,
+ * or byte by byte; or the reference, SCAN_SLOW: every row through libcsv
+ * (the parser), every byte through the state machine (gs_csv_rows). Only
+ * tests choose anything but the first, to compare the three. */
+enum { SCAN_SIMD, SCAN_SCALAR, SCAN_SLOW };
 
 /* The set of field names given out so far, so that none repeats. */
 typedef struct span {
@@ -944,30 +946,29 @@ static void advance(gs_parser *p, const char *s, size_t n)
 
 /* ---- rows split without libcsv ----------------------------------------- */
 
-/* Bit i of the result: s[i] (i < n <= 64) is the delimiter, the quote
- * (NO_QUOTE without one: libcsv's quote then), '\n' or '\r'. */
-static uint64_t special_bits_scalar(const gs_parser *p, const unsigned char *s,
-                                    size_t n)
+/* Special bytes, 64 at a time: bit i of a mask is set when s[i] is one.
+ * Scalar: the bytes whose stop[] entry is nonzero. */
+static uint64_t special_bits_scalar(const unsigned char *stop,
+                                    const unsigned char *s, size_t n)
 {
     uint64_t m = 0;
     for (size_t i = 0; i < n; i++)
-        m |= (uint64_t)p->stop[s[i]] << i;
+        m |= (uint64_t)(stop[s[i]] != 0) << i;
     return m;
 }
 
 #ifdef __SSE2__
-/* The same for 64 bytes, sixteen at a time. */
-static uint64_t special_bits_sse2(const gs_parser *p, const unsigned char *s)
+/* SSE2: bytes a, b, '\n' and '\r', over all 64 bytes of s. */
+static uint64_t special_bits_sse2(unsigned char a, unsigned char b,
+                                  const unsigned char *s)
 {
-    const __m128i d = _mm_set1_epi8((char)p->delim);
-    const __m128i q = _mm_set1_epi8(
-        (char)(p->quote >= 0 ? p->quote : NO_QUOTE));
+    const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
     const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
     uint64_t m = 0;
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * k));
         __m128i e = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, q)),
+            _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
             _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
         m |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << (16 * k);
     }
@@ -975,13 +976,17 @@ static uint64_t special_bits_sse2(const gs_parser *p, const unsigned char *s)
 }
 #endif
 
-/* The special bytes of buf[0, len) in order: a window of 64 bytes from
- * base, its specials not yet taken in m. */
+/* The special bytes of s[0, len) in order: a window of 64 bytes from base,
+ * its specials not yet taken in m. With simd (and SSE2), a full window is
+ * read by special_bits_sse2, anything else by special_bits_scalar: stop[]
+ * must flag a, b, '\n' and '\r', and may flag more (the walk skips them). */
 typedef struct scanner {
-    const gs_parser *p;
     const unsigned char *s;
     size_t len, base;
     uint64_t m;
+    const unsigned char *stop;
+    unsigned char a, b;
+    int simd;
 } scanner;
 
 static void scan_load(scanner *sc, size_t base)
@@ -989,12 +994,12 @@ static void scan_load(scanner *sc, size_t base)
     size_t n = sc->len - base < 64 ? sc->len - base : 64;
     sc->base = base;
 #ifdef __SSE2__
-    if (n == 64 && sc->p->scan == SCAN_SIMD) {
-        sc->m = special_bits_sse2(sc->p, sc->s + base);
+    if (n == 64 && sc->simd) {
+        sc->m = special_bits_sse2(sc->a, sc->b, sc->s + base);
         return;
     }
 #endif
-    sc->m = special_bits_scalar(sc->p, sc->s + base, n);
+    sc->m = special_bits_scalar(sc->stop, sc->s + base, n);
 }
 
 /* Drop the specials before pos; all taken so far lie before it. */
@@ -1214,9 +1219,12 @@ static size_t next_term(const char *buf, size_t i, size_t len)
  * a blank line, which libcsv skips without a callback. */
 static void feed_bytes(gs_parser *p, const char *buf, size_t len)
 {
-    int fast = p->scan != SCAN_LIBCSV;
+    int fast = p->scan != SCAN_SLOW;
     int stale = 1;  /* sc is not positioned at i */
-    scanner sc = {.p = p, .s = (const unsigned char *)buf, .len = len};
+    scanner sc = {.s = (const unsigned char *)buf, .len = len,
+                  .stop = p->stop, .a = (unsigned char)p->delim,
+                  .b = p->quote >= 0 ? (unsigned char)p->quote : NO_QUOTE,
+                  .simd = p->scan == SCAN_SIMD};
     size_t i = 0;
     while (i < len && p->st == GS_OK && !p->prelude_done) {
         if (fast && !p->in_row && !p->skipping) {
@@ -1433,64 +1441,70 @@ static uint64_t count_lf(const unsigned char *s, size_t a, size_t b)
     return n;
 }
 
-/* A whole record from the row start s[i] through its '\n', followed with
- * memchr when its quoting is plain: every quote opens a field (at the row
- * start or after a delimiter) and closes, doubled quotes and '\n' inside
- * allowed, right before a delimiter or the '\n'; no '\r' outside quotes;
- * and the record no longer than both limits, so no field or cell count
- * can pass them. Returns the index past its '\n', with *lines the '\n'
- * bytes in it; 0 when it is not such a record or does not end before len
- * (the byte-by-byte scanner then reads it, and decides the same). */
-static size_t rows_record(const gs_csv_rows *r, const unsigned char *s,
-                          size_t i, size_t len, uint64_t *lines)
+/* A whole record from the row start s[i] through its '\n', followed over
+ * sc's specials (quotes and line ends) when its quoting is plain: every
+ * quote opens a field (at the row start or after a delimiter) and closes,
+ * doubled quotes and '\n' inside allowed, right before a delimiter or the
+ * '\n'; no '\r' outside quotes; and the record no longer than both limits,
+ * so no field or cell count can pass them. Returns the index past its '\n',
+ * with *lines the '\n' bytes in it; 0 when it is not such a record or does
+ * not end before len (the byte-by-byte scanner then reads it, and decides
+ * the same; sc is then left anywhere in the record). */
+static size_t rows_record(const gs_csv_rows *r, scanner *sc, size_t i,
+                          uint64_t *lines)
 {
-    const unsigned char q = r->quote_byte;  /* no quoting: '\n' */
+    const unsigned char *s = sc->s, q = r->quote_byte;  /* no quoting: '\n' */
     uint64_t bound = r->max_field < r->max_cells ? r->max_field : r->max_cells;
-    size_t end = len - i > bound ? i + (size_t)bound : len;
+    size_t end = sc->len - i > bound ? i + (size_t)bound : sc->len, j;
     uint64_t n = 0;
-    for (size_t p = i;;) {   /* outside quotes */
-        const unsigned char *nl = memchr(s + p, '\n', end - p);
-        size_t e = nl ? (size_t)(nl - s) : end;
-        const unsigned char *o = memchr(s + p, q, e - p);
-        size_t stop = o ? (size_t)(o - s) : e;
-        if (memchr(s + p, '\r', stop - p))
+    for (;;) {   /* outside quotes */
+        if ((j = scan_next(sc)) >= end || s[j] == '\r')
             return 0;
-        if (!o) {
-            if (!nl)
-                return 0;
+        if (s[j] == '\n') {
             *lines = n + 1;
-            return e + 1;
+            return j + 1;
         }
-        size_t c = (size_t)(o - s) + 1;
-        if (o != s + i && o[-1] != r->delim_byte)
+        if (s[j] != q)
+            continue;        /* a delimiter the scalar mask flags */
+        if (j != i && s[j - 1] != r->delim_byte)
             return 0;        /* a quote inside an unquoted field */
         for (;;) {           /* the closing quote */
-            const unsigned char *x = memchr(s + c, q, end - c);
-            if (!x || (size_t)(x - s) + 1 >= end)
+            if ((j = scan_next(sc)) + 1 >= end)
                 return 0;    /* not closed, or what follows not here */
-            c = (size_t)(x - s);
-            if (s[c + 1] != q)
+            n += s[j] == '\n';
+            if (s[j] != q)
+                continue;
+            if (s[j + 1] != q)
                 break;
-            c += 2;          /* a doubled quote */
+            scan_next(sc);   /* a doubled quote: its second half */
         }
-        n += count_lf(s, (size_t)(o - s) + 1, c);
-        if (s[c + 1] != r->delim_byte && s[c + 1] != '\n')
+        if (s[j + 1] != r->delim_byte && s[j + 1] != '\n')
             return 0;
-        p = c + 1;
     }
 }
 
-size_t gs_csv_rows_feed(gs_csv_rows *r, const char *buf, size_t len,
-                        size_t stop_from)
+/* gs_csv_rows_feed, with whole records followed by rows_record over SSE2
+ * or scalar masks (path SCAN_SIMD or SCAN_SCALAR), or every byte through
+ * the state machine below (SCAN_SLOW, the reference tests compare with). */
+static size_t rows_feed(gs_csv_rows *r, const char *buf, size_t len,
+                        size_t stop_from, int path)
 {
     const unsigned char *s = (const unsigned char *)buf;
-    int state = r->state, clean = r->clean;
+    int state = r->state, clean = r->clean, stale = 1;
     uint64_t field = r->field, rows = r->rows, nl = r->newlines;
     size_t cells = r->cells, i = 0;
+    scanner sc = {.s = s, .len = len, .stop = r->cls, .a = r->quote_byte,
+                  .b = r->quote_byte, .simd = path == SCAN_SIMD};
     r->at_boundary = 0;
     while (clean && i < len) {
         uint64_t lines;
-        size_t end = state == RS_ROW ? rows_record(r, s, i, len, &lines) : 0;
+        size_t end = 0;
+        if (state == RS_ROW && path != SCAN_SLOW) {
+            if (stale)
+                scan_load(&sc, i);
+            end = rows_record(r, &sc, i, &lines);
+            stale = !end;
+        }
         if (end) {  /* a whole plain record (or a blank line) */
             rows += s[i] != '\n';
             nl += lines;
@@ -1556,6 +1570,12 @@ size_t gs_csv_rows_feed(gs_csv_rows *r, const char *buf, size_t len,
     r->newlines = nl;
     r->cells = cells;
     return i;
+}
+
+size_t gs_csv_rows_feed(gs_csv_rows *r, const char *buf, size_t len,
+                        size_t stop_from)
+{
+    return rows_feed(r, buf, len, stop_from, SCAN_SIMD);
 }
 
 static void csv_close(gs_parser *p)
