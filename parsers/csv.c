@@ -1040,8 +1040,8 @@ static size_t unescape(gs_parser *p, const char *s, size_t n, char q)
     return (size_t)(out - p->unq.p) + (size_t)(end - s);
 }
 
-/* fast_row's cell c: its bytes (buf[cell[c].off] on), and in *len their
- * length; those holding the quote q (none if q is 0) unescaped first. */
+/* The bytes of a cell fast_row found (buf[cell->off] on), and in *len
+ * their length; a cell holding the quote q (none if q is 0) unescaped. */
 static const char *cell_bytes(gs_parser *p, const char *buf, const span *cell,
                               char q, size_t *len)
 {
