@@ -65,13 +65,33 @@
  *      never matches keeps cells byte-exact (padding is a finding upstream).
  * "No quote" is libcsv's quote set to 0xFF, a byte UTF-8 never holds.
  *
+ * Rows without libcsv. libcsv costs ~50 instructions a byte; most rows need
+ * none of it. At a row start, fast_row finds the delimiter, quote and line
+ * end bytes of what follows (SSE2, 64 bytes at a time, where the compiler
+ * has it; a byte table otherwise) and takes the row if strict libcsv would
+ * read it without an error: every quote opens a cell and closes it right
+ * before the delimiter or a line end, with doubled quotes and line ends
+ * inside allowed; the row ends in the bytes at hand, is no longer than
+ * max_field_bytes and has at most PLAIN_CELLS and max_columns cells (so
+ * neither limit can be reached in it). Such a row gets libcsv's callbacks
+ * with exactly what libcsv would pass (a doubled quote made single in a
+ * reused buffer), and the position (line, offset, line start) and the quote
+ * lexer end as the segment-by-segment parse would leave them (during its
+ * callbacks the position is the row's start: only a limit, which cannot be
+ * reached there, would report it). A line end at
+ * a row start is a blank line that libcsv skips; it is skipped here too.
+ * Any other row, or one cut by the end of a chunk, goes to libcsv from its
+ * start, so events do not depend on which path a row took (a test runs
+ * every input through SSE2, scalar and libcsv-only and compares).
+ *
  * Invariants:
  *   1. Events depend only on the bytes, never on how they were chunked: every
  *      decision (dialect, row start, line numbers, limits, recovery) is taken
  *      at a fixed byte position.
  *   2. record_begin/record_end always pair, even when a row ends in a defect.
  *   3. Memory is bounded by the limits: one field buffer (max_field_bytes),
- *      the replay (above), the header (max_columns names) and the 64 KiB head.
+ *      the replay (above), the header (max_columns names), the 64 KiB head
+ *      and fast_row's unescaped cell (max_field_bytes).
  *   4. Field names are unique per document: empty header cells become
  *      "column_N", duplicates "name~2", cells past the header "column_N"
  *      (N 1-based).
@@ -94,6 +114,9 @@
 
 #include <csv.h>
 #include <stdalign.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -102,6 +125,13 @@
 #define PIECE_MIN ((size_t)4096)
 #define NO_QUOTE 0xFF                /* libcsv's quote when there is none */
 #define PLAIN_CELLS 256              /* cells of a row split without libcsv */
+
+/* How rows are found (gs_parser.scan, rows_feed's path): whole rows over
+ * masks of their special bytes made with SSE2 where the compiler has it,
+ * or byte by byte; or the reference, SCAN_SLOW: every row through libcsv
+ * (the parser), every byte through the state machine (gs_csv_rows). Only
+ * tests choose anything but the first, to compare the three. */
+enum { SCAN_SIMD, SCAN_SCALAR, SCAN_SLOW };
 
 /* The set of field names given out so far, so that none repeats. */
 typedef struct span {
@@ -545,8 +575,12 @@ struct gs_parser {
     char fixed_delim;     /* TSV: '\t'; CSV: 0, sniffed */
     char delim;
     int quote;            /* quote character, -1 for none */
-    unsigned char stop[256]; /* plain_row: 1 for the delimiter, the quote
-                                (NO_QUOTE for none), '\n' and '\r' */
+    unsigned char stop[256]; /* 1 for the delimiter, the quote (NO_QUOTE
+                                for none), '\n' and '\r' */
+    int scan;             /* how rows are split: SCAN_SIMD unless a test
+                             asks for a slower path to compare with */
+    gs_buf unq;           /* a fast_row cell with its doubled quotes
+                             made single; at most max_field_bytes */
     int decided;          /* dialect chosen */
     gs_buf head;          /* the sample, until decided */
     gs_csv_dialect dialect;
@@ -842,7 +876,7 @@ static void quote_scan(gs_parser *p, const char *s, size_t n, uint64_t base)
     }
 }
 
-/* plain_row's table of the bytes that end an unquoted cell's scan. */
+/* The bytes fast_row stops at, for special_bits_scalar. */
 static void set_stops(gs_parser *p)
 {
     memset(p->stop, 0, sizeof p->stop);
@@ -910,65 +944,221 @@ static void advance(gs_parser *p, const char *s, size_t n)
     }
 }
 
-/* The cell at *c of a one-line row ending at end (its terminator): its
- * bytes in *cell, *len, and *c moved to its delimiter or to end; 0 when
- * strict libcsv would not read it as one plain cell: a quote inside an
- * unquoted cell, a quoted cell not closed on this line, or holding a
- * doubled quote, or followed by anything but the delimiter. */
-static int line_cell(const gs_parser *p, const char **c, const char *end,
-                     int q, const char **cell, size_t *len)
+/* ---- rows split without libcsv ----------------------------------------- */
+
+/* Special bytes, 64 at a time: bit i of a mask is set when s[i] is one.
+ * Scalar: the bytes whose stop[] entry is nonzero. */
+static uint64_t special_bits_scalar(const unsigned char *stop,
+                                    const unsigned char *s, size_t n)
 {
-    const unsigned char *x = (const unsigned char *)*c;
-    if (x < (const unsigned char *)end && *x == q) {
-        const char *close = memchr(x + 1, q, (size_t)(end - *c - 1));
-        if (!close || (close + 1 < end && close[1] != p->delim))
-            return 0;
-        *cell = *c + 1;
-        *len = (size_t)(close - *c - 1);
-        *c = close + 1;
-        return 1;
-    }
-    *cell = *c;
-    while (!p->stop[*x])   /* the terminator at end stops it too */
-        x++;
-    if (*x == q)
-        return 0;
-    *len = (size_t)((const char *)x - *cell);
-    *c = (const char *)x;
-    return 1;
+    uint64_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m |= (uint64_t)(stop[s[i]] != 0) << i;
+    return m;
 }
 
-/* A whole row on one line (s[0, n) from a row start to its terminator,
- * s[n - 1]) whose quoting is plain: every quoted cell closes on the line,
- * holds no doubled quote, and is followed by the delimiter or the end.
- * Such a row of at most PLAIN_CELLS cells is split here, calling the libcsv
- * callbacks with exactly what strict libcsv would pass them (spaces are
- * data, see never_space; no field can pass the field limit), and the quote
- * lexer is left as quote_scan would leave it: no quote open. libcsv costs
- * ~50 instructions a byte on the bench CSV, this a few. 0: the row is not
- * plain and nothing was done; libcsv parses it. */
-static int plain_row(gs_parser *p, const char *s, size_t n)
+#ifdef __SSE2__
+/* SSE2: bytes a, b, '\n' and '\r', over all 64 bytes of s. */
+static uint64_t special_bits_sse2(unsigned char a, unsigned char b,
+                                  const unsigned char *s)
 {
-    if (!is_term(s[n - 1]) || n > p->lim->max_field_bytes)
-        return 0;
-    int q = p->quote >= 0 ? p->quote : NO_QUOTE;
-    const char *end = s + n - 1;
+    const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    uint64_t m = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * k));
+        __m128i e = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+            _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << (16 * k);
+    }
+    return m;
+}
+#endif
+
+/* The special bytes of s[0, len) in order: a window of 64 bytes from base,
+ * its specials not yet taken in m. With simd (and SSE2), a full window is
+ * read by special_bits_sse2, anything else by special_bits_scalar: stop[]
+ * must flag a, b, '\n' and '\r', and may flag more (the walk skips them). */
+typedef struct scanner {
+    const unsigned char *s;
+    size_t len, base;
+    uint64_t m;
+    const unsigned char *stop;
+    unsigned char a, b;
+    int simd;
+} scanner;
+
+static void scan_load(scanner *sc, size_t base)
+{
+    size_t n = sc->len - base < 64 ? sc->len - base : 64;
+    sc->base = base;
+#ifdef __SSE2__
+    if (n == 64 && sc->simd) {
+        sc->m = special_bits_sse2(sc->a, sc->b, sc->s + base);
+        return;
+    }
+#endif
+    sc->m = special_bits_scalar(sc->stop, sc->s + base, n);
+}
+
+/* Drop the specials before pos; all taken so far lie before it. */
+static void scan_from(scanner *sc, size_t pos)
+{
+    if (pos - sc->base < 64)   /* pos >= base: unsigned wrap otherwise */
+        sc->m &= ~(uint64_t)0 << (pos - sc->base);
+    else
+        scan_load(sc, pos);
+}
+
+/* The next special byte's index, or len when there is none. */
+static inline size_t scan_next(scanner *sc)
+{
+    while (!sc->m) {
+        if (sc->len - sc->base <= 64)
+            return sc->len;
+        scan_load(sc, sc->base + 64);
+    }
+    size_t i = sc->base + (size_t)__builtin_ctzll(sc->m);
+    sc->m &= sc->m - 1;
+    return i;
+}
+
+/* s[0, n): a quoted cell's content holding doubled quotes, as libcsv
+ * delivers it (each pair one quote), into p->unq (room reserved); its
+ * length. */
+static size_t unescape(gs_parser *p, const char *s, size_t n, char q)
+{
+    char *out = p->unq.p;
+    const char *end = s + n, *x;
+    while ((x = memchr(s, q, (size_t)(end - s))) != NULL) {
+        memcpy(out, s, (size_t)(x + 1 - s));
+        out += x + 1 - s;
+        s = x + 2;   /* the pair's second quote */
+    }
+    memcpy(out, s, (size_t)(end - s));
+    return (size_t)(out - p->unq.p) + (size_t)(end - s);
+}
+
+/* The bytes of a cell fast_row found (buf[cell->off] on), and in *len
+ * their length; a cell holding the quote q (none if q is 0) unescaped. */
+static const char *cell_bytes(gs_parser *p, const char *buf, const span *cell,
+                              char q, size_t *len)
+{
+    const char *s = buf + cell->off;
+    *len = cell->len;
+    if (q && memchr(s, q, *len)) {
+        *len = unescape(p, s, *len, q);
+        s = p->unq.p;
+    }
+    return s;
+}
+
+/* fast_row's n cells to on_cell or, for a data row whose columns all have
+ * names, straight to the sink as on_cell would send them (its limits cannot
+ * be reached: see fast_row). */
+static void emit_cells(gs_parser *p, const char *buf, const span *cell,
+                       size_t n, char q)
+{
+    size_t len;
+    if (p->st != GS_OK || !p->header_done || p->prelude || n > p->nids) {
+        for (size_t c = 0; c < n && p->st == GS_OK; c++) {
+            const char *s = cell_bytes(p, buf, &cell[c], q, &len);
+            on_cell((void *)s, len, p);
+        }
+        return;
+    }
+    int (*value)(void *, gs_field_id, const char *, size_t, gs_value_kind,
+                 const gs_loc *) = p->sink->value;
+    void *ud = p->sink->ud;
+    const gs_field_id *ids = p->ids;
+    p->ncells = n;
+    for (size_t c = 0; c < n; c++) {
+        const char *s = cell_bytes(p, buf, &cell[c], q, &len);
+        if (value(ud, ids[c], s, len, GS_VK_TEXT, &p->row)) {
+            fail(p, GS_ECANCELED);
+            return;
+        }
+    }
+}
+
+/* A whole row from buf[start], a row start that is no line end, through
+ * its terminator, when strict libcsv would read it without an error and
+ * it is no longer than max_field_bytes (so no field passes that limit) and
+ * has at most PLAIN_CELLS and max_columns cells (so no cell passes that
+ * one): every quote opens a cell and closes it right before the delimiter
+ * or a line end, doubled quotes and line ends inside allowed. Such a row is
+ * split here, calling libcsv's callbacks with exactly what libcsv would
+ * pass them (spaces are data, see never_space; a doubled quote is one),
+ * and the position moved past it as the segments would move it; the quote
+ * lexer is left as quote_scan would leave it, no quote open. sc yields the
+ * specials of buf from start on. Returns the index past the row, or 0 when
+ * it is not such a row (or does not end in buf) and nothing was done. */
+static size_t fast_row(gs_parser *p, scanner *sc, size_t start)
+{
+    const char *buf = (const char *)sc->s;
+    size_t max = p->lim->max_field_bytes;
+    size_t bound = sc->len - start > max ? start + max : sc->len;
+    size_t most = p->lim->max_columns < PLAIN_CELLS ? p->lim->max_columns
+                                                    : PLAIN_CELLS;
+    const char q = (char)(p->quote >= 0 ? p->quote : NO_QUOTE), d = p->delim;
     span cell[PLAIN_CELLS];
-    size_t k = 0;
-    for (const char *c = s;; c++) {   /* check the whole row first */
-        const char *at;
-        if (k == PLAIN_CELLS || !line_cell(p, &c, end, q, &at, &cell[k].len))
+    size_t k = 0, at = start, i, lines = 0, last_lf = 0, dq = 0;
+    for (;; k++) {           /* check the whole row first */
+        i = scan_next(sc);
+        if (i >= bound || k == most)
             return 0;
-        cell[k++].off = (size_t)(at - s);
-        if (c == end)
-            break;
+        cell[k] = (span){at, i - at};
+        if (buf[i] == q) {
+            if (i != at)
+                return 0;    /* a quote inside an unquoted cell */
+            int doubled = 0;
+            for (;;) {       /* the closing quote */
+                i = scan_next(sc);
+                if (i + 1 >= bound)
+                    return 0;   /* not closed, or what follows not here */
+                if (buf[i] == '\n') {
+                    lines++;
+                    last_lf = i;
+                } else if (buf[i] == q) {
+                    if (buf[i + 1] != q)
+                        break;
+                    scan_next(sc);   /* the pair's second quote */
+                    doubled = 1;
+                }
+            }
+            cell[k] = (span){at + 1, i - at - 1};
+            if (doubled && cell[k].len > dq)
+                dq = cell[k].len;
+            size_t close = i;
+            i = scan_next(sc);
+            if (i != close + 1 || buf[i] == q)
+                return 0;    /* text after the closing quote */
+        }
+        if (buf[i] != d)
+            break;           /* a line end: the row's terminator */
+        at = i + 1;
+    }
+    if (buf[i] == '\n') {
+        lines++;
+        last_lf = i;
+    }
+    if (dq && gs_buf_reserve(&p->unq, dq) != GS_OK) {
+        fail(p, GS_ENOMEM);
+        return i + 1;
     }
     p->q_in = p->q_after = 0;
     p->replay.len = 0;
-    for (size_t i = 0; i < k && p->st == GS_OK; i++)
-        on_cell((void *)(s + cell[i].off), cell[i].len, p);
-    on_row((unsigned char)*end, p);
-    return 1;
+    row_begin(p);
+    emit_cells(p, buf, cell, k + 1, dq ? q : 0);
+    on_row((unsigned char)buf[i], p);
+    uint64_t from = p->offset - start;  /* the stream offset of buf[0] */
+    p->offset = from + i + 1;
+    if (lines) {
+        p->line += lines;
+        p->line_start = from + last_lf + 1;
+    }
+    return i + 1;
 }
 
 /* Parse bytes that lie within one line and hold at most one terminator,
@@ -977,13 +1167,8 @@ static int plain_row(gs_parser *p, const char *s, size_t n)
  * block reset to the buffer's size before each: growth stays geometric. */
 static void parse_segment(gs_parser *p, const char *s, size_t n)
 {
-    if (!p->in_row && !is_term(s[0])) {
+    if (!p->in_row && !is_term(s[0]))
         row_begin(p);
-        if (plain_row(p, s, n)) {
-            advance(p, s, n);
-            return;
-        }
-    }
     for (size_t off = 0; off < n && p->st == GS_OK;) {
         size_t have = csv_get_buffer_size(&p->cp);
         size_t piece = n - off;
@@ -1029,10 +1214,37 @@ static size_t next_term(const char *buf, size_t i, size_t len)
     return len;
 }
 
+/* Rows from a row start go through fast_row when they can; anything else
+ * goes to libcsv one line segment at a time. A line end at a row start is
+ * a blank line, which libcsv skips without a callback. */
 static void feed_bytes(gs_parser *p, const char *buf, size_t len)
 {
+    int fast = p->scan != SCAN_SLOW;
+    int stale = 1;  /* sc is not positioned at i */
+    scanner sc = {.s = (const unsigned char *)buf, .len = len,
+                  .stop = p->stop, .a = (unsigned char)p->delim,
+                  .b = p->quote >= 0 ? (unsigned char)p->quote : NO_QUOTE,
+                  .simd = p->scan == SCAN_SIMD};
     size_t i = 0;
     while (i < len && p->st == GS_OK && !p->prelude_done) {
+        if (fast && !p->in_row && !p->skipping) {
+            if (is_term(buf[i])) {
+                advance(p, buf + i, 1);
+                if (!stale)
+                    scan_from(&sc, i + 1);
+                i++;
+                continue;
+            }
+            if (stale)
+                scan_load(&sc, i);
+            stale = 0;
+            size_t end = fast_row(p, &sc, i);
+            if (end) {
+                i = end;
+                continue;
+            }
+        }
+        stale = 1;  /* fast_row may have taken specials past this row */
         size_t j = next_term(buf, i, len);
         size_t end = j < len ? j + 1 : len;
         if (p->skipping) {
@@ -1229,64 +1441,70 @@ static uint64_t count_lf(const unsigned char *s, size_t a, size_t b)
     return n;
 }
 
-/* A whole record from the row start s[i] through its '\n', followed with
- * memchr when its quoting is plain: every quote opens a field (at the row
- * start or after a delimiter) and closes, doubled quotes and '\n' inside
- * allowed, right before a delimiter or the '\n'; no '\r' outside quotes;
- * and the record no longer than both limits, so no field or cell count
- * can pass them. Returns the index past its '\n', with *lines the '\n'
- * bytes in it; 0 when it is not such a record or does not end before len
- * (the byte-by-byte scanner then reads it, and decides the same). */
-static size_t rows_record(const gs_csv_rows *r, const unsigned char *s,
-                          size_t i, size_t len, uint64_t *lines)
+/* A whole record from the row start s[i] through its '\n', followed over
+ * sc's specials (quotes and line ends) when its quoting is plain: every
+ * quote opens a field (at the row start or after a delimiter) and closes,
+ * doubled quotes and '\n' inside allowed, right before a delimiter or the
+ * '\n'; no '\r' outside quotes; and the record no longer than both limits,
+ * so no field or cell count can pass them. Returns the index past its '\n',
+ * with *lines the '\n' bytes in it; 0 when it is not such a record or does
+ * not end before len (the byte-by-byte scanner then reads it, and decides
+ * the same; sc is then left anywhere in the record). */
+static size_t rows_record(const gs_csv_rows *r, scanner *sc, size_t i,
+                          uint64_t *lines)
 {
-    const unsigned char q = r->quote_byte;  /* no quoting: '\n' */
+    const unsigned char *s = sc->s, q = r->quote_byte;  /* no quoting: '\n' */
     uint64_t bound = r->max_field < r->max_cells ? r->max_field : r->max_cells;
-    size_t end = len - i > bound ? i + (size_t)bound : len;
+    size_t end = sc->len - i > bound ? i + (size_t)bound : sc->len, j;
     uint64_t n = 0;
-    for (size_t p = i;;) {   /* outside quotes */
-        const unsigned char *nl = memchr(s + p, '\n', end - p);
-        size_t e = nl ? (size_t)(nl - s) : end;
-        const unsigned char *o = memchr(s + p, q, e - p);
-        size_t stop = o ? (size_t)(o - s) : e;
-        if (memchr(s + p, '\r', stop - p))
+    for (;;) {   /* outside quotes */
+        if ((j = scan_next(sc)) >= end || s[j] == '\r')
             return 0;
-        if (!o) {
-            if (!nl)
-                return 0;
+        if (s[j] == '\n') {
             *lines = n + 1;
-            return e + 1;
+            return j + 1;
         }
-        size_t c = (size_t)(o - s) + 1;
-        if (o != s + i && o[-1] != r->delim_byte)
+        if (s[j] != q)
+            continue;        /* a delimiter the scalar mask flags */
+        if (j != i && s[j - 1] != r->delim_byte)
             return 0;        /* a quote inside an unquoted field */
         for (;;) {           /* the closing quote */
-            const unsigned char *x = memchr(s + c, q, end - c);
-            if (!x || (size_t)(x - s) + 1 >= end)
+            if ((j = scan_next(sc)) + 1 >= end)
                 return 0;    /* not closed, or what follows not here */
-            c = (size_t)(x - s);
-            if (s[c + 1] != q)
+            n += s[j] == '\n';
+            if (s[j] != q)
+                continue;
+            if (s[j + 1] != q)
                 break;
-            c += 2;          /* a doubled quote */
+            scan_next(sc);   /* a doubled quote: its second half */
         }
-        n += count_lf(s, (size_t)(o - s) + 1, c);
-        if (s[c + 1] != r->delim_byte && s[c + 1] != '\n')
+        if (s[j + 1] != r->delim_byte && s[j + 1] != '\n')
             return 0;
-        p = c + 1;
     }
 }
 
-size_t gs_csv_rows_feed(gs_csv_rows *r, const char *buf, size_t len,
-                        size_t stop_from)
+/* gs_csv_rows_feed, with whole records followed by rows_record over SSE2
+ * or scalar masks (path SCAN_SIMD or SCAN_SCALAR), or every byte through
+ * the state machine below (SCAN_SLOW, the reference tests compare with). */
+static size_t rows_feed(gs_csv_rows *r, const char *buf, size_t len,
+                        size_t stop_from, int path)
 {
     const unsigned char *s = (const unsigned char *)buf;
-    int state = r->state, clean = r->clean;
+    int state = r->state, clean = r->clean, stale = 1;
     uint64_t field = r->field, rows = r->rows, nl = r->newlines;
     size_t cells = r->cells, i = 0;
+    scanner sc = {.s = s, .len = len, .stop = r->cls, .a = r->quote_byte,
+                  .b = r->quote_byte, .simd = path == SCAN_SIMD};
     r->at_boundary = 0;
     while (clean && i < len) {
         uint64_t lines;
-        size_t end = state == RS_ROW ? rows_record(r, s, i, len, &lines) : 0;
+        size_t end = 0;
+        if (state == RS_ROW && path != SCAN_SLOW) {
+            if (stale)
+                scan_load(&sc, i);
+            end = rows_record(r, &sc, i, &lines);
+            stale = !end;
+        }
         if (end) {  /* a whole plain record (or a blank line) */
             rows += s[i] != '\n';
             nl += lines;
@@ -1354,6 +1572,12 @@ size_t gs_csv_rows_feed(gs_csv_rows *r, const char *buf, size_t len,
     return i;
 }
 
+size_t gs_csv_rows_feed(gs_csv_rows *r, const char *buf, size_t len,
+                        size_t stop_from)
+{
+    return rows_feed(r, buf, len, stop_from, SCAN_SIMD);
+}
+
 static void csv_close(gs_parser *p)
 {
     if (!p)
@@ -1362,6 +1586,7 @@ static void csv_close(gs_parser *p)
         csv_free(&p->cp);
     gs_free(p->head.p);
     gs_free(p->replay.p);
+    gs_free(p->unq.p);
     gs_free(p->header.p);
     gs_free(p->hcell);
     gs_free(p->ids);
