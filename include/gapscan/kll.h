@@ -32,9 +32,7 @@ typedef struct gs_kll gs_kll;
 
 gs_kll *gs_kll_new(unsigned k);  /* 8 <= k <= 65535; NULL on ENOMEM/EINVAL */
 void gs_kll_free(gs_kll *s);     /* NULL is fine */
-/* Add v (NaN is ignored). Inline, defined below: a profile adds the length
- * of every value. */
-static inline gs_status gs_kll_add(gs_kll *s, double v);
+gs_status gs_kll_add(gs_kll *s, double v);  /* NaN is ignored */
 /* GS_EINVAL when k differs. from is unchanged. */
 gs_status gs_kll_merge(gs_kll *into, const gs_kll *from);
 
@@ -66,35 +64,6 @@ gs_status gs_kll_cdf(const gs_kll *s, const double *xs, size_t n,
 gs_status gs_kll_encode(const gs_kll *s, char **out);
 /* GS_EFORMAT on anything encode() cannot have produced. */
 gs_status gs_kll_decode(const char *text, size_t len, gs_kll **out);
-
-/* ---- private to kll.c: what the inline gs_kll_add touches ----------------
- * Every gs_kll starts with a gs__kll_head: its levels, and lim, how many
- * items level 0 may hold before an add needs more than an append (room to
- * grow into, or a compaction). Only kll.c writes them. */
-#define GS__KLL_LEVELS 60
-
-typedef struct gs__kll_level {
-    double *items;
-    uint32_t len, alloc;  /* items held; room allocated */
-} gs__kll_level;
-
-typedef struct gs__kll_head {
-    uint32_t lim;  /* <= lv[0].alloc, and no more than capacity allows */
-    gs__kll_level lv[GS__KLL_LEVELS];
-} gs__kll_head;
-
-/* gs_kll_add once level 0 is at lim (or for NaN): grow, append, compact. */
-gs_status gs__kll_add(gs_kll *s, double v);
-
-static inline gs_status gs_kll_add(gs_kll *s, double v)
-{
-    gs__kll_head *h = (gs__kll_head *)(void *)s;
-    if (h->lv[0].len < h->lim && v == v) {  /* v == v: not NaN */
-        h->lv[0].items[h->lv[0].len++] = v;
-        return GS_OK;
-    }
-    return gs__kll_add(s, v);
-}
 
 #ifdef __cplusplus
 }
