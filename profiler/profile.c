@@ -799,14 +799,16 @@ static gs_status example_refill(gs__shape_ex *e, const char *path,
     ex->loc = loc ? *loc : (gs_loc){0};
     if (value) {
         size_t keep = utf8_cut(value, len, max_value_bytes);
-        /* a buffer too short gets room for the longest value, so the
-         * turnover of a field of varied shapes stops reallocating */
+        /* a buffer too short gets room for the longest value (when that
+         * is small, as by default), so the turnover of a field of varied
+         * shapes stops reallocating */
         if (e->value_cap < keep + 1) {
-            char *v = gs_realloc(ex->value, max_value_bytes + 1);
+            size_t cap = max_value_bytes < 256 ? max_value_bytes + 1 : keep + 1;
+            char *v = gs_realloc(ex->value, cap);
             if (!v)
                 goto nomem;
             ex->value = v;
-            e->value_cap = max_value_bytes + 1;
+            e->value_cap = cap;
         }
         memcpy(ex->value, value, keep);
         ex->value[keep] = '\0';
