@@ -48,19 +48,13 @@
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
 
-/* GS_NO_SIMD builds the scalar scanners only (the tests build both). */
-#if defined(__SSE2__) && defined(__GNUC__) && !defined(GS_NO_SIMD)
-#include <emmintrin.h>
-#define USE_SSE2 1
-#endif
+#include "bytescan-private.h"
 
 #define OUT_CAP (64 * 1024)      /* output buffer bytes */
 #define DIRECT_MIN 4096          /* valid runs this long skip the copy */
 #define U_CAP 8192               /* UTF-16 pivot, in UChars */
 #define U_SLICE (U_CAP / 2 - 64) /* input bytes per ucnv_toUnicode call */
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
 
 static const unsigned char REPLACEMENT[3] = {0xEF, 0xBF, 0xBD};
 
@@ -297,11 +291,6 @@ static gs_status report(gs_decoder *d, const char *code, const char *detail,
     return GS_OK;
 }
 
-static inline int has_zero(uint64_t v)
-{
-    return ((v - ONES) & ~v & HIGHS) != 0;
-}
-
 /* Nonzero when the word holds a byte scan_special must see: < 0x20, DEL,
  * or 0xC2 (the lead byte of U+0080..U+00BF, which holds the C1 controls). */
 static inline int needs_look(uint64_t v)
@@ -310,7 +299,7 @@ static inline int needs_look(uint64_t v)
            has_zero(v ^ (ONES * 0x7F)) || has_zero(v ^ (ONES * 0xC2));
 }
 
-#ifdef USE_SSE2
+#ifdef GS__SSE2
 /* The bytes of p[0..16) that scan_special must see, as a bit mask. */
 static inline unsigned special_mask(const unsigned char *p)
 {
@@ -328,16 +317,9 @@ static inline unsigned special_mask(const unsigned char *p)
  * SSE2 32 then 16 bytes a test, else words of 8, then bytes. */
 static size_t next_special(const unsigned char *p, size_t i, size_t n)
 {
-#ifdef USE_SSE2
-    unsigned m;
-    for (; n - i >= 32; i += 32)
-        if ((m = special_mask(p + i) | special_mask(p + i + 16) << 16) != 0)
-            return i + (size_t)__builtin_ctz(m);
-    if (n - i >= 16) {
-        if ((m = special_mask(p + i)) != 0)
-            return i + (size_t)__builtin_ctz(m);
-        i += 16;
-    }
+#ifdef GS__SSE2
+    if (gs__skip_blocks(p, &i, n, special_mask))
+        return i;
 #endif
     for (; n - i >= 8; i += 8) {
         uint64_t v;
@@ -357,7 +339,7 @@ static uint64_t count_cont(const unsigned char *p, size_t n)
 {
     uint64_t cont = 0;
     size_t i = 0;
-#ifdef USE_SSE2
+#ifdef GS__SSE2
     const __m128i top = _mm_set1_epi8((char)0xC0), cbit = _mm_set1_epi8((char)0x80),
                   zero = _mm_setzero_si128();
     while (n - i >= 32) {

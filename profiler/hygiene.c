@@ -61,11 +61,7 @@
 
 #include "gapscan/decode.h"
 
-/* GS_NO_SIMD builds the scalar scanner only (the tests build both). */
-#if defined(__SSE2__) && defined(__GNUC__) && !defined(GS_NO_SIMD)
-#include <emmintrin.h>
-#define USE_SSE2 1
-#endif
+#include "bytescan-private.h"
 
 #define NFC_CAP 256     /* UTF-16 units waiting for an NFC check */
 #define RUN_TEXT 48     /* mojibake text kept for the defect detail */
@@ -73,8 +69,6 @@
 #define NPAGES 3
 #define REV_MAX 0x25A0  /* highest character any page maps */
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
 
 enum page_id { PAGE_1252, PAGE_1251, PAGE_KOI8R };
 static const char *const page_name[NPAGES] = {"windows-1252",
@@ -820,12 +814,7 @@ static inline void line_byte(core *c, unsigned b, uint64_t off)
     }
 }
 
-static inline int has_zero(uint64_t v)
-{
-    return ((v - ONES) & ~v & HIGHS) != 0;
-}
-
-#ifdef USE_SSE2
+#ifdef GS__SSE2
 /* The bytes of p[0..16) that are >= 0x80, LF or CR, as a bit mask. */
 static inline unsigned stop_mask(const unsigned char *p)
 {
@@ -842,16 +831,9 @@ static inline unsigned stop_mask(const unsigned char *p)
  * test, else words of 8, then bytes. */
 static size_t next_stop(const unsigned char *p, size_t i, size_t n)
 {
-#ifdef USE_SSE2
-    unsigned m;
-    for (; n - i >= 32; i += 32)
-        if ((m = stop_mask(p + i) | stop_mask(p + i + 16) << 16) != 0)
-            return i + (size_t)__builtin_ctz(m);
-    if (n - i >= 16) {
-        if ((m = stop_mask(p + i)) != 0)
-            return i + (size_t)__builtin_ctz(m);
-        i += 16;
-    }
+#ifdef GS__SSE2
+    if (gs__skip_blocks(p, &i, n, stop_mask))
+        return i;
 #endif
     for (; n - i >= 8; i += 8) {
         uint64_t v;

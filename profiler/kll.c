@@ -38,12 +38,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-/* GS_NO_SIMD (a test build) leaves SSE2 out: halving then copies item
- * by item and compaction never counts. */
-#if defined(__SSE2__) && !defined(GS_NO_SIMD)
-#define KLL_SSE2 1
-#include <emmintrin.h>
-#endif
+
+/* Without SSE2 (or built with GS_NO_SIMD, as a test does) halving copies
+ * item by item and compaction never counts. */
+#include "bytescan-private.h"
 
 #define MAX_LEVELS 60
 #define MIN_CAP 8u
@@ -329,7 +327,7 @@ static INLINE void halve_run(halver *hv, const double *a, uint32_t n)
     const double *p = a + !hv->keep;
     double *dst = hv->dst;  /* a local: stores through hv->dst could alias */
     uint32_t m = (n + hv->keep) / 2, i = 0;
-#if KLL_SSE2
+#ifdef GS__SSE2
     for (; i + 2 <= m; i += 2)  /* two items a turn, one store */
         _mm_storeu_pd(dst + i, _mm_loadh_pd(_mm_load_sd(p + 2 * i),
                                             p + 2 * i + 2));
@@ -416,7 +414,7 @@ static uint64_t dbits(double d)
  * integer when a round trip through int32 gives back the same bits, so
  * -0.0, fractions, infinities and integers past int32 take the general
  * path. Without SSE2 every level takes it. */
-#if KLL_SSE2
+#ifdef GS__SSE2
 #define COUNT_SPAN 32u
 
 /* Whether x is an integer within int32, as above. */
@@ -581,7 +579,7 @@ static gs_status compact(gs_kll *s)
     if (st != GS_OK)
         return st;
     double last;
-#if KLL_SSE2
+#ifdef GS__SSE2
     double lo;
     if (count_halve(l->items, len, &s->rng, up->items + up->len, &lo,
                     &last)) {
