@@ -259,3 +259,20 @@ char *tx_slurp(const char *path, size_t *len)
     *len = s.len;
     return s.p;
 }
+
+int tx_golden(const char *path, const char *got)
+{
+    const char *u = getenv("GS_UPDATE_GOLDEN");
+    if (u && strcmp(u, "1") == 0) {
+        FILE *f = fopen(path, "wb");
+        if (!f)
+            return 0;
+        int ok = fputs(got, f) >= 0;
+        return fclose(f) == 0 && ok;
+    }
+    size_t len;
+    char *want = tx_slurp(path, &len);
+    int same = want && strcmp(want, got) == 0;
+    free(want);
+    return same;
+}

@@ -39,5 +39,8 @@ void tx_free(tx_rec *r);
 const char *tx_status_name(gs_status st);
 /* A whole file (malloc'd, NUL-terminated) or NULL. */
 char *tx_slurp(const char *path, size_t *len);
+/* The golden transcript at path, against got: with GS_UPDATE_GOLDEN=1 it
+ * is rewritten with got (1: written), else 1 when it holds got exactly. */
+int tx_golden(const char *path, const char *got);
 
 #endif
