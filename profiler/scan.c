@@ -83,6 +83,7 @@ typedef struct scan_state {
     gs_error *err;
     slot *ring;
     size_t window;
+    unsigned threads;        /* workers; each document's limit too */
     uint64_t next_seq;     /* next item the walk will add */
     uint64_t next_take;    /* next item a worker will run */
     uint64_t next_merge;   /* next item to merge */
@@ -227,8 +228,10 @@ static void *worker(void *arg)
     pthread_mutex_lock(&s->mu);
     if (!doc)
         fail(s, GS_ENOMEM);
-    else
+    else {
         gs_document_set_as_of(doc, s->as_of_days);
+        gs_document_set_threads(doc, s->threads);
+    }
     for (;;) {
         while (s->next_take == s->next_seq && !s->walk_done && !s->canceled)
             pthread_cond_wait(&s->can_take, &s->mu);
@@ -456,6 +459,7 @@ gs_status gs_scan(const char *const *roots, size_t n_roots,
     s.pr.entries = opts->resume_entries;
     unsigned nt = opts->threads ? opts->threads : default_threads();
     s.window = nt == 1 ? 1 : 4 * (size_t)nt;
+    s.threads = nt;
     pthread_t *tids = NULL, count_tid;
     unsigned started = 0;
     int counting = 0;

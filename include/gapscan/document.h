@@ -57,6 +57,10 @@ const gs_doc_facts *gs_document_facts(const gs_document *d);
  * counted and kept apart, never the newest. INT32_MAX, the default, makes
  * nothing future (a profile is as-of-free; the caller judges later). */
 void gs_document_set_as_of(gs_document *d, int32_t as_of);
+/* Threads the document may use for one file (default 1). With 2 or more,
+ * a big CSV/TSV file scanned whole shares its field work with one helper
+ * thread; the profile is the same either way. */
+void gs_document_set_threads(gs_document *d, unsigned threads);
 
 /* Newest content date by the precedence in dates.h, days since 1970-01-01,
  * falling back to the file's mtime; 0 = none. *source (if not NULL) gets

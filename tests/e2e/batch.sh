@@ -62,4 +62,17 @@ for j in 1 2; do
         check "profile -j$j ${split:-unsplit}: as without batches" cmp -s "$TMP/a.json" "$TMP/b.json"
     done
 done
+# The field thread forced on for every CSV/TSV file (it is for big ones).
+mkdir -p "$D/gz"
+gzip -c "$D/tree/wide.csv" >"$D/gz/wide.csv.gz"
+gzip -c "$D/tree/wide.tsv" >"$D/gz/wide.tsv.gz"
+for t in tree gz; do
+    GAPSCAN_FIELD_THREAD_AFTER=0 "$GS_BIN" profile -q -j2 --as-of 2030-12-31 \
+        -o "$TMP/a.json" "$D/$t" 2>"$TMP/err"
+    "$GS_BIN_NOBATCH" profile -q -j1 --as-of 2030-12-31 -o "$TMP/b.json" "$D/$t"
+    check "profile $t with the field thread: as without batches" \
+        cmp -s "$TMP/a.json" "$TMP/b.json"
+    check "profile $t: the field thread took part in wide.csv" \
+        grep -q "wide.csv.*field thread shared [1-9]" "$TMP/err"
+done
 finish
