@@ -924,9 +924,8 @@ gs_status gs_field_add(gs_field *f, const char *bytes, size_t len,
                        gs_value_kind kind, const char *path,
                        const gs_loc *loc, gs_value_class *vc_out)
 {
-    gs_value_class vc = gs_value_classify(bytes, len, kind);
-    if (vc_out)
-        *vc_out = vc;
+    gs_value_class local, *vc = vc_out ? vc_out : &local;
+    gs_value_classify_to(vc, bytes, len, kind);
     /* text hygiene inside the value (an ASCII value costs one word scan) */
     unsigned hyg = kind == GS_VK_TEXT || kind == GS_VK_STRING
                        ? gs_hygiene_value(bytes, len) : 0;
@@ -942,22 +941,22 @@ gs_status gs_field_add(gs_field *f, const char *bytes, size_t len,
             }
         }
     f->count++;
-    f->types[vc.type]++;
+    f->types[vc->type]++;
     f->kinds[kind]++;
-    if (vc.type == GS_VT_NULL && vc.null_token >= 0)
-        f->null_tokens[vc.null_token]++;
-    f->padded += (vc.flags & GS_VF_PADDED) != 0;
-    f->leading_zero += (vc.flags & GS_VF_LEADING_ZERO) != 0;
-    f->decimal_comma += (vc.flags & GS_VF_DECIMAL_COMMA) != 0;
-    f->grouped += (vc.flags & GS_VF_GROUPED) != 0;
-    f->date_ambiguous += (vc.flags & GS_VF_DATE_AMBIGUOUS) != 0;
+    if (vc->type == GS_VT_NULL && vc->null_token >= 0)
+        f->null_tokens[vc->null_token]++;
+    f->padded += (vc->flags & GS_VF_PADDED) != 0;
+    f->leading_zero += (vc->flags & GS_VF_LEADING_ZERO) != 0;
+    f->decimal_comma += (vc->flags & GS_VF_DECIMAL_COMMA) != 0;
+    f->grouped += (vc->flags & GS_VF_GROUPED) != 0;
+    f->date_ambiguous += (vc->flags & GS_VF_DATE_AMBIGUOUS) != 0;
     if (len < f->len_min)
         f->len_min = len;
     if (len > f->len_max)
         f->len_max = len;
     f->len_sum += len;
-    if (vc.type == GS_VT_INTEGER || vc.type == GS_VT_DECIMAL) {
-        double x = vc.number;
+    if (vc->type == GS_VT_INTEGER || vc->type == GS_VT_DECIMAL) {
+        double x = vc->number;
         if (f->numbers == 0 || x < f->num_min)
             f->num_min = x;
         if (f->numbers == 0 || x > f->num_max)
@@ -971,14 +970,14 @@ gs_status gs_field_add(gs_field *f, const char *bytes, size_t len,
         double delta = x - f->num_mean;
         f->num_mean += delta / (double)f->numbers;
         f->num_m2 += delta * (x - f->num_mean);
-    } else if (vc.type == GS_VT_DATE) {
-        if (f->dates == 0 || vc.date_days < f->date_min)
-            f->date_min = vc.date_days;
-        if (f->dates == 0 || vc.date_days > f->date_max)
-            f->date_max = vc.date_days;
+    } else if (vc->type == GS_VT_DATE) {
+        if (f->dates == 0 || vc->date_days < f->date_min)
+            f->date_min = vc->date_days;
+        if (f->dates == 0 || vc->date_days > f->date_max)
+            f->date_max = vc->date_days;
         f->dates++;
     }
-    if (vc.type != GS_VT_NULL) {
+    if (vc->type != GS_VT_NULL) {
         /* A value with a top counter is in the HyperLogLog already (every
          * counter's value was added to both, or merged into both), and
          * adding it again would change nothing: only the others go in. */
@@ -987,15 +986,15 @@ gs_status gs_field_add(gs_field *f, const char *bytes, size_t len,
                            ? GS_OK : gs_hll_add(f->hll, h);
         if (st != GS_OK)
             return st;
-        if (f->keys && (vc.type == GS_VT_INTEGER || vc.type == GS_VT_STRING) &&
+        if (f->keys && (vc->type == GS_VT_INTEGER || vc->type == GS_VT_STRING) &&
             (st = gs_keyset_add(f->keys, h, bytes, len, path, loc)) != GS_OK)
             return st;
     }
-    gs_status st = add_format_and_shape(f, bytes, len, &vc, path, loc);
+    gs_status st = add_format_and_shape(f, bytes, len, vc, path, loc);
     if (st != GS_OK)
         return st;
-    if (!f->type_ex[vc.type].path)
-        return gs__example_set(&f->type_ex[vc.type], path, loc, bytes, len,
+    if (!f->type_ex[vc->type].path)
+        return gs__example_set(&f->type_ex[vc->type], path, loc, bytes, len,
                                NULL, f->max_value_bytes);
     return GS_OK;
 }

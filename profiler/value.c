@@ -1416,25 +1416,25 @@ size_t gs_value_shape(const char *s, size_t len, char *out, size_t cap)
 
 /* ------------------------------------------------------------------ */
 
-gs_value_class gs_value_classify(const char *s, size_t len,
-                                 gs_value_kind kind)
+void gs_value_classify_to(gs_value_class *r, const char *s, size_t len,
+                          gs_value_kind kind)
 {
-    gs_value_class r = {GS_VT_STRING, -1, 0, GS_VFMT_OTHER, 0, 0.0};
+    *r = (gs_value_class){GS_VT_STRING, -1, 0, GS_VFMT_OTHER, 0, 0.0};
     const unsigned char *u = (const unsigned char *)s;
     switch (kind) {
     case GS_VK_NULL:
-        r.type = GS_VT_NULL;
-        r.null_token = NULL_TOKEN_JSON;
-        r.format = GS_VFMT_NULL_JSON;
-        return r;
+        r->type = GS_VT_NULL;
+        r->null_token = NULL_TOKEN_JSON;
+        r->format = GS_VFMT_NULL_JSON;
+        return;
     case GS_VK_BOOL:
-        r.type = GS_VT_BOOL;
-        r.format = GS_VFMT_BOOL_JSON;
-        return r;
+        r->type = GS_VT_BOOL;
+        r->format = GS_VFMT_BOOL_JSON;
+        return;
     case GS_VK_NUMBER:   /* a string if it does not parse */
-        if (simple_number(u, len, &r) < 0)
-            parse_number(u, len, &r);
-        return r;
+        if (simple_number(u, len, r) < 0)
+            parse_number(u, len, r);
+        return;
     default:
         break;
     }
@@ -1442,12 +1442,12 @@ gs_value_class gs_value_classify(const char *s, size_t len,
     size_t b, e;
     trim(u, len, &b, &e);
     if (b != 0 || e != len)
-        r.flags |= GS_VF_PADDED;
+        r->flags |= GS_VF_PADDED;
     if (b == e) {
-        r.type = GS_VT_NULL;
-        r.null_token = 0;
-        r.format = GS_VFMT_NULL_EMPTY;
-        return r;
+        r->type = GS_VT_NULL;
+        r->null_token = 0;
+        r->format = GS_VFMT_NULL_EMPTY;
+        return;
     }
     const unsigned char *p = u + b;
     size_t n = e - b;
@@ -1456,27 +1456,34 @@ gs_value_class gs_value_classify(const char *s, size_t len,
         if (n <= NULL_TOKEN_MAX_LEN) {
             int t = null_token((const char *)p, n);
             if (t >= 0) {
-                r.type = GS_VT_NULL;
-                r.null_token = t;
-                r.format = GS_VFMT_NULL_TOKEN;
-                return r;
+                r->type = GS_VT_NULL;
+                r->null_token = t;
+                r->format = GS_VFMT_NULL_TOKEN;
+                return;
             }
         }
         gs_vformat bf = bool_format((const char *)p, n);
         if (bf) {
-            r.type = GS_VT_BOOL;
-            r.format = bf;
-            return r;
+            r->type = GS_VT_BOOL;
+            r->format = bf;
+            return;
         }
     }
     /* The parsers write r only on success (parse_date may leave a format
      * behind, which string_format overwrites). */
     if (is_digit(c) || c == '-' || c == '+' || c == '.') {
-        int num = simple_number(p, n, &r);
-        if (num > 0 || (num < 0 && parse_number(p, n, &r)) ||
-            (is_digit(c) && parse_date(p, n, &r)))
-            return r;
+        int num = simple_number(p, n, r);
+        if (num > 0 || (num < 0 && parse_number(p, n, r)) ||
+            (is_digit(c) && parse_date(p, n, r)))
+            return;
     }
-    r.format = string_format(p, n);
+    r->format = string_format(p, n);
+}
+
+gs_value_class gs_value_classify(const char *s, size_t len,
+                                 gs_value_kind kind)
+{
+    gs_value_class r;
+    gs_value_classify_to(&r, s, len, kind);
     return r;
 }

@@ -173,6 +173,11 @@ typedef struct gs_value_class {
  * integer-looking string (reported as integer: the shape is what matters). */
 gs_value_class gs_value_classify(const char *s, size_t len,
                                  gs_value_kind kind);
+/* The same, written into *r: for a caller that reads the fields right
+ * after (a copy of a struct just written field by field stalls the CPU
+ * on forwarding the stores to the copy's wide loads). */
+void gs_value_classify_to(gs_value_class *r, const char *s, size_t len,
+                          gs_value_kind kind);
 
 /* The shape of a value: after trimming ASCII whitespace, ASCII letters
  * become 'A'/'a' by case, digits '9', other ASCII bytes stay; a non-ASCII
