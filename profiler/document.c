@@ -1517,7 +1517,8 @@ static gs_status csv_head(const gs_limits *lim, gs_format fmt,
 }
 
 gs_status gs_doc_split_plan(const char *path, const gs_limits *lim,
-                            uint64_t range_bytes, gs_doc_split **out)
+                            uint64_t range_bytes, int csv,
+                            gs_doc_split **out)
 {
     *out = NULL;
     if (range_bytes < 2 * (uint64_t)HEAD_BYTES)
@@ -1561,7 +1562,7 @@ gs_status gs_doc_split_plan(const char *path, const gs_limits *lim,
     if (fmt == GS_FMT_JSONL) {
         if (df->bom[0])  /* ranges would count from the BOM */
             goto done;
-    } else if (fmt == GS_FMT_CSV || fmt == GS_FMT_TSV) {
+    } else if (csv && (fmt == GS_FMT_CSV || fmt == GS_FMT_TSV)) {
         if ((st = gs_decoder_feed(dec, head + first, n - first, to_buf,
                                   &text)) != GS_OK ||
             (st = csv_head(lim, fmt, &text, &dl)) != GS_OK) {

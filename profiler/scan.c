@@ -379,7 +379,8 @@ static int on_entry(void *ud, const gs_walk_entry *e)
     if (e->kind == GS_ENTRY_FILE && e->size > 2 * range) {
         /* Only big files are opened here, on the walking thread. */
         gs_doc_split *sp = NULL;
-        if (gs_doc_split_plan(e->path, s->lim, range, &sp) != GS_OK)
+        int csv = s->opts->split_bytes || e->size > GS_SCAN_WHOLE_CSV_MAX;
+        if (gs_doc_split_plan(e->path, s->lim, range, csv, &sp) != GS_OK)
             return nomem(s);
         if (sp)
             return add_split(s, e, sp);

@@ -167,22 +167,22 @@ START_TEST(only_big_plain_utf8_json_lines_csv_and_tsv_split)
     char path[512];
     gs_doc_split *s = NULL;
     snprintf(path, sizeof path, "%s/big.jsonl", dir);
-    ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, &s), GS_OK);
+    ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, 1, &s), GS_OK);
     ck_assert_ptr_nonnull(s);
     ck_assert_uint_eq(gs_doc_split_ranges(s), (20000 * 25 + range - 1) / range);
     gs_doc_split_free(s);
     snprintf(path, sizeof path, "%s/small.jsonl", dir);
-    ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, &s), GS_OK);
+    ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, 1, &s), GS_OK);
     ck_assert_ptr_null(s);
     snprintf(path, sizeof path, "%s/big.csv", dir);
-    ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, &s), GS_OK);
+    ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, 1, &s), GS_OK);
     ck_assert_ptr_nonnull(s);
     gs_doc_split_free(s);
-    ck_assert_int_eq(gs_doc_split_plan(path, &lim, 1000, &s), GS_EINVAL);
+    ck_assert_int_eq(gs_doc_split_plan(path, &lim, 1000, 1, &s), GS_EINVAL);
     const char *whole[] = {"big.json", "wide.csv"};
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, whole[i]);
-        ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, &s), GS_OK);
+        ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, 1, &s), GS_OK);
         ck_assert_ptr_null(s);
     }
 
@@ -403,7 +403,7 @@ START_TEST(a_range_the_parser_might_read_otherwise_runs_to_the_end)
     for (int bad = 0; bad < 2; bad++) {
         write_csv("big.csv", 30000, bad, "");
         gs_doc_split *s = NULL;
-        ck_assert_int_eq(gs_doc_split_plan(path, &lim, 128 * 1024, &s), GS_OK);
+        ck_assert_int_eq(gs_doc_split_plan(path, &lim, 128 * 1024, 1, &s), GS_OK);
         ck_assert_ptr_nonnull(s);
         unsigned n = gs_doc_split_ranges(s), last = 0;
         ck_assert_uint_ge(n, 6);

@@ -107,14 +107,16 @@ typedef struct gs_doc_split gs_doc_split;
 
 /* Decide whether path is worth splitting into ranges of range_bytes (at
  * least 128 KiB): a plain file of more than 2 x range_bytes whose head reads
- * as UTF-8 and sniffs as JSON Lines (without a BOM), or as CSV or TSV whose
- * first 128 KiB hold the dialect sample and the whole first row. *out is
+ * as UTF-8 and sniffs as JSON Lines (without a BOM), or (when csv is
+ * nonzero) as CSV or TSV whose first 128 KiB hold the dialect sample and
+ * the whole first row. *out is
  * NULL (and GS_OK returned) when it is not; GS_ENOMEM and GS_EINVAL are the
  * only errors.
  * The split is shared by the workers scanning its ranges; the caller frees
  * it after gs_doc_split_finish(). */
 gs_status gs_doc_split_plan(const char *path, const gs_limits *lim,
-                            uint64_t range_bytes, gs_doc_split **out);
+                            uint64_t range_bytes, int csv,
+                            gs_doc_split **out);
 unsigned gs_doc_split_ranges(const gs_doc_split *s);
 /* Whether range i needs its counting pass run before it is profiled (and
  * before every later range). A JSON Lines range measures what its counting

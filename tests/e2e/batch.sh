@@ -75,4 +75,25 @@ for t in tree gz; do
     check "profile $t: the field thread took part in wide.csv" \
         grep -q "wide.csv.*field thread shared [1-9]" "$TMP/err"
 done
+# By default a CSV file of up to 64 MiB (GS_SCAN_WHOLE_CSV_MAX) is not cut
+# into ranges but scanned whole, and one of 8 MiB or more with the field
+# thread: at -j2 it gets the -j1 whole-file profile.
+python3 - "$D/big.csv" <<'PY'
+import random, sys
+r = random.Random(9)
+with open(sys.argv[1], "w") as f:
+    f.write("id,when,price,label,flag\n")
+    for i in range(260000):
+        f.write('%d,2021-%02d-%02d,%.2f,"l %d, x",%s\n' % (
+            i, r.randint(1, 12), r.randint(1, 28), r.uniform(0, 1e4),
+            r.randint(0, 999), r.choice(["true", "no", ""])))
+PY
+GAPSCAN_FIELD_THREAD_AFTER=8M "$GS_BIN" profile -q -j2 --as-of 2030-12-31 \
+    -o "$TMP/a.json" "$D/big.csv" 2>"$TMP/err"
+"$GS_BIN" profile -q -j1 --split-size 1G --as-of 2030-12-31 -o "$TMP/b.json" "$D/big.csv"
+check "the big CSV is over 8 MiB (eight 4 MiB ranges once)" \
+    test "$(wc -c <"$D/big.csv")" -gt $((8 * 1048576))
+check "the big CSV at -j2: whole, as at -j1" \
+    cmp -s "$TMP/a.json" "$TMP/b.json"
+check "... with the field thread" grep -q "field thread shared [1-9]" "$TMP/err"
 finish
