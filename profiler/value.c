@@ -56,7 +56,9 @@
  * [sign]digits[(.|,)digits] of at most 19 digits (simple_number, which
  * also rejects at once what the number scan would reject after the first
  * digits, e.g. the '-' of a date), YYYY-MM-DD before the general date
- * scan, and shapes of short ASCII values by table (gs_value_shape).
+ * scan, and shapes of short ASCII values by table (gs_value_shape), 16
+ * bytes at a time by SSE2 compares where the compiler has SSE2 (not under
+ * GS_NO_SIMD: the tests build the scalar value.c too and compare).
  *
  * Invariants:
  *   1. The result depends only on (bytes, kind).
@@ -69,6 +71,7 @@
 #include "gapscan/value.h"
 
 #include "gapscan/decode.h"
+#include "bytescan-private.h"
 
 #include <float.h>
 #include <stdint.h>
@@ -1382,6 +1385,62 @@ static size_t shape_other(const unsigned char *p, size_t b, size_t e,
     return o;
 }
 
+#ifdef GS__SSE2
+/* ascii_shape of 16 ASCII bytes at once, by compares. */
+static inline __m128i shape16(__m128i v)
+{
+#define IN_RANGE(lo, hi) _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(lo - 1)), \
+                                       _mm_cmplt_epi8(v, _mm_set1_epi8(hi + 1)))
+    __m128i digit = IN_RANGE('0', '9'), upper = IN_RANGE('A', 'Z'),
+            lower = IN_RANGE('a', 'z');
+#undef IN_RANGE
+    __m128i ctrl = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(' ')),
+                                _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+    __m128i sym = _mm_or_si128(
+        _mm_or_si128(_mm_and_si128(digit, _mm_set1_epi8('9')),
+                     _mm_and_si128(upper, _mm_set1_epi8('A'))),
+        _mm_or_si128(_mm_and_si128(lower, _mm_set1_epi8('a')),
+                     _mm_and_si128(ctrl, _mm_set1_epi8('X'))));
+    __m128i mapped = _mm_or_si128(_mm_or_si128(digit, upper),
+                                  _mm_or_si128(lower, ctrl));
+    return _mm_or_si128(sym, _mm_andnot_si128(mapped, v));
+}
+
+/* The shape of p[0..n) (ASCII, 4 <= n <= 32) into out[0..n): read and written as two pieces, first and last, that overlap
+ * unless n is twice a piece (4, 8 or 16 bytes). They are the very pieces
+ * XXH3 reads back to hash the shape (4-8 bytes: 4 at each end; 9-16: 8;
+ * 17-32: 16), so each of its loads is fed by one store; byte stores would
+ * stall every load until they reached the cache. Nothing outside p[0..n)
+ * is read. */
+static void shape_pieces(const unsigned char *p, size_t n, char *out)
+{
+    if (n >= 16) {
+        __m128i a = shape16(_mm_loadu_si128((const __m128i *)(const void *)p));
+        __m128i z = shape16(
+            _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16)));
+        _mm_storeu_si128((__m128i *)(void *)out, a);
+        _mm_storeu_si128((__m128i *)(void *)(out + n - 16), z);
+    } else if (n >= 8) {
+        __m128i v = shape16(_mm_unpacklo_epi64(
+            _mm_loadl_epi64((const __m128i *)(const void *)p),
+            _mm_loadl_epi64((const __m128i *)(const void *)(p + n - 8))));
+        _mm_storel_epi64((__m128i *)(void *)out, v);
+        _mm_storel_epi64((__m128i *)(void *)(out + n - 8),
+                         _mm_unpackhi_epi64(v, v));
+    } else {
+        uint32_t a, z;
+        memcpy(&a, p, 4);
+        memcpy(&z, p + n - 4, 4);
+        __m128i v = shape16(_mm_unpacklo_epi32(_mm_cvtsi32_si128((int)a),
+                                               _mm_cvtsi32_si128((int)z)));
+        a = (uint32_t)_mm_cvtsi128_si32(v);
+        z = (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(v, 4));
+        memcpy(out, &a, 4);
+        memcpy(out + n - 4, &z, 4);
+    }
+}
+#endif
+
 size_t gs_value_shape(const char *s, size_t len, char *out, size_t cap)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -1393,6 +1452,13 @@ size_t gs_value_shape(const char *s, size_t len, char *out, size_t cap)
     size_t n = e - b;
     if (n > GS_SHAPE_SYMBOLS || n >= cap || !gs_ascii_only(p, n))
         return shape_other(u, b, e, out, cap);
+#ifdef GS__SSE2
+    if (n >= 4) {
+        shape_pieces(p, n, out);
+        out[n] = '\0';
+        return n;
+    }
+#endif
     /* Short ASCII, the common case: one symbol per byte, four at a time
      * (the last four overlapping). */
     if (n < 4) {

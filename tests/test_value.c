@@ -580,6 +580,63 @@ START_TEST(format_names_are_unique_and_stable)
 }
 END_TEST
 
+/* Every short ASCII value, byte by byte against the rule: controls 'X',
+ * digits '9', letters 'A'/'a', the rest themselves. Lengths 1..32 (the
+ * table and SSE2 paths and each of their piece sizes), every ASCII byte at
+ * every position, a buffer of exactly n + 1 bytes whose neighbours must
+ * stay untouched, and the value's neighbours must not matter. */
+static char rule_symbol(unsigned char c)
+{
+    if (c < 0x20 || c == 0x7f)
+        return 'X';
+    if (c >= '0' && c <= '9')
+        return '9';
+    if (c >= 'A' && c <= 'Z')
+        return 'A';
+    if (c >= 'a' && c <= 'z')
+        return 'a';
+    return (char)c;
+}
+
+START_TEST(short_ascii_shapes_follow_the_rule_byte_by_byte)
+{
+    uint64_t x = 88172645463325252u;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 1 + (size_t)round % 32;
+        unsigned char in[64];
+        for (size_t i = 0; i < sizeof in; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            in[i] = (unsigned char)(0x21 + x % 0x5f);  /* neighbours */
+        }
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            unsigned char c = (unsigned char)(x % 0x80);
+            if (round < 128 * 32)  /* first: each byte at each position */
+                c = (unsigned char)((round / 32 + i) % 0x80);
+            /* ASCII whitespace at the ends is trimmed, not shaped */
+            if ((i == 0 || i == n - 1) &&
+                (c == ' ' || (c >= '\t' && c <= '\r')))
+                c = 'q';
+            in[16 + i] = c;
+        }
+        char out[48], want[33];
+        memset(out, '#', sizeof out);
+        for (size_t i = 0; i < n; i++)
+            want[i] = rule_symbol(in[16 + i]);
+        want[n] = '\0';
+        size_t got = gs_value_shape((const char *)in + 16, n, out + 8, n + 1);
+        ck_assert_uint_eq(got, n);
+        ck_assert_msg(memcmp(out + 8, want, n + 1) == 0,
+                      "round %d, %zu bytes: \"%s\", want \"%s\"", round, n,
+                      out + 8, want);
+        for (size_t i = 0; i < 8; i++)
+            ck_assert_int_eq(out[i], '#');
+        for (size_t i = 8 + n + 1; i < sizeof out; i++)
+            ck_assert_int_eq(out[i], '#');
+    }
+}
+END_TEST
+
 START_TEST(shape_is_bounded_by_its_buffer)
 {
     char small[4];
@@ -623,6 +680,7 @@ static Suite *value_suite(void)
                         0, N_FROWS);
     tcase_add_test(fmt, format_names_are_unique_and_stable);
     tcase_add_test(fmt, shape_is_bounded_by_its_buffer);
+    tcase_add_test(fmt, short_ascii_shapes_follow_the_rule_byte_by_byte);
     suite_add_tcase(s, fmt);
     TCase *names = tcase_create("names");
     tcase_add_test(names, null_token_table_is_stable);
