@@ -379,9 +379,11 @@ typedef struct pending {
 
 typedef struct batch {
     pending v[BATCH_VALUES];
+    /* By place in order (a thread writes one stretch of these): */
     gs_value_class vc[BATCH_VALUES];  /* from add_value, for scan_value */
     unsigned char scan[BATCH_VALUES]; /* add_value's verdict */
     uint32_t order[BATCH_VALUES];     /* by field, then arrival */
+    uint32_t place[BATCH_VALUES];     /* of each arrival in order */
     uint32_t *start;                  /* per field id + 1: counting sort */
     size_t cap_start;
     size_t n, used;
@@ -413,8 +415,11 @@ static int batch_order(gs_document *d, batch *b)
         b->start[b->v[i].id + 1]++;
     for (size_t f = 0; f < nf; f++)
         b->start[f + 1] += b->start[f];
-    for (size_t i = 0; i < n; i++)
-        b->order[b->start[b->v[i].id]++] = (uint32_t)i;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t j = b->start[b->v[i].id]++;
+        b->order[j] = (uint32_t)i;
+        b->place[i] = j;
+    }
     return 0;
 }
 
@@ -433,9 +438,9 @@ static int batch_part(gs_document *d, batch *b, size_t from, size_t to,
         if (e->first)
             gs_field_count_present(df->field);
         if (add_value(path, df, b->bytes + e->off, e->len, e->kind,
-                      e->has_loc ? &e->loc : NULL, &b->vc[i], &scan))
+                      e->has_loc ? &e->loc : NULL, &b->vc[j], &scan))
             return 1;
-        b->scan[i] = (unsigned char)scan;
+        b->scan[j] = (unsigned char)scan;
         *any |= scan;
     }
     return 0;
@@ -449,8 +454,9 @@ static int batch_dates(gs_document *d, batch *b)
     b->n = b->used = 0;
     for (size_t i = 0; b->any && i < n; i++) {
         const pending *e = &b->v[i];
-        if (b->scan[i] &&
-            scan_value(d, &d->fields[e->id], &b->vc[i], b->bytes + e->off,
+        uint32_t j = b->place[i];
+        if (b->scan[j] &&
+            scan_value(d, &d->fields[e->id], &b->vc[j], b->bytes + e->off,
                        e->len, e->has_loc ? &e->loc : NULL))
             return 1;
     }
@@ -725,10 +731,11 @@ static void batch_start(gs_document *d, gs_format fmt, uint64_t size)
         d->bat[0] = gs_calloc(1, sizeof *d->bat[0]);
     d->batch = d->bat[0];
     d->batching = d->batch != NULL;
-    if (d->batching) {
-        d->batch->n = d->batch->used = 0;
+    for (int k = 0; k < 2; k++)   /* a failed document may have left some */
+        if (d->bat[k])
+            d->bat[k]->n = d->bat[k]->used = 0;
+    if (d->batching)
         fp_start(d, size);
-    }
 }
 
 /* The values still waiting at the end of a document: 1 on out of memory. */
