@@ -512,6 +512,91 @@ static int count_halve(const double *a, uint32_t len, uint64_t *rng,
 }
 #endif
 
+/* ---- block sorting (SSE2) --------------------------------------------- *
+ *
+ * Insertion mispredicts on random values: each item's shift ends at a
+ * different place. A level with no zero of either sign has no two equal
+ * items with different bits (and never a NaN), so any sort gives what the
+ * stable one does: there level 0's runs are made branch-free instead, 16
+ * items a turn with minpd and maxpd (exact on such items) in registers,
+ * and the merges take it from there. */
+#ifdef GS__SSE2
+#define BLOCK 16u  /* the length of the runs sort_blocks makes */
+
+/* Compare-exchange, lane by lane: the smaller into x, the larger into y. */
+#define CX(x, y) do { \
+        __m128d t_ = (x); \
+        (x) = _mm_min_pd(t_, (y)); \
+        (y) = _mm_max_pd(t_, (y)); \
+    } while (0)
+
+/* Compare-exchange within registers: (x, y) holding items (a, b) and
+ * (c, d) hold (min(a,b), max(a,b)) and (min(c,d), max(c,d)) after. */
+#define CX_LANES(x, y) do { \
+        __m128d lo_ = _mm_unpacklo_pd((x), (y)), hi_ = _mm_unpackhi_pd((x), (y)); \
+        CX(lo_, hi_); \
+        (x) = _mm_unpacklo_pd(lo_, hi_); \
+        (y) = _mm_unpackhi_pd(lo_, hi_); \
+    } while (0)
+
+/* Sort 16 items, r[j] holding items 2j and 2j + 1, into out: Knuth's 19
+ * comparators for 8 inputs sort the even and the odd items as two
+ * columns; a bitonic merge (one column against the other reversed, then
+ * distances 4, 2, 1 within each half) joins them. */
+static INLINE void sort16(__m128d r[8], double *out)
+{
+    CX(r[0], r[2]); CX(r[1], r[3]); CX(r[4], r[6]); CX(r[5], r[7]);
+    CX(r[0], r[4]); CX(r[1], r[5]); CX(r[2], r[6]); CX(r[3], r[7]);
+    CX(r[0], r[1]); CX(r[2], r[3]); CX(r[4], r[5]); CX(r[6], r[7]);
+    CX(r[2], r[4]); CX(r[3], r[5]);
+    CX(r[1], r[4]); CX(r[3], r[6]);
+    CX(r[1], r[2]); CX(r[3], r[4]); CX(r[5], r[6]);
+    __m128d lo[4], hi[4];
+    for (unsigned k = 0; k < 4; k++) {  /* even item i against odd 7 - i */
+        lo[k] = _mm_unpacklo_pd(r[2 * k], r[2 * k + 1]);
+        hi[k] = _mm_unpackhi_pd(r[7 - 2 * k], r[6 - 2 * k]);
+        CX(lo[k], hi[k]);
+    }
+    CX(lo[0], lo[2]); CX(lo[1], lo[3]); CX(hi[0], hi[2]); CX(hi[1], hi[3]);
+    CX(lo[0], lo[1]); CX(lo[2], lo[3]); CX(hi[0], hi[1]); CX(hi[2], hi[3]);
+    CX_LANES(lo[0], lo[1]); CX_LANES(lo[2], lo[3]);
+    CX_LANES(hi[0], hi[1]); CX_LANES(hi[2], hi[3]);
+    for (unsigned k = 0; k < 4; k++) {
+        _mm_storeu_pd(out + 2 * k, lo[k]);
+        _mm_storeu_pd(out + 8 + 2 * k, hi[k]);
+    }
+}
+#undef CX_LANES
+#undef CX
+
+/* Runs of BLOCK from a[0..n) into out (room for n + BLOCK; run i ends at
+ * min(BLOCK * (i + 1), n)), unless a holds a zero: then 0, and out holds
+ * nothing of use. A short last block is padded with +inf, which sorts
+ * last; what it stores past n is scratch. */
+static int sort_blocks(const double *a, uint32_t n, double *out)
+{
+    const __m128d zero = _mm_setzero_pd();
+    __m128d zeros = zero, r[8];
+    for (uint32_t i = 0; i < n; i += BLOCK) {
+        const double *p = a + i;
+        double pad[BLOCK];
+        if (n - i < BLOCK) {
+            for (unsigned j = 0; j < BLOCK; j++) {  /* branch-free */
+                double v = p[j < n - i ? j : n - i - 1];
+                pad[j] = j < n - i ? v : INFINITY;
+            }
+            p = pad;
+        }
+        for (unsigned j = 0; j < 8; j++) {
+            r[j] = _mm_loadu_pd(p + 2 * j);
+            zeros = _mm_or_pd(zeros, _mm_cmpeq_pd(r[j], zero));
+        }
+        sort16(r, out + i);
+    }
+    return _mm_movemask_pd(zeros) == 0;
+}
+#endif
+
 /* Halve level h (len >= 2 items) by sorting into level h + 1 (room for
  * half + 1 more), after folding level 0 into the extremes; *last is the
  * largest item, the one an odd level keeps. Inlined into compact, its one
@@ -520,16 +605,25 @@ static INLINE gs_status sort_halve(gs_kll *s, unsigned h, double *last)
 {
     level *l = &s->head.lv[h], *up = l + 1;
     uint32_t len = l->len;
-    /* Scratch: len doubles for the merges, then the run ends. */
-    double stack[512 + 512 / 2];
-    size_t need = len + len / 2 + 2;
+    /* Scratch: len + 16 doubles for the blocks and the merges, then the
+     * run ends. */
+    double stack[512 + 16 + 512 / 2 + 2];
+    size_t need = len + 16 + len / 2 + 2;
     double *tmp = need <= sizeof stack / sizeof *stack ? stack
                 : gs_malloc(need * sizeof *tmp);
     if (!tmp)
         return GS_ENOMEM;
-    uint32_t *end = (uint32_t *)(tmp + len);
+    uint32_t *end = (uint32_t *)(tmp + len + 16), runs;
     double *a = l->items, *b = tmp;
-    uint32_t runs = find_runs(a, len, end);
+#ifdef GS__SSE2
+    if (h == 0 && sort_blocks(a, len, tmp)) {
+        for (runs = 0; runs * BLOCK < len; runs++)
+            end[runs] = runs * BLOCK + BLOCK < len ? runs * BLOCK + BLOCK : len;
+        a = tmp;
+        b = l->items;
+    } else
+#endif
+        runs = find_runs(a, len, end);
     while (runs > 2) {  /* one pass of pairwise merges, a into b */
         uint32_t r = 0, lo = 0;
         for (uint32_t i = 0; i < runs; i += 2) {
