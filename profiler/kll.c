@@ -203,12 +203,15 @@ static gs_status push(gs_kll *s, unsigned h, const double *v, uint32_t m)
  * A compaction must pick exactly the items a stable sort of the level
  * would put at offset, offset + 2, ... (any stable sort gives the same
  * sequence: only -0.0 and 0.0 compare equal with different bits). The
- * level is cut into ascending runs: natural ones (above level 0 a level is
- * the odd item left by its last compaction followed by the sorted halves
- * that came up from below), short ones lengthened to MINRUN by insertion
- * (level 0 arrives in add order). Runs are merged pairwise, left first on
- * ties, until two are left; the last merge does not store its output but
- * hands every other item straight to the level above. */
+ * level is cut into ascending runs. Above level 0 the natural ones are
+ * taken as they are: such a level is the odd item left by its last
+ * compaction followed by the sorted halves that came up from below.
+ * Level 0 arrives in add order: its runs are made 16 long by a sorting
+ * network when it holds no zero (SSE2 builds, "block sorting" below), else
+ * short natural runs are lengthened to MINRUN by insertion. Runs are
+ * merged pairwise, left first on ties (branch-free: the runs interleave at
+ * random), until two are left; the last merge does not store its output
+ * but hands every other item straight to the level above. */
 #define MINRUN 32u
 
 /* The end of the ascending run that starts at p (e > p). */
@@ -223,8 +226,9 @@ static double *run_end(double *p, const double *e)
     return p < e && !(p[0] < p[-1]) ? p + 1 : p;
 }
 
-/* Cut a[0..n) into ascending runs; end[i] is where run i stops. */
-static uint32_t find_runs(double *a, uint32_t n, uint32_t *end)
+/* Cut a[0..n) into ascending runs, lengthening short ones to minrun by
+ * insertion; end[i] is where run i stops. */
+static uint32_t find_runs(double *a, uint32_t n, uint32_t *end, uint32_t minrun)
 {
     double *e = a + n, *i = a;
     uint32_t m = 0;
@@ -246,8 +250,8 @@ static uint32_t find_runs(double *a, uint32_t n, uint32_t *end)
 have_run:
             run = a;
         }
-        if (i - run < MINRUN && i < e) {  /* lengthen by insertion */
-            double *stop = e - run < MINRUN ? e : run + MINRUN;
+        if (i - run < minrun && i < e) {  /* lengthen by insertion */
+            double *stop = e - run < minrun ? e : run + minrun;
             for (; i < stop; i++) {
                 double v = *i, *t = i;
                 if (i + 1 < stop) {
@@ -623,7 +627,7 @@ static INLINE gs_status sort_halve(gs_kll *s, unsigned h, double *last)
         b = l->items;
     } else
 #endif
-        runs = find_runs(a, len, end);
+        runs = find_runs(a, len, end, h ? 1 : MINRUN);
     while (runs > 2) {  /* one pass of pairwise merges, a into b */
         uint32_t r = 0, lo = 0;
         for (uint32_t i = 0; i < runs; i += 2) {
