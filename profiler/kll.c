@@ -464,7 +464,7 @@ static int int_extremes(const double *a, uint32_t n, double *lo, double *hi)
 }
 
 /* Halve a[0..len) (len >= 2, no NaN) by counting into dst (room for
- * half + 2 items), with the coin from rng; the extremes go to *lo and *hi.
+ * half + 8 items), with the coin from rng; the extremes go to *lo and *hi.
  * 0 when the items are not integers less than COUNT_SPAN apart: then
  * nothing is written and the coin is not drawn. */
 static int count_halve(const double *a, uint32_t len, uint64_t *rng,
@@ -483,7 +483,8 @@ static int count_halve(const double *a, uint32_t len, uint64_t *rng,
     if (span == 0) {
         cnt[0] = len;
     } else {
-        memset(cnt, 0, sizeof cnt);
+        for (unsigned j = 0; j < COUNT_SPAN; j += 4)  /* not rep stos */
+            _mm_storeu_si128((__m128i *)(cnt + j), _mm_setzero_si128());
         const double *p = a + (len & 1u), *e = a + len;
         if (len & 1u)
             cnt[(int64_t)a[0] - base]++;
@@ -494,8 +495,9 @@ static int count_halve(const double *a, uint32_t len, uint64_t *rng,
     }
     /* Sorted position p is kept when p - offset is even: keep says whether
      * the next position is. The k kept items of value mn + b are stored two
-     * at a time, the first two whatever k: what lands past them the next
-     * value overwrites, or it is in the + 2 of dst's room. With len odd
+     * at a time, the first eight whatever k (k varies: a loop for the
+     * first ones mispredicts): what lands past them the next value
+     * overwrites, or it is in the + 8 of dst's room. With len odd
      * the largest item may be kept too, one past the half the caller
      * takes (as in halve_run). */
     uint32_t keep = (uint32_t)(next_rng(rng) >> 63) == 0;
@@ -505,7 +507,10 @@ static int count_halve(const double *a, uint32_t len, uint64_t *rng,
         uint32_t c = cnt[b], k = (c + keep) / 2;
         keep ^= c & 1u;
         _mm_storeu_pd(dst, v);
-        for (uint32_t j = 2; j < k; j += 2)
+        _mm_storeu_pd(dst + 2, v);
+        _mm_storeu_pd(dst + 4, v);
+        _mm_storeu_pd(dst + 6, v);
+        for (uint32_t j = 8; j < k; j += 2)
             _mm_storeu_pd(dst + j, v);
         dst += k;
         v = _mm_add_pd(v, one);
@@ -672,8 +677,8 @@ static gs_status compact(gs_kll *s)
     }
     level *l = &s->head.lv[h], *up = l + 1;
     uint32_t len = l->len, odd = len & 1u, half = len / 2;
-    /* + 2: sort_halve may write one item past half, count_halve two */
-    gs_status st = reserve(up, half + 2);
+    /* + 8: sort_halve may write one item past half, count_halve eight */
+    gs_status st = reserve(up, half + 8);
     if (st != GS_OK)
         return st;
     double last;
@@ -681,18 +686,18 @@ static gs_status compact(gs_kll *s)
     double lo;
     if (count_halve(l->items, len, &s->rng, up->items + up->len, &lo,
                     &last)) {
-        if (h == 0) {  /* no -0.0 here: folding the extremes will do */
-            fold_min(&s->min, lo);
-            fold_max(&s->max, last);
-        }
+        /* No -0.0 here: folding the extremes will do. Above level 0 it
+         * changes nothing (min and max hold those items already) and costs
+         * less than a branch on h. */
+        fold_min(&s->min, lo);
+        fold_max(&s->max, last);
     } else
 #endif
     if ((st = sort_halve(s, h, &last)) != GS_OK)
         return st;
     up->len += half;
     l->len = odd;
-    if (odd)  /* the largest item keeps its weight at this level */
-        l->items[0] = last;
+    l->items[0] = last;  /* if odd, the largest item keeps its weight here */
     s->held += half;
     if (h > 0)
         s->held -= len - odd;
