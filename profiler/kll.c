@@ -15,8 +15,10 @@
  * Speed without changing a byte: the text form shows every level in
  * storage order, so the compaction must leave exactly the items a stable
  * sort of the level would, in that order. It sorts by runs (see "compaction"
- * below) and hands the kept half to the level above during its last merge
- * instead of sorting, copying back and copying up; a level of integers
+ * below; level 0's are made by a branch-free sorting network when no zero
+ * is there to break ties, "block sorting") and hands the kept half to the
+ * level above during its last merge instead of sorting, copying back and
+ * copying up; a level of integers
  * less than 32 apart (lengths, mostly) is counted instead (SSE2 builds:
  * "compaction by counting" below). An add only appends: n is the items'
  * total weight, and min and max are folded from level 0 when it is
@@ -25,7 +27,8 @@
  * lim, which sync_lim keeps at the smaller of level 0's allocation and what
  * the capacity leaves; past it add_slow grows level 0 or compacts. (Inline
  * in kll.h it saved 0.6% of the bench CSV's instructions in the PGO build,
- * at the price of the sketch's internals in the public header.) Not done: the queries still qsort every retained item.
+ * at the price of the sketch's internals in the public header.) Not done:
+ * the queries still qsort every retained item.
  *
  * Text form (kll.h invariant 4):
  *   kll1:<k>:<n>:<rng>:<min>:<max>:<H>:<level 0>:...:<level H-1>
@@ -228,7 +231,8 @@ static double *run_end(double *p, const double *e)
 
 /* Cut a[0..n) into ascending runs, lengthening short ones to minrun by
  * insertion; end[i] is where run i stops. */
-static uint32_t find_runs(double *a, uint32_t n, uint32_t *end, uint32_t minrun)
+static uint32_t find_runs(double *a, uint32_t n, uint32_t *end,
+                          uint32_t minrun)
 {
     double *e = a + n, *i = a;
     uint32_t m = 0;
@@ -523,12 +527,14 @@ static int count_halve(const double *a, uint32_t len, uint64_t *rng,
 
 /* ---- block sorting (SSE2) --------------------------------------------- *
  *
- * Insertion mispredicts on random values: each item's shift ends at a
- * different place. A level with no zero of either sign has no two equal
- * items with different bits (and never a NaN), so any sort gives what the
- * stable one does: there level 0's runs are made branch-free instead, 16
- * items a turn with minpd and maxpd (exact on such items) in registers,
- * and the merges take it from there. */
+ * Insertion mispredicts on random values (prices, scores): each item's
+ * shift ends somewhere else. A level with no zero of either sign has no
+ * two equal items with different bits (and never a NaN), so any sort gives
+ * what a stable one does, and minpd and maxpd, which disagree with a
+ * comparison only on zeros and NaN, are exact on it: level 0's runs are
+ * made 16 items a turn in registers, with no branch on the items. A level
+ * with a zero takes insertion (sort_blocks finds the zero on the way and
+ * has written only to scratch). Without SSE2 every level does. */
 #ifdef GS__SSE2
 #define BLOCK 16u  /* the length of the runs sort_blocks makes */
 
@@ -542,16 +548,18 @@ static int count_halve(const double *a, uint32_t len, uint64_t *rng,
 /* Compare-exchange within registers: (x, y) holding items (a, b) and
  * (c, d) hold (min(a,b), max(a,b)) and (min(c,d), max(c,d)) after. */
 #define CX_LANES(x, y) do { \
-        __m128d lo_ = _mm_unpacklo_pd((x), (y)), hi_ = _mm_unpackhi_pd((x), (y)); \
+        __m128d lo_ = _mm_unpacklo_pd((x), (y)); \
+        __m128d hi_ = _mm_unpackhi_pd((x), (y)); \
         CX(lo_, hi_); \
         (x) = _mm_unpacklo_pd(lo_, hi_); \
         (y) = _mm_unpackhi_pd(lo_, hi_); \
     } while (0)
 
-/* Sort 16 items, r[j] holding items 2j and 2j + 1, into out: Knuth's 19
- * comparators for 8 inputs sort the even and the odd items as two
- * columns; a bitonic merge (one column against the other reversed, then
- * distances 4, 2, 1 within each half) joins them. */
+/* Sort 16 items, r[j] holding items 2j and 2j + 1, into out: the
+ * 19-comparator network for 8 inputs (Knuth, TAOCP 5.3.4) sorts the even
+ * and the odd items as two columns; a bitonic merge (each column's item i
+ * against the other's item 7 - i, then distances 4, 2, 1 within each
+ * half) joins them. */
 static INLINE void sort16(__m128d r[8], double *out)
 {
     CX(r[0], r[2]); CX(r[1], r[3]); CX(r[4], r[6]); CX(r[5], r[7]);
@@ -561,7 +569,7 @@ static INLINE void sort16(__m128d r[8], double *out)
     CX(r[1], r[4]); CX(r[3], r[6]);
     CX(r[1], r[2]); CX(r[3], r[4]); CX(r[5], r[6]);
     __m128d lo[4], hi[4];
-    for (unsigned k = 0; k < 4; k++) {  /* even item i against odd 7 - i */
+    for (unsigned k = 0; k < 4; k++) {
         lo[k] = _mm_unpacklo_pd(r[2 * k], r[2 * k + 1]);
         hi[k] = _mm_unpackhi_pd(r[7 - 2 * k], r[6 - 2 * k]);
         CX(lo[k], hi[k]);
