@@ -15,8 +15,10 @@
  * Speed without changing a byte: the text form shows every level in
  * storage order, so the compaction must leave exactly the items a stable
  * sort of the level would, in that order. It sorts by runs (see "compaction"
- * below) and hands the kept half to the level above during its last merge
- * instead of sorting, copying back and copying up; a level of integers
+ * below; level 0's are made by a branch-free sorting network when no zero
+ * is there to break ties, "block sorting") and hands the kept half to the
+ * level above during its last merge instead of sorting, copying back and
+ * copying up; a level of integers
  * less than 32 apart (lengths, mostly) is counted instead (SSE2 builds:
  * "compaction by counting" below). An add only appends: n is the items'
  * total weight, and min and max are folded from level 0 when it is
@@ -25,7 +27,8 @@
  * lim, which sync_lim keeps at the smaller of level 0's allocation and what
  * the capacity leaves; past it add_slow grows level 0 or compacts. (Inline
  * in kll.h it saved 0.6% of the bench CSV's instructions in the PGO build,
- * at the price of the sketch's internals in the public header.) Not done: the queries still qsort every retained item.
+ * at the price of the sketch's internals in the public header.) Not done:
+ * the queries still qsort every retained item.
  *
  * Text form (kll.h invariant 4):
  *   kll1:<k>:<n>:<rng>:<min>:<max>:<H>:<level 0>:...:<level H-1>
@@ -203,12 +206,15 @@ static gs_status push(gs_kll *s, unsigned h, const double *v, uint32_t m)
  * A compaction must pick exactly the items a stable sort of the level
  * would put at offset, offset + 2, ... (any stable sort gives the same
  * sequence: only -0.0 and 0.0 compare equal with different bits). The
- * level is cut into ascending runs: natural ones (above level 0 a level is
- * the odd item left by its last compaction followed by the sorted halves
- * that came up from below), short ones lengthened to MINRUN by insertion
- * (level 0 arrives in add order). Runs are merged pairwise, left first on
- * ties, until two are left; the last merge does not store its output but
- * hands every other item straight to the level above. */
+ * level is cut into ascending runs. Above level 0 the natural ones are
+ * taken as they are: such a level is the odd item left by its last
+ * compaction followed by the sorted halves that came up from below.
+ * Level 0 arrives in add order: its runs are made 16 long by a sorting
+ * network when it holds no zero (SSE2 builds, "block sorting" below), else
+ * short natural runs are lengthened to MINRUN by insertion. Runs are
+ * merged pairwise, left first on ties (branch-free: the runs interleave at
+ * random), until two are left; the last merge does not store its output
+ * but hands every other item straight to the level above. */
 #define MINRUN 32u
 
 /* The end of the ascending run that starts at p (e > p). */
@@ -223,8 +229,10 @@ static double *run_end(double *p, const double *e)
     return p < e && !(p[0] < p[-1]) ? p + 1 : p;
 }
 
-/* Cut a[0..n) into ascending runs; end[i] is where run i stops. */
-static uint32_t find_runs(double *a, uint32_t n, uint32_t *end)
+/* Cut a[0..n) into ascending runs, lengthening short ones to minrun by
+ * insertion; end[i] is where run i stops. */
+static uint32_t find_runs(double *a, uint32_t n, uint32_t *end,
+                          uint32_t minrun)
 {
     double *e = a + n, *i = a;
     uint32_t m = 0;
@@ -246,8 +254,8 @@ static uint32_t find_runs(double *a, uint32_t n, uint32_t *end)
 have_run:
             run = a;
         }
-        if (i - run < MINRUN && i < e) {  /* lengthen by insertion */
-            double *stop = e - run < MINRUN ? e : run + MINRUN;
+        if (i - run < minrun && i < e) {  /* lengthen by insertion */
+            double *stop = e - run < minrun ? e : run + minrun;
             for (; i < stop; i++) {
                 double v = *i, *t = i;
                 if (i + 1 < stop) {
@@ -460,7 +468,7 @@ static int int_extremes(const double *a, uint32_t n, double *lo, double *hi)
 }
 
 /* Halve a[0..len) (len >= 2, no NaN) by counting into dst (room for
- * half + 2 items), with the coin from rng; the extremes go to *lo and *hi.
+ * half + 8 items), with the coin from rng; the extremes go to *lo and *hi.
  * 0 when the items are not integers less than COUNT_SPAN apart: then
  * nothing is written and the coin is not drawn. */
 static int count_halve(const double *a, uint32_t len, uint64_t *rng,
@@ -479,7 +487,8 @@ static int count_halve(const double *a, uint32_t len, uint64_t *rng,
     if (span == 0) {
         cnt[0] = len;
     } else {
-        memset(cnt, 0, sizeof cnt);
+        for (unsigned j = 0; j < COUNT_SPAN; j += 4)  /* not rep stos */
+            _mm_storeu_si128((__m128i *)(cnt + j), _mm_setzero_si128());
         const double *p = a + (len & 1u), *e = a + len;
         if (len & 1u)
             cnt[(int64_t)a[0] - base]++;
@@ -490,8 +499,9 @@ static int count_halve(const double *a, uint32_t len, uint64_t *rng,
     }
     /* Sorted position p is kept when p - offset is even: keep says whether
      * the next position is. The k kept items of value mn + b are stored two
-     * at a time, the first two whatever k: what lands past them the next
-     * value overwrites, or it is in the + 2 of dst's room. With len odd
+     * at a time, the first eight whatever k (k varies: a loop for the
+     * first ones mispredicts): what lands past them the next value
+     * overwrites, or it is in the + 8 of dst's room. With len odd
      * the largest item may be kept too, one past the half the caller
      * takes (as in halve_run). */
     uint32_t keep = (uint32_t)(next_rng(rng) >> 63) == 0;
@@ -501,7 +511,10 @@ static int count_halve(const double *a, uint32_t len, uint64_t *rng,
         uint32_t c = cnt[b], k = (c + keep) / 2;
         keep ^= c & 1u;
         _mm_storeu_pd(dst, v);
-        for (uint32_t j = 2; j < k; j += 2)
+        _mm_storeu_pd(dst + 2, v);
+        _mm_storeu_pd(dst + 4, v);
+        _mm_storeu_pd(dst + 6, v);
+        for (uint32_t j = 8; j < k; j += 2)
             _mm_storeu_pd(dst + j, v);
         dst += k;
         v = _mm_add_pd(v, one);
@@ -509,6 +522,95 @@ static int count_halve(const double *a, uint32_t len, uint64_t *rng,
     *lo = mn;
     *hi = mx;
     return 1;
+}
+#endif
+
+/* ---- block sorting (SSE2) --------------------------------------------- *
+ *
+ * Insertion mispredicts on random values (prices, scores): each item's
+ * shift ends somewhere else. A level with no zero of either sign has no
+ * two equal items with different bits (and never a NaN), so any sort gives
+ * what a stable one does, and minpd and maxpd, which disagree with a
+ * comparison only on zeros and NaN, are exact on it: level 0's runs are
+ * made 16 items a turn in registers, with no branch on the items. A level
+ * with a zero takes insertion (sort_blocks finds the zero on the way and
+ * has written only to scratch). Without SSE2 every level does. */
+#ifdef GS__SSE2
+#define BLOCK 16u  /* the length of the runs sort_blocks makes */
+
+/* Compare-exchange, lane by lane: the smaller into x, the larger into y. */
+#define CX(x, y) do { \
+        __m128d t_ = (x); \
+        (x) = _mm_min_pd(t_, (y)); \
+        (y) = _mm_max_pd(t_, (y)); \
+    } while (0)
+
+/* Compare-exchange within registers: (x, y) holding items (a, b) and
+ * (c, d) hold (min(a,b), max(a,b)) and (min(c,d), max(c,d)) after. */
+#define CX_LANES(x, y) do { \
+        __m128d lo_ = _mm_unpacklo_pd((x), (y)); \
+        __m128d hi_ = _mm_unpackhi_pd((x), (y)); \
+        CX(lo_, hi_); \
+        (x) = _mm_unpacklo_pd(lo_, hi_); \
+        (y) = _mm_unpackhi_pd(lo_, hi_); \
+    } while (0)
+
+/* Sort 16 items, r[j] holding items 2j and 2j + 1, into out: the
+ * 19-comparator network for 8 inputs (Knuth, TAOCP 5.3.4) sorts the even
+ * and the odd items as two columns; a bitonic merge (each column's item i
+ * against the other's item 7 - i, then distances 4, 2, 1 within each
+ * half) joins them. */
+static INLINE void sort16(__m128d r[8], double *out)
+{
+    CX(r[0], r[2]); CX(r[1], r[3]); CX(r[4], r[6]); CX(r[5], r[7]);
+    CX(r[0], r[4]); CX(r[1], r[5]); CX(r[2], r[6]); CX(r[3], r[7]);
+    CX(r[0], r[1]); CX(r[2], r[3]); CX(r[4], r[5]); CX(r[6], r[7]);
+    CX(r[2], r[4]); CX(r[3], r[5]);
+    CX(r[1], r[4]); CX(r[3], r[6]);
+    CX(r[1], r[2]); CX(r[3], r[4]); CX(r[5], r[6]);
+    __m128d lo[4], hi[4];
+    for (unsigned k = 0; k < 4; k++) {
+        lo[k] = _mm_unpacklo_pd(r[2 * k], r[2 * k + 1]);
+        hi[k] = _mm_unpackhi_pd(r[7 - 2 * k], r[6 - 2 * k]);
+        CX(lo[k], hi[k]);
+    }
+    CX(lo[0], lo[2]); CX(lo[1], lo[3]); CX(hi[0], hi[2]); CX(hi[1], hi[3]);
+    CX(lo[0], lo[1]); CX(lo[2], lo[3]); CX(hi[0], hi[1]); CX(hi[2], hi[3]);
+    CX_LANES(lo[0], lo[1]); CX_LANES(lo[2], lo[3]);
+    CX_LANES(hi[0], hi[1]); CX_LANES(hi[2], hi[3]);
+    for (unsigned k = 0; k < 4; k++) {
+        _mm_storeu_pd(out + 2 * k, lo[k]);
+        _mm_storeu_pd(out + 8 + 2 * k, hi[k]);
+    }
+}
+#undef CX_LANES
+#undef CX
+
+/* Runs of BLOCK from a[0..n) into out (room for n + BLOCK; run i ends at
+ * min(BLOCK * (i + 1), n)), unless a holds a zero: then 0, and out holds
+ * nothing of use. A short last block is padded with +inf, which sorts
+ * last; what it stores past n is scratch. */
+static int sort_blocks(const double *a, uint32_t n, double *out)
+{
+    const __m128d zero = _mm_setzero_pd();
+    __m128d zeros = zero, r[8];
+    for (uint32_t i = 0; i < n; i += BLOCK) {
+        const double *p = a + i;
+        double pad[BLOCK];
+        if (n - i < BLOCK) {
+            for (unsigned j = 0; j < BLOCK; j++) {  /* branch-free */
+                double v = p[j < n - i ? j : n - i - 1];
+                pad[j] = j < n - i ? v : INFINITY;
+            }
+            p = pad;
+        }
+        for (unsigned j = 0; j < 8; j++) {
+            r[j] = _mm_loadu_pd(p + 2 * j);
+            zeros = _mm_or_pd(zeros, _mm_cmpeq_pd(r[j], zero));
+        }
+        sort16(r, out + i);
+    }
+    return _mm_movemask_pd(zeros) == 0;
 }
 #endif
 
@@ -520,16 +622,25 @@ static INLINE gs_status sort_halve(gs_kll *s, unsigned h, double *last)
 {
     level *l = &s->head.lv[h], *up = l + 1;
     uint32_t len = l->len;
-    /* Scratch: len doubles for the merges, then the run ends. */
-    double stack[512 + 512 / 2];
-    size_t need = len + len / 2 + 2;
+    /* Scratch: len + 16 doubles for the blocks and the merges, then the
+     * run ends. */
+    double stack[512 + 16 + 512 / 2 + 2];
+    size_t need = len + 16 + len / 2 + 2;
     double *tmp = need <= sizeof stack / sizeof *stack ? stack
                 : gs_malloc(need * sizeof *tmp);
     if (!tmp)
         return GS_ENOMEM;
-    uint32_t *end = (uint32_t *)(tmp + len);
+    uint32_t *end = (uint32_t *)(tmp + len + 16), runs;
     double *a = l->items, *b = tmp;
-    uint32_t runs = find_runs(a, len, end);
+#ifdef GS__SSE2
+    if (h == 0 && sort_blocks(a, len, tmp)) {
+        for (runs = 0; runs * BLOCK < len; runs++)
+            end[runs] = runs * BLOCK + BLOCK < len ? runs * BLOCK + BLOCK : len;
+        a = tmp;
+        b = l->items;
+    } else
+#endif
+        runs = find_runs(a, len, end, h ? 1 : MINRUN);
     while (runs > 2) {  /* one pass of pairwise merges, a into b */
         uint32_t r = 0, lo = 0;
         for (uint32_t i = 0; i < runs; i += 2) {
@@ -574,8 +685,8 @@ static gs_status compact(gs_kll *s)
     }
     level *l = &s->head.lv[h], *up = l + 1;
     uint32_t len = l->len, odd = len & 1u, half = len / 2;
-    /* + 2: sort_halve may write one item past half, count_halve two */
-    gs_status st = reserve(up, half + 2);
+    /* + 8: sort_halve may write one item past half, count_halve eight */
+    gs_status st = reserve(up, half + 8);
     if (st != GS_OK)
         return st;
     double last;
@@ -583,18 +694,18 @@ static gs_status compact(gs_kll *s)
     double lo;
     if (count_halve(l->items, len, &s->rng, up->items + up->len, &lo,
                     &last)) {
-        if (h == 0) {  /* no -0.0 here: folding the extremes will do */
-            fold_min(&s->min, lo);
-            fold_max(&s->max, last);
-        }
+        /* No -0.0 here: folding the extremes will do. Above level 0 it
+         * changes nothing (min and max hold those items already) and costs
+         * less than a branch on h. */
+        fold_min(&s->min, lo);
+        fold_max(&s->max, last);
     } else
 #endif
     if ((st = sort_halve(s, h, &last)) != GS_OK)
         return st;
     up->len += half;
     l->len = odd;
-    if (odd)  /* the largest item keeps its weight at this level */
-        l->items[0] = last;
+    l->items[0] = last;  /* if odd, the largest item keeps its weight here */
     s->held += half;
     if (h > 0)
         s->held -= len - odd;

@@ -512,6 +512,93 @@ START_TEST(compaction_matches_the_reference_byte_for_byte)
 }
 END_TEST
 
+/* One value of a level's worth of content, of one of eight kinds aimed at
+ * the two ways level 0 is sorted: by a network when it holds no zero
+ * (SSE2), by runs and insertion when it does (and always without SSE2),
+ * and at the extremes' "first of equal ones": random prices (no zero),
+ * prices with a few zeros of either sign, few distinct quarters with
+ * infinities (duplicates), ascending and descending runs of random
+ * lengths, zeros of both signs among small values, integers less than 32
+ * apart with a rare -0.0 (counting, or sorting when -0.0 is there), any
+ * bits (every sign and magnitude, subnormals, infinities), and values at
+ * or above zero whose minimum is a zero of either sign. */
+#define LEVEL_KINDS 8
+static double level_value(int kind, size_t i, uint64_t *seed)
+{
+    uint64_t r = rng_next(seed);
+    double d;
+    switch (kind) {
+    case 0: return (double)(r % 1000000 + 1) / 100;
+    case 1: return r % 23 == 0 ? (r >> 8 & 1 ? 0.0 : -0.0)
+                               : (double)(r % 200000) / 100 - 1000.005;
+    case 2: return r % 41 == 0 ? (r >> 8 & 1 ? INFINITY : -INFINITY)
+                               : (double)(r % 9 + 1) / 4;
+    case 3: return (double)(i / (1 + (i >> 3) % 11) % 2 ? 500 - (double)i
+                                                       : (double)i) + 0.5;
+    case 4: return r % 3 == 0 ? 0.0 : r % 3 == 1 ? -0.0 : (double)(r % 5) - 2;
+    case 5: return r % 97 == 0 ? -0.0 : (double)(r % 31) - 7;
+    case 6:
+        memcpy(&d, &r, sizeof d);
+        return isnan(d) ? 1e300 : d;
+    default: return r % 5 == 0 ? 0.0 : r % 5 == 1 ? -0.0 : (double)(r % 7);
+    }
+}
+
+/* Level 0 of every size from 9 to 601 (a sketch of k = size - 1 compacts
+ * it at its size-th value; no level under 8 items is ever compacted) and
+ * of every kind above, then as many values again (levels above 0 made of
+ * its halves): the same items and extremes as the reference's stable
+ * insertion sort, byte for byte. The scalar build runs this over the old
+ * sort (insertion on every level 0) too. */
+START_TEST(random_levels_compact_like_the_reference)
+{
+    for (int kind = 0; kind < LEVEL_KINDS; kind++)
+        for (unsigned size = 9; size <= 601; size++) {
+            uint64_t seed = 77 + size * LEVEL_KINDS + (uint64_t)kind;
+            gs_kll *s = gs_kll_new(size - 1);
+            ref_kll *r = ref_new(size - 1);
+            for (size_t i = 0; i < 2 * (size_t)size; i++) {
+                double v = level_value(kind, i, &seed);
+                ck_assert_int_eq(gs_kll_add(s, v), GS_OK);
+                ref_add(r, v);
+                if (i + 1 == size || i + 1 == 2 * (size_t)size)
+                    assert_same_text(s, r, "level", i);
+            }
+            gs_kll_free(s);
+            ref_free(r);
+        }
+}
+END_TEST
+
+/* Many small sketches merged into one: the levels above 0 are made of
+ * many short runs, down to single items; merged like the reference. */
+START_TEST(merging_many_small_sketches_matches_the_reference)
+{
+    for (int kind = 0; kind < LEVEL_KINDS; kind++) {
+        uint64_t seed = 500 + (uint64_t)kind;
+        gs_kll *all = gs_kll_new(16);
+        ref_kll *rall = ref_new(16);
+        for (int part = 0; part < 300; part++) {
+            gs_kll *s = gs_kll_new(16);
+            ref_kll *r = ref_new(16);
+            size_t n = rng_next(&seed) % 90;
+            for (size_t i = 0; i < n; i++) {
+                double v = level_value(kind, i, &seed);
+                gs_kll_add(s, v);
+                ref_add(r, v);
+            }
+            ck_assert_int_eq(gs_kll_merge(all, s), GS_OK);
+            ref_merge(rall, r);
+            assert_same_text(all, rall, "merge", (size_t)part);
+            gs_kll_free(s);
+            ref_free(r);
+        }
+        gs_kll_free(all);
+        ref_free(rall);
+    }
+}
+END_TEST
+
 static Suite *kll_suite(void)
 {
     Suite *s = suite_create("kll");
@@ -524,6 +611,8 @@ static Suite *kll_suite(void)
     tcase_add_test(tc, same_input_same_bytes_and_exact_round_trip);
     tcase_add_test(tc, decode_refuses_what_encode_cannot_make);
     tcase_add_test(tc, compaction_matches_the_reference_byte_for_byte);
+    tcase_add_test(tc, random_levels_compact_like_the_reference);
+    tcase_add_test(tc, merging_many_small_sketches_matches_the_reference);
     suite_add_tcase(s, tc);
     return s;
 }
