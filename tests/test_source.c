@@ -1481,7 +1481,16 @@ START_TEST(a_member_ending_at_a_read_boundary_is_read_as_zlib_reads_it)
 }
 END_TEST
 
-/* The same cases pinned to their values, not only to zlib's. */
+/* The same cases pinned to their values, not only to zlib's. Places are
+ * counted from the start of the member, of its deflate data or its end. */
+enum { HEAD, DATA, END };
+
+static size_t place(const gzfile *g, int from, long d)
+{
+    size_t base = from == HEAD ? 0 : from == DATA ? g->m[0].data : g->len;
+    return (size_t)((long)base + d);
+}
+
 START_TEST(wrapper_defects_have_zlibs_codes_words_and_places)
 {
     make_tmp();
@@ -1489,42 +1498,41 @@ START_TEST(wrapper_defects_have_zlibs_codes_words_and_places)
     struct {
         const char *what;
         unsigned flags;
-        int at;          /* from the member's end (<0) or start (>=0) */
+        int flip_from;
+        long flip;          /* the byte xor-ed with `xor` */
         unsigned char xor;
-        size_t cut;      /* bytes kept from the end, 0: all */
+        long cut;           /* bytes cut off the end */
+        int at_from;
+        long at;            /* where the defect is */
         const char *want;
     } cases[] = {
-        { "wrong ISIZE", 0, -1, 0x01, 0,
+        { "wrong ISIZE", 0, END, -1, 0x01, 0, END, 0,
           "gzip.corrupt@%zu after 4000: incorrect length check\n" },
-        { "wrong CRC", 0, -8, 0x01, 0,
+        { "wrong CRC", 0, END, -8, 0x01, 0, END, -4,
           "gzip.corrupt@%zu after 4000: incorrect data check\n" },
-        { "wrong header CRC", FNAME | FHCRC, -2, 0x01, 0,
+        { "wrong CRC, trailer cut", 0, END, -8, 0x01, 3, END, -4,
+          "gzip.corrupt@%zu after 4000: incorrect data check\n" },
+        { "trailer cut", 0, END, -8, 0x00, 3, END, -3,
+          "gzip.truncated@%zu after 4000: gzip member ends before its end "
+          "marker\n" },
+        { "wrong header CRC", FNAME | FHCRC, DATA, -2, 0x01, 0, DATA, 0,
           "gzip.corrupt@%zu after 0: header crc mismatch\n" },
-        { "a reserved flag", 0, 3, 0x80, 0,
+        { "a reserved flag", 0, HEAD, 3, 0x80, 0, HEAD, 4,
           "gzip.corrupt@%zu after 0: unknown header flags set\n" },
-        { "cut in the header", FEXTRA | FNAME, 0, 0, 9,
+        { "cut in the header", FEXTRA | FNAME, HEAD, 0, 0x00, -9, HEAD, 9,
           "gzip.truncated@%zu after 0: gzip member ends before its end "
           "marker\n" },
     };
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
         gzfile g = { 0 };
         gz_member(&g, data, 4000, 6, cases[c].flags, 3);
-        size_t pos = cases[c].at < 0
-                         ? (cases[c].flags & FHCRC ? g.m[0].data : g.len) +
-                               (size_t)(long)cases[c].at
-                         : (size_t)cases[c].at;
-        g.b[pos] ^= cases[c].xor;
-        size_t len = cases[c].cut ? cases[c].cut : g.len;
-        /* Where zlib stops: after the 4 bytes of a check, the trailer,
-         * the 4 first bytes of a header, the header CRC, or the end. */
-        size_t where = cases[c].cut ? len
-                       : c == 0     ? g.len
-                       : c == 1     ? g.len - 4
-                       : c == 2     ? g.m[0].data
-                                    : 4;
+        g.b[place(&g, cases[c].flip_from, cases[c].flip)] ^= cases[c].xor;
+        size_t len = cases[c].cut >= 0 ? g.len - (size_t)cases[c].cut
+                                       : (size_t)-cases[c].cut;
         seen w;
         char want[160];
-        snprintf(want, sizeof want, cases[c].want, where);
+        snprintf(want, sizeof want, cases[c].want,
+                 place(&g, cases[c].at_from, cases[c].at));
         isal_read(g.b, len, &w);
         ck_assert_msg(strcmp(w.log, want) == 0, "%s: %s", cases[c].what,
                       w.log);
