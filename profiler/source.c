@@ -19,8 +19,9 @@
  *      different size or mtime is the defect "file.changed_while_reading".
  *   3. in_pos/in_avail is the only input cursor: bytes_in - in_avail is the
  *      offset on disk of the next unconsumed byte, the location of every
- *      gzip defect; "file.changed_while_reading" is located at bytes_in,
- *      where reading from disk stopped.
+ *      gzip defect but bad deflate data, located at the first byte ISA-L
+ *      had not decoded (its read-ahead taken off); "file.changed_while_
+ *      reading" is located at bytes_in, where reading from disk stopped.
  *   4. Only the reader calls the sink. The disk and inflate side writes a
  *      defect into the block it is making (at most MAX_NOTES: the file
  *      changing once, then one that ends the data); the reader delivers a
@@ -57,14 +58,17 @@
  *      reads up to 8 bytes ahead into its bit buffer; when the deflate data
  *      ends, those whole bytes are given back in front of in_pos (the input
  *      buffer keeps GIVE_BACK bytes of room), so the trailer, the next
- *      member and trailing garbage are found at their exact offsets.
+ *      member and trailing garbage are found at their exact offsets. Only
+ *      a member cut inside its deflate data may hand out a byte or two
+ *      fewer than zlib did: ISA-L decodes up to three literals with one
+ *      table look-up, and one whose last code is cut waits for more input.
  *
  * Limits: gs_limits.max_inflate_ratio (0 = none) is checked once more than
  * 1 MiB has been produced, against the gzip bytes consumed so far;
  * max_inflated_bytes (0 = none) against the total output. Exceeding the
  * latter is reported as "gzip.size_exceeded". Memory per gzip file: one
- * SOURCE_BLOCK and one FIRST_BLOCK, grown to OUT_BLOCK for the second
- * block, and RING - 1 more OUT_BLOCKs once the thread runs.
+ * SOURCE_BLOCK, ISA-L's state and one FIRST_BLOCK, grown to OUT_BLOCK for
+ * the second block, and RING - 1 more OUT_BLOCKs once the thread runs.
  * The environment variable GAPSCAN_INFLATE_THREAD_AFTER (a size, or
  * "never") sets thread_after, for tests and for machines where the -j
  * workers already take every CPU.
