@@ -20,7 +20,8 @@
  * Not covered, because they allocate with their own allocators, outside
  * the hook: libxml2, libyaml, ICU, uchardet and yajl's tree parser (the
  * profile loader). libcsv (its realloc hook), yajl's stream parser and
- * generator (profile saving) and zlib (zalloc) do go through it.
+ * generator (profile saving) and ISA-L's inflate state (a plain struct,
+ * gs_calloc'd; ISA-L allocates nothing itself) do go through it.
  */
 #include <check.h>
 #include <stdio.h>

@@ -6,9 +6,10 @@
  * with read(2) in blocks (never mmap: a file truncated under us would raise
  * SIGBUS). It reads at most the size seen at open.
  *
- * gzip (magic 1f 8b) is inflated with zlib's inflate() driven here, so every
- * status is seen: concatenated members are read in turn; a truncated member,
- * a corrupt stream or trailing garbage is a defect of the file; output past
+ * gzip (magic 1f 8b) is inflated with ISA-L's isal_inflate() driven here,
+ * the gzip wrapper judged as zlib judges it, so every status is seen:
+ * concatenated members are read in turn; a truncated member, a corrupt
+ * stream or trailing garbage is a defect of the file; output past
  * gs_limits.max_inflate_ratio x compressed size (counted once 1 MiB is out)
  * or past max_inflated_bytes stops the file with a defect and GS_ELIMIT.
  *
