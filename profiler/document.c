@@ -85,7 +85,7 @@ struct gs_document {
     int in_record;
     uint64_t record_no;
     struct batch *batch;     /* CSV/TSV values waiting (see "batches"): */
-    struct batch *bat[2];    /* one of these; the second for the helper */
+    struct batch *bat[4];    /* one of these; the others for the helper */
     int batching;            /* this document's values go through it */
 
     kept_defect *defects;    /* max_doc_defects */
@@ -387,7 +387,9 @@ typedef struct batch {
     uint32_t *start;                  /* per field id + 1: counting sort */
     size_t cap_start;
     size_t n, used;
-    int any;                          /* some value wants a date scan */
+    size_t hfrom;                     /* the field thread's run: from here */
+    int any, hany;                    /* some value wants a date scan (of
+                                         this thread's run, the helper's) */
     char bytes[BATCH_BYTES];
 } batch;
 
@@ -466,43 +468,53 @@ static int batch_dates(gs_document *d, batch *b)
 /* ---- a second thread for fields ----------------------------------------
  *
  * A CSV/TSV file of FIELD_THREAD_AFTER bytes or more on disk, scanned whole
- * by a document allowed more than one thread, shares each batch's field
- * work with a helper thread: the helper takes the fields from a cut point
- * on (whole fields' runs of the sorted batch), this thread the ones before
- * it, then parses the next batch into the other of two batches while the
- * helper may still be busy. Each field gets its values in arrival order
- * (no field work of batch k + 1 starts before the helper is done with batch
- * k), and batch k's date scans run on this thread after all of its field
- * work and before batch k + 1's: the profile is the one-thread profile
- * wherever the cut falls. The cut moves a 64th of the batch a flush
- * towards the thread that waited less, so the helper's field work balances
- * this thread's parsing, date scans and fields.
+ * by a document allowed more than one thread, shares its field work with a
+ * helper thread. The helper owns the fields with ids from cut on, this
+ * thread the ones before: at each flush this thread hands the batch over
+ * (its run of the helper's fields: hfrom on), profiles its own fields of it
+ * and goes on parsing into the next of RING batches; the helper takes the
+ * batches in order. Each field is profiled by one thread at a time in
+ * batch order, so it gets its values in arrival order; batch k's date
+ * scans run on this thread once the helper is done with it, after batch
+ * k - 1's. The profile is the one-thread profile wherever the cut lies.
+ *
+ * The cut moves one field at a time, at most every BALANCE_EVERY flushes:
+ * down (a field to the helper) when the helper had nothing to do at most
+ * of them, which needs no wait, since this thread has profiled that field
+ * in every batch handed over; up (a field back) when this thread had to
+ * wait for a free batch, after the helper has finished every batch handed
+ * over (fp_drain). The ring lets the two sides' batch-to-batch variations
+ * even out instead of making one wait for the other at every batch.
  *
  * Shared while the helper works: only the gs_fields and doc_field formats
- * of its part, the batch's verdicts of its part, and d->fields, which may
- * not move: a new field, a value that goes unbatched and the end of the
- * document first drain the helper (fp_drain). Either side waits by polling
- * a while (SPIN pauses, some tens of microseconds; a batch takes a few
- * hundred), then sleeping. The environment variable
- * GAPSCAN_FIELD_THREAD_AFTER (a size, or "never") moves the threshold, for
- * tests; with it set, the end of each file with a helper says on stderr how
- * many batches it shared. */
+ * of its fields, the batches handed over (it writes their verdicts of its
+ * run, vc, scan and hany), and d->fields, which may not move: a new field,
+ * a value that goes unbatched and the end of the document first drain the
+ * helper. Either side waits by polling SPIN times (well under a batch's
+ * time), then sleeping. The environment variable GAPSCAN_FIELD_THREAD_AFTER
+ * (a size, or "never") moves the threshold, for tests; with it set, the
+ * end of each file with a helper says on stderr how many batches it
+ * shared. */
 #define FIELD_THREAD_AFTER ((uint64_t)8 << 20)
-#define SPIN 512
+#define RING 4
+#define SPIN 20000
+#define BALANCE_EVERY 8
 
 typedef struct fieldpar {
     gs_document *d;
     pthread_t tid;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    atomic_int busy;         /* the helper has a part to do */
+    int sleeping;            /* under mu: a side waits on cv */
     int quit;                /* under mu */
-    batch *job;              /* the helper's batch and part of its order, */
-    size_t from, to;         /* its date-scan wish and failure: written by */
-    int any, failed;         /* the helper while busy, by this thread else */
-    batch *done;             /* field work handed out, date scans not run */
-    unsigned share;          /* the helper's part of a batch, in 64ths */
-    uint64_t shared;         /* batches the helper had a part of */
+    batch *ring[RING];       /* batch k is ring[k % RING] */
+    atomic_uint_fast64_t posted;  /* batches handed over (this thread) */
+    atomic_uint_fast64_t done;    /* of those, finished by the helper */
+    atomic_int failed;       /* the helper ran out of memory */
+    uint64_t dated;          /* batches whose date scans ran: free */
+    size_t cut;              /* the helper's fields: ids from cut on */
+    unsigned flushes, waits, idle;  /* this balancing period's */
+    uint64_t shared;         /* batches with a helper's run */
     int report;              /* tests: say so on stderr at the end */
 } fieldpar;
 
@@ -513,114 +525,124 @@ static void pause_a_moment(void)
 #endif
 }
 
-static int is_busy(fieldpar *fp)
+static uint64_t load(atomic_uint_fast64_t *v)
 {
-    return atomic_load_explicit(&fp->busy, memory_order_acquire);
+    return atomic_load_explicit(v, memory_order_acquire);
+}
+
+/* Waits until *v differs from old (or quit, for the helper); polls, then
+ * sleeps. */
+static void fp_wait(fieldpar *fp, atomic_uint_fast64_t *v, uint64_t old)
+{
+    for (int i = 0; i < SPIN && load(v) == old; i++)
+        pause_a_moment();
+    if (load(v) != old)
+        return;
+    pthread_mutex_lock(&fp->mu);
+    while (load(v) == old && !fp->quit) {
+        fp->sleeping++;
+        pthread_cond_wait(&fp->cv, &fp->mu);
+        fp->sleeping--;
+    }
+    pthread_mutex_unlock(&fp->mu);
+}
+
+static void fp_store(fieldpar *fp, atomic_uint_fast64_t *v, uint64_t x)
+{
+    atomic_store_explicit(v, x, memory_order_release);
+    pthread_mutex_lock(&fp->mu);
+    if (fp->sleeping)
+        pthread_cond_broadcast(&fp->cv);
+    pthread_mutex_unlock(&fp->mu);
 }
 
 static void *fp_main(void *arg)
 {
     fieldpar *fp = arg;
-    for (;;) {
-        for (int i = 0; i < SPIN && !is_busy(fp); i++)
-            pause_a_moment();
-        pthread_mutex_lock(&fp->mu);
-        while (!is_busy(fp) && !fp->quit)
-            pthread_cond_wait(&fp->cv, &fp->mu);
-        int quit = !is_busy(fp);
-        pthread_mutex_unlock(&fp->mu);
-        if (quit)
-            return NULL;
+    for (uint64_t k = 0;; k++) {
+        fp_wait(fp, &fp->posted, k);
+        if (load(&fp->posted) == k)
+            return NULL;  /* quit, everything done */
+        batch *b = fp->ring[k % RING];
         int any = 0;
-        fp->failed |= batch_part(fp->d, fp->job, fp->from, fp->to, &any);
-        fp->any = any;
-        pthread_mutex_lock(&fp->mu);
-        atomic_store_explicit(&fp->busy, 0, memory_order_release);
-        pthread_cond_broadcast(&fp->cv);
-        pthread_mutex_unlock(&fp->mu);
+        if (batch_part(fp->d, b, b->hfrom, b->n, &any))
+            atomic_store(&fp->failed, 1);
+        b->hany = any;
+        fp_store(fp, &fp->done, k + 1);
     }
 }
 
-/* Waits until the helper's part is done and folds its wish into its batch;
- * 1 when this thread had to wait for it. */
-static int fp_join(fieldpar *fp)
+/* Date scans of the batches the helper is done with, in order. */
+static int fp_dates(gs_document *d, fieldpar *fp)
 {
-    int waited = is_busy(fp);
-    for (int i = 0; i < SPIN && is_busy(fp); i++)
-        pause_a_moment();
-    if (is_busy(fp)) {
-        pthread_mutex_lock(&fp->mu);
-        while (is_busy(fp))
-            pthread_cond_wait(&fp->cv, &fp->mu);
-        pthread_mutex_unlock(&fp->mu);
+    for (uint64_t h = load(&fp->done); fp->dated < h; fp->dated++) {
+        batch *b = fp->ring[fp->dated % RING];
+        b->any |= b->hany;
+        if (batch_dates(d, b))
+            return 1;
     }
-    if (fp->job)
-        fp->job->any |= fp->any;
-    fp->job = NULL;
-    return waited;
+    return 0;
 }
 
-static void fp_post(fieldpar *fp, batch *b, size_t from, size_t to)
-{
-    fp->job = b;
-    fp->from = from;
-    fp->to = to;
-    pthread_mutex_lock(&fp->mu);
-    atomic_store_explicit(&fp->busy, 1, memory_order_release);
-    pthread_cond_broadcast(&fp->cv);
-    pthread_mutex_unlock(&fp->mu);
-}
-
-/* Nothing handed out any more: the helper idle, the last batch's date
- * scans run. 1: out of memory (now or in an earlier part). */
+/* Nothing handed over any more: the helper idle, every date scan run.
+ * 1: out of memory (now or in the helper). */
 static int fp_drain(gs_document *d)
 {
     fieldpar *fp = d->fp;
     if (!fp)
         return 0;
-    fp_join(fp);
-    if (fp->done && !fp->failed)
-        fp->failed = batch_dates(d, fp->done);
-    fp->done = NULL;
-    return fp->failed;
+    uint64_t p = load(&fp->posted), h;
+    while ((h = load(&fp->done)) < p)
+        fp_wait(fp, &fp->done, h);
+    return fp_dates(d, fp) || atomic_load(&fp->failed);
 }
 
-/* The helper's part of batch b (ordered): sorted values from the first
- * field run ending at or past the cut on. */
-static size_t fp_cut(const gs_document *d, const batch *b, unsigned share)
+/* Every BALANCE_EVERY flushes: a field to the helper if it was idle at
+ * most of them, one back if this thread waited for it. */
+static int fp_balance(gs_document *d, fieldpar *fp)
 {
-    size_t want = b->n - b->n * share / 64;
-    for (size_t f = 0; f < d->n_fields; f++)
-        if (b->start[f] >= want)
-            return b->start[f];
-    return b->n;
+    if (++fp->flushes < BALANCE_EVERY)
+        return 0;
+    int r = 0;
+    if (fp->waits && fp->cut < d->n_fields) {
+        r = fp_drain(d);
+        fp->cut++;
+    } else if (fp->idle > BALANCE_EVERY / 2 && fp->cut > 1) {
+        fp->cut--;
+    }
+    fp->flushes = fp->waits = fp->idle = 0;
+    return r;
 }
 
-/* batch_flush with the helper: hand it its part of the batch, run the
- * previous batch's date scans and this thread's part, and fill the other
- * batch next. */
+/* batch_flush with the helper: hand batch b over, profile this thread's
+ * fields of it, run the date scans the helper allows, and fill the next
+ * batch of the ring, waiting for it to be free. */
 static int fp_flush(gs_document *d, batch *b)
 {
     fieldpar *fp = d->fp;
-    int waited = fp_join(fp);
-    if (fp->failed)
+    if (fp->cut == SIZE_MAX)  /* the first batch: the helper gets 3/5 */
+        fp->cut = d->n_fields * 2 / 5;
+    if (fp_balance(d, fp))
         return 1;
-    if (waited && fp->share > 8)
-        fp->share--;
-    else if (!waited && fp->share < 56)
-        fp->share++;
-    size_t cut = fp_cut(d, b, fp->share);
-    b->any = 0;
-    if (cut < b->n) {
-        fp_post(fp, b, cut, b->n);
-        fp->shared++;
+    b->any = b->hany = 0;
+    b->hfrom = fp->cut == 0 ? 0
+             : fp->cut <= d->n_fields ? b->start[fp->cut - 1] : b->n;
+    uint64_t p = load(&fp->posted);
+    fp->idle += load(&fp->done) == p;
+    fp->shared += b->hfrom < b->n;
+    fp_store(fp, &fp->posted, p + 1);
+    if (batch_part(d, b, 0, b->hfrom, &b->any) || fp_dates(d, fp))
+        return 1;
+    if (p + 1 - fp->dated >= RING) {  /* the next batch is not free */
+        fp->waits++;
+        uint64_t h = load(&fp->done);
+        if (h == fp->dated)
+            fp_wait(fp, &fp->done, h);
+        if (fp_dates(d, fp))
+            return 1;
     }
-    batch *prev = fp->done;
-    fp->done = b;
-    d->batch = d->bat[b == d->bat[0]];
-    if (prev && batch_dates(d, prev))
-        return 1;
-    return batch_part(d, b, 0, cut, &b->any);
+    d->batch = fp->ring[(p + 1) % RING];
+    return atomic_load(&fp->failed);
 }
 
 /* The helper for a CSV/TSV document of size bytes on disk, when allowed
@@ -635,15 +657,20 @@ static void fp_start(gs_document *d, uint64_t size)
         gs_parse_size(v, &after);
     if (d->threads < 2 || d->in_range || size < after)
         return;
-    if (!d->bat[1] && !(d->bat[1] = gs_calloc(1, sizeof *d->bat[1])))
-        return;
+    for (int k = 1; k < RING; k++)
+        if (!d->bat[k] && !(d->bat[k] = gs_calloc(1, sizeof *d->bat[k])))
+            return;
     fieldpar *fp = gs_calloc(1, sizeof *fp);
     if (!fp)
         return;
     fp->d = d;
-    fp->share = 32;
+    fp->cut = SIZE_MAX;
     fp->report = v != NULL;
-    atomic_init(&fp->busy, 0);
+    for (int k = 0; k < RING; k++)
+        fp->ring[k] = d->bat[k];
+    atomic_init(&fp->posted, 0);
+    atomic_init(&fp->done, 0);
+    atomic_init(&fp->failed, 0);
     pthread_mutex_init(&fp->mu, NULL);
     pthread_cond_init(&fp->cv, NULL);
     if (pthread_create(&fp->tid, NULL, fp_main, fp) != 0) {
@@ -655,13 +682,15 @@ static void fp_start(gs_document *d, uint64_t size)
     d->fp = fp;
 }
 
-/* Stops and joins the helper (after whatever it was doing). */
+/* Stops and joins the helper (after the batches handed over). */
 static void fp_stop(gs_document *d)
 {
     fieldpar *fp = d->fp;
     if (!fp)
         return;
-    fp_join(fp);
+    uint64_t p = load(&fp->posted), h;
+    while ((h = load(&fp->done)) < p)
+        fp_wait(fp, &fp->done, h);
     pthread_mutex_lock(&fp->mu);
     fp->quit = 1;
     pthread_cond_broadcast(&fp->cv);
@@ -674,6 +703,7 @@ static void fp_stop(gs_document *d)
     pthread_mutex_destroy(&fp->mu);
     gs_free(fp);
     d->fp = NULL;
+    d->batch = d->bat[0];
 }
 
 /* Profiles the batch: fields in id order, each its values in arrival
@@ -731,7 +761,7 @@ static void batch_start(gs_document *d, gs_format fmt, uint64_t size)
         d->bat[0] = gs_calloc(1, sizeof *d->bat[0]);
     d->batch = d->bat[0];
     d->batching = d->batch != NULL;
-    for (int k = 0; k < 2; k++)   /* a failed document may have left some */
+    for (int k = 0; k < 4; k++)   /* a failed document may have left some */
         if (d->bat[k])
             d->bat[k]->n = d->bat[k]->used = 0;
     if (d->batching)
@@ -871,8 +901,8 @@ void gs_document_free(gs_document *d)
     clear_facts(d);
     gs_free(d->fields);
     gs_free(d->stamps);
-    batch_free(d->bat[0]);
-    batch_free(d->bat[1]);
+    for (int k = 0; k < 4; k++)
+        batch_free(d->bat[k]);
     gs_free(d->defects);
     gs_free(d->codes);
     gs_free(d->buf);
