@@ -388,8 +388,7 @@ typedef struct batch {
     size_t cap_start;
     size_t n, used;
     size_t hfrom;                     /* the field thread's run: from here */
-    int any, hany;                    /* some value wants a date scan (of
-                                         this thread's run, the helper's) */
+    int any;                          /* some value wants a date scan */
     char bytes[BATCH_BYTES];
 } batch;
 
@@ -474,9 +473,10 @@ static int batch_dates(gs_document *d, batch *b)
  * (its run of the helper's fields: hfrom on), profiles its own fields of it
  * and goes on parsing into the next of RING batches; the helper takes the
  * batches in order. Each field is profiled by one thread at a time in
- * batch order, so it gets its values in arrival order; batch k's date
- * scans run on this thread once the helper is done with it, after batch
- * k - 1's. The profile is the one-thread profile wherever the cut lies.
+ * batch order, so it gets its values in arrival order; the helper runs
+ * batch k's date scans once both runs of it are done, after batch k - 1's
+ * (while it works, nothing else touches the date evidence). The profile is
+ * the one-thread profile wherever the cut lies.
  *
  * The cut moves one field at a time, at most every BALANCE_EVERY flushes:
  * down (a field to the helper) when the helper had nothing to do at most
@@ -488,13 +488,14 @@ static int batch_dates(gs_document *d, batch *b)
  *
  * Shared while the helper works: only the gs_fields and doc_field formats
  * of its fields, the batches handed over (it writes their verdicts of its
- * run, vc, scan and hany), and d->fields, which may not move: a new field,
- * a value that goes unbatched and the end of the document first drain the
- * helper. Either side waits by polling SPIN times (well under a batch's
- * time), then sleeping. The environment variable GAPSCAN_FIELD_THREAD_AFTER
- * (a size, or "never") moves the threshold, for tests; with it set, the
- * end of each file with a helper says on stderr how many batches it
- * shared. */
+ * run, vc and scan, then any), the date evidence and markers, and
+ * d->fields, which may not move: a new field, a value that goes unbatched
+ * and the end of the document first drain the helper. Either side waits by
+ * polling SPIN times (~0.2 ms here, about a batch's time: a thread that
+ * slept takes this machine's VM tens of microseconds to wake), then
+ * sleeping. The environment variable GAPSCAN_FIELD_THREAD_AFTER (a size,
+ * or "never") moves the threshold, for tests; with it set, the end of each
+ * file with a helper says on stderr how many batches it shared. */
 #define FIELD_THREAD_AFTER ((uint64_t)8 << 20)
 #define RING 4
 #define SPIN 20000
@@ -509,9 +510,9 @@ typedef struct fieldpar {
     int quit;                /* under mu */
     batch *ring[RING];       /* batch k is ring[k % RING] */
     atomic_uint_fast64_t posted;  /* batches handed over (this thread) */
-    atomic_uint_fast64_t done;    /* of those, finished by the helper */
+    atomic_uint_fast64_t mine;    /* of those, with this thread's run done */
+    atomic_uint_fast64_t done;    /* finished by the helper: free again */
     atomic_int failed;       /* the helper ran out of memory */
-    uint64_t dated;          /* batches whose date scans ran: free */
     size_t cut;              /* the helper's fields: ids from cut on */
     unsigned flushes, waits, idle;  /* this balancing period's */
     uint64_t shared;         /* batches with a helper's run */
@@ -556,6 +557,8 @@ static void fp_store(fieldpar *fp, atomic_uint_fast64_t *v, uint64_t x)
     pthread_mutex_unlock(&fp->mu);
 }
 
+/* The helper: its run of each batch handed over, then, once this thread's
+ * run is done too, the batch's date scans. */
 static void *fp_main(void *arg)
 {
     fieldpar *fp = arg;
@@ -567,21 +570,14 @@ static void *fp_main(void *arg)
         int any = 0;
         if (batch_part(fp->d, b, b->hfrom, b->n, &any))
             atomic_store(&fp->failed, 1);
-        b->hany = any;
+        uint64_t m;
+        while ((m = load(&fp->mine)) <= k)
+            fp_wait(fp, &fp->mine, m);
+        b->any |= any;
+        if (batch_dates(fp->d, b))
+            atomic_store(&fp->failed, 1);
         fp_store(fp, &fp->done, k + 1);
     }
-}
-
-/* Date scans of the batches the helper is done with, in order. */
-static int fp_dates(gs_document *d, fieldpar *fp)
-{
-    for (uint64_t h = load(&fp->done); fp->dated < h; fp->dated++) {
-        batch *b = fp->ring[fp->dated % RING];
-        b->any |= b->hany;
-        if (batch_dates(d, b))
-            return 1;
-    }
-    return 0;
 }
 
 /* Nothing handed over any more: the helper idle, every date scan run.
@@ -594,7 +590,7 @@ static int fp_drain(gs_document *d)
     uint64_t p = load(&fp->posted), h;
     while ((h = load(&fp->done)) < p)
         fp_wait(fp, &fp->done, h);
-    return fp_dates(d, fp) || atomic_load(&fp->failed);
+    return atomic_load(&fp->failed);
 }
 
 /* Every BALANCE_EVERY flushes: a field to the helper if it was idle at
@@ -615,8 +611,8 @@ static int fp_balance(gs_document *d, fieldpar *fp)
 }
 
 /* batch_flush with the helper: hand batch b over, profile this thread's
- * fields of it, run the date scans the helper allows, and fill the next
- * batch of the ring, waiting for it to be free. */
+ * fields of it, and fill the next batch of the ring, waiting for it to be
+ * free. */
 static int fp_flush(gs_document *d, batch *b)
 {
     fieldpar *fp = d->fp;
@@ -624,25 +620,23 @@ static int fp_flush(gs_document *d, batch *b)
         fp->cut = d->n_fields * 2 / 5;
     if (fp_balance(d, fp))
         return 1;
-    b->any = b->hany = 0;
+    b->any = 0;
     b->hfrom = fp->cut == 0 ? 0
              : fp->cut <= d->n_fields ? b->start[fp->cut - 1] : b->n;
     uint64_t p = load(&fp->posted);
     fp->idle += load(&fp->done) == p;
     fp->shared += b->hfrom < b->n;
     fp_store(fp, &fp->posted, p + 1);
-    if (batch_part(d, b, 0, b->hfrom, &b->any) || fp_dates(d, fp))
-        return 1;
-    if (p + 1 - fp->dated >= RING) {  /* the next batch is not free */
+    int failed = batch_part(d, b, 0, b->hfrom, &b->any);
+    fp_store(fp, &fp->mine, p + 1);  /* after a failure too: no hang */
+    uint64_t h = load(&fp->done);
+    if (p + 1 - h >= RING) {  /* the next batch is not free */
         fp->waits++;
-        uint64_t h = load(&fp->done);
-        if (h == fp->dated)
+        while ((h = load(&fp->done)) + RING <= p + 1)
             fp_wait(fp, &fp->done, h);
-        if (fp_dates(d, fp))
-            return 1;
     }
     d->batch = fp->ring[(p + 1) % RING];
-    return atomic_load(&fp->failed);
+    return failed || atomic_load(&fp->failed);
 }
 
 /* The helper for a CSV/TSV document of size bytes on disk, when allowed
@@ -669,6 +663,7 @@ static void fp_start(gs_document *d, uint64_t size)
     for (int k = 0; k < RING; k++)
         fp->ring[k] = d->bat[k];
     atomic_init(&fp->posted, 0);
+    atomic_init(&fp->mine, 0);
     atomic_init(&fp->done, 0);
     atomic_init(&fp->failed, 0);
     pthread_mutex_init(&fp->mu, NULL);
