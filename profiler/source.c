@@ -48,8 +48,12 @@
  *      If a ring buffer or the thread cannot be had, reading stays on the
  *      caller's thread (same output, no error).
  *   7. ISA-L allocates nothing: its inflate_state (a plain struct, ~85 KB)
- *      comes from gs_calloc at open. The thread allocates nothing: it
- *      starts with every ring buffer at its full size.
+ *      comes from gs_calloc at open, behind ISAL_GUARD bytes of zeros
+ *      that ISA-L 2.30 reads when a distance points before the start of
+ *      a member (bad_deflate()): it reads them, not someone else's memory.
+ *      The output of an isal_inflate() call that fails is never handed
+ *      out. The thread allocates nothing: it starts with every ring
+ *      buffer at its full size.
  *   8. A member is read in four phases: its first four bytes (magic,
  *      method, flags: judged here, as zlib does, after byte 4), the rest
  *      of its header (ISA-L; a header CRC is checked), the deflate data
@@ -62,13 +66,16 @@
  *      a member cut inside its deflate data may hand out a byte or two
  *      fewer than zlib did: ISA-L decodes up to three literals with one
  *      table look-up, and one whose last code is cut waits for more input.
+ *      Bad deflate data hands out less than zlib did too: none of what
+ *      the failing isal_inflate() call made (invariant 7).
  *
  * Limits: gs_limits.max_inflate_ratio (0 = none) is checked once more than
  * 1 MiB has been produced, against the gzip bytes consumed so far;
  * max_inflated_bytes (0 = none) against the total output. Exceeding the
  * latter is reported as "gzip.size_exceeded". Memory per gzip file: one
- * SOURCE_BLOCK, ISA-L's state and one FIRST_BLOCK, grown to OUT_BLOCK for
- * the second block, and RING - 1 more OUT_BLOCKs once the thread runs.
+ * SOURCE_BLOCK, ISA-L's state and its guard, one FIRST_BLOCK, grown to
+ * OUT_BLOCK for the second block, and RING - 1 more OUT_BLOCKs once the
+ * thread runs.
  * The environment variable GAPSCAN_INFLATE_THREAD_AFTER (a size, or
  * "never") sets thread_after, for tests and for machines where the -j
  * workers already take every CPU.
@@ -104,7 +111,8 @@ enum {
     OUT_BLOCK = 256 * 1024,    /* inflated bytes per block after it */
     RING = 4,                  /* blocks with the thread: 1 MiB ahead */
     MAX_NOTES = 2,             /* defects after one block (invariant 4) */
-    GIVE_BACK = 8              /* ISA-L's read-ahead (invariant 8) */
+    GIVE_BACK = 8,             /* ISA-L's read-ahead (invariant 8) */
+    ISAL_GUARD = 32 * 1024     /* zeros before ISA-L's state (invariant 7) */
 };
 #define RATIO_GRACE ((uint64_t)1 << 20)   /* output before the ratio counts */
 #define THREAD_AFTER ((uint64_t)1 << 20)  /* output before the thread starts */
@@ -120,6 +128,12 @@ typedef struct notes {
     unsigned n, sent;
     note d[MAX_NOTES];
 } notes;
+
+/* ISA-L's state behind ISAL_GUARD bytes of zeros (invariant 7). */
+typedef struct isal_mem {
+    unsigned char guard[ISAL_GUARD];
+    struct inflate_state zs;
+} isal_mem;
 
 /* Where the inflate side is in the current gzip member (invariant 8). */
 typedef enum gz_phase {
@@ -166,7 +180,8 @@ struct gs_source {
     bool disk_eof;            /* no more bytes will be read from disk */
     bool ended;               /* gzip: no more blocks will be made */
     gz_phase phase;
-    struct inflate_state *zs;    /* gzip: ISA-L's state */
+    isal_mem *isal;              /* gzip: ISA-L's state, guarded */
+    struct inflate_state *zs;    /* &isal->zs */
     struct isal_gzip_header hdr; /* kept across isal_read_gzip_header calls */
 
     /* The reader side. */
@@ -321,19 +336,13 @@ static gs_status check_limits(gs_source *s, block *b)
     return GS_OK;
 }
 
-/* A defect that ends the data after this block, at `offset`. */
-static gs_status end_at(gs_source *s, block *b, const char *code,
-                        const char *detail, uint64_t offset)
-{
-    s->ended = true;
-    add_note(&b->notes, code, detail, offset);
-    return GS_OK;
-}
-
+/* A defect that ends the data after this block, at the input cursor. */
 static gs_status end_with(gs_source *s, block *b, const char *code,
                           const char *detail)
 {
-    return end_at(s, b, code, detail, disk_offset(s));
+    s->ended = true;
+    add_note(&b->notes, code, detail, disk_offset(s));
+    return GS_OK;
 }
 
 static void take(gs_source *s, size_t n)
@@ -464,6 +473,23 @@ static void give_back(gs_source *s)
     zs->read_in_length = 0;
 }
 
+/* isal_inflate() returned r < 0. On a distance past the start of the
+ * member, ISA-L 2.30 has already copied the match (from up to 32 KiB before
+ * its output buffer: ISAL_GUARD) and counted it in next_out and total_out,
+ * and may leave avail_in wrapped below zero (tests/data/fuzz/gzip/
+ * lookback-*). So nothing this call made is handed out, and the defect is
+ * located from next_in: at the first byte ISA-L had not decoded, its
+ * read-ahead taken off. */
+static gs_status bad_deflate(gs_source *s, block *b, int r)
+{
+    const struct inflate_state *zs = s->zs;
+    size_t used = (size_t)(zs->next_in - s->in_pos);
+    size_t ahead = zs->read_in_length > 0 ? (size_t)zs->read_in_length / 8 : 0;
+    used = used > ahead ? used - ahead : 0;
+    take(s, used < s->in_avail ? used : s->in_avail);
+    return end_with(s, b, "gzip.corrupt", deflate_error(r));
+}
+
 /* One isal_inflate() call into the block, at most up to `end`. */
 static gs_status member_data(gs_source *s, block *b, size_t end)
 {
@@ -480,17 +506,14 @@ static gs_status member_data(gs_source *s, block *b, size_t end)
     zs->avail_out = (uint32_t)room;        /* <= OUT_BLOCK */
     int r = isal_inflate(zs);
     after_isal();
+    if (r < 0)
+        return bad_deflate(s, b, r);
     size_t used = s->in_avail - zs->avail_in, made = room - zs->avail_out;
     take(s, used);
     b->len += made;
     gs_status st = check_limits(s, b);
     if (st)
         return st;
-    if (r < 0)  /* located at the first byte it had not decoded */
-        return end_at(s, b, "gzip.corrupt", deflate_error(r),
-                      disk_offset(s) - (uint64_t)(zs->read_in_length > 0
-                                                  ? zs->read_in_length / 8
-                                                  : 0));
     if (zs->block_state == ISAL_BLOCK_FINISH) {
         give_back(s);
         s->phase = GZ_TRAILER;
@@ -822,9 +845,10 @@ gs_status gs_source_open(const char *path, const gs_limits *lim,
     s->seen_in = s->bytes_in;
     if (s->in_avail >= 2 && s->in[0] == 0x1f && s->in[1] == 0x8b) {
         s->comp = GS_COMPRESSION_GZIP;
-        s->zs = gs_calloc(1, sizeof *s->zs);
-        if (!s->zs)
+        s->isal = gs_calloc(1, sizeof *s->isal);
+        if (!s->isal)
             goto nomem;
+        s->zs = &s->isal->zs;
         isal_inflate_init(s->zs);
         /* The CRC-32 of the output, in zs->crc; the trailer is ours. */
         s->zs->crc_flag = ISAL_GZIP_NO_HDR;
@@ -917,7 +941,7 @@ void gs_source_close(gs_source *src)
         stop_thread(src);
     for (unsigned i = 0; i < RING; i++)
         gs_free(src->ring[i].data);
-    gs_free(src->zs);
+    gs_free(src->isal);
     if (src->fd >= 0)
         close(src->fd);
     gs_free(src->in_mem);

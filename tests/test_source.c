@@ -1486,6 +1486,48 @@ START_TEST(a_flipped_deflate_bit_gives_zlibs_defect_code)
 }
 END_TEST
 
+/* A distance past the start of the member: ISA-L 2.30 copies the match
+ * (from before its buffer) and counts it before it fails, and once left
+ * avail_in at -1 (the fuzzer's first find). No byte zlib did not give is
+ * handed out, and the defect has zlib's place and words. */
+START_TEST(a_distance_before_the_member_gives_no_byte_zlib_did_not)
+{
+    static const unsigned char fuzzed[] = {  /* 3 bytes, then a bad match */
+        0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x4b,
+        0xd4, 0x49, 0xc1, 0x32, 0xd4, 0x31, 0xe2, 0x02, 0x00, 0x7b, 0x07,
+        0x97, 0x0a, 0x08, 0x00, 0x00, 0x00, 0x1f
+    };
+    static const unsigned char far[] = {  /* "a", then 258 from 32 KiB back */
+        0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x4b,
+        0x1c, 0xbd, 0xff, 0x3f, 0x29, 0x29, 0x29, 0x09, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00
+    };
+    static const struct {
+        const unsigned char *b;
+        size_t len, zlib_len, at;
+    } cases[] = { { fuzzed, sizeof fuzzed, 3, 17 }, { far, sizeof far, 1, 15 } };
+    make_tmp();
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        seen ref, w;
+        char want[128];
+        zlib_read(cases[c].b, cases[c].len, &ref);
+        isal_read(cases[c].b, cases[c].len, &w);
+        snprintf(want, sizeof want, "gzip.corrupt@%zu after %zu: invalid "
+                 "distance too far back\n", cases[c].at, cases[c].zlib_len);
+        ck_assert_str_eq(ref.log, want);
+        ck_assert_uint_eq(ref.len, cases[c].zlib_len);
+        ck_assert_msg(w.len <= ref.len && memcmp(w.data, ref.data, w.len) == 0,
+                      "case %zu: %zu bytes, not a prefix of zlib's", c, w.len);
+        snprintf(want, sizeof want, "gzip.corrupt@%zu after %zu: invalid "
+                 "distance too far back\n", cases[c].at, w.len);
+        ck_assert_str_eq(w.log, want);
+        free(ref.data);
+        free(w.data);
+    }
+    remove_tmp();
+}
+END_TEST
+
 /* ISA-L reads up to 8 bytes ahead; a member's end near a 64 KiB read
  * boundary puts its trailer's first bytes in the read before. Shifting
  * the first member byte by byte (FEXTRA) moves its end across it. */
@@ -1623,6 +1665,7 @@ static Suite *source_suite(void)
     tcase_add_test(tc, a_cut_anywhere_gives_zlibs_defect_at_zlibs_offset);
     tcase_add_test(tc, a_flipped_wrapper_byte_gives_zlibs_defect_and_words);
     tcase_add_test(tc, a_flipped_deflate_bit_gives_zlibs_defect_code);
+    tcase_add_test(tc, a_distance_before_the_member_gives_no_byte_zlib_did_not);
     tcase_add_test(tc, a_member_ending_at_a_read_boundary_is_read_as_zlib_reads_it);
     tcase_add_test(tc, wrapper_defects_have_zlibs_codes_words_and_places);
     suite_add_tcase(s, tc);

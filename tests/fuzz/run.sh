@@ -3,7 +3,7 @@
 #
 #   tests/fuzz/run.sh [-t SECONDS] [-j JOBS] [TARGET...]
 #
-# TARGET is parse, decode, charset, profile or policy (default: all, one
+# TARGET is parse, decode, charset, profile, policy or gzip (default: all, one
 # after the other, SECONDS each; default 25). With -j N, N libFuzzer jobs per
 # target share its corpus. Everything lives in build-fuzz/ (created with
 # clang, ASan and UBSan when missing):
@@ -34,7 +34,7 @@ while getopts t:j: o; do
 done
 shift $((OPTIND - 1))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(parse decode charset profile policy)
+[ ${#targets[@]} -gt 0 ] || targets=(parse decode charset profile policy gzip)
 
 b=build-fuzz
 if [ ! -d $b ]; then
@@ -76,6 +76,19 @@ seed_policy() {
   find tests/data -name '*.yaml' -exec cp {} "$1/" \;
 }
 
+seed_gzip() {  # the .gz files; small CSV and JSON Lines as two members
+  local f
+  find tests/data samples -type f -size -64k | sort | while read -r f; do
+    case $f in
+      *.gz) cp "$f" "$1/$(echo "$f" | tr / _)" ;;
+      *.csv|*.jsonl)
+        if [ "$(wc -c <"$f")" -lt 8192 ]; then
+          { gzip -9nc "$f"; gzip -1nc "$f"; } >"$1/$(echo "$f" | tr / _).gz"
+        fi ;;
+    esac
+  done
+}
+
 norandom=()
 setarch -R true 2>/dev/null && norandom=(setarch -R)
 rc=0
@@ -89,6 +102,7 @@ for t in "${targets[@]}"; do
     charset) seed_text "$seeds" '' ;;
     profile) seed_profile "$seeds" ;;
     policy) seed_policy "$seeds" ;;
+    gzip) seed_gzip "$seeds" ;;
     *) echo "run.sh: no target $t" >&2; exit 2 ;;
   esac
   args=(-max_total_time="$secs" -seed="${FUZZ_SEED:-1}" -artifact_prefix="$crashes/"
