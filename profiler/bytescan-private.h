@@ -1,6 +1,6 @@
 /* bytescan-private.h - what the byte scanners share: word tests and the
  * SSE2 skip over 16-byte blocks (decode.c's next_special, hygiene.c's
- * next_stop; kll.c uses the switch only).
+ * next_stop; kll.c and value.c use the switch only).
  *
  * GS__SSE2 is defined where SSE2 can be used (GCC or Clang with SSE2),
  * unless the file is built with GS_NO_SIMD, as the tests build the scalar

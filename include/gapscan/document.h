@@ -109,9 +109,8 @@ typedef struct gs_doc_split gs_doc_split;
  * least 128 KiB): a plain file of more than 2 x range_bytes whose head reads
  * as UTF-8 and sniffs as JSON Lines (without a BOM), or (when csv is
  * nonzero) as CSV or TSV whose first 128 KiB hold the dialect sample and
- * the whole first row. *out is
- * NULL (and GS_OK returned) when it is not; GS_ENOMEM and GS_EINVAL are the
- * only errors.
+ * the whole first row. *out is NULL (and GS_OK returned) when it is not;
+ * GS_ENOMEM and GS_EINVAL are the only errors.
  * The split is shared by the workers scanning its ranges; the caller frees
  * it after gs_doc_split_finish(). */
 gs_status gs_doc_split_plan(const char *path, const gs_limits *lim,

@@ -49,11 +49,11 @@ extern "C" {
 /* Without a split size of the caller's, a CSV or TSV file of at most
  * GS_SCAN_WHOLE_CSV_MAX bytes is scanned whole, its field work shared with
  * one helper thread (document.h, gs_document_set_threads), not cut: on 2
- * CPUs that took 7% less CPU and wall time than 8 ranges (the ranges' fixed
- * cost: counting passes, cold sketches, merges), and it uses no more than 2
- * CPUs, which for a file this small costs a bigger machine a fraction of a
- * second. Bigger files are cut as above. Again never derived from the
- * thread count. */
+ * CPUs that took 8% less CPU and 10% less wall time than 8 ranges (their
+ * fixed cost: counting passes, cold sketches, merges; docs/distributed.md).
+ * It uses no more than 2 CPUs, which for a file this small costs a bigger
+ * machine a fraction of a second. Bigger files are cut as above. Again
+ * never derived from the thread count. */
 #define GS_SCAN_WHOLE_CSV_MAX ((uint64_t)64 << 20)
 
 /* Where a scan is, given to the progress hook after each walk entry is
