@@ -178,6 +178,15 @@ START_TEST(only_big_plain_utf8_json_lines_csv_and_tsv_split)
     ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, 1, &s), GS_OK);
     ck_assert_ptr_nonnull(s);
     gs_doc_split_free(s);
+    /* csv == 0 (no split size given, a file read whole): not CSV, but
+     * JSON Lines still */
+    ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, 0, &s), GS_OK);
+    ck_assert_ptr_null(s);
+    snprintf(path, sizeof path, "%s/big.jsonl", dir);
+    ck_assert_int_eq(gs_doc_split_plan(path, &lim, range, 0, &s), GS_OK);
+    ck_assert_ptr_nonnull(s);
+    gs_doc_split_free(s);
+    snprintf(path, sizeof path, "%s/big.csv", dir);
     ck_assert_int_eq(gs_doc_split_plan(path, &lim, 1000, 1, &s), GS_EINVAL);
     const char *whole[] = {"big.json", "wide.csv"};
     for (int i = 0; i < 2; i++) {
