@@ -548,6 +548,14 @@ static void fp_wait(fieldpar *fp, atomic_uint_fast64_t *v, uint64_t old)
     pthread_mutex_unlock(&fp->mu);
 }
 
+/* Waits until *v is at least target (it only grows). */
+static void fp_reach(fieldpar *fp, atomic_uint_fast64_t *v, uint64_t target)
+{
+    uint64_t x;
+    while ((x = load(v)) < target)
+        fp_wait(fp, v, x);
+}
+
 static void fp_store(fieldpar *fp, atomic_uint_fast64_t *v, uint64_t x)
 {
     atomic_store_explicit(v, x, memory_order_release);
@@ -570,9 +578,7 @@ static void *fp_main(void *arg)
         int any = 0;
         if (batch_part(fp->d, b, b->hfrom, b->n, &any))
             atomic_store(&fp->failed, 1);
-        uint64_t m;
-        while ((m = load(&fp->mine)) <= k)
-            fp_wait(fp, &fp->mine, m);
+        fp_reach(fp, &fp->mine, k + 1);
         b->any |= any;
         if (batch_dates(fp->d, b))
             atomic_store(&fp->failed, 1);
@@ -587,9 +593,7 @@ static int fp_drain(gs_document *d)
     fieldpar *fp = d->fp;
     if (!fp)
         return 0;
-    uint64_t p = load(&fp->posted), h;
-    while ((h = load(&fp->done)) < p)
-        fp_wait(fp, &fp->done, h);
+    fp_reach(fp, &fp->done, load(&fp->posted));
     return atomic_load(&fp->failed);
 }
 
@@ -629,11 +633,9 @@ static int fp_flush(gs_document *d, batch *b)
     fp_store(fp, &fp->posted, p + 1);
     int failed = batch_part(d, b, 0, b->hfrom, &b->any);
     fp_store(fp, &fp->mine, p + 1);  /* after a failure too: no hang */
-    uint64_t h = load(&fp->done);
-    if (p + 1 - h >= RING) {  /* the next batch is not free */
+    if (p + 1 - load(&fp->done) >= RING) {  /* the next batch is not free */
         fp->waits++;
-        while ((h = load(&fp->done)) + RING <= p + 1)
-            fp_wait(fp, &fp->done, h);
+        fp_reach(fp, &fp->done, p + 2 - RING);
     }
     d->batch = fp->ring[(p + 1) % RING];
     return failed || atomic_load(&fp->failed);
@@ -683,9 +685,7 @@ static void fp_stop(gs_document *d)
     fieldpar *fp = d->fp;
     if (!fp)
         return;
-    uint64_t p = load(&fp->posted), h;
-    while ((h = load(&fp->done)) < p)
-        fp_wait(fp, &fp->done, h);
+    fp_reach(fp, &fp->done, load(&fp->posted));
     pthread_mutex_lock(&fp->mu);
     fp->quit = 1;
     pthread_cond_broadcast(&fp->cv);
