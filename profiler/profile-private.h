@@ -76,7 +76,9 @@ struct gs_field {
     size_t n_shape_ex, cap_shape_ex;
     size_t n_shape_buf;      /* n_shape_ex live + dropped ones keeping
                                 their strings for reuse (shape_ex_prune) */
-    gs_kll *len_kll;         /* lengths of non-null values; NULL until one */
+    uint64_t *len_n;         /* values of each length below len_cap */
+    size_t len_cap;          /* a power of two <= GS_LEN_EXACT, or 0 */
+    gs_kll *len_kll;         /* lengths >= GS_LEN_EXACT; NULL until one */
     gs_file_format *file_fmt;  /* GS_FILE_FORMATS_MAX; NULL until one */
     size_t n_file_fmt;
     uint64_t file_fmt_other; /* files whose dominant format found no room */
@@ -125,6 +127,9 @@ void gs__field_free(gs_field *f);
 gs_example *gs__field_format_example(gs_field *f, gs_vformat fmt);
 gs_status gs__field_shape_example_set(gs_field *f, const char *shape,
                                       size_t len, const gs_example *ex);
+/* Room in len_n for the lengths below need (<= GS_LEN_EXACT): len_cap
+ * grows to a power of two, the new counts 0. */
+gs_status gs__field_len_room(gs_field *f, size_t need);
 
 /* Layouts and per-file formats (profile_layout.c). */
 gs_status gs__layout_add(gs_profile *p, const char *kind,

@@ -104,7 +104,7 @@ static const char *const kind_names[GS_VK__COUNT] = {
     "text", "string", "number", "boolean", "null",
 };
 
-/* formats, format_examples, shapes, len_kll (version 3). */
+/* formats, format_examples, shapes, len_counts and len_kll. */
 static gs_status gen_formats(yajl_gen g, const gs_field *f)
 {
     gs__jsonw_str(g, "formats");
@@ -142,6 +142,20 @@ static gs_status gen_formats(yajl_gen g, const gs_field *f)
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
+    int any = 0;
+    for (size_t i = 0; i < f->len_cap && !any; i++)
+        any = f->len_n[i] != 0;
+    if (any) {
+        gs__jsonw_str(g, "len_counts");
+        yajl_gen_map_open(g);
+        for (size_t i = 0; i < f->len_cap; i++) {
+            char key[24];
+            snprintf(key, sizeof key, "%zu", i);
+            if (f->len_n[i])
+                gs__jsonw_u64(g, key, f->len_n[i]);
+        }
+        yajl_gen_map_close(g);
+    }
     if (f->len_kll) {
         char *kll = NULL;
         if (gs_kll_encode(f->len_kll, &kll) != GS_OK)
@@ -625,8 +639,40 @@ static int oom(loader *L)
     return 0;
 }
 
-/* formats, format_examples, shapes, len_kll (version 3); checks that the
- * format counts add up to count and the length sketch to the non-null
+/* len_counts: {"length": values} for lengths below GS_LEN_EXACT, in
+ * increasing order (absent: none); *sum gets the values counted. */
+static int load_len_counts(loader *L, yajl_val r, gs_field *f, uint64_t *sum)
+{
+    yajl_val lc = get(r, "len_counts");
+    *sum = 0;
+    if (!lc)
+        return 1;
+    if (!YAJL_IS_OBJECT(lc))
+        return bad(L, "len_counts");
+    long last = -1;
+    for (size_t i = 0; i < lc->u.object.len; i++) {
+        const char *k = lc->u.object.keys[i];
+        char *end;
+        long len = strtol(k, &end, 10);
+        uint64_t n;
+        if (k[0] < '0' || k[0] > '9' || *end || (k[0] == '0' && k[1]) ||
+            len <= last || len >= (long)GS_LEN_EXACT)
+            return bad(L, "len_counts length");
+        if (!get_u64(L, lc, k, &n))
+            return 0;
+        if (n == 0 || n > UINT64_MAX - *sum)
+            return bad(L, "len_counts count");
+        if (gs__field_len_room(f, (size_t)len + 1) != GS_OK)
+            return oom(L);
+        f->len_n[len] = n;
+        *sum += n;
+        last = len;
+    }
+    return 1;
+}
+
+/* formats, format_examples, shapes, len_counts and len_kll; checks that
+ * the format counts add up to count and the lengths to the non-null
  * values. */
 static int load_formats(loader *L, yajl_val r, gs_field *f)
 {
@@ -685,15 +731,21 @@ static int load_formats(loader *L, yajl_val r, gs_field *f)
     uint64_t non_null = f->count - f->types[GS_VT_NULL];
     if (gs_topk_restore_total(f->shapes, non_null) != GS_OK)
         return bad(L, "shape counts exceed the non-null values");
-    if (non_null) {
+    uint64_t exact;
+    if (!load_len_counts(L, r, f, &exact))
+        return 0;
+    if (exact > non_null)
+        return bad(L, "len_counts exceed the non-null values");
+    if (exact < non_null) {   /* the rest: GS_LEN_EXACT bytes or longer */
         const char *kll = get_str(L, r, "len_kll");
         if (!kll)
             return 0;
         gs_status st = gs_kll_decode(kll, strlen(kll), &f->len_kll);
-        if (st != GS_OK || gs_kll_count(f->len_kll) != non_null)
+        if (st != GS_OK || gs_kll_count(f->len_kll) != non_null - exact ||
+            gs_kll_min(f->len_kll) < (double)GS_LEN_EXACT)
             return failed(L, st, "len_kll");
     } else if (get(r, "len_kll")) {
-        return bad(L, "len_kll without non-null values");
+        return bad(L, "len_kll without values of its lengths");
     }
     return 1;
 }

@@ -105,9 +105,16 @@ START_TEST(merge_of_parts_equals_profile_of_the_whole)
     ck_assert_str_eq(ex->value, "1");
     ex = gs_field_shape_example(fa, "9999-99-99", 10);
     ck_assert_str_eq(ex->value, "2024-03-01");
-    ck_assert_uint_eq(gs_kll_count(sa.len_quantiles), 16);
-    ck_assert(gs_kll_min(sa.len_quantiles) == 1.0);
-    ck_assert(gs_kll_max(sa.len_quantiles) == 10.0);
+    /* Lengths merge exactly: 1 2 3 x 7 8 9 2 (1 byte), 10 11 (2), 4.5 1,5
+     * yes (3), true (4), two dates (10); no long one. */
+    static const uint64_t lens[11] = {0, 8, 2, 3, 1, 0, 0, 0, 0, 0, 2};
+    ck_assert_uint_eq(sa.len_counts_n, sw.len_counts_n);
+    ck_assert_uint_ge(sa.len_counts_n, 11);
+    for (size_t i = 0; i < sa.len_counts_n; i++) {
+        ck_assert_uint_eq(sa.len_counts[i], sw.len_counts[i]);
+        ck_assert_uint_eq(sa.len_counts[i], i < 11 ? lens[i] : 0);
+    }
+    ck_assert_ptr_null(sa.len_long);
     ck_assert_uint_eq(gs_profile_corpus(a)->files, 2);
     ck_assert_uint_eq(gs_profile_defect_find(a, "csv.ragged_row")->files, 2);
     ck_assert_uint_eq(gs_profile_collection_records(a, "tickets"), 20);
@@ -193,6 +200,9 @@ START_TEST(a_bad_profile_is_refused_with_a_reason)
     ck_assert_int_eq(load_text("{\"format\":\"gapscan-profile\",\"version\":3}",
                                &err), GS_EVERSION);
     ck_assert_ptr_nonnull(strstr(err.message, "version 3"));
+    memset(&err, 0, sizeof err);   /* version 4 sketched every length */
+    ck_assert_int_eq(load_text("{\"format\":\"gapscan-profile\",\"version\":4}",
+                               &err), GS_EVERSION);
     memset(&err, 0, sizeof err);
     char deep[4096];
     memset(deep, '[', sizeof deep - 1);
@@ -329,7 +339,7 @@ START_TEST(top_shapes_keep_an_example_each_past_many_shapes)
     char *sa = save_to_string(a);
     ck_assert_ptr_nonnull(strstr(sa, "\"shape\": \"AA-999\""));
     ck_assert_ptr_nonnull(strstr(sa, "\"formats\""));
-    ck_assert_ptr_nonnull(strstr(sa, "\"len_kll\""));
+    ck_assert_ptr_nonnull(strstr(sa, "\"len_counts\""));
     free(sa);
     gs_profile_free(a);
     gs_profile_free(b);
@@ -404,6 +414,90 @@ START_TEST(format_counts_must_add_up_when_loading)
     ck_assert_ptr_nonnull(strstr(err.message, "format counts"));
     free(text);
     gs_profile_free(p);
+}
+END_TEST
+
+/* Lengths below GS_LEN_EXACT are counted exactly and the longer ones
+ * sketched; both save, load back to the same bytes and merge; a file whose
+ * lengths do not add up to the non-null values is refused. */
+START_TEST(value_lengths_count_short_ones_and_sketch_long_ones)
+{
+    gs_limits lim;
+    gs_limits_default(&lim);
+    gs_profile *a = gs_profile_new(&lim), *b = gs_profile_new(&lim);
+    static char buf[GS_LEN_EXACT + 400];
+    memset(buf, 'x', sizeof buf);
+    gs_profile *ps[2] = {a, b};
+    for (int k = 0; k < 2; k++) {
+        gs_field *f = gs_profile_field(ps[k], "c", "v", 1, NULL);
+        gs_loc loc = {0, 2, 0, 1};
+        /* lengths 0..299 (the empty one is a null), 255 once more, then a
+         * null token */
+        for (size_t len = 0; len < 300; len++)
+            ck_assert_int_eq(gs_field_add(f, buf, len, GS_VK_STRING, "c.json",
+                                          &loc, NULL), GS_OK);
+        ck_assert_int_eq(gs_field_add(f, buf, GS_LEN_EXACT - 1, GS_VK_STRING,
+                                      "c.json", &loc, NULL), GS_OK);
+        ck_assert_int_eq(gs_field_add(f, "NULL", 4, GS_VK_TEXT, "c.json",
+                                      &loc, NULL), GS_OK);
+    }
+    gs_field_stats st;
+    gs_field_stats_get(gs_profile_field_find(a, "c", "v"), &st);
+    ck_assert_uint_eq(st.len_counts_n, GS_LEN_EXACT);
+    ck_assert_uint_eq(st.types[GS_VT_NULL], 2);
+    ck_assert_uint_eq(st.len_counts[0], 0);   /* nulls have no length */
+    ck_assert_uint_eq(st.len_counts[1], 1);
+    ck_assert_uint_eq(st.len_counts[GS_LEN_EXACT - 1], 2);
+    ck_assert_ptr_nonnull(st.len_long);
+    ck_assert_uint_eq(gs_kll_count(st.len_long), 300 - GS_LEN_EXACT);
+    ck_assert(gs_kll_min(st.len_long) == (double)GS_LEN_EXACT);
+    ck_assert(gs_kll_max(st.len_long) == 299.0);
+
+    /* to text and back: the same bytes */
+    char *text = save_to_string(a);
+    ck_assert_ptr_nonnull(strstr(text, "\"255\": 2"));
+    gs_profile *back = NULL;
+    gs_error err = {0};
+    ck_assert_int_eq(gs_profile_load_text("mem", text, strlen(text), &back,
+                                          &err), GS_OK);
+    char *again = save_to_string(back);
+    ck_assert_str_eq(text, again);
+
+    /* merged: counts add, the long ones' sketch holds both halves */
+    ck_assert_int_eq(gs_profile_merge(a, b), GS_OK);
+    gs_field_stats_get(gs_profile_field_find(a, "c", "v"), &st);
+    ck_assert_uint_eq(st.len_counts[1], 2);
+    ck_assert_uint_eq(st.len_counts[GS_LEN_EXACT - 1], 4);
+    ck_assert_uint_eq(gs_kll_count(st.len_long), 2 * (300 - GS_LEN_EXACT));
+
+    /* counts that do not add up, a length out of order or too long, a
+     * zero count: refused */
+    static const char *const bad_edits[][2] = {
+        {"\"255\": 2", "\"255\": 3"},
+        {"\"1\": 1", "\"9\": 1"},
+        {"\"255\": 2", "\"256\": 2"},
+        {"\"1\": 1", "\"1\": 0"},
+        {"\"1\": 1", "\"01\": 1"},
+    };
+    for (size_t i = 0; i < sizeof bad_edits / sizeof *bad_edits; i++) {
+        char *t = strdup(text), *at = strstr(t, bad_edits[i][0]);
+        ck_assert_ptr_nonnull(at);
+        size_t n0 = strlen(bad_edits[i][0]), n1 = strlen(bad_edits[i][1]);
+        char *e = malloc(strlen(t) + n1 + 1);
+        memcpy(e, t, (size_t)(at - t));
+        strcpy(e + (at - t), bad_edits[i][1]);
+        strcat(e, at + n0);
+        memset(&err, 0, sizeof err);
+        ck_assert_msg(load_text(e, &err) == GS_EFORMAT, "edit %zu loaded", i);
+        ck_assert_ptr_nonnull(strstr(err.message, "len_"));
+        free(e);
+        free(t);
+    }
+    free(again);
+    free(text);
+    gs_profile_free(back);
+    gs_profile_free(a);
+    gs_profile_free(b);
 }
 END_TEST
 
@@ -582,6 +676,7 @@ int main(void)
     tcase_add_test(tc, a_saved_profile_loads_back_to_the_same_bytes);
     tcase_add_test(tc, a_bad_profile_is_refused_with_a_reason);
     tcase_add_test(tc, missing_profile_file_is_enoent);
+    tcase_add_test(tc, value_lengths_count_short_ones_and_sketch_long_ones);
     tcase_add_test(tc, collection_names_drop_dates_and_extensions);
     tcase_add_test(tc, fields_stop_at_max_paths_and_overflow_is_counted);
     tcase_add_test(tc, merging_different_sketch_sizes_is_refused);

@@ -11,8 +11,9 @@
  *     per type, kind, null token and concrete format (value.h), length and
  *     numeric ranges, Welford mean/variance, date range, a HyperLogLog
  *     distinct count, top values, top shapes (gs_value_shape) with one
- *     example each, length quantiles, and the first example of each type and
- *     of each format with its location.
+ *     example each, value lengths (exact counts below GS_LEN_EXACT bytes, a
+ *     quantile sketch of the longer ones), and the first example of each
+ *     type and of each format with its location.
  *
  * Invariants:
  *   1. Memory is bounded by configuration (gs_limits: max_paths, sketch sizes,
@@ -43,12 +44,13 @@ extern "C" {
 #endif
 
 #define GS_PROFILE_FORMAT "gapscan-profile"
-#define GS_PROFILE_VERSION 4
+#define GS_PROFILE_VERSION 5
 
 /* Per-field sketch sizes that are not configurable (a field's memory is
  * stated in docs/profile-format.md). */
 #define GS_SHAPE_TOP_K 16   /* top shapes kept per field */
-#define GS_LEN_KLL_K 64     /* k of the length quantile sketch */
+#define GS_LEN_EXACT 256    /* lengths below this are counted exactly */
+#define GS_LEN_KLL_K 64     /* k of the sketch of longer lengths */
 /* A null token is read as a value in a field with at least this many
  * non-null values (see gs_field_stats.null_tokens_as_values). */
 #define GS_CONTEXT_MIN_VALUES 20
@@ -316,8 +318,13 @@ typedef struct gs_field_stats {
                                            there are none */
     double dominant_share;              /* its share of non-null values */
     const gs_topk *shapes;              /* top shapes of non-null values */
-    const gs_kll *len_quantiles;        /* lengths (bytes) of non-null
-                                           values; NULL when none */
+    /* Lengths in bytes of non-null values: len_counts[i] values of
+     * length i for i < len_counts_n (<= GS_LEN_EXACT; longer slots are 0),
+     * and a KLL sketch of the lengths of GS_LEN_EXACT bytes or more (NULL
+     * when there are none). */
+    const uint64_t *len_counts;
+    size_t len_counts_n;
+    const gs_kll *len_long;
 } gs_field_stats;
 
 void gs_field_stats_get(const gs_field *f, gs_field_stats *out);

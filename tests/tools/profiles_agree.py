@@ -8,8 +8,9 @@ the order), HyperLogLog registers equal (their merge is a maximum,
 order-free), top values and top shapes within their sketch's bounds (where
 both kept an item, the bounds overlap; a shape's example is the first one
 seen while it was tracked, so it may differ) and KLL quantile sketches
-within rank error (numbers and content dates k = 200: 0.03; lengths k = 64:
-0.08). With --loose-examples, examples (the first ones in merge order) need
+within rank error (numbers and content dates k = 200: 0.03; lengths of
+GS_LEN_EXACT bytes or more k = 64: 0.08; shorter lengths are exact counts,
+compared like every count). With --loose-examples, examples (the first ones in merge order) need
 only be as many, for the same types, and the first file of a layout or of
 a field's per-file format is not compared. Exit 0 when they agree; otherwise the
 first difference is printed."""
