@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -47,6 +48,7 @@
 #define MAX_FACTS 32
 #define DOC_FORMATS 8    /* formats counted per field and file */
 #define NO_FIELD UINT64_MAX  /* a stamp: the field has no gs_field */
+#define RING 8           /* batches in flight with the field thread */
 
 /* A field's non-null formats in one file (or range), in order seen, and
  * their values. */
@@ -85,7 +87,7 @@ struct gs_document {
     int in_record;
     uint64_t record_no;
     struct batch *batch;     /* CSV/TSV values waiting (see "batches"): */
-    struct batch *bat[4];    /* one of these; the others for the helper */
+    struct batch *bat[RING]; /* one of these; the others for the helper */
     int batching;            /* this document's values go through it */
 
     kept_defect *defects;    /* max_doc_defects */
@@ -387,8 +389,14 @@ typedef struct batch {
     uint32_t *start;                  /* per field id + 1: counting sort */
     size_t cap_start;
     size_t n, used;
-    size_t hfrom;                     /* the field thread's run: from here */
-    int any;                          /* some value wants a date scan */
+    atomic_int any;                   /* some value wants a date scan */
+    /* With the field thread: per side (0 this thread's fields, 1 the
+     * helper's), the fields not yet taken, lo << 32 | hi (the owner takes
+     * lo, the other side steals hi - 1), and how many the other side
+     * stole and finished. */
+    atomic_uint_fast64_t untaken[2];
+    atomic_uint_fast64_t stolen[2];
+    size_t end[2];                    /* where each side's fields end */
     char bytes[BATCH_BYTES];
 } batch;
 
@@ -453,7 +461,8 @@ static int batch_dates(gs_document *d, batch *b)
 {
     size_t n = b->n;
     b->n = b->used = 0;
-    for (size_t i = 0; b->any && i < n; i++) {
+    int any = atomic_load_explicit(&b->any, memory_order_relaxed);
+    for (size_t i = 0; any && i < n; i++) {
         const pending *e = &b->v[i];
         uint32_t j = b->place[i];
         if (b->scan[j] &&
@@ -468,38 +477,51 @@ static int batch_dates(gs_document *d, batch *b)
  *
  * A CSV/TSV file of FIELD_THREAD_AFTER bytes or more on disk, scanned whole
  * by a document allowed more than one thread, shares its field work with a
- * helper thread. The helper owns the fields with ids from cut on, this
- * thread the ones before: at each flush this thread hands the batch over
- * (its run of the helper's fields: hfrom on), profiles its own fields of it
- * and goes on parsing into the next of RING batches; the helper takes the
- * batches in order. Each field is profiled by one thread at a time in
- * batch order, so it gets its values in arrival order; the helper runs
- * batch k's date scans once both runs of it are done, after batch k - 1's
- * (while it works, nothing else touches the date evidence). The profile is
- * the one-thread profile wherever the cut lies.
+ * helper thread. Each batch's fields have two sides: this thread's, the
+ * ids before cut, and the helper's, from cut on. At each flush this thread
+ * hands the batch over, profiles its side of it and goes on parsing into
+ * the next of RING batches; the helper takes the batches in order, profiles
+ * its side, and once both sides are done runs the batch's date scans,
+ * after batch k - 1's (while it works, nothing else touches the date
+ * evidence).
  *
- * The cut moves one field at a time, at most every BALANCE_EVERY flushes:
- * down (a field to the helper) when the helper had nothing to do at most
- * of them, which needs no wait, since this thread has profiled that field
- * in every batch handed over; up (a field back) when this thread had to
- * wait for a free batch, after the helper has finished every batch handed
- * over (fp_drain). The ring lets the two sides' batch-to-batch variations
- * even out instead of making one wait for the other at every batch.
+ * Stealing: each side's owner takes its fields from the bottom, one at a
+ * time; a thread that would wait for the other takes the other's fields of
+ * that batch from the top instead (this thread, of the oldest batch the
+ * helper has not finished, when it needs that batch back; the helper, of
+ * the batch it is on, while this thread's side is unfinished). An owner
+ * that has taken its last field waits for the fields stolen from it before
+ * going on to the next batch. So each field is profiled by one thread at a
+ * time, batch after batch, and gets its values in arrival order: the
+ * profile is the one-thread profile however the work was shared. On the
+ * bench csv.gz, where an inflate thread shares the 2 CPUs, stealing took
+ * -j2 from 0.290 to 0.280 s (perf stat -r 7, twice).
  *
- * Shared while the helper works: only the gs_fields and doc_field formats
- * of its fields, the batches handed over (it writes their verdicts of its
- * run, vc and scan, then any), the date evidence and markers, and
- * d->fields, which may not move: a new field, a value that goes unbatched
- * and the end of the document first drain the helper. Either side waits by
- * polling SPIN times (~0.2 ms here, about a batch's time: a thread that
- * slept takes this machine's VM tens of microseconds to wake), then
- * sleeping. The environment variable GAPSCAN_FIELD_THREAD_AFTER (a size,
- * or "never") moves the threshold, for tests; with it set, the end of each
- * file with a helper says on stderr how many batches it shared. */
+ * Balance: every BALANCE_EVERY flushes the cut moves one field towards the
+ * side that waited less for the other in that time (by more than
+ * BALANCE_SLACK_NS; without a slack the cut wanders and every move back
+ * drains the helper). Moving a field to the helper needs no wait (this
+ * thread has finished that field in every batch handed over); moving one
+ * back first lets the helper finish every batch handed over (fp_drain).
+ * The ring lets batch-to-batch variations even out: 8 batches did better
+ * than 4 or 16 on the csv.gz (0.276-0.285 s against 0.291-0.297 and
+ * 0.280).
+ *
+ * Shared while the helper works: the gs_fields and doc_field formats of the
+ * fields being profiled, the batches handed over (verdicts vc and scan are
+ * stored by place, so a field's are written by whoever profiles it), the
+ * date evidence and markers, and d->fields, which may not move: a new
+ * field, a value that goes unbatched and the end of the document first
+ * drain the helper. Either side waits by polling SPIN times (~0.2 ms here,
+ * about a batch's time: a thread that slept takes this machine's VM tens
+ * of microseconds to wake), then sleeping. The environment variable
+ * GAPSCAN_FIELD_THREAD_AFTER (a size, or "never") moves the threshold, for
+ * tests; with it set, the end of each file with a helper says on stderr
+ * how many batches it shared. */
 #define FIELD_THREAD_AFTER ((uint64_t)8 << 20)
-#define RING 4
 #define SPIN 20000
 #define BALANCE_EVERY 8
+#define BALANCE_SLACK_NS 50000u
 
 typedef struct fieldpar {
     gs_document *d;
@@ -514,8 +536,11 @@ typedef struct fieldpar {
     atomic_uint_fast64_t done;    /* finished by the helper: free again */
     atomic_int failed;       /* the helper ran out of memory */
     size_t cut;              /* the helper's fields: ids from cut on */
-    unsigned flushes, waits, idle;  /* this balancing period's */
-    uint64_t shared;         /* batches with a helper's run */
+    atomic_uint_fast64_t waited[2];  /* ns each side waited (0 this thread) */
+    uint64_t seen[2];        /* waited[] when the cut last moved or stayed */
+    unsigned flushes;        /* since then */
+    uint64_t shared;         /* batches with fields on the helper's side */
+    uint64_t stole[2];       /* fields stolen by each side (its own count) */
     int report;              /* tests: say so on stderr at the end */
 } fieldpar;
 
@@ -531,29 +556,44 @@ static uint64_t load(atomic_uint_fast64_t *v)
     return atomic_load_explicit(v, memory_order_acquire);
 }
 
-/* Waits until *v differs from old (or quit, for the helper); polls, then
- * sleeps. */
-static void fp_wait(fieldpar *fp, atomic_uint_fast64_t *v, uint64_t old)
+static uint64_t now_ns(void)
 {
-    for (int i = 0; i < SPIN && load(v) == old; i++)
-        pause_a_moment();
-    if (load(v) != old)
-        return;
-    pthread_mutex_lock(&fp->mu);
-    while (load(v) == old && !fp->quit) {
-        fp->sleeping++;
-        pthread_cond_wait(&fp->cv, &fp->mu);
-        fp->sleeping--;
-    }
-    pthread_mutex_unlock(&fp->mu);
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-/* Waits until *v is at least target (it only grows). */
-static void fp_reach(fieldpar *fp, atomic_uint_fast64_t *v, uint64_t target)
+/* Side `side` (0 this thread, 1 the helper) waits until *v differs from
+ * old (or quit, for the helper): polls, then sleeps; the time goes to
+ * waited[side]. */
+static void fp_wait(fieldpar *fp, int side, atomic_uint_fast64_t *v,
+                    uint64_t old)
+{
+    if (load(v) != old)
+        return;
+    uint64_t t0 = now_ns();
+    for (int i = 0; i < SPIN && load(v) == old; i++)
+        pause_a_moment();
+    if (load(v) == old) {
+        pthread_mutex_lock(&fp->mu);
+        while (load(v) == old && !fp->quit) {
+            fp->sleeping++;
+            pthread_cond_wait(&fp->cv, &fp->mu);
+            fp->sleeping--;
+        }
+        pthread_mutex_unlock(&fp->mu);
+    }
+    atomic_fetch_add_explicit(&fp->waited[side], now_ns() - t0,
+                              memory_order_relaxed);
+}
+
+/* Side `side` waits until *v is at least target (it only grows). */
+static void fp_reach(fieldpar *fp, int side, atomic_uint_fast64_t *v,
+                     uint64_t target)
 {
     uint64_t x;
     while ((x = load(v)) < target)
-        fp_wait(fp, v, x);
+        fp_wait(fp, side, v, x);
 }
 
 static void fp_store(fieldpar *fp, atomic_uint_fast64_t *v, uint64_t x)
@@ -565,25 +605,95 @@ static void fp_store(fieldpar *fp, atomic_uint_fast64_t *v, uint64_t x)
     pthread_mutex_unlock(&fp->mu);
 }
 
-/* The helper: its run of each batch handed over, then, once this thread's
- * run is done too, the batch's date scans. */
+/* ---- taking and stealing fields of a batch */
+
+static uint64_t span(uint64_t lo, uint64_t hi)
+{
+    return lo << 32 | hi;
+}
+
+/* A field of side s of batch b not yet taken, taken from the bottom (by
+ * the side's owner) or the top (stolen); SIZE_MAX when none is left. */
+static size_t take(batch *b, int s, int top)
+{
+    uint64_t x = atomic_load_explicit(&b->untaken[s], memory_order_relaxed);
+    for (;;) {
+        uint64_t lo = x >> 32, hi = x & 0xffffffffu;
+        if (lo >= hi)
+            return SIZE_MAX;
+        uint64_t y = top ? span(lo, hi - 1) : span(lo + 1, hi);
+        if (atomic_compare_exchange_weak_explicit(&b->untaken[s], &x, y,
+                                                  memory_order_acq_rel,
+                                                  memory_order_relaxed))
+            return top ? hi - 1 : lo;
+    }
+}
+
+/* Field f's values in batch b (its run of order), through add_value. */
+static void do_field(fieldpar *fp, batch *b, size_t f)
+{
+    int any = 0;
+    if (batch_part(fp->d, b, f ? b->start[f - 1] : 0, b->start[f], &any))
+        atomic_store(&fp->failed, 1);
+    if (any)
+        atomic_fetch_or_explicit(&b->any, 1, memory_order_relaxed);
+}
+
+/* The owner of side s profiles its fields of batch b, then waits for
+ * those the other side stole. */
+static void own_side(fieldpar *fp, batch *b, int s)
+{
+    size_t f;
+    while ((f = take(b, s, 0)) != SIZE_MAX)
+        do_field(fp, b, f);
+    /* nothing is left to take, so hi no longer moves */
+    uint64_t hi = atomic_load_explicit(&b->untaken[s], memory_order_relaxed)
+                  & 0xffffffffu;
+    fp_reach(fp, s, &b->stolen[s], b->end[s] - hi);
+}
+
+/* Steals a field of side s of batch b and profiles it; 0 if none was
+ * left. */
+static int steal(fieldpar *fp, batch *b, int s)
+{
+    size_t f = take(b, s, 1);
+    if (f == SIZE_MAX)
+        return 0;
+    do_field(fp, b, f);
+    fp_store(fp, &b->stolen[s], load(&b->stolen[s]) + 1); /* one thief */
+    fp->stole[!s]++;
+    return 1;
+}
+
+/* The helper: its side of each batch handed over, then, once this
+ * thread's side is done too (stealing from it meanwhile), the batch's date
+ * scans. */
 static void *fp_main(void *arg)
 {
     fieldpar *fp = arg;
     for (uint64_t k = 0;; k++) {
-        fp_wait(fp, &fp->posted, k);
+        fp_wait(fp, 1, &fp->posted, k);
         if (load(&fp->posted) == k)
             return NULL;  /* quit, everything done */
         batch *b = fp->ring[k % RING];
-        int any = 0;
-        if (batch_part(fp->d, b, b->hfrom, b->n, &any))
-            atomic_store(&fp->failed, 1);
-        fp_reach(fp, &fp->mine, k + 1);
-        b->any |= any;
+        own_side(fp, b, 1);
+        while (load(&fp->mine) <= k && steal(fp, b, 0))
+            ;
+        fp_reach(fp, 1, &fp->mine, k + 1);
         if (batch_dates(fp->d, b))
             atomic_store(&fp->failed, 1);
         fp_store(fp, &fp->done, k + 1);
     }
+}
+
+/* Waits until the helper has finished the batches before target,
+ * stealing its fields of the one it is on meanwhile. */
+static void fp_help(fieldpar *fp, uint64_t target)
+{
+    uint64_t q;
+    while ((q = load(&fp->done)) < target)
+        if (!steal(fp, fp->ring[q % RING], 1))
+            fp_wait(fp, 0, &fp->done, q);
 }
 
 /* Nothing handed over any more: the helper idle, every date scan run.
@@ -593,24 +703,29 @@ static int fp_drain(gs_document *d)
     fieldpar *fp = d->fp;
     if (!fp)
         return 0;
-    fp_reach(fp, &fp->done, load(&fp->posted));
+    fp_help(fp, load(&fp->posted));
     return atomic_load(&fp->failed);
 }
 
-/* Every BALANCE_EVERY flushes: a field to the helper if it was idle at
- * most of them, one back if this thread waited for it. */
+/* Every BALANCE_EVERY flushes: a field to the side that waited less for
+ * the other since the last time. */
 static int fp_balance(gs_document *d, fieldpar *fp)
 {
     if (++fp->flushes < BALANCE_EVERY)
         return 0;
+    fp->flushes = 0;
+    uint64_t w0 = atomic_load_explicit(&fp->waited[0], memory_order_relaxed);
+    uint64_t w1 = atomic_load_explicit(&fp->waited[1], memory_order_relaxed);
+    uint64_t mine = w0 - fp->seen[0], theirs = w1 - fp->seen[1];
     int r = 0;
-    if (fp->waits && fp->cut < d->n_fields) {
+    if (mine > theirs + BALANCE_SLACK_NS && fp->cut < d->n_fields) {
         r = fp_drain(d);
         fp->cut++;
-    } else if (fp->idle > BALANCE_EVERY / 2 && fp->cut > 1) {
+    } else if (theirs > mine + BALANCE_SLACK_NS && fp->cut > 1) {
         fp->cut--;
     }
-    fp->flushes = fp->waits = fp->idle = 0;
+    fp->seen[0] = atomic_load_explicit(&fp->waited[0], memory_order_relaxed);
+    fp->seen[1] = w1;
     return r;
 }
 
@@ -620,25 +735,28 @@ static int fp_balance(gs_document *d, fieldpar *fp)
 static int fp_flush(gs_document *d, batch *b)
 {
     fieldpar *fp = d->fp;
+    size_t nf = d->n_fields;
     if (fp->cut == SIZE_MAX)  /* the first batch: the helper gets 3/5 */
-        fp->cut = d->n_fields * 2 / 5;
+        fp->cut = nf * 2 / 5;
     if (fp_balance(d, fp))
         return 1;
-    b->any = 0;
-    b->hfrom = fp->cut == 0 ? 0
-             : fp->cut <= d->n_fields ? b->start[fp->cut - 1] : b->n;
+    size_t cut = fp->cut < nf ? fp->cut : nf;
+    b->end[0] = cut;
+    b->end[1] = nf;
+    atomic_store_explicit(&b->untaken[0], span(0, cut), memory_order_relaxed);
+    atomic_store_explicit(&b->untaken[1], span(cut, nf), memory_order_relaxed);
+    atomic_store_explicit(&b->stolen[0], 0, memory_order_relaxed);
+    atomic_store_explicit(&b->stolen[1], 0, memory_order_relaxed);
+    atomic_store_explicit(&b->any, 0, memory_order_relaxed);
     uint64_t p = load(&fp->posted);
-    fp->idle += load(&fp->done) == p;
-    fp->shared += b->hfrom < b->n;
+    fp->shared += (cut ? b->start[cut - 1] : 0) < b->n;
     fp_store(fp, &fp->posted, p + 1);
-    int failed = batch_part(d, b, 0, b->hfrom, &b->any);
-    fp_store(fp, &fp->mine, p + 1);  /* after a failure too: no hang */
-    if (p + 1 - load(&fp->done) >= RING) {  /* the next batch is not free */
-        fp->waits++;
-        fp_reach(fp, &fp->done, p + 2 - RING);
-    }
+    own_side(fp, b, 0);
+    fp_store(fp, &fp->mine, p + 1);
+    if (p + 1 - load(&fp->done) >= RING)  /* the next batch is not free */
+        fp_help(fp, p + 2 - RING);
     d->batch = fp->ring[(p + 1) % RING];
-    return failed || atomic_load(&fp->failed);
+    return atomic_load(&fp->failed);
 }
 
 /* The helper for a CSV/TSV document of size bytes on disk, when allowed
@@ -668,6 +786,8 @@ static void fp_start(gs_document *d, uint64_t size)
     atomic_init(&fp->mine, 0);
     atomic_init(&fp->done, 0);
     atomic_init(&fp->failed, 0);
+    atomic_init(&fp->waited[0], 0);
+    atomic_init(&fp->waited[1], 0);
     pthread_mutex_init(&fp->mu, NULL);
     pthread_cond_init(&fp->cv, NULL);
     if (pthread_create(&fp->tid, NULL, fp_main, fp) != 0) {
@@ -685,15 +805,19 @@ static void fp_stop(gs_document *d)
     fieldpar *fp = d->fp;
     if (!fp)
         return;
-    fp_reach(fp, &fp->done, load(&fp->posted));
+    fp_help(fp, load(&fp->posted));
     pthread_mutex_lock(&fp->mu);
     fp->quit = 1;
     pthread_cond_broadcast(&fp->cv);
     pthread_mutex_unlock(&fp->mu);
     pthread_join(fp->tid, NULL);
+    if (getenv("XSTAT")) fprintf(stderr, "waited reader %.1f ms helper %.1f ms posted %lu cut %zu\n", load(&fp->waited[0])/1e6, load(&fp->waited[1])/1e6, (unsigned long)load(&fp->posted), fp->cut);
     if (fp->report)
-        fprintf(stderr, "gapscan: %s: the field thread shared %llu batches\n",
-                d->path, (unsigned long long)fp->shared);
+        fprintf(stderr, "gapscan: %s: the field thread shared %llu batches; "
+                "fields stolen: %llu by this thread, %llu by the helper\n",
+                d->path, (unsigned long long)fp->shared,
+                (unsigned long long)fp->stole[0],
+                (unsigned long long)fp->stole[1]);
     pthread_cond_destroy(&fp->cv);
     pthread_mutex_destroy(&fp->mu);
     gs_free(fp);
@@ -713,8 +837,10 @@ static int batch_flush(gs_document *d)
         return 1;
     if (d->fp)
         return fp_flush(d, b);
-    b->any = 0;
-    return batch_part(d, b, 0, b->n, &b->any) || batch_dates(d, b);
+    int any = 0;
+    int r = batch_part(d, b, 0, b->n, &any);
+    atomic_store_explicit(&b->any, any, memory_order_relaxed);
+    return r || batch_dates(d, b);
 }
 
 static int batch_value(gs_document *d, gs_field_id id, const char *bytes,
@@ -756,7 +882,7 @@ static void batch_start(gs_document *d, gs_format fmt, uint64_t size)
         d->bat[0] = gs_calloc(1, sizeof *d->bat[0]);
     d->batch = d->bat[0];
     d->batching = d->batch != NULL;
-    for (int k = 0; k < 4; k++)   /* a failed document may have left some */
+    for (int k = 0; k < RING; k++)  /* a failed document may have left some */
         if (d->bat[k])
             d->bat[k]->n = d->bat[k]->used = 0;
     if (d->batching)
@@ -896,7 +1022,7 @@ void gs_document_free(gs_document *d)
     clear_facts(d);
     gs_free(d->fields);
     gs_free(d->stamps);
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < RING; k++)
         batch_free(d->bat[k]);
     gs_free(d->defects);
     gs_free(d->codes);
