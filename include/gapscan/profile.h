@@ -319,9 +319,9 @@ typedef struct gs_field_stats {
     double dominant_share;              /* its share of non-null values */
     const gs_topk *shapes;              /* top shapes of non-null values */
     /* Lengths in bytes of non-null values: len_counts[i] values of
-     * length i for i < len_counts_n (<= GS_LEN_EXACT; longer slots are 0),
-     * and a KLL sketch of the lengths of GS_LEN_EXACT bytes or more (NULL
-     * when there are none). */
+     * length i for i < len_counts_n (<= GS_LEN_EXACT; no value has a length
+     * from len_counts_n up to GS_LEN_EXACT), and a KLL sketch of the
+     * lengths of GS_LEN_EXACT bytes or more (NULL when there are none). */
     const uint64_t *len_counts;
     size_t len_counts_n;
     const gs_kll *len_long;
