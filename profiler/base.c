@@ -225,6 +225,16 @@ gs_status gs_parse_size(const char *s, uint64_t *out)
     return GS_OK;
 }
 
+int gs_env_size(const char *name, uint64_t *out)
+{
+    const char *v = getenv(name);
+    if (v && strcmp(v, "never") == 0) {
+        *out = UINT64_MAX;
+        return 1;
+    }
+    return v && gs_parse_size(v, out) == GS_OK;
+}
+
 gs_status gs_limits_set(gs_limits *lim, const char *name, const char *value,
                         gs_error *err)
 {

@@ -763,13 +763,9 @@ static int fp_flush(gs_document *d, batch *b)
  * and worth it; without a thread or memory, none (the same profile). */
 static void fp_start(gs_document *d, uint64_t size)
 {
-    uint64_t after = FIELD_THREAD_AFTER;
-    const char *v = getenv("GAPSCAN_FIELD_THREAD_AFTER");
-    if (v && strcmp(v, "never") == 0)
-        return;
-    if (v)
-        gs_parse_size(v, &after);
-    if (d->threads < 2 || d->in_range || size < after)
+    uint64_t after = FIELD_THREAD_AFTER;  /* "never": UINT64_MAX */
+    int report = gs_env_size("GAPSCAN_FIELD_THREAD_AFTER", &after);
+    if (d->threads < 2 || d->in_range || size < after || after == UINT64_MAX)
         return;
     for (int k = 1; k < RING; k++)
         if (!d->bat[k] && !(d->bat[k] = gs_calloc(1, sizeof *d->bat[k])))
@@ -779,7 +775,7 @@ static void fp_start(gs_document *d, uint64_t size)
         return;
     fp->d = d;
     fp->cut = SIZE_MAX;
-    fp->report = v != NULL;
+    fp->report = report;
     for (int k = 0; k < RING; k++)
         fp->ring[k] = d->bat[k];
     atomic_init(&fp->posted, 0);

@@ -729,18 +729,9 @@ static gs_status gz_read(gs_source *s, unsigned char *buf, size_t cap,
 /* Where the environment moves the thread's start (invariant 6). */
 static void thread_setting(gs_source *s)
 {
-    const char *v = getenv("GAPSCAN_INFLATE_THREAD_AFTER");
-    uint64_t after;
     s->thread_after = THREAD_AFTER;
-    if (!v)
-        return;
-    if (strcmp(v, "never") == 0)
-        s->thread_after = UINT64_MAX;
-    else if (gs_parse_size(v, &after) == GS_OK)
-        s->thread_after = after;
-    else
-        return;
-    s->thread_forced = true;
+    s->thread_forced = gs_env_size("GAPSCAN_INFLATE_THREAD_AFTER",
+                                   &s->thread_after);
 }
 
 static int open_leaf(int dirfd, const char *name)

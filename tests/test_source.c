@@ -884,6 +884,28 @@ static void thread_after(const char *v)
     ck_assert_int_eq(setenv("GAPSCAN_INFLATE_THREAD_AFTER", v, 1), 0);
 }
 
+/* The reading of such settings (base.c): a size, "never", or nothing. */
+START_TEST(thresholds_read_from_the_environment)
+{
+    uint64_t v = 7;
+    ck_assert_int_eq(unsetenv("GAPSCAN_INFLATE_THREAD_AFTER"), 0);
+    ck_assert_int_eq(gs_env_size("GAPSCAN_INFLATE_THREAD_AFTER", &v), 0);
+    ck_assert_uint_eq(v, 7);
+    static const struct { const char *text; int set; uint64_t v; } cases[] = {
+        {"0", 1, 0}, {"8M", 1, 8u << 20}, {"3K", 1, 3072},
+        {"never", 1, UINT64_MAX}, {"", 0, 7}, {"-1", 0, 7}, {"8 M", 0, 7},
+        {"Never", 0, 7}, {"99999999999999999999", 0, 7},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        thread_after(cases[i].text);
+        v = 7;
+        ck_assert_msg(gs_env_size("GAPSCAN_INFLATE_THREAD_AFTER", &v) ==
+                          cases[i].set && v == cases[i].v,
+                      "\"%s\"", cases[i].text);
+    }
+}
+END_TEST
+
 /* Everything a reader can see of one file: its bytes, each defect with its
  * detail, offset and how many bytes had been handed out when it came, the
  * last status and message, and bytes_in/bytes_out at the end. */
@@ -1668,6 +1690,7 @@ static Suite *source_suite(void)
     tcase_add_test(tc, a_distance_before_the_member_gives_no_byte_zlib_did_not);
     tcase_add_test(tc, a_member_ending_at_a_read_boundary_is_read_as_zlib_reads_it);
     tcase_add_test(tc, wrapper_defects_have_zlibs_codes_words_and_places);
+    tcase_add_test(tc, thresholds_read_from_the_environment);
     suite_add_tcase(s, tc);
     return s;
 }

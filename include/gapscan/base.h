@@ -95,16 +95,20 @@ void gs_limits_default(gs_limits *lim);
 /* Set the limit called name (its field name: "max_depth") from a decimal
  * value with an optional K, M or G suffix (powers of 1024). GS_EINVAL with
  * err set when the name is unknown or the value is out of its range. */
+gs_status gs_limits_set(gs_limits *lim, const char *name, const char *value,
+                        gs_error *err);
 /* A decimal number with an optional K, M or G suffix (powers of 1024), the
  * whole string and nothing else (no sign, no spaces): GS_OK and *out;
  * GS_ELIMIT when it does not fit 64 bits; GS_EINVAL otherwise. */
 gs_status gs_parse_size(const char *s, uint64_t *out);
+/* The environment variable name as a size (gs_parse_size) or "never"
+ * (UINT64_MAX), for the thresholds tests move: 1 and *out when it is one;
+ * 0, *out untouched, when it is unset or neither. */
+int gs_env_size(const char *name, uint64_t *out);
 
 /* The mode a new output file gets: 0666 less the process's umask, as if
  * it had been made by open(O_CREAT) (mkstemp makes 0600 files). */
 unsigned gs_output_mode(void);
-gs_status gs_limits_set(gs_limits *lim, const char *name, const char *value,
-                        gs_error *err);
 
 /* The allocation path. Semantics are those of malloc/calloc/realloc/free;
  * gs_realloc(p, 0) frees p and returns NULL. On failure NULL is returned and
