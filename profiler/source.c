@@ -78,7 +78,8 @@
  * thread runs.
  * The environment variable GAPSCAN_INFLATE_THREAD_AFTER (a size, or
  * "never") sets thread_after, for tests and for machines where the -j
- * workers already take every CPU.
+ * workers already take every CPU; otherwise gs_source_inflate_here sets
+ * it to never for a caller that has a second thread of its own.
  *
  * Deliberately not done here: sniffing formats or charsets (sniff/decode do),
  * other compressors, line or column counting, and a thread for plain files
@@ -724,6 +725,12 @@ static gs_status gz_read(gs_source *s, unsigned char *buf, size_t cap,
             return GS_OK;  /* the end, and it stays the end */
         release_block(s);
     }
+}
+
+void gs_source_inflate_here(gs_source *s)
+{
+    if (!s->thread_forced)
+        s->thread_after = UINT64_MAX;
 }
 
 /* Where the environment moves the thread's start (invariant 6). */

@@ -1123,6 +1123,52 @@ START_TEST(closing_a_big_gzip_in_the_middle_stops_the_thread_and_frees_all)
 }
 END_TEST
 
+/* gs_source_inflate_here keeps a big gzip file on the reading thread
+ * (the same bytes), unless the environment set the thread's start. */
+START_TEST(a_caller_with_its_own_thread_keeps_inflating_here)
+{
+    make_tmp();
+    size_t len = 8 * 1000 * 1000, zlen;
+    unsigned char *data = pattern(len, 23);
+    unsigned char *z = gzip_mem(data, len, &zlen);
+    write_file(tmp_path("big.gz"), z, zlen);
+    gs_limits lim;
+    gs_limits_default(&lim);
+    unsigned char buf[65536];
+    for (int forced = 0; forced < 2; forced++) {
+        if (forced)
+            thread_after("0");
+        else
+            ck_assert_int_eq(unsetenv("GAPSCAN_INFLATE_THREAD_AFTER"), 0);
+        gs_error err = {0};
+        gs_source *src;
+        ck_assert_int_eq(gs_source_open(tmp_path("big.gz"), &lim, NULL, &src,
+                                        &err), GS_OK);
+        gs_source_inflate_here(src);
+        size_t n = 0, got;
+        int most = 0;
+        do {
+            ck_assert_int_eq(gs_source_read(src, buf, sizeof buf, &got, &err),
+                             GS_OK);
+            ck_assert(n + got <= len && memcmp(buf, data + n, got) == 0);
+            n += got;
+            if (n > (1 << 20) && n < len - 2 * 1000 * 1000) {
+                int t = inflate_threads();
+                most = t > most ? t : most;
+            }
+        } while (got);
+        ck_assert_uint_eq(n, len);
+        /* unforced: never a thread; forced (from the first block): one */
+        ck_assert_int_eq(most, forced);
+        gs_source_close(src);
+        ck_assert_int_eq(inflate_threads_down_to(0), 0);
+    }
+    free(z);
+    free(data);
+    remove_tmp();
+}
+END_TEST
+
 /* With the thread due from the first block, every allocation failure is
  * still ENOMEM or nothing (a ring buffer that cannot be had leaves the
  * reading on the caller's thread), the bytes are right and nothing leaks. */
@@ -1691,6 +1737,7 @@ static Suite *source_suite(void)
     tcase_add_test(tc, a_member_ending_at_a_read_boundary_is_read_as_zlib_reads_it);
     tcase_add_test(tc, wrapper_defects_have_zlibs_codes_words_and_places);
     tcase_add_test(tc, thresholds_read_from_the_environment);
+    tcase_add_test(tc, a_caller_with_its_own_thread_keeps_inflating_here);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -71,6 +71,12 @@ uint64_t gs_source_bytes_in(const gs_source *src);  /* read from disk so far
                                                        being handed out) */
 uint64_t gs_source_bytes_out(const gs_source *src); /* handed out so far */
 
+/* For a caller that keeps the other CPU busy itself (the document's field
+ * thread): a gzip file is inflated on the reading thread from now on, and
+ * its inflate thread not started, unless it runs already or the
+ * environment set its start (tests). The bytes are the same either way. */
+void gs_source_inflate_here(gs_source *src);
+
 /* Anywhere in the file; stops and joins the inflate thread. NULL is fine. */
 void gs_source_close(gs_source *src);
 
