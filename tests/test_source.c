@@ -176,6 +176,19 @@ static unsigned char *pattern(size_t len, unsigned seed)
     return b;
 }
 
+/* len bytes of pattern(seed), gzipped into the file tmp_path(name); the
+ * bytes are returned (the caller frees them). */
+static unsigned char *write_pattern_gz(const char *name, size_t len,
+                                       unsigned seed)
+{
+    size_t zlen;
+    unsigned char *data = pattern(len, seed);
+    unsigned char *z = gzip_mem(data, len, &zlen);
+    write_file(tmp_path(name), z, zlen);
+    free(z);
+    return data;
+}
+
 static const size_t caps[] = { 1, 7, 4096, 65536, 1 << 20 };
 #define N_CAPS (sizeof caps / sizeof caps[0])
 
@@ -1071,10 +1084,8 @@ END_TEST
 START_TEST(closing_a_big_gzip_in_the_middle_stops_the_thread_and_frees_all)
 {
     make_tmp();
-    size_t len = 8 * 1000 * 1000, zlen;
-    unsigned char *data = pattern(len, 22);
-    unsigned char *z = gzip_mem(data, len, &zlen);
-    write_file(tmp_path("big.gz"), z, zlen);
+    size_t len = 8 * 1000 * 1000;
+    unsigned char *data = write_pattern_gz("big.gz", len, 22);
     gs_limits lim;
     gs_limits_default(&lim);
     thread_after("0");
@@ -1117,7 +1128,6 @@ START_TEST(closing_a_big_gzip_in_the_middle_stops_the_thread_and_frees_all)
         }
     alarm(0);
     gs_set_allocator(NULL, NULL);
-    free(z);
     free(data);
     remove_tmp();
 }
@@ -1128,10 +1138,8 @@ END_TEST
 START_TEST(a_caller_with_its_own_thread_keeps_inflating_here)
 {
     make_tmp();
-    size_t len = 8 * 1000 * 1000, zlen;
-    unsigned char *data = pattern(len, 23);
-    unsigned char *z = gzip_mem(data, len, &zlen);
-    write_file(tmp_path("big.gz"), z, zlen);
+    size_t len = 8 * 1000 * 1000;
+    unsigned char *data = write_pattern_gz("big.gz", len, 23);
     gs_limits lim;
     gs_limits_default(&lim);
     unsigned char buf[65536];
@@ -1163,7 +1171,6 @@ START_TEST(a_caller_with_its_own_thread_keeps_inflating_here)
         gs_source_close(src);
         ck_assert_int_eq(inflate_threads_down_to(0), 0);
     }
-    free(z);
     free(data);
     remove_tmp();
 }
@@ -1175,10 +1182,8 @@ END_TEST
 START_TEST(allocation_failures_with_the_thread_due_are_clean)
 {
     make_tmp();
-    size_t len = 1500 * 1000, zlen;
-    unsigned char *data = pattern(len, 23);
-    unsigned char *z = gzip_mem(data, len, &zlen);
-    write_file(tmp_path("mid.gz"), z, zlen);
+    size_t len = 1500 * 1000;
+    unsigned char *data = write_pattern_gz("mid.gz", len, 23);
     gs_limits lim;
     gs_limits_default(&lim);
     thread_after("0");
@@ -1211,7 +1216,6 @@ START_TEST(allocation_failures_with_the_thread_due_are_clean)
     }
     gs_set_allocator(NULL, NULL);
     free(buf);
-    free(z);
     free(data);
     remove_tmp();
 }
