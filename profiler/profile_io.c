@@ -150,9 +150,10 @@ static gs_status gen_formats(yajl_gen g, const gs_field *f)
         yajl_gen_map_open(g);
         for (size_t i = 0; i < f->len_cap; i++) {
             char key[24];
+            if (!f->len_n[i])
+                continue;
             snprintf(key, sizeof key, "%zu", i);
-            if (f->len_n[i])
-                gs__jsonw_u64(g, key, f->len_n[i]);
+            gs__jsonw_u64(g, key, f->len_n[i]);
         }
         yajl_gen_map_close(g);
     }
